@@ -1,0 +1,72 @@
+// The Prisma client, with the driver adapter chosen from DATABASE_URL: SQLite (better-sqlite3) by
+// default, PostgreSQL (pg) for multi-instance production. Both clients are generated from the one
+// schema design, so the same model API serves both; code that needs provider-specific SQL asks
+// `dbProvider()` (only the job queue does).
+import { createRequire } from "node:module";
+import { PrismaClient } from "@prisma/client";
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { databaseTarget } from "../scripts/db/target.mjs";
+
+export type Db = PrismaClient;
+export type DbProvider = "sqlite" | "postgresql";
+export { Prisma } from "@prisma/client";
+
+const require = createRequire(import.meta.url);
+const providers = new WeakMap<Db, DbProvider>();
+
+export interface CreateDbOptions {
+  /** Pool size for PostgreSQL. */
+  max?: number;
+}
+
+/** A new client for a database URL (tests and scripts make their own; the app uses `db`). */
+export function createDb(url: string | undefined, options: CreateDbOptions = {}): Db {
+  const target = databaseTarget(url);
+  let client: Db;
+  if (target.provider === "postgresql") {
+    // The PostgreSQL client is generated to its own folder; its model API is the same as SQLite's.
+    const { PrismaClient: PgClient } = require("../node_modules/.prisma/client-postgresql/index.js") as {
+      PrismaClient: new (o: unknown) => Db;
+    };
+    client = new PgClient({ adapter: new PrismaPg({ connectionString: target.url, max: options.max ?? 10 }) });
+  } else {
+    // WAL lets the storefront read while the worker writes; busy_timeout waits out a short write lock.
+    client = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: target.url, timeout: 5000 }) });
+  }
+  providers.set(client, target.provider);
+  return client;
+}
+
+export function dbProvider(client: Db): DbProvider {
+  return providers.get(client === db ? appDb() : client) ?? "sqlite";
+}
+
+/** Connection-level settings: WAL on SQLite so storefront reads never wait for the worker's writes. */
+export async function prepareDb(client: Db): Promise<void> {
+  if (dbProvider(client) === "sqlite") {
+    await client.$queryRawUnsafe("PRAGMA journal_mode = WAL");
+    await client.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
+    await client.$queryRawUnsafe("PRAGMA foreign_keys = ON");
+  }
+}
+
+declare global {
+  var __waypointDb: Db | undefined;
+}
+
+/** The app's client; kept on globalThis so Vite's dev reloads do not open a new pool each time. */
+function appDb(): Db {
+  globalThis.__waypointDb ??= createDb(process.env.DATABASE_URL);
+  return globalThis.__waypointDb;
+}
+
+const db: Db = new Proxy({} as Db, {
+  get(_target, prop) {
+    const client = appDb();
+    const value = Reflect.get(client, prop, client);
+    return typeof value === "function" ? value.bind(client) : value;
+  },
+});
+
+export default db;

@@ -1,0 +1,95 @@
+// The environment, validated once at start-up. A missing or malformed variable prints its name,
+// what it is for and how to set it, and the process exits: no stack trace.
+import fs from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+// remix-serve and the worker do not read .env themselves; `shopify app dev` injects its own values,
+// which win because loadEnvFile never overwrites a variable that is already set.
+const envFile = path.resolve(process.cwd(), ".env");
+if (process.env.NODE_ENV !== "test" && fs.existsSync(envFile)) process.loadEnvFile(envFile);
+
+const key32 = z
+  .string()
+  .refine((v) => Buffer.from(v, "base64").length === 32, "must be 32 random bytes, base64-encoded");
+
+export const ENV_DOCS = {
+  SHOPIFY_API_KEY: ["The app's client id from the Partner Dashboard", "`shopify app env pull`, or set by `shopify app dev`"],
+  SHOPIFY_API_SECRET: ["The app's client secret; signs webhooks and app-proxy requests", "`shopify app env pull`, or set by `shopify app dev`"],
+  SHOPIFY_APP_URL: ["Public https URL of this app", "set by `shopify app dev`; in production your app's URL"],
+  SCOPES: ["Access scopes (comma-separated); defaults to those in shopify.app.toml", "usually left unset"],
+  SHOP_CUSTOM_DOMAIN: ["Optional custom shop domain allowed besides *.myshopify.com", "leave unset unless Shopify support asks"],
+  DATABASE_URL: ["Database: file:./prisma/dev.sqlite (default) or postgres://user:pass@host/db", "export DATABASE_URL=..."],
+  ENCRYPTION_KEY: ["Key that encrypts provider credentials at rest (AES-256-GCM)", "`openssl rand -base64 32`; the preflight writes one to .env for local use"],
+  TRACKING_LINK_SECRET: ["Signs the expiring tracking links in emails and SMS", "`openssl rand -base64 32`; the preflight writes one to .env for local use"],
+  SENDGRID_API_KEY: ["The app's own SendGrid key, used when a shop has none (optional)", "SendGrid > Settings > API Keys"],
+  SENDGRID_FROM: ["Default sender address for the app's SendGrid account", "a verified sender, e.g. tracking@example.com"],
+  SENDGRID_BASE_URL: ["Override of SendGrid's API base URL (tests, proxies)", "leave unset in production"],
+  TWILIO_ACCOUNT_SID: ["The app's own Twilio account SID (optional)", "Twilio console"],
+  TWILIO_AUTH_TOKEN: ["The app's own Twilio auth token; also validates inbound STOP webhooks", "Twilio console"],
+  TWILIO_FROM: ["Default sending number or messaging service SID", "Twilio console, E.164 format"],
+  TWILIO_BASE_URL: ["Override of Twilio's API base URL (tests, proxies)", "leave unset in production"],
+  WORKER: ["Where jobs run: inline (in the web process, default) or off (run `npm run worker` separately)", "WORKER=off"],
+  LOG_LEVEL: ["pino log level", "info (default), debug, warn, error"],
+} as const;
+
+const optionalUrl = z.string().url().optional();
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  SHOPIFY_API_KEY: z.string().min(1),
+  SHOPIFY_API_SECRET: z.string().min(1),
+  SHOPIFY_APP_URL: z.string().url(),
+  SCOPES: z.string().optional(),
+  SHOP_CUSTOM_DOMAIN: z.string().optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(file:|postgres(ql)?:\/\/)/, "must start with file: or postgres://")
+    .default("file:./prisma/dev.sqlite"),
+  ENCRYPTION_KEY: key32,
+  TRACKING_LINK_SECRET: z.string().min(16, "must be at least 16 characters"),
+  SENDGRID_API_KEY: z.string().optional(),
+  SENDGRID_FROM: z.string().email().optional(),
+  SENDGRID_BASE_URL: optionalUrl,
+  TWILIO_ACCOUNT_SID: z.string().optional(),
+  TWILIO_AUTH_TOKEN: z.string().optional(),
+  TWILIO_FROM: z.string().optional(),
+  TWILIO_BASE_URL: optionalUrl,
+  WORKER: z.enum(["inline", "off"]).default("inline"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type Env = z.infer<typeof schema>;
+
+/** Parses an environment; throws EnvError listing every problem in plain words. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const result = schema.safeParse(cleaned);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const name = String(issue.path[0]) as keyof typeof ENV_DOCS;
+    const [what, how] = ENV_DOCS[name] ?? ["", ""];
+    const problem = issue.code === "invalid_type" && issue.received === "undefined" ? "is missing" : issue.message;
+    return `  ${name} ${problem}. ${what}. Set it: ${how}.`;
+  });
+  throw new EnvError(`Waypoint cannot start: the environment is incomplete.\n${lines.join("\n")}`);
+}
+
+export class EnvError extends Error {
+  override name = "EnvError";
+}
+
+let cached: Env | undefined;
+export function env(): Env {
+  if (cached) return cached;
+  try {
+    cached = parseEnv(process.env);
+  } catch (error) {
+    if (error instanceof EnvError && process.env.NODE_ENV !== "test") {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  return cached;
+}

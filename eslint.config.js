@@ -1,0 +1,35 @@
+// Lint: typescript-eslint's recommended rules, plus the import boundary that keeps the tracking
+// and notification rules pure (no framework, database, Shopify library or network/file IO).
+import js from "@eslint/js";
+import globals from "globals";
+import tseslint from "typescript-eslint";
+
+const IMPURE = [
+  { group: ["@remix-run/*", "react", "react-dom", "@shopify/*"], message: "Domain rules are framework-free: do this in a service or route." },
+  { group: ["@prisma/*", "~/db.server", "**/db.server", "pg", "better-sqlite3"], message: "Domain rules never touch the database: take plain data instead." },
+  { group: ["**/*.server", "**/*.server.ts", "~/services/*", "~/providers/*"], message: "Domain rules cannot import IO modules." },
+  { group: ["@sendgrid/*", "twilio", "node-fetch", "undici"], message: "Domain rules never reach the network." },
+];
+const IMPURE_NODE = ["fs", "node:fs", "fs/promises", "node:fs/promises", "net", "node:net", "http", "node:http", "https", "node:https", "child_process", "node:child_process", "dgram", "node:dgram", "dns", "node:dns", "tls", "node:tls"]
+  .map((name) => ({ name, message: "Domain rules do no IO." }));
+
+export default tseslint.config(
+  { ignores: ["node_modules/", "build/", ".cache/", "test-results/", "bench/results/", "extensions/**/assets/*.min.js", "public/build/"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node }, ecmaVersion: 2023, sourceType: "module" },
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrorsIgnorePattern: "^_" }],
+      "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
+    },
+  },
+  {
+    files: ["extensions/**/assets/*.js"],
+    languageOptions: { globals: { ...globals.browser }, sourceType: "script" },
+  },
+  {
+    files: ["app/tracking/**", "app/notify/**"],
+    rules: { "no-restricted-imports": ["error", { patterns: IMPURE, paths: IMPURE_NODE }] },
+  },
+);

@@ -1,0 +1,6 @@
+export const DEFAULT_DATABASE_URL: string;
+export function databaseTarget(raw: string | undefined): {
+  provider: "sqlite" | "postgresql";
+  url: string;
+  schema: string;
+};

@@ -1,0 +1,26 @@
+// Which database DATABASE_URL names. Shared by prisma.config.ts, the preflight and the app.
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+export const DEFAULT_DATABASE_URL = "file:./prisma/dev.sqlite";
+
+/**
+ * @param {string | undefined} raw
+ * @returns {{ provider: "sqlite" | "postgresql", url: string, schema: string }}
+ */
+export function databaseTarget(raw) {
+  const url = raw && raw.trim() !== "" ? raw.trim() : DEFAULT_DATABASE_URL;
+  if (/^postgres(ql)?:\/\//i.test(url)) {
+    return { provider: "postgresql", url, schema: path.join(root, "prisma/postgresql/schema.prisma") };
+  }
+  if (!url.startsWith("file:")) {
+    throw new Error(
+      `DATABASE_URL must be a SQLite "file:" URL or a postgres:// URL; got "${url.split(":")[0]}:...".`,
+    );
+  }
+  // Relative SQLite paths are relative to the project root, whatever the working directory.
+  const file = url.slice("file:".length);
+  const abs = path.isAbsolute(file) ? file : path.join(root, file);
+  return { provider: "sqlite", url: `file:${abs}`, schema: path.join(root, "prisma/schema.prisma") };
+}

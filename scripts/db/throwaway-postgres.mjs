@@ -1,0 +1,75 @@
+// A throwaway PostgreSQL cluster on 127.0.0.1 for tests, CI, benchmarks and migration generation.
+// initdb + pg_ctl from the PATH (PostgreSQL 15 here); postgres refuses to run as root, so as root the
+// cluster is owned by and run as an unprivileged user (`postgres`, created when missing).
+import { execFileSync, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+
+function which(bin) {
+  const r = spawnSync("sh", ["-c", `command -v ${bin}`], { encoding: "utf8" });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+/** Whether a throwaway cluster can be started here, and if not, why. */
+export function postgresAvailability() {
+  for (const bin of ["initdb", "pg_ctl"]) if (!which(bin)) return { ok: false, why: `${bin} is not on the PATH` };
+  return { ok: true, why: "" };
+}
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function runAs(user, cmd, args, opts = {}) {
+  if (!user) return execFileSync(cmd, args, { stdio: "pipe", ...opts });
+  return execFileSync("runuser", ["-u", user, "--", cmd, ...args], { stdio: "pipe", ...opts });
+}
+
+/**
+ * Starts a cluster and returns { url, stop }. `url` names database `waypoint` owned by user `waypoint`.
+ * @param {{ databases?: string[] }} [options] extra databases to create
+ */
+export async function startThrowawayPostgres(options = {}) {
+  const avail = postgresAvailability();
+  if (!avail.ok) throw new Error(`Cannot start a throwaway PostgreSQL: ${avail.why}`);
+  const isRoot = process.getuid?.() === 0;
+  const user = isRoot ? "postgres" : null;
+  if (isRoot) {
+    const exists = spawnSync("id", ["-u", "postgres"]).status === 0;
+    if (!exists) execFileSync("useradd", ["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", "postgres"]);
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "waypoint-pg-"));
+  fs.chmodSync(dir, 0o755);
+  const data = path.join(dir, "data");
+  fs.mkdirSync(data, { mode: 0o700 });
+  if (isRoot) execFileSync("chown", ["-R", "postgres:", dir]);
+  runAs(user, "initdb", ["-D", data, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync"]);
+  const port = await freePort();
+  const opts = `-h 127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
+  runAs(user, "pg_ctl", ["-D", data, "-o", opts, "-l", path.join(dir, "log"), "-w", "-t", "60", "start"]);
+  const admin = `postgresql://postgres@127.0.0.1:${port}/postgres`;
+  const psql = (sql) => runAs(null, "psql", [admin, "-v", "ON_ERROR_STOP=1", "-qc", sql]);
+  psql("CREATE ROLE waypoint LOGIN SUPERUSER PASSWORD 'waypoint'");
+  for (const db of ["waypoint", ...(options.databases ?? [])]) psql(`CREATE DATABASE "${db}" OWNER waypoint`);
+  let stopped = false;
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    try {
+      runAs(user, "pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  return { url: `postgresql://waypoint:waypoint@127.0.0.1:${port}/waypoint`, port, admin, stop, dataDir: data };
+}
