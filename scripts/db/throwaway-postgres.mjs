@@ -6,6 +6,8 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
 
 function which(bin) {
   const r = spawnSync("sh", ["-c", `command -v ${bin}`], { encoding: "utf8" });
@@ -58,9 +60,11 @@ export async function startThrowawayPostgres(options = {}) {
   const opts = `-h 127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
   runAs(user, "pg_ctl", ["-D", data, "-o", opts, "-l", path.join(dir, "log"), "-w", "-t", "60", "start"]);
   const admin = `postgresql://postgres@127.0.0.1:${port}/postgres`;
-  const psql = (sql) => runAs(null, "psql", [admin, "-v", "ON_ERROR_STOP=1", "-qc", sql]);
-  psql("CREATE ROLE waypoint LOGIN SUPERUSER PASSWORD 'waypoint'");
-  for (const db of ["waypoint", ...(options.databases ?? [])]) psql(`CREATE DATABASE "${db}" OWNER waypoint`);
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  await client.query("CREATE ROLE waypoint LOGIN SUPERUSER PASSWORD 'waypoint'");
+  for (const db of ["waypoint", ...(options.databases ?? [])]) await client.query(`CREATE DATABASE "${db}" OWNER waypoint`);
+  await client.end();
   let stopped = false;
   const stop = () => {
     if (stopped) return;
@@ -72,4 +76,20 @@ export async function startThrowawayPostgres(options = {}) {
     }
   };
   return { url: `postgresql://waypoint:waypoint@127.0.0.1:${port}/waypoint`, port, admin, stop, dataDir: data };
+}
+
+// CLI: `node scripts/db/throwaway-postgres.mjs URL_FILE` starts a cluster, writes its URL to
+// URL_FILE, and stops it (removing its files) on SIGTERM/SIGINT. .ci/run uses it.
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const urlFile = process.argv[2];
+  const cluster = await startThrowawayPostgres();
+  const bye = () => {
+    cluster.stop();
+    process.exit(0);
+  };
+  process.on("SIGTERM", bye);
+  process.on("SIGINT", bye);
+  if (urlFile) fs.writeFileSync(urlFile, cluster.url);
+  console.log(`throwaway PostgreSQL on 127.0.0.1:${cluster.port}`);
+  setInterval(() => {}, 1 << 30);
 }

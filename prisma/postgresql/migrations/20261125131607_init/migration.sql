@@ -128,6 +128,7 @@ CREATE TABLE "Shipment" (
     "trackingNumbers" JSONB,
     "trackingUrls" JSONB,
     "primaryTracking" TEXT,
+    "returnLabelUrl" TEXT,
     "stage" INTEGER NOT NULL DEFAULT 2,
     "subStatus" TEXT NOT NULL DEFAULT 'label_created',
     "lastStatus" TEXT,
@@ -150,6 +151,7 @@ CREATE TABLE "Shipment" (
     "failedAt" TIMESTAMP(3),
     "cancelledAt" TIMESTAMP(3),
     "factsAt" TIMESTAMP(3),
+    "fulfillmentUpdatedAt" TIMESTAMP(3),
     "version" INTEGER NOT NULL DEFAULT 0,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
@@ -336,6 +338,21 @@ CREATE TABLE "Job" (
 );
 
 -- CreateTable
+CREATE TABLE "ComplianceRequest" (
+    "id" TEXT NOT NULL,
+    "shopDomain" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "webhookId" TEXT NOT NULL,
+    "customerRef" TEXT,
+    "status" TEXT NOT NULL DEFAULT 'pending',
+    "result" JSONB,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "completedAt" TIMESTAMP(3),
+
+    CONSTRAINT "ComplianceRequest_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
 CREATE TABLE "AnalyticsEvent" (
     "id" TEXT NOT NULL,
     "shopId" TEXT NOT NULL,
@@ -449,6 +466,9 @@ CREATE UNIQUE INDEX "Shipment_shopId_shopifyFulfillmentId_key" ON "Shipment"("sh
 CREATE UNIQUE INDEX "Shipment_shopId_reverseDeliveryId_key" ON "Shipment"("shopId", "reverseDeliveryId");
 
 -- CreateIndex
+CREATE UNIQUE INDEX "Shipment_shopId_returnCaseId_key" ON "Shipment"("shopId", "returnCaseId");
+
+-- CreateIndex
 CREATE INDEX "TrackingNumber_shopId_number_idx" ON "TrackingNumber"("shopId", "number");
 
 -- CreateIndex
@@ -534,6 +554,12 @@ CREATE INDEX "Job_status_finishedAt_idx" ON "Job"("status", "finishedAt");
 
 -- CreateIndex
 CREATE INDEX "Job_kind_status_idx" ON "Job"("kind", "status");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "ComplianceRequest_webhookId_key" ON "ComplianceRequest"("webhookId");
+
+-- CreateIndex
+CREATE INDEX "ComplianceRequest_shopDomain_createdAt_idx" ON "ComplianceRequest"("shopDomain", "createdAt");
 
 -- CreateIndex
 CREATE INDEX "AnalyticsEvent_shopId_kind_createdAt_idx" ON "AnalyticsEvent"("shopId", "kind", "createdAt");

@@ -1,0 +1,95 @@
+// Orders repository: an order's own fields follow its newest payload (updated_at), never an older
+// one; its stage is the summary of its shipments. A new order announces "order confirmed".
+import type { Db } from "../db.server";
+import { summarizeOrder } from "../tracking/fold";
+import type { OrderRecord } from "../tracking/shopify-payloads";
+import { normalizePhone } from "../notify/phone";
+import { timezoneForAddress } from "../notify/timezones";
+import { enqueue } from "./queue.server";
+import { stateFromRow, type Tx } from "./shipments.server";
+
+export const ORDER_CONFIRMED = "tracking.order_confirmed";
+
+export interface OrderConfirmedEvent {
+  shopId: string;
+  orderId: string;
+}
+
+/** Creates or updates an order from a payload; returns the order's id. */
+export async function upsertOrder(db: Db, shopId: string, rec: OrderRecord): Promise<string> {
+  const fields = {
+    name: rec.name,
+    orderNumber: rec.orderNumber,
+    email: rec.email,
+    phone: rec.phone ? normalizePhone(rec.phone, rec.ship.country ?? undefined) : null,
+    customerShopifyId: rec.customerShopifyId,
+    customerFirstName: rec.customerFirstName,
+    customerLocale: rec.customerLocale,
+    customerTimezone: timezoneForAddress(rec.ship.country, rec.ship.region),
+    smsConsent: rec.smsConsent,
+    financialStatus: rec.financialStatus,
+    fulfillmentStatus: rec.fulfillmentStatus,
+    deliveryMethod: rec.deliveryMethod,
+    totalCents: rec.totalCents,
+    currency: rec.currency,
+    lineItems: rec.lineItems.map((li) => ({ ...li })),
+    shipCity: rec.ship.city,
+    shipRegion: rec.ship.region,
+    shipCountry: rec.ship.country,
+    shipZip: rec.ship.zip,
+    processedAt: rec.processedAt,
+    cancelledAt: rec.cancelledAt,
+    cancelReason: rec.cancelReason,
+    factsAt: rec.updatedAt,
+  };
+  return db.$transaction(async (tx) => {
+    const existing = await tx.order.findUnique({ where: { shopId_shopifyId: { shopId, shopifyId: rec.shopifyId } } });
+    if (existing) {
+      if (existing.redactedAt) return existing.id; // customers/redact already ran: keep it redacted
+      // An older payload (Shopify retries, reordering) never overwrites a newer one.
+      if (rec.updatedAt.getTime() >= existing.factsAt.getTime()) {
+        await tx.order.update({ where: { id: existing.id }, data: fields });
+        await refreshOrderSummary(tx, existing.id);
+      }
+      return existing.id;
+    }
+    const order = await tx.order.create({ data: { shopId, shopifyId: rec.shopifyId, ...fields }, select: { id: true } });
+    // Shipments that arrived before their order (fulfillment events can) now find it.
+    await tx.shipment.updateMany({ where: { shopId, orderShopifyId: rec.shopifyId, orderId: null }, data: { orderId: order.id } });
+    await tx.returnCase.updateMany({ where: { shopId, orderShopifyId: rec.shopifyId, orderId: null }, data: { orderId: order.id } });
+    if (rec.attributedFromOrder) {
+      await tx.attributedOrder.upsert({
+        where: { shopId_orderId: { shopId, orderId: order.id } },
+        create: { shopId, orderId: order.id, sourceOrder: rec.attributedFromOrder, revenueCents: rec.totalCents, currency: rec.currency },
+        update: {},
+      });
+      await tx.order.update({ where: { id: order.id }, data: { attributedSource: "tracking_page" } });
+    }
+    if (!rec.cancelledAt) {
+      const event: OrderConfirmedEvent = { shopId, orderId: order.id };
+      await enqueue(tx, { kind: ORDER_CONFIRMED, payload: { ...event }, singletonKey: `confirmed:${order.id}` });
+    }
+    await refreshOrderSummary(tx, order.id);
+    return order.id;
+  });
+}
+
+/** Recomputes an order's stage and sub-status from its shipments. */
+export async function refreshOrderSummary(tx: Tx, orderId: string): Promise<void> {
+  const order = await tx.order.findUnique({ where: { id: orderId }, select: { cancelledAt: true, fulfillmentStatus: true, firstFulfilledAt: true } });
+  if (!order) return;
+  const shipments = await tx.shipment.findMany({ where: { orderId } });
+  const states = shipments.map(stateFromRow).filter((s) => s !== null);
+  const summary = summarizeOrder(states, {
+    cancelled: order.cancelledAt !== null,
+    hasUnfulfilledItems: order.fulfillmentStatus === "partial",
+  });
+  const firstLabel = shipments
+    .filter((s) => s.kind === "outbound" && s.labelCreatedAt)
+    .map((s) => s.labelCreatedAt!.getTime())
+    .sort((a, b) => a - b)[0];
+  await tx.order.update({
+    where: { id: orderId },
+    data: { stage: summary.stage, subStatus: summary.subStatus, firstFulfilledAt: firstLabel ? new Date(firstLabel) : order.firstFulfilledAt },
+  });
+}

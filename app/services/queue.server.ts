@@ -1,0 +1,137 @@
+// The durable job queue: a Job table in the app's own database, so a job is enqueued in the same
+// transaction as the receipt or state change that causes it (docs/decisions/001-job-queue.md).
+// Claims are atomic single statements: `FOR UPDATE SKIP LOCKED` on PostgreSQL (many workers on many
+// machines), a plain UPDATE ... RETURNING on SQLite (one writer at a time by design). A claim is a
+// lease: a crashed worker's job becomes claimable again when its lease expires.
+import { Prisma, type Db, dbProvider } from "../db.server";
+
+/** What `enqueue` needs: the client or an interactive transaction's client. */
+export type DbOrTx = Pick<Db, "job">;
+
+export interface EnqueueInput {
+  kind: string;
+  payload: Prisma.InputJsonValue;
+  shopDomain?: string | null;
+  runAfter?: Date;
+  maxAttempts?: number;
+  /** At most one live (queued/running) job per key; enqueueing again is a no-op. */
+  singletonKey?: string;
+}
+
+export interface ClaimedJob {
+  id: string;
+  kind: string;
+  payload: Prisma.JsonValue;
+  shopDomain: string | null;
+  attempts: number;
+  maxAttempts: number;
+  lockedBy: string | null;
+}
+
+export async function enqueue(tx: DbOrTx, input: EnqueueInput): Promise<void> {
+  const data = {
+    kind: input.kind,
+    payload: input.payload,
+    shopDomain: input.shopDomain ?? null,
+    runAfter: input.runAfter ?? new Date(),
+    maxAttempts: input.maxAttempts ?? 8,
+    singletonKey: input.singletonKey ?? null,
+  };
+  if (!input.singletonKey) {
+    await tx.job.create({ data });
+    return;
+  }
+  // Singleton: an upsert that leaves a live job alone (no unique-violation noise inside transactions).
+  await tx.job.upsert({ where: { singletonKey: input.singletonKey }, create: data, update: {} });
+}
+
+export interface ClaimOptions {
+  workerId: string;
+  limit: number;
+  leaseMs: number;
+  now: Date;
+  kinds?: string[];
+}
+
+/** Atomically claims up to `limit` due jobs for this worker. */
+export async function claimJobs(db: Db, opts: ClaimOptions): Promise<ClaimedJob[]> {
+  const lease = new Date(opts.now.getTime() + opts.leaseMs);
+  let ids: { id: string }[];
+  if (dbProvider(db) === "postgresql") {
+    const kindFilter = opts.kinds ? `AND kind = ANY($5::text[])` : "";
+    ids = await db.$queryRawUnsafe<{ id: string }[]>(
+      `UPDATE "Job" SET status = 'running', "lockedBy" = $1, "leaseExpiresAt" = $2, attempts = attempts + 1, "updatedAt" = $3
+       WHERE id IN (
+         SELECT id FROM "Job" WHERE status = 'queued' AND "runAfter" <= $3 ${kindFilter}
+         ORDER BY "runAfter" LIMIT $4 FOR UPDATE SKIP LOCKED)
+       RETURNING id`,
+      opts.workerId, lease, opts.now, opts.limit, ...(opts.kinds ? [opts.kinds] : []),
+    );
+  } else {
+    const kindFilter = opts.kinds ? `AND kind IN (${opts.kinds.map(() => "?").join(",")})` : "";
+    ids = await db.$queryRawUnsafe<{ id: string }[]>(
+      `UPDATE "Job" SET status = 'running', lockedBy = ?, leaseExpiresAt = ?, attempts = attempts + 1, updatedAt = ?
+       WHERE id IN (
+         SELECT id FROM "Job" WHERE status = 'queued' AND runAfter <= ? ${kindFilter}
+         ORDER BY runAfter LIMIT ?)
+       RETURNING id`,
+      opts.workerId, lease, opts.now, opts.now, ...(opts.kinds ?? []), opts.limit,
+    );
+  }
+  if (ids.length === 0) return [];
+  return db.job.findMany({
+    where: { id: { in: ids.map((r) => r.id) }, lockedBy: opts.workerId },
+    select: { id: true, kind: true, payload: true, shopDomain: true, attempts: true, maxAttempts: true, lockedBy: true },
+    orderBy: { runAfter: "asc" },
+  });
+}
+
+/** Jobs whose worker died mid-lease go back to the queue (their attempt still counts). */
+export async function reclaimExpired(db: Db, now: Date): Promise<number> {
+  const r = await db.job.updateMany({
+    where: { status: "running", leaseExpiresAt: { lt: now } },
+    data: { status: "queued", lockedBy: null, leaseExpiresAt: null, runAfter: now },
+  });
+  return r.count;
+}
+
+/** Marks a job done, only if this worker still holds it (a lost lease means someone else has it). */
+export async function completeJob(db: Db, job: ClaimedJob, now: Date): Promise<boolean> {
+  const r = await db.job.updateMany({
+    where: { id: job.id, lockedBy: job.lockedBy, status: "running" },
+    data: { status: "done", finishedAt: now, lockedBy: null, leaseExpiresAt: null, singletonKey: null },
+  });
+  return r.count === 1;
+}
+
+/** Exponential backoff with full jitter: 2 s, 4 s, 8 s ... capped at one hour. */
+export function backoffMs(attempt: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(3_600_000, 2_000 * 2 ** Math.max(0, attempt - 1));
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+/** Records a failure: retried later with backoff, or dead-lettered once attempts are used up. */
+export async function failJob(db: Db, job: ClaimedJob, error: string, now: Date): Promise<"retry" | "dead"> {
+  const dead = job.attempts >= job.maxAttempts;
+  await db.job.updateMany({
+    where: { id: job.id, lockedBy: job.lockedBy },
+    data: dead
+      ? { status: "dead", lastError: error, finishedAt: now, lockedBy: null, leaseExpiresAt: null, singletonKey: null }
+      : { status: "queued", lastError: error, runAfter: new Date(now.getTime() + backoffMs(job.attempts)), lockedBy: null, leaseExpiresAt: null },
+  });
+  return dead ? "dead" : "retry";
+}
+
+/** Replays a dead-lettered job from the admin: fresh attempts, due now. */
+export async function replayJob(db: Db, jobId: string, now: Date = new Date()): Promise<boolean> {
+  const r = await db.job.updateMany({
+    where: { id: jobId, status: "dead" },
+    data: { status: "queued", attempts: 0, runAfter: now, finishedAt: null, lastError: null },
+  });
+  return r.count === 1;
+}
+
+export async function queueCounts(db: Db): Promise<Record<string, number>> {
+  const rows = await db.job.groupBy({ by: ["status"], _count: { _all: true } });
+  return Object.fromEntries(rows.map((r) => [r.status, r._count._all]));
+}

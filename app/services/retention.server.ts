@@ -1,0 +1,40 @@
+// Retention: processed receipts and finished jobs are pruned on a schedule, so the ingestion tables
+// do not grow without bound. Failed receipts and dead jobs stay until an admin replays or they age
+// past the same window (they are what the admin's failures page shows).
+import type { Db } from "../db.server";
+
+export const DEFAULT_RECEIPT_DAYS = 14;
+export const DEFAULT_JOB_DAYS = 7;
+const DAY = 86_400_000;
+
+export interface PruneResult {
+  receipts: number;
+  jobs: number;
+}
+
+export async function pruneIngestion(
+  db: Db,
+  now: Date,
+  opts: { receiptDays?: number; jobDays?: number; deadDays?: number } = {},
+): Promise<PruneResult> {
+  const receiptDays = opts.receiptDays ?? Number(process.env.RECEIPT_RETENTION_DAYS ?? DEFAULT_RECEIPT_DAYS);
+  const jobDays = opts.jobDays ?? Number(process.env.JOB_RETENTION_DAYS ?? DEFAULT_JOB_DAYS);
+  const deadDays = opts.deadDays ?? 30;
+  const receipts = await db.webhookReceipt.deleteMany({
+    where: {
+      OR: [
+        { status: "processed", receivedAt: { lt: new Date(now.getTime() - receiptDays * DAY) } },
+        { status: "failed", receivedAt: { lt: new Date(now.getTime() - deadDays * DAY) } },
+      ],
+    },
+  });
+  const jobs = await db.job.deleteMany({
+    where: {
+      OR: [
+        { status: "done", finishedAt: { lt: new Date(now.getTime() - jobDays * DAY) } },
+        { status: "dead", finishedAt: { lt: new Date(now.getTime() - deadDays * DAY) } },
+      ],
+    },
+  });
+  return { receipts: receipts.count, jobs: jobs.count };
+}
