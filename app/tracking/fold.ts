@@ -1,6 +1,17 @@
 // The fold: a shipment's state as a pure function of the SET of its facts. Shopify delivers at least
 // once and out of order, so facts are de-duplicated by key, put in one canonical order (time, then
 // status rank, then key) and folded. Arrival order never matters; stages never go backwards.
+//
+// Rules (stages.ts holds the per-status table):
+// - Outbound: the stage is the highest any fact shows; the sub-status is that of the newest fact of
+//   that stage. Returns are always stage 5 and their sub-status only moves forward along the flow.
+// - Terminal (delivered, picked_up; refunded, declined, cancelled returns): later facts only update
+//   lastStatus, lastEventAt, lastLocation and factsAt, not the stage, sub-status, flags, EDD or milestones.
+// - Cancellation (fulfillment cancelled/error/failure) keeps the stage and shows sub-status
+//   "cancelled" while it is the newest fulfillment status; a cancelled shipment is neither delayed
+//   nor needing attention. cancelledAt stays as history after a reinstatement.
+// - lastEventAt: newest fact from source fulfillment_event; lastLocation: newest such fact with a
+//   location. Facts from other sources (the fulfillment's shipment_status) move stages only.
 import {
   initialStage,
   initialSubStatus,
