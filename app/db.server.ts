@@ -29,10 +29,10 @@ export function createDb(url: string | undefined, options: CreateDbOptions = {})
     const { PrismaClient: PgClient } = require("../node_modules/.prisma/client-postgresql/index.js") as {
       PrismaClient: new (o: unknown) => Db;
     };
-    client = new PgClient({ adapter: new PrismaPg({ connectionString: target.url, max: options.max ?? 10 }) });
+    client = new PgClient({ adapter: new PrismaPg({ connectionString: target.url, max: options.max ?? 10 }), errorFormat: "minimal" });
   } else {
     // WAL lets the storefront read while the worker writes; busy_timeout waits out a short write lock.
-    client = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: target.url, timeout: 5000 }) });
+    client = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: target.url, timeout: 5000 }), errorFormat: "minimal" });
   }
   providers.set(client, target.provider);
   return client;
@@ -49,6 +49,18 @@ export async function prepareDb(client: Db): Promise<void> {
     await client.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
     await client.$queryRawUnsafe("PRAGMA foreign_keys = ON");
   }
+}
+
+/**
+ * The Prisma error code (P2002 unique violation, P2034 write conflict, ...) of an error from either
+ * client. Checked by shape: the PostgreSQL client has its own runtime, so `instanceof` against
+ * @prisma/client's error classes fails for its errors.
+ */
+export function prismaErrorCode(error: unknown): string | undefined {
+  if (typeof error === "object" && error !== null && "code" in error && typeof error.code === "string" && /^P\d{4}$/.test(error.code)) {
+    return error.code;
+  }
+  return undefined;
 }
 
 declare global {

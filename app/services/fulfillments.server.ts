@@ -2,7 +2,7 @@
 // fulfillment id, so an event that arrives before its fulfillment creates the shipment and the
 // fulfillment later fills in carrier and tracking. Carrier and tracking follow the newest payload.
 import type { Db } from "../db.server";
-import { detectCarrier, normalizeCarrierName, trackingUrlFor } from "../tracking/carriers";
+import { resolveCarrier, trackingUrlFor } from "../tracking/carriers";
 import {
   factFromFulfillmentEvent,
   factsFromFulfillment,
@@ -44,12 +44,12 @@ export interface CarrierInfo {
 /** Shopify's carrier when it names one, else the one the tracking number's format reveals. */
 export function carrierInfo(rec: Pick<FulfillmentRecord, "trackingCompany" | "trackingNumbers" | "trackingUrls">): CarrierInfo {
   const numbers = rec.trackingNumbers;
-  const named = rec.trackingCompany ? normalizeCarrierName(rec.trackingCompany) : null;
-  const detected = !named && numbers[0] ? detectCarrier(numbers[0]) : null;
-  const code = named?.code ?? detected?.code ?? null;
+  const resolved = resolveCarrier(rec.trackingCompany, numbers[0]);
+  const code = resolved?.code ?? null;
+  // Shopify's own tracking URL first; else the carrier's page for the number.
   const urls = numbers.map((n, i) => rec.trackingUrls[i] ?? (code ? trackingUrlFor(code, n) : null) ?? "").filter(Boolean);
   return {
-    carrier: rec.trackingCompany ?? detected?.name ?? null,
+    carrier: rec.trackingCompany ?? resolved?.name ?? null,
     carrierCode: code,
     trackingNumbers: numbers,
     trackingUrls: urls,

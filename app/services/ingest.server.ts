@@ -2,7 +2,7 @@
 // and enqueue its processing in ONE transaction, answer at once. Nothing is parsed here: a payload
 // we cannot read is still kept, and fails visibly in the worker (receipt status "failed").
 import type { WebhookValidation } from "@shopify/shopify-api";
-import { Prisma, type Db } from "../db.server";
+import { prismaErrorCode, type Db } from "../db.server";
 import { errorMessage, logger } from "./logger.server";
 import { enqueue } from "./queue.server";
 import { wakeWorkers } from "./worker.server";
@@ -55,7 +55,7 @@ export function createWebhookReceiver({ db, validate }: WebhookReceiverDeps) {
         await enqueue(tx, { kind: PROCESS_RECEIPT, payload: { receiptId: receipt.id }, shopDomain: check.domain });
       });
     } catch (error) {
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+      if (prismaErrorCode(error) === "P2002") {
         return text(200, "Duplicate delivery ignored"); // Shopify re-sent a webhook we already hold
       }
       // The database is unavailable: answer 5xx so Shopify retries the delivery later.

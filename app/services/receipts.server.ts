@@ -4,6 +4,7 @@
 import type { Db } from "../db.server";
 import {
   PayloadError,
+  parseAppScopesUpdate,
   parseCustomersDataRequest,
   parseCustomersRedact,
   parseFulfillment,
@@ -14,6 +15,8 @@ import {
   parseReverseDelivery,
   parseReverseFulfillmentOrderDispose,
   parseShopRedact,
+  parseWebhookJson,
+  type ReturnTopic,
 } from "../tracking/shopify-payloads";
 import { customerDataRequest, customerRedact, shopRedact } from "./compliance.server";
 import { applyFulfillment, applyFulfillmentEvent } from "./fulfillments.server";
@@ -80,19 +83,15 @@ export const TOPIC_HANDLERS: Record<string, TopicHandler> = {
     await markUninstalled(ctx.db, ctx.shopDomain, ctx.triggeredAt ?? ctx.now);
   },
   "app/scopes_update": async (ctx) => {
-    const p = ctx.payload as { current?: unknown };
-    if (!Array.isArray(p.current) || !p.current.every((s) => typeof s === "string")) {
-      throw new PayloadError("app/scopes_update: `current` must be a list of scopes");
-    }
-    await updateScopes(ctx.db, ctx.shopDomain, p.current as string[]);
+    await updateScopes(ctx.db, ctx.shopDomain, parseAppScopesUpdate(ctx.payload).current);
   },
   "customers/data_request": async (ctx) => {
     const r = parseCustomersDataRequest(ctx.payload);
-    await customerDataRequest(ctx.db, { shopDomain: ctx.shopDomain, webhookId: ctx.webhookId, customer: r.customer, orderIds: r.orderIds });
+    await customerDataRequest(ctx.db, { shopDomain: ctx.shopDomain, webhookId: ctx.webhookId, customer: r.customer, orderIds: r.ordersRequested });
   },
   "customers/redact": async (ctx) => {
     const r = parseCustomersRedact(ctx.payload);
-    await customerRedact(ctx.db, { shopDomain: ctx.shopDomain, webhookId: ctx.webhookId, customer: r.customer, orderIds: r.orderIds });
+    await customerRedact(ctx.db, { shopDomain: ctx.shopDomain, webhookId: ctx.webhookId, customer: r.customer, orderIds: r.ordersToRedact });
   },
   "shop/redact": async (ctx) => {
     parseShopRedact(ctx.payload);
@@ -100,7 +99,7 @@ export const TOPIC_HANDLERS: Record<string, TopicHandler> = {
   },
 };
 
-function returnTopic(topic: string): TopicHandler {
+function returnTopic(topic: ReturnTopic): TopicHandler {
   return async (ctx) => {
     await applyReturn(ctx.db, await shopId(ctx), parseReturn(ctx.payload, topic, ctx.triggeredAt), ctx.webhookId);
   };
@@ -111,13 +110,9 @@ export async function processReceipt(db: Db, receiptId: string, now: Date): Prom
   if (!receipt || receipt.status === "processed") return; // pruned, or already done by an earlier attempt
   try {
     const handler = TOPIC_HANDLERS[receipt.topic];
-    if (!handler) throw new PayloadError(`No handler for topic "${receipt.topic}"`);
-    let payload: unknown;
-    try {
-      payload = JSON.parse(receipt.rawBody);
-    } catch (error) {
-      throw new PayloadError(`${receipt.topic}: body is not valid JSON (${errorMessage(error)})`);
-    }
+    if (!handler) throw new PayloadError(receipt.topic, "topic", "has no handler in Waypoint");
+    // Keeps ids beyond 2^53 exact; throws PayloadError for a body that is not JSON.
+    const payload = parseWebhookJson(receipt.rawBody, receipt.topic);
     await handler({ db, shopDomain: receipt.shopDomain, webhookId: receipt.webhookId, triggeredAt: receipt.triggeredAt, payload, now });
     await db.webhookReceipt.updateMany({
       where: { id: receiptId },

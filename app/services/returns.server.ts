@@ -4,13 +4,15 @@
 import type { Db } from "../db.server";
 import { detectCarrier } from "../tracking/carriers";
 import {
+  factFromRefund,
+  factFromReverseDelivery,
   factsFromReturn,
+  factsFromReverseFulfillmentOrderDispose,
   type RefundRecord,
   type ReturnRecord,
   type ReverseDeliveryRecord,
-  type ReverseDisposeRecord,
+  type ReverseFulfillmentOrderDisposeRecord,
 } from "../tracking/shopify-payloads";
-import type { ShipmentFact } from "../tracking/types";
 import { refreshOrderSummary } from "./orders.server";
 import { applyFacts, setTrackingNumbers, type ApplyResult } from "./shipments.server";
 
@@ -44,7 +46,7 @@ const CASE_STATUS: Record<string, string> = {
 
 export async function applyReturn(db: Db, shopId: string, rec: ReturnRecord, webhookId: string | null): Promise<ApplyResult> {
   const { caseId, shipmentId } = await returnShipmentFor(db, shopId, rec.shopifyReturnId, rec.orderShopifyId);
-  const status = CASE_STATUS[rec.topic] ?? rec.status;
+  const status = CASE_STATUS[rec.topic] ?? rec.status ?? "requested";
   const stamp: Record<string, Date> = {};
   if (status === "requested") stamp.requestedAt = rec.at;
   if (status === "approved") stamp.approvedAt = rec.at;
@@ -76,7 +78,7 @@ export async function applyReverseDelivery(db: Db, shopId: string, rec: ReverseD
   const { caseId, shipmentId } = await returnShipmentFor(db, shopId, rec.returnShopifyId, rec.orderShopifyId);
   const numbers = rec.trackingNumber ? [rec.trackingNumber] : [];
   const detected = rec.trackingNumber && !rec.carrier ? detectCarrier(rec.trackingNumber) : null;
-  const result = await applyFacts(db, shipmentId, rec.facts, {
+  const result = await applyFacts(db, shipmentId, [factFromReverseDelivery(rec)], {
     webhookId,
     extra: async (tx, shipment) => {
       await tx.shipment.update({
@@ -98,10 +100,14 @@ export async function applyReverseDelivery(db: Db, shopId: string, rec: ReverseD
   return result;
 }
 
-export async function applyDisposal(db: Db, shopId: string, rec: ReverseDisposeRecord, webhookId: string | null): Promise<ApplyResult | null> {
-  if (!rec.returnShopifyId) return null; // a disposal we cannot tie to a return changes no shipment
-  const { caseId, shipmentId } = await returnShipmentFor(db, shopId, rec.returnShopifyId, rec.orderShopifyId ?? null);
-  const result = await applyFacts(db, shipmentId, rec.facts, { webhookId });
+/**
+ * Shopify's dispose payload names the reverse fulfillment order, not its return; it moves a return
+ * shipment only when the return is known (the payload or the caller resolved it).
+ */
+export async function applyDisposal(db: Db, shopId: string, rec: ReverseFulfillmentOrderDisposeRecord, webhookId: string | null): Promise<ApplyResult | null> {
+  if (!rec.returnShopifyId) return null;
+  const { caseId, shipmentId } = await returnShipmentFor(db, shopId, rec.returnShopifyId, null);
+  const result = await applyFacts(db, shipmentId, factsFromReverseFulfillmentOrderDispose(rec), { webhookId });
   await syncCase(db, caseId, shipmentId);
   return result;
 }
@@ -109,8 +115,7 @@ export async function applyDisposal(db: Db, shopId: string, rec: ReverseDisposeR
 export async function applyRefund(db: Db, shopId: string, rec: RefundRecord, webhookId: string | null): Promise<ApplyResult | null> {
   if (!rec.returnShopifyId) return null; // refunds without a return do not move a shipment
   const { caseId, shipmentId } = await returnShipmentFor(db, shopId, rec.returnShopifyId, rec.orderShopifyId);
-  const fact: ShipmentFact = { key: `refund:${rec.shopifyId}`, source: "refund", status: "refund_issued", at: rec.createdAt };
-  const result = await applyFacts(db, shipmentId, [fact], {
+  const result = await applyFacts(db, shipmentId, [factFromRefund(rec)], {
     webhookId,
     extra: async (tx) => {
       await tx.returnCase.update({ where: { id: caseId }, data: { refundedAt: rec.createdAt, refundCents: rec.amountCents } });

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import db, { type Db, dbProvider, prepareDb } from "../db.server";
 import { env } from "../env.server";
-import shopify from "../shopify.server";
+import { shopifyLibrary } from "../shopify.server";
 import { createWebhookReceiver } from "./ingest.server";
 import { jobHandlers, scheduleMaintenance } from "./jobs.server";
 import { errorMessage, logger } from "./logger.server";
@@ -12,7 +12,7 @@ import { Worker } from "./worker.server";
 
 export const receiveWebhook = createWebhookReceiver({
   db,
-  validate: (args) => shopify.api.webhooks.validate(args),
+  validate: (args) => shopifyLibrary.webhooks.validate(args),
 });
 
 /** One clear line when the database cannot be reached or its migrations are behind. */

@@ -2,7 +2,7 @@
 // events, stage transitions and the domain events that announce them (the outbox). The state is
 // recomputed from the full set of facts every time, so arrival order and duplicates never matter;
 // a version column makes two workers folding the same shipment retry instead of overwriting.
-import { Prisma, type Db } from "../db.server";
+import { Prisma, prismaErrorCode, type Db } from "../db.server";
 import { foldShipment, transitionsBetween } from "../tracking/fold";
 import type { ShipmentFact, ShipmentKind, ShipmentState, Stage, Transition } from "../tracking/types";
 import { enqueue } from "./queue.server";
@@ -146,9 +146,8 @@ export async function applyFacts(
         return { inserted: fresh.length, transitions };
       });
     } catch (error) {
-      const retryable =
-        error instanceof ConcurrentUpdate ||
-        (error instanceof Prisma.PrismaClientKnownRequestError && (error.code === "P2002" || error.code === "P2034"));
+      const code = prismaErrorCode(error);
+      const retryable = error instanceof ConcurrentUpdate || code === "P2002" || code === "P2034";
       if (!retryable || attempt >= 8) throw error;
     }
   }
