@@ -3,7 +3,7 @@
 // Claims are atomic single statements: `FOR UPDATE SKIP LOCKED` on PostgreSQL (many workers on many
 // machines), a plain UPDATE ... RETURNING on SQLite (one writer at a time by design). A claim is a
 // lease: a crashed worker's job becomes claimable again when its lease expires.
-import { Prisma, type Db, dbProvider } from "../db.server";
+import { type Prisma, type Db, dbProvider } from "../db.server";
 
 /** What `enqueue` needs: the client or an interactive transaction's client. */
 export type DbOrTx = Pick<Db, "job">;

@@ -2,7 +2,7 @@
 // events, stage transitions and the domain events that announce them (the outbox). The state is
 // recomputed from the full set of facts every time, so arrival order and duplicates never matter;
 // a version column makes two workers folding the same shipment retry instead of overwriting.
-import { Prisma, prismaErrorCode, type Db } from "../db.server";
+import { type Prisma, prismaErrorCode, type Db } from "../db.server";
 import { foldShipment, transitionsBetween } from "../tracking/fold";
 import type { ShipmentFact, ShipmentKind, ShipmentState, Stage, Transition } from "../tracking/types";
 import { enqueue } from "./queue.server";
