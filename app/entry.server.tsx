@@ -8,8 +8,12 @@ import { startRuntime } from "./services/runtime.server";
 
 export const streamTimeout = 5000;
 
-// Validates the environment, checks the database and starts the inline worker once per process.
-await startRuntime();
+// Validates the environment, checks the database and starts the inline worker once per process
+// (it exits with one clear line when the environment or the database is not ready).
+startRuntime().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
 
 export default async function handleRequest(
   request: Request,
