@@ -25,10 +25,12 @@ import { upsertOrder } from "./orders.server";
 import { enqueue } from "./queue.server";
 import { applyDisposal, applyRefund, applyReturn, applyReverseDelivery } from "./returns.server";
 import { markUninstalled, shopFor, updateScopes } from "./shops.server";
+import { returnOfReverseFulfillmentOrder } from "./shopify-admin.server";
 import { PROCESS_RECEIPT } from "./ingest.server";
 
 interface Ctx {
   db: Db;
+  topic: string;
   shopDomain: string;
   webhookId: string;
   triggeredAt: Date | null;
@@ -43,7 +45,7 @@ async function shopId(ctx: Ctx): Promise<string> {
 }
 
 const orderTopic: TopicHandler = async (ctx) => {
-  const rec = parseOrder(ctx.payload);
+  const rec = parseOrder(ctx.payload, ctx.topic);
   const id = await shopId(ctx);
   await upsertOrder(ctx.db, id, rec);
   // Orders payloads embed their fulfillments: each is a fact source like fulfillments/update.
@@ -57,10 +59,10 @@ export const TOPIC_HANDLERS: Record<string, TopicHandler> = {
   "orders/fulfilled": orderTopic,
   "orders/paid": orderTopic,
   "fulfillments/create": async (ctx) => {
-    await applyFulfillment(ctx.db, await shopId(ctx), parseFulfillment(ctx.payload), ctx.webhookId);
+    await applyFulfillment(ctx.db, await shopId(ctx), parseFulfillment(ctx.payload, ctx.topic), ctx.webhookId);
   },
   "fulfillments/update": async (ctx) => {
-    await applyFulfillment(ctx.db, await shopId(ctx), parseFulfillment(ctx.payload), ctx.webhookId);
+    await applyFulfillment(ctx.db, await shopId(ctx), parseFulfillment(ctx.payload, ctx.topic), ctx.webhookId);
   },
   "fulfillment_events/create": async (ctx) => {
     await applyFulfillmentEvent(ctx.db, await shopId(ctx), parseFulfillmentEvent(ctx.payload), ctx.webhookId);
@@ -74,7 +76,11 @@ export const TOPIC_HANDLERS: Record<string, TopicHandler> = {
     await applyReverseDelivery(ctx.db, await shopId(ctx), parseReverseDelivery(ctx.payload, ctx.triggeredAt), ctx.webhookId);
   },
   "reverse_fulfillment_orders/dispose": async (ctx) => {
-    await applyDisposal(ctx.db, await shopId(ctx), parseReverseFulfillmentOrderDispose(ctx.payload, ctx.triggeredAt), ctx.webhookId);
+    const first = parseReverseFulfillmentOrderDispose(ctx.payload, ctx.triggeredAt);
+    // The payload names the reverse fulfillment order only; ask the Admin API for its return.
+    const returnShopifyId = first.returnShopifyId ?? (await returnOfReverseFulfillmentOrder(ctx.db, ctx.shopDomain, first.reverseFulfillmentOrderId));
+    const rec = parseReverseFulfillmentOrderDispose(ctx.payload, ctx.triggeredAt, { returnShopifyId });
+    await applyDisposal(ctx.db, await shopId(ctx), rec, ctx.webhookId);
   },
   "refunds/create": async (ctx) => {
     await applyRefund(ctx.db, await shopId(ctx), parseRefund(ctx.payload), ctx.webhookId);
@@ -113,7 +119,7 @@ export async function processReceipt(db: Db, receiptId: string, now: Date): Prom
     if (!handler) throw new PayloadError(receipt.topic, "topic", "has no handler in Waypoint");
     // Keeps ids beyond 2^53 exact; throws PayloadError for a body that is not JSON.
     const payload = parseWebhookJson(receipt.rawBody, receipt.topic);
-    await handler({ db, shopDomain: receipt.shopDomain, webhookId: receipt.webhookId, triggeredAt: receipt.triggeredAt, payload, now });
+    await handler({ db, topic: receipt.topic, shopDomain: receipt.shopDomain, webhookId: receipt.webhookId, triggeredAt: receipt.triggeredAt, payload, now });
     await db.webhookReceipt.updateMany({
       where: { id: receiptId },
       data: { status: "processed", processedAt: now, error: null, attempts: { increment: 1 } },
