@@ -5,7 +5,7 @@ import fs from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
-import { themeCheckRun, Severity, type Offense } from "@shopify/theme-check-node";
+import { JSONValidator, themeCheckRun, Severity, type Config, type Offense } from "@shopify/theme-check-node";
 
 export const THEME_APP_EXTENSION_CONFIG = "theme-check:theme-app-extension";
 
@@ -24,11 +24,20 @@ function useBundledDocs(): void {
   if (process.env.SHOPIFY_TLD_ROOT) return;
   const require = createRequire(import.meta.url);
   const pkg = path.dirname(require.resolve("@shopify/theme-check-docs-updater/package.json"));
+  const { version } = JSON.parse(fs.readFileSync(path.join(pkg, "package.json"), "utf8")) as { version: string };
   const data = path.join(pkg, "data");
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), "waypoint-theme-docs-"));
-  fs.mkdirSync(path.join(root, "schemas", "theme"), { recursive: true });
-  fs.cpSync(data, path.join(root, "data"), { recursive: true });
-  fs.cpSync(data, path.join(root, "schemas", "theme"), { recursive: true });
+  const root = path.join(os.tmpdir(), `waypoint-theme-liquid-docs-${version}`);
+  if (!fs.existsSync(root)) {
+    // Built aside and renamed into place, so test workers starting together never see half a copy.
+    const staging = fs.mkdtempSync(`${root}-`);
+    fs.cpSync(data, path.join(staging, "data"), { recursive: true });
+    fs.cpSync(data, path.join(staging, "schemas", "theme"), { recursive: true });
+    try {
+      fs.renameSync(staging, root);
+    } catch {
+      fs.rmSync(staging, { recursive: true, force: true }); // another worker got there first
+    }
+  }
   process.env.SHOPIFY_TLD_ROOT = root;
 }
 
@@ -55,4 +64,29 @@ export function formatOffenses(offenses: Offense[], root: string): string {
       return `${file}:${o.start.line}:${o.start.character + 1} ${SEVERITY[o.severity]} ${o.check}: ${o.message}`;
     })
     .join("\n");
+}
+
+const SCHEMA_ROOT = "https://waypoint.test/schemas/";
+
+/**
+ * Validates block settings against Shopify's own JSON schema for a setting (setting.json from the bundled
+ * theme-liquid-docs), which theme-check does not apply to app blocks. Answers the validator's messages.
+ */
+export async function validateBlockSettings(settings: unknown[]): Promise<string[]> {
+  const require = createRequire(import.meta.url);
+  const data = path.join(path.dirname(require.resolve("@shopify/theme-check-docs-updater/package.json")), "data");
+  const read = (f: string): string => fs.readFileSync(path.join(data, f), "utf8");
+  const schemas = [
+    {
+      uri: `${SCHEMA_ROOT}settings.json`,
+      fileMatch: ["**/block-settings.json"],
+      schema: JSON.stringify({ type: "array", items: { $ref: "./setting.json" } }),
+    },
+    { uri: `${SCHEMA_ROOT}setting.json`, schema: read("setting.json") },
+  ];
+  const config = { context: "app" } as Config;
+  const validator = await JSONValidator.create({ schemas: async () => schemas }, config);
+  if (!validator) throw new Error("no JSON validator");
+  const diagnostics = await validator.validate("file:///extension/block-settings.json", JSON.stringify(settings, null, 2));
+  return diagnostics.map((d) => d.message);
 }
