@@ -1,0 +1,40 @@
+// Formatting shared by the admin pages. Dates are formatted in an explicit time zone (the shop's) so
+// the server's HTML and the browser's hydration agree.
+
+export function formatNumber(n: number): string {
+  return new Intl.NumberFormat("en-US").format(n);
+}
+
+export function formatMoney(cents: number, currency: string): string {
+  try {
+    return new Intl.NumberFormat("en-US", { style: "currency", currency }).format(cents / 100);
+  } catch {
+    return `${(cents / 100).toFixed(2)} ${currency}`;
+  }
+}
+
+export function formatPercent(ratio: number | null, digits = 1): string {
+  return ratio === null ? "—" : `${(ratio * 100).toFixed(digits)}%`;
+}
+
+/** "36 h" under three days, else "4.5 days". */
+export function formatHours(hours: number | null): string {
+  if (hours === null || !Number.isFinite(hours)) return "—";
+  if (hours < 72) return `${Math.round(hours)} h`;
+  return `${(hours / 24).toFixed(1)} days`;
+}
+
+export function formatDateTime(iso: string | null, timeZone = "UTC"): string {
+  if (!iso) return "—";
+  return new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone }).format(new Date(iso));
+}
+
+export function formatDate(iso: string | null, timeZone = "UTC"): string {
+  if (!iso) return "—";
+  return new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone }).format(new Date(iso));
+}
+
+/** "YYYY-MM-DD" of a Date in UTC. */
+export function isoDay(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}

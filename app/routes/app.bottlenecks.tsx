@@ -1,0 +1,90 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { Link as RemixLink, useLoaderData } from "@remix-run/react";
+import { Badge, BlockStack, Box, Card, DataTable, EmptyState, InlineStack, Layout, Page, Text } from "@shopify/polaris";
+import db from "../db.server";
+import { BottleneckBanner } from "../components/BottleneckBanner";
+import { formatDateTime, formatHours, formatNumber } from "../components/format";
+import { AdminRouteError } from "../components/RouteError";
+import { loadBottlenecks } from "../services/bottlenecks.server";
+import { BASELINE_DAYS, MIN_CURRENT_SHIPMENTS, STALL_FACTOR, MIN_EXCESS_HOURS } from "../tracking/bottlenecks";
+import { authenticate } from "../shopify.server";
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const shop = await db.shop.findUnique({ where: { domain: session.shop }, select: { id: true } });
+  const result = shop ? await loadBottlenecks(db, shop.id) : null;
+  return { result };
+};
+
+export default function Bottlenecks() {
+  const { result } = useLoaderData<typeof loader>();
+  const rule =
+    `A lane (carrier × destination region) is flagged when its median time since the last scan, over shipments in transit now, ` +
+    `is more than ${STALL_FACTOR}× its usual 75th percentile and at least ${MIN_EXCESS_HOURS} h above its usual median ` +
+    `(trailing ${BASELINE_DAYS} days), with at least ${MIN_CURRENT_SHIPMENTS} shipments in transit.`;
+  return (
+    <Page title="Carrier bottlenecks" subtitle="Lanes slower now than their own 30-day baseline" backAction={{ content: "Overview", url: "/app" }}>
+      <Layout>
+        <Layout.Section>
+          <BlockStack gap="400">
+            {result && result.flags.length > 0 ? <BottleneckBanner flags={result.flags} linkToPage={false} /> : null}
+            {result && result.flags.length > 0 ? (
+              <Card padding="0">
+                <Box padding="400"><Text as="h2" variant="headingMd">Stalls, worst first</Text></Box>
+                <DataTable
+                  columnContentTypes={["text", "text", "numeric", "numeric", "numeric", "numeric", "text"]}
+                  headings={["Carrier", "Region", "In transit", "Median now", "Usual median", "Slowdown", "Fastest there now"]}
+                  rows={result.flags.map((f) => [
+                    <RemixLink key={`${f.carrier}${f.region}`} to={`/app/shipments?carrier=${encodeURIComponent(f.carrierName)}&stage=3&region=${encodeURIComponent(f.region)}`}>{f.carrierName}</RemixLink>,
+                    f.regionName,
+                    <span key="n" data-figure={`flag-${f.carrier}-${f.region}-shipments`}>{formatNumber(f.shipments)}</span>,
+                    formatHours(f.currentMedianHours),
+                    formatHours(f.baselineMedianHours),
+                    `${f.slowdown.toFixed(1)}×`,
+                    f.fastest ? `${f.fastest.carrierName} (${formatHours(f.fastest.currentMedianHours)}, ${formatNumber(f.fastest.shipments)} shipments)` : "No other carrier with enough shipments",
+                  ])}
+                />
+              </Card>
+            ) : null}
+            <Card padding="0">
+              <Box padding="400">
+                <BlockStack gap="100">
+                  <InlineStack align="space-between">
+                    <Text as="h2" variant="headingMd">Every lane with shipments in transit</Text>
+                    {result ? <Text as="span" tone="subdued">{`Evaluated ${formatDateTime(result.evaluatedAt)} UTC`}</Text> : null}
+                  </InlineStack>
+                  <Text as="p" variant="bodySm" tone="subdued">{rule}</Text>
+                </BlockStack>
+              </Box>
+              {!result || result.lanes.length === 0 ? (
+                <EmptyState heading="No lane has enough shipments in transit" image="https://cdn.shopify.com/s/files/1/0262/4071/2726/files/emptystate-files.png">
+                  <p>{`Lanes appear once a carrier has ${MIN_CURRENT_SHIPMENTS} or more shipments in transit to one region. ${result ? `${formatNumber(result.inTransit)} shipments are in transit now.` : ""}`}</p>
+                </EmptyState>
+              ) : (
+                <DataTable
+                  columnContentTypes={["text", "text", "numeric", "numeric", "numeric", "numeric", "numeric", "text"]}
+                  headings={["Carrier", "Region", "In transit", "Median now", "Usual median", "Usual p75", "Baseline samples", "Status"]}
+                  rows={result.lanes.map((l) => [
+                    l.carrierName,
+                    l.regionName,
+                    formatNumber(l.shipments),
+                    formatHours(l.currentMedianHours),
+                    formatHours(l.baselineMedianHours),
+                    formatHours(l.baselineP75Hours),
+                    formatNumber(l.baselineSamples),
+                    l.stalling ? <Badge key="s" tone="warning">Stalling</Badge> : l.baselineMedianHours === null ? <Badge key="s">Learning</Badge> : <Badge key="s" tone="success">Normal</Badge>,
+                  ])}
+                />
+              )}
+              {result?.truncated ? <Box padding="400"><Text as="p" tone="subdued">{`Evaluated over the ${formatNumber(result.inTransit)} longest-waiting shipments in transit.`}</Text></Box> : null}
+            </Card>
+          </BlockStack>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}
+
+export function ErrorBoundary() {
+  return <AdminRouteError title="Carrier bottlenecks" />;
+}

@@ -1,0 +1,225 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link as RemixLink, useActionData, useLoaderData, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
+import {
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  EmptyState,
+  IndexTable,
+  InlineStack,
+  Page,
+  Text,
+  TextField,
+  useIndexResourceState,
+} from "@shopify/polaris";
+import { useState } from "react";
+import { z } from "zod";
+import db from "../db.server";
+import { formatDateTime } from "../components/format";
+import { AdminRouteError } from "../components/RouteError";
+import { approveDrafts, discardDrafts } from "../services/admin-notify.server";
+import { authenticate } from "../shopify.server";
+
+const PAGE_SIZE = 25;
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const url = new URL(request.url);
+  const cursor = url.searchParams.get("cursor");
+  const editId = url.searchParams.get("edit");
+  const shop = await db.shop.findUnique({ where: { domain: session.shop }, select: { id: true, notificationMode: true, hybridAutoSendHours: true, timezone: true } });
+  if (!shop) return { drafts: [], nextCursor: null, editing: null, mode: "automated", autoSendHours: null, total: 0, timeZone: "UTC" };
+  const select = {
+    id: true, channel: true, milestone: true, recipient: true, subject: true, bodyText: true, personalNote: true, createdAt: true,
+    shipmentId: true, order: { select: { name: true } },
+  } as const;
+  const [rows, total, editing] = await Promise.all([
+    // Oldest first: the queue is worked from the front. [shopId, status, createdAt] index.
+    db.notification.findMany({
+      where: { shopId: shop.id, status: "draft" },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+      take: PAGE_SIZE + 1,
+      ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
+      select,
+    }),
+    db.notification.count({ where: { shopId: shop.id, status: "draft" } }),
+    editId ? db.notification.findFirst({ where: { id: editId, shopId: shop.id, status: "draft" }, select }) : null,
+  ]);
+  const view = (n: (typeof rows)[number]) => ({
+    id: n.id, channel: n.channel, milestone: n.milestone, recipient: n.recipient, subject: n.subject, bodyText: n.bodyText,
+    personalNote: n.personalNote, createdAt: n.createdAt.toISOString(), shipmentId: n.shipmentId, orderName: n.order.name,
+  });
+  return {
+    drafts: rows.slice(0, PAGE_SIZE).map(view),
+    nextCursor: rows.length > PAGE_SIZE ? rows[PAGE_SIZE - 1]!.id : null,
+    editing: editing ? view(editing) : null,
+    mode: shop.notificationMode,
+    autoSendHours: shop.hybridAutoSendHours,
+    total,
+    timeZone: shop.timezone,
+  };
+};
+
+const idList = z.array(z.string().min(1).max(64)).min(1, "Select at least one draft").max(250, "Select at most 250 drafts");
+const actionSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("approve"), ids: idList }),
+  z.object({ intent: z.literal("discard"), ids: idList }),
+  z.object({
+    intent: z.literal("approve_edited"),
+    ids: idList.max(1),
+    subject: z.string().trim().max(200, "Keep the subject under 200 characters").optional(),
+    bodyText: z.string().trim().min(1, "The message cannot be empty").max(5000, "Keep the message under 5,000 characters").optional(),
+    personalNote: z.string().trim().max(1000, "Keep the note under 1,000 characters").optional(),
+  }),
+]);
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const form = await request.formData();
+  const text = (k: string) => (typeof form.get(k) === "string" ? (form.get(k) as string) : undefined);
+  const parsed = actionSchema.safeParse({
+    intent: form.get("intent"), ids: form.getAll("ids"), subject: text("subject"), bodyText: text("bodyText"), personalNote: text("personalNote"),
+  });
+  if (!parsed.success) {
+    const fieldErrors: Record<string, string> = {};
+    for (const issue of parsed.error.issues) fieldErrors[String(issue.path[0] ?? "form")] ??= issue.message;
+    return { ok: false as const, fieldErrors, done: 0, intent: String(form.get("intent") ?? "") };
+  }
+  const shop = await db.shop.findUnique({ where: { domain: session.shop }, select: { id: true } });
+  if (!shop) return { ok: false as const, fieldErrors: { form: "This store is not installed" }, done: 0, intent: parsed.data.intent };
+  const by = session.onlineAccessInfo?.associated_user.email ?? "staff";
+  const v = parsed.data;
+  const outcome =
+    v.intent === "discard"
+      ? await discardDrafts(db, shop.id, v.ids, by)
+      : await approveDrafts(db, shop.id, v.ids, by, v.intent === "approve_edited" ? { subject: v.subject ?? null, bodyText: v.bodyText ?? null, personalNote: v.personalNote || null } : undefined);
+  return {
+    ok: outcome.failed.length === 0,
+    fieldErrors: outcome.failed.length ? { form: `${outcome.failed.length} could not be updated: ${outcome.failed[0]!.error}` } : ({} as Record<string, string>),
+    done: outcome.ok,
+    intent: v.intent,
+  };
+};
+
+function EditDraft({ draft, errors, timeZone }: { draft: NonNullable<ReturnType<typeof useLoaderData<typeof loader>>["editing"]>; errors: Record<string, string>; timeZone: string }) {
+  const [subject, setSubject] = useState(draft.subject ?? "");
+  const [body, setBody] = useState(draft.bodyText ?? "");
+  const [note, setNote] = useState(draft.personalNote ?? "");
+  const navigation = useNavigation();
+  return (
+    <Card>
+      <Form method="post" action="/app/review">
+        <BlockStack gap="300">
+          <Text as="h2" variant="headingMd">{`Edit draft: ${draft.orderName}, ${draft.milestone.replaceAll("_", " ")} (${draft.channel === "sms" ? "SMS" : "email"})`}</Text>
+          <Text as="p" tone="subdued">{`To ${draft.recipient ?? "—"}, drafted ${formatDateTime(draft.createdAt, timeZone)}`}</Text>
+          <input type="hidden" name="ids" value={draft.id} />
+          {draft.channel === "email" ? (
+            <TextField label="Subject" name="subject" value={subject} onChange={setSubject} autoComplete="off" error={errors.subject} />
+          ) : null}
+          <TextField label="Message" name="bodyText" value={body} onChange={setBody} multiline={6} autoComplete="off" error={errors.bodyText} />
+          <TextField label="Personal note (optional)" name="personalNote" value={note} onChange={setNote} multiline={2} autoComplete="off" error={errors.personalNote} helpText="Shown above the message." />
+          <input type="hidden" name="intent" value="approve_edited" />
+          <InlineStack align="end" gap="200">
+            <Button url="/app/review">Cancel</Button>
+            <Button submit variant="primary" loading={navigation.state === "submitting" && navigation.formData?.get("intent") === "approve_edited"}>Approve and send</Button>
+          </InlineStack>
+        </BlockStack>
+      </Form>
+      <Form method="post" action="/app/review">
+        <input type="hidden" name="ids" value={draft.id} />
+        <input type="hidden" name="intent" value="discard" />
+        <InlineStack align="end">
+          <Button submit variant="plain" tone="critical" loading={navigation.state === "submitting" && navigation.formData?.get("intent") === "discard"}>Discard this draft</Button>
+        </InlineStack>
+      </Form>
+    </Card>
+  );
+}
+
+export default function Review() {
+  const data = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const submit = useSubmit();
+  const [params, setParams] = useSearchParams();
+  const navigation = useNavigation();
+  const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } = useIndexResourceState(data.drafts);
+  const bulk = (intent: "approve" | "discard") => () => {
+    const form = new FormData();
+    form.set("intent", intent);
+    for (const id of selectedResources) form.append("ids", id);
+    submit(form, { method: "post" });
+    clearSelection();
+  };
+  const errors = result && !result.ok ? result.fieldErrors : {};
+
+  return (
+    <Page title="Review queue" subtitle={`${data.total} draft${data.total === 1 ? "" : "s"} waiting`} backAction={{ content: "Overview", url: "/app" }}>
+      <BlockStack gap="400">
+        {data.mode !== "hybrid" ? (
+          <Banner tone="info" title={`Notifications are ${data.mode === "off" ? "off" : "sent automatically"}`} action={{ content: "Change in settings", url: "/app/settings" }}>
+            <p>In hybrid mode, each customer message waits here as a draft for you to edit, approve or discard.</p>
+          </Banner>
+        ) : data.autoSendHours ? (
+          <Banner tone="info"><p>{`Drafts you do not review are sent automatically after ${data.autoSendHours} hours.`}</p></Banner>
+        ) : null}
+        {result?.ok ? <Banner tone="success" title={`${result.done} draft${result.done === 1 ? "" : "s"} ${result.intent === "discard" ? "discarded" : "approved"}`} /> : null}
+        {errors.form || errors.ids ? <Banner tone="critical" title={errors.form ?? errors.ids ?? "Something went wrong"} /> : null}
+        {data.editing ? <EditDraft key={data.editing.id} draft={data.editing} errors={errors} timeZone={data.timeZone} /> : null}
+
+        {data.drafts.length === 0 && !params.get("cursor") ? (
+          <Card>
+            <EmptyState heading="No drafts to review" image="https://cdn.shopify.com/s/files/1/0262/4071/2726/files/emptystate-files.png">
+              <p>When a shipment reaches a milestone in hybrid mode, its message appears here before it is sent.</p>
+            </EmptyState>
+          </Card>
+        ) : (
+          <Card padding="0">
+            <IndexTable
+              resourceName={{ singular: "draft", plural: "drafts" }}
+              itemCount={data.drafts.length}
+              selectedItemsCount={allResourcesSelected ? "All" : selectedResources.length}
+              onSelectionChange={handleSelectionChange}
+              loading={navigation.state === "loading"}
+              promotedBulkActions={[
+                { content: "Approve and send", onAction: bulk("approve") },
+                { content: "Discard", onAction: bulk("discard") },
+              ]}
+              headings={[{ title: "Order" }, { title: "Milestone" }, { title: "Channel" }, { title: "Recipient" }, { title: "Message" }, { title: "Drafted" }, { title: "" }]}
+              pagination={{
+                hasNext: !!data.nextCursor,
+                hasPrevious: !!params.get("cursor"),
+                onNext: () => setParams(new URLSearchParams({ cursor: data.nextCursor ?? "" })),
+                onPrevious: () => setParams(new URLSearchParams()),
+              }}
+            >
+              {data.drafts.map((d, index) => (
+                <IndexTable.Row id={d.id} key={d.id} position={index} selected={selectedResources.includes(d.id)}>
+                  <IndexTable.Cell>
+                    {d.shipmentId ? <RemixLink to={`/app/shipments/${d.shipmentId}`} onClick={(e) => e.stopPropagation()}>{d.orderName}</RemixLink> : d.orderName}
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>{d.milestone.replaceAll("_", " ")}</IndexTable.Cell>
+                  <IndexTable.Cell>{d.channel === "sms" ? "SMS" : "Email"}</IndexTable.Cell>
+                  <IndexTable.Cell>{d.recipient ?? "—"}</IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <Text as="span" truncate>{d.subject ?? d.bodyText?.slice(0, 80) ?? "—"}</Text>
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>{formatDateTime(d.createdAt, data.timeZone)}</IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <div onClick={(e) => e.stopPropagation()} role="presentation">
+                      <Button variant="plain" url={`/app/review?edit=${d.id}${params.get("cursor") ? `&cursor=${params.get("cursor")}` : ""}`}>Edit</Button>
+                    </div>
+                  </IndexTable.Cell>
+                </IndexTable.Row>
+              ))}
+            </IndexTable>
+          </Card>
+        )}
+      </BlockStack>
+    </Page>
+  );
+}
+
+export function ErrorBoundary() {
+  return <AdminRouteError title="Review queue" />;
+}

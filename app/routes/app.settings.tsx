@@ -1,0 +1,357 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
+import {
+  Banner,
+  BlockStack,
+  Box,
+  Button,
+  Card,
+  Checkbox,
+  ChoiceList,
+  DataTable,
+  InlineGrid,
+  InlineStack,
+  Layout,
+  Page,
+  Select,
+  Text,
+  TextField,
+} from "@shopify/polaris";
+import { useEffect, useRef, useState } from "react";
+import { z } from "zod";
+import db from "../db.server";
+import { AdminRouteError } from "../components/RouteError";
+import { MILESTONES, type Milestone, isSmsCapable } from "../notify/policy";
+import { type TemplatePreview, isPreviewMilestone, previewTemplate, testSend } from "../services/admin-notify.server";
+import { type SecretField, loadSettings, saveSettings, settingsFromForm } from "../services/settings.server";
+import { authenticate } from "../shopify.server";
+
+const MILESTONE_LABELS: Record<Milestone, string> = {
+  order_confirmed: "Order confirmed",
+  shipped: "Shipped",
+  in_transit_digest: "In-transit digest",
+  delayed: "Delayed",
+  out_for_delivery: "Out for delivery",
+  delivered: "Delivered",
+  delivery_failed: "Delivery failed",
+  shipped_early: "Shipped early",
+  return_approved: "Return approved",
+  return_received: "Return received",
+  refund_issued: "Refund issued",
+};
+const SECRET_LABELS: Record<SecretField, string> = {
+  sendgridApiKey: "SendGrid API key",
+  twilioAccountSid: "Twilio account SID",
+  twilioAuthToken: "Twilio auth token",
+};
+const HOURS = Array.from({ length: 24 }, (_, h) => ({ value: String(h), label: `${String(h).padStart(2, "0")}:00` }));
+
+async function previewShop(shopDomain: string) {
+  return db.shop.findUnique({
+    where: { domain: shopDomain },
+    select: {
+      id: true, name: true, domain: true, primaryDomain: true, currency: true, contactEmail: true, timezone: true, locale: true,
+      brandLogoUrl: true, brandPrimaryColor: true, brandAccentColor: true, brandFont: true,
+    },
+  });
+}
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const [settings, shop] = await Promise.all([loadSettings(db, session.shop), previewShop(session.shop)]);
+  if (!settings || !shop) throw new Response("This store is not installed yet.", { status: 404 });
+  const preview = await previewTemplate(db, shop, "shipped");
+  return { settings, preview };
+};
+
+const previewSchema = z.object({
+  milestone: z.string().refine(isPreviewMilestone, "Choose a milestone"),
+  brandLogoUrl: z.string().trim().url().startsWith("https://").optional().or(z.literal("")).catch(undefined),
+  brandPrimaryColor: z.string().regex(/^#[0-9a-fA-F]{3,6}$/).optional().catch(undefined),
+  brandAccentColor: z.string().regex(/^#[0-9a-fA-F]{3,6}$/).optional().catch(undefined),
+});
+const testSendSchema = z.discriminatedUnion("channel", [
+  z.object({ channel: z.literal("email"), milestone: z.string().refine(isPreviewMilestone, "Choose a milestone"), to: z.string().trim().email("Enter an email address") }),
+  z.object({ channel: z.literal("sms"), milestone: z.string().refine(isPreviewMilestone, "Choose a milestone"), to: z.string().trim().regex(/^\+[1-9]\d{6,14}$/, "Enter a phone number in E.164 format, e.g. +15551234567") }),
+]);
+
+type ActionResult =
+  | { intent: "save"; ok: boolean; fieldErrors: Record<string, string | undefined> }
+  | { intent: "preview"; preview: TemplatePreview | null; error?: string }
+  | { intent: "test_send"; ok: boolean; fieldErrors: Record<string, string | undefined>; message?: string };
+
+export const action = async ({ request }: ActionFunctionArgs): Promise<ActionResult> => {
+  const { session } = await authenticate.admin(request);
+  const form = await request.formData();
+  const intent = form.get("intent");
+  if (intent === "preview") {
+    const parsed = previewSchema.safeParse(Object.fromEntries(form));
+    const shop = await previewShop(session.shop);
+    if (!parsed.success || !shop) return { intent: "preview", preview: null, error: parsed.success ? "Store not installed" : parsed.error.issues[0]?.message };
+    const { milestone, brandLogoUrl, brandPrimaryColor, brandAccentColor } = parsed.data;
+    const preview = await previewTemplate(db, shop, milestone as Milestone, {
+      ...(brandLogoUrl !== undefined ? { brandLogoUrl: brandLogoUrl || null } : {}),
+      ...(brandPrimaryColor ? { brandPrimaryColor } : {}),
+      ...(brandAccentColor ? { brandAccentColor } : {}),
+    });
+    return { intent: "preview", preview };
+  }
+  if (intent === "test_send") {
+    const parsed = testSendSchema.safeParse(Object.fromEntries(form));
+    if (!parsed.success) {
+      const fieldErrors: Record<string, string> = {};
+      for (const i of parsed.error.issues) fieldErrors[`test.${String(i.path[0] ?? "to")}`] ??= i.message;
+      return { intent: "test_send", ok: false, fieldErrors };
+    }
+    if (parsed.data.channel === "sms" && !isSmsCapable(parsed.data.milestone as Milestone)) {
+      return { intent: "test_send", ok: false, fieldErrors: { "test.channel": "This milestone is email only" } };
+    }
+    const shop = await db.shop.findUnique({ where: { domain: session.shop }, select: { id: true } });
+    if (!shop) return { intent: "test_send", ok: false, fieldErrors: { "test.to": "Store not installed" } };
+    const r = await testSend(db, shop.id, parsed.data.milestone as Milestone, parsed.data.channel, parsed.data.to);
+    return r.failed.length
+      ? { intent: "test_send", ok: false, fieldErrors: { "test.to": r.failed[0]!.error } }
+      : { intent: "test_send", ok: true, fieldErrors: {}, message: `Test ${parsed.data.channel === "sms" ? "SMS" : "email"} sent to ${parsed.data.to}` };
+  }
+  const result = await saveSettings(db, session.shop, settingsFromForm(form));
+  return { intent: "save", ok: result.ok, fieldErrors: result.ok ? {} : result.fieldErrors };
+};
+
+function PreviewPane({ initial, branding }: { initial: TemplatePreview; branding: { brandLogoUrl: string; brandPrimaryColor: string; brandAccentColor: string } }) {
+  const fetcher = useFetcher<typeof action>({ key: "template-preview" });
+  const tester = useFetcher<typeof action>({ key: "template-test" });
+  const [milestone, setMilestone] = useState<Milestone>(initial.milestone);
+  const [channel, setChannel] = useState<"email" | "sms">("email");
+  const [to, setTo] = useState("");
+  const first = useRef(true);
+
+  // Live preview: re-render a moment after the milestone or the branding changes.
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    const t = setTimeout(() => fetcher.submit({ intent: "preview", milestone, ...branding }, { method: "post" }), 400);
+    return () => clearTimeout(t);
+  }, [milestone, branding.brandLogoUrl, branding.brandPrimaryColor, branding.brandAccentColor]);
+
+  const data = fetcher.data && fetcher.data.intent === "preview" ? fetcher.data : null;
+  const preview = data?.preview ?? initial;
+  const test = tester.data && tester.data.intent === "test_send" ? tester.data : null;
+
+  return (
+    <BlockStack gap="300">
+      <InlineGrid columns={2} gap="300">
+        <Select label="Milestone" options={MILESTONES.map((m) => ({ value: m, label: MILESTONE_LABELS[m] }))} value={milestone} onChange={(v) => setMilestone(v as Milestone)} />
+        <Text as="p" tone="subdued">{fetcher.state !== "idle" ? "Rendering…" : `Subject: ${preview.subject}`}</Text>
+      </InlineGrid>
+      {data?.error ? <Banner tone="warning" title={data.error} /> : null}
+      <div style={{ border: "1px solid var(--p-color-border)", borderRadius: 8, overflow: "hidden", background: "#fff" }}>
+        <iframe title="Email preview" srcDoc={preview.html} sandbox="" style={{ width: "100%", height: 420, border: 0 }} />
+      </div>
+      {preview.sms ? (
+        <Box background="bg-surface-secondary" padding="300" borderRadius="200">
+          <BlockStack gap="100">
+            <Text as="h3" variant="headingSm">{`SMS (${preview.sms.segments} segment${preview.sms.segments === 1 ? "" : "s"}, ${preview.sms.encoding})`}</Text>
+            <Text as="p">{preview.sms.body}</Text>
+          </BlockStack>
+        </Box>
+      ) : (
+        <Text as="p" tone="subdued">This milestone is sent by email only.</Text>
+      )}
+      {/* Not a nested <form>: the settings form surrounds this pane, so the test is submitted by the fetcher. */}
+      <div>
+        <InlineGrid columns={{ xs: 1, md: "1fr 2fr auto" }} gap="200" alignItems="end">
+          <Select label="Test by" options={[{ value: "email", label: "Email" }, { value: "sms", label: "SMS", disabled: !isSmsCapable(milestone) }]} value={channel} onChange={(v) => setChannel(v as "email" | "sms")} error={test?.fieldErrors["test.channel"]} />
+          <TextField label={channel === "sms" ? "Phone number" : "Email address"} value={to} onChange={setTo} autoComplete="off" error={test?.fieldErrors["test.to"]} />
+          <Button loading={tester.state !== "idle"} onClick={() => tester.submit({ intent: "test_send", milestone, channel, to }, { method: "post" })}>Send test</Button>
+        </InlineGrid>
+      </div>
+      {test?.ok ? <Banner tone="success" title={test.message ?? "Sent"} /> : null}
+    </BlockStack>
+  );
+}
+
+export default function Settings() {
+  const { settings: s, preview } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const saving = navigation.state === "submitting" && navigation.formData?.get("intent") === "save";
+  const errors = result && result.intent === "save" ? result.fieldErrors : {};
+  const saved = result && result.intent === "save" && result.ok;
+
+  const [v, setV] = useState({
+    brandLogoUrl: s.brandLogoUrl, brandPrimaryColor: s.brandPrimaryColor, brandAccentColor: s.brandAccentColor, trackingHeading: s.trackingHeading,
+    notificationMode: s.notificationMode as string, hybridAutoSendHours: s.hybridAutoSendHours, smsTransactionalOk: s.smsTransactionalOk,
+    quietHoursStart: String(s.quietHoursStart), quietHoursEnd: String(s.quietHoursEnd), senderName: s.senderName, senderEmail: s.senderEmail,
+    replyToEmail: s.replyToEmail, twilioFromNumber: s.twilioFromNumber, sendgridApiKey: "", twilioAccountSid: "", twilioAuthToken: "",
+    recommendationSource: s.recommendationSource as string, recommendationCollection: s.recommendationCollection, costPerTicket: s.costPerTicket,
+    noScanAlertDays: String(s.noScanAlertDays), receiptRetentionDays: String(s.receiptRetentionDays), jobRetentionDays: String(s.jobRetentionDays),
+  });
+  const [channels, setChannels] = useState(s.channels);
+  const [clear, setClear] = useState<Record<SecretField, boolean>>({ sendgridApiKey: false, twilioAccountSid: false, twilioAuthToken: false });
+  const field = <K extends keyof typeof v>(k: K) => ({
+    name: k,
+    value: v[k] as string,
+    onChange: (x: string) => setV((old) => ({ ...old, [k]: x })),
+    error: errors[k],
+    autoComplete: "off",
+  });
+  const errorCount = Object.keys(errors).length;
+
+  return (
+    <Page title="Settings" backAction={{ content: "Overview", url: "/app" }}>
+      <Form method="post" data-testid="settings-form">
+        <input type="hidden" name="intent" value="save" />
+        <BlockStack gap="500">
+          {saved ? <Banner tone="success" title="Settings saved" /> : null}
+          {errorCount > 0 ? (
+            <Banner tone="critical" title={`${errorCount} field${errorCount === 1 ? " needs" : "s need"} attention`}>
+              <p>{errors.form ?? "Fix the highlighted fields and save again."}</p>
+            </Banner>
+          ) : null}
+
+          <Layout>
+            <Layout.AnnotatedSection title="Branding" description="Used on the tracking page, the theme block's defaults and every email.">
+              <Card>
+                <BlockStack gap="300">
+                  <TextField label="Logo URL" type="url" placeholder="https://cdn.shopify.com/…/logo.png" {...field("brandLogoUrl")} />
+                  <InlineGrid columns={2} gap="300">
+                    <TextField label="Primary colour" prefix={<span style={{ display: "inline-block", width: 14, height: 14, borderRadius: 3, background: v.brandPrimaryColor }} />} {...field("brandPrimaryColor")} />
+                    <TextField label="Accent colour" prefix={<span style={{ display: "inline-block", width: 14, height: 14, borderRadius: 3, background: v.brandAccentColor }} />} {...field("brandAccentColor")} />
+                  </InlineGrid>
+                  <TextField label="Tracking page heading" placeholder="Track your order" {...field("trackingHeading")} />
+                </BlockStack>
+              </Card>
+            </Layout.AnnotatedSection>
+
+            <Layout.AnnotatedSection title="Notifications" description="How customers hear about their order. In hybrid mode, messages wait in the review queue.">
+              <Card>
+                <BlockStack gap="400">
+                  <ChoiceList
+                    title="Mode"
+                    name="notificationMode"
+                    choices={[
+                      { value: "automated", label: "Automated", helpText: "Send every message as soon as its milestone happens (outside quiet hours)." },
+                      { value: "hybrid", label: "Hybrid", helpText: "Draft each message for review; approve, edit or discard it." },
+                      { value: "off", label: "Off", helpText: "Send nothing; the tracking page still works." },
+                    ]}
+                    selected={[v.notificationMode]}
+                    onChange={(x) => setV((o) => ({ ...o, notificationMode: x[0] ?? "automated" }))}
+                    error={errors.notificationMode}
+                  />
+                  {v.notificationMode === "hybrid" ? (
+                    <TextField label="Send drafts automatically after (hours)" type="number" helpText="Leave empty to wait for a review." {...field("hybridAutoSendHours")} />
+                  ) : (
+                    <input type="hidden" name="hybridAutoSendHours" value="" />
+                  )}
+                  <BlockStack gap="100">
+                    <Text as="h3" variant="headingSm">Channels per milestone</Text>
+                    <DataTable
+                      columnContentTypes={["text", "text", "text"]}
+                      headings={["Milestone", "Email", "SMS"]}
+                      rows={MILESTONES.map((m) => [
+                        MILESTONE_LABELS[m],
+                        <Checkbox key="e" label={`${MILESTONE_LABELS[m]} by email`} labelHidden name={`channel.${m}.email`} checked={channels[m].email} onChange={(c) => setChannels((o) => ({ ...o, [m]: { ...o[m], email: c } }))} error={errors[`channel.${m}.email`]} />,
+                        isSmsCapable(m) ? (
+                          <Checkbox key="s" label={`${MILESTONE_LABELS[m]} by SMS`} labelHidden name={`channel.${m}.sms`} checked={channels[m].sms} onChange={(c) => setChannels((o) => ({ ...o, [m]: { ...o[m], sms: c } }))} error={errors[`channel.${m}.sms`]} />
+                        ) : (
+                          <Text key="s" as="span" tone="subdued">Email only</Text>
+                        ),
+                      ])}
+                    />
+                  </BlockStack>
+                  <Checkbox
+                    label="My customers agreed to receive transactional SMS about their orders"
+                    name="smsTransactionalOk"
+                    checked={v.smsTransactionalOk}
+                    onChange={(c) => setV((o) => ({ ...o, smsTransactionalOk: c }))}
+                    error={errors.smsTransactionalOk}
+                    helpText="Required before any SMS is sent. Customers can always reply STOP."
+                  />
+                  <InlineGrid columns={2} gap="300">
+                    <Select label="Quiet hours start" options={HOURS} {...field("quietHoursStart")} helpText={`Customer's local time (store: ${s.timezone})`} />
+                    <Select label="Quiet hours end" options={HOURS} {...field("quietHoursEnd")} />
+                  </InlineGrid>
+                  <InlineGrid columns={2} gap="300">
+                    <TextField label="Sender name" {...field("senderName")} />
+                    <TextField label="Sender email" type="email" {...field("senderEmail")} />
+                  </InlineGrid>
+                  <TextField label="Reply-to email" type="email" {...field("replyToEmail")} />
+                </BlockStack>
+              </Card>
+            </Layout.AnnotatedSection>
+
+            <Layout.AnnotatedSection title="Templates" description="A live preview with sample data and your branding. Send yourself a test.">
+              <Card>
+                <PreviewPane initial={preview} branding={{ brandLogoUrl: v.brandLogoUrl, brandPrimaryColor: v.brandPrimaryColor, brandAccentColor: v.brandAccentColor }} />
+              </Card>
+            </Layout.AnnotatedSection>
+
+            <Layout.AnnotatedSection title="Provider credentials" description="Your own SendGrid and Twilio accounts. Stored encrypted; never shown again after saving. Leave a field empty to keep its current value.">
+              <Card>
+                <BlockStack gap="300">
+                  {(Object.keys(SECRET_LABELS) as SecretField[]).map((f) => (
+                    <BlockStack gap="100" key={f}>
+                      <TextField
+                        label={SECRET_LABELS[f]}
+                        type="password"
+                        placeholder={s.secrets[f] ?? "Not set"}
+                        helpText={s.secrets[f] ? `Saved: ${s.secrets[f]}` : "Not set: the app's default account is used."}
+                        {...field(f)}
+                        autoComplete="new-password"
+                      />
+                      {s.secrets[f] ? (
+                        <Checkbox label={`Remove the saved ${SECRET_LABELS[f]}`} name={`clear.${f}`} checked={clear[f]} onChange={(c) => setClear((o) => ({ ...o, [f]: c }))} />
+                      ) : null}
+                    </BlockStack>
+                  ))}
+                  <TextField label="Twilio sending number or messaging service SID" placeholder="+15551234567" {...field("twilioFromNumber")} />
+                </BlockStack>
+              </Card>
+            </Layout.AnnotatedSection>
+
+            <Layout.AnnotatedSection title="Recommendations" description="Products shown on the tracking page.">
+              <Card>
+                <BlockStack gap="300">
+                  <Select
+                    label="Source"
+                    options={[
+                      { value: "related", label: "Related products (Shopify)" },
+                      { value: "complementary", label: "Complementary products (Search & Discovery)" },
+                      { value: "collection", label: "A collection" },
+                      { value: "off", label: "Off" },
+                    ]}
+                    {...field("recommendationSource")}
+                  />
+                  <TextField label="Collection handle" helpText="Used when the source is a collection, and as the fallback." placeholder="best-sellers" {...field("recommendationCollection")} />
+                </BlockStack>
+              </Card>
+            </Layout.AnnotatedSection>
+
+            <Layout.AnnotatedSection title="Analytics and operations" description="Figures used by the dashboard, exception alerts and data retention.">
+              <Card>
+                <BlockStack gap="300">
+                  <TextField label="Cost per support ticket" type="number" prefix="$" step={0.01} helpText="Used to estimate the support cost avoided on the overview." {...field("costPerTicket")} />
+                  <TextField label="Alert when a shipment has had no scan for (days)" type="number" {...field("noScanAlertDays")} />
+                  <InlineGrid columns={2} gap="300">
+                    <TextField label="Keep raw webhooks for (days)" type="number" {...field("receiptRetentionDays")} />
+                    <TextField label="Keep finished jobs for (days)" type="number" {...field("jobRetentionDays")} />
+                  </InlineGrid>
+                </BlockStack>
+              </Card>
+            </Layout.AnnotatedSection>
+          </Layout>
+
+          <InlineStack align="end">
+            <Button submit variant="primary" loading={saving}>Save</Button>
+          </InlineStack>
+        </BlockStack>
+      </Form>
+    </Page>
+  );
+}
+
+export function ErrorBoundary() {
+  return <AdminRouteError title="Settings" />;
+}

@@ -1,0 +1,247 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link as RemixLink, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import {
+  Banner,
+  BlockStack,
+  Box,
+  Button,
+  Card,
+  DataTable,
+  Divider,
+  InlineStack,
+  Layout,
+  Link,
+  Page,
+  Text,
+  TextField,
+} from "@shopify/polaris";
+import { useState } from "react";
+import { z } from "zod";
+import db from "../db.server";
+import { formatDate, formatDateTime } from "../components/format";
+import { AdminRouteError } from "../components/RouteError";
+import { NotificationStatusBadge, ShipmentStatusBadge } from "../components/StatusBadge";
+import { resendCurrent, sendPersonalUpdate } from "../services/admin-notify.server";
+import { shipmentDetail } from "../services/shipment-queries.server";
+import { authenticate } from "../shopify.server";
+
+async function shopIdFor(shopDomain: string): Promise<string | null> {
+  const shop = await db.shop.findUnique({ where: { domain: shopDomain }, select: { id: true, timezone: true } });
+  return shop?.id ?? null;
+}
+
+export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const shop = await db.shop.findUnique({ where: { domain: session.shop }, select: { id: true, timezone: true } });
+  const detail = shop && params.id ? await shipmentDetail(db, shop.id, params.id) : null;
+  if (!detail) throw new Response("This shipment does not exist in your store.", { status: 404 });
+  return { detail, timeZone: shop?.timezone ?? "UTC" };
+};
+
+const actionSchema = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal("personal_update"),
+    note: z.string().trim().min(1, "Write a note for the customer").max(1000, "Keep the note under 1,000 characters"),
+  }),
+  z.object({ intent: z.literal("resend") }),
+]);
+
+export const action = async ({ request, params }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const form = await request.formData();
+  const parsed = actionSchema.safeParse(Object.fromEntries(form));
+  if (!parsed.success) {
+    const fieldErrors: Record<string, string> = {};
+    for (const issue of parsed.error.issues) fieldErrors[String(issue.path[0] ?? "form")] ??= issue.message;
+    return { ok: false as const, fieldErrors, message: null };
+  }
+  const shopId = await shopIdFor(session.shop);
+  const id = params.id ?? "";
+  if (!shopId || !(await db.shipment.findFirst({ where: { id, shopId }, select: { id: true } }))) {
+    throw new Response("This shipment does not exist in your store.", { status: 404 });
+  }
+  const by = session.onlineAccessInfo?.associated_user.email ?? null;
+  const outcome = parsed.data.intent === "personal_update"
+    ? await sendPersonalUpdate(db, shopId, id, parsed.data.note, by)
+    : await resendCurrent(db, shopId, [id], by);
+  if (outcome.failed.length > 0) {
+    return { ok: false as const, fieldErrors: parsed.data.intent === "personal_update" ? { note: outcome.failed[0]!.error } : { form: outcome.failed[0]!.error }, message: null };
+  }
+  return { ok: true as const, fieldErrors: {} as Record<string, string>, message: parsed.data.intent === "personal_update" ? "Personal update sent" : "Current update resent" };
+};
+
+export default function ShipmentPage() {
+  const { detail, timeZone } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const [note, setNote] = useState("");
+  const s = detail.shipment;
+  const o = detail.order;
+  const busy = navigation.state === "submitting";
+  const title = o ? `${o.name}${s.name && s.name !== o.name ? ` · ${s.name}` : ""}` : (s.name ?? "Shipment");
+  const window = s.predictedStart && s.predictedEnd ? `${formatDate(s.predictedStart, timeZone)} – ${formatDate(s.predictedEnd, timeZone)}` : null;
+
+  return (
+    <Page
+      title={title}
+      titleMetadata={<ShipmentStatusBadge subStatus={s.subStatus} label={s.statusLabel} delayed={s.delayed} />}
+      backAction={{ content: "Shipments", url: "/app/shipments" }}
+      secondaryActions={o ? [{ content: "View order in Shopify", url: o.adminUrl, target: "_top" }] : []}
+    >
+      <Layout>
+        <Layout.Section>
+          <BlockStack gap="400">
+            {result?.ok ? <Banner tone="success" title={result.message ?? "Done"} /> : null}
+            {result && !result.ok && result.fieldErrors.form ? <Banner tone="critical" title={result.fieldErrors.form} /> : null}
+            {s.needsAttention ? (
+              <Banner tone="warning" title={s.subStatus === "failure" ? "The carrier reports a delivery problem" : "The carrier attempted delivery"}>
+                <p>Contact the customer or the carrier; a personal update below reaches the customer on their usual channel.</p>
+              </Banner>
+            ) : null}
+
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">As the customer sees it</Text>
+                {detail.timeline.length === 0 ? (
+                  <Text as="p" tone="subdued">No tracking updates yet.</Text>
+                ) : (
+                  <ol style={{ listStyle: "none", margin: 0, padding: 0 }} data-figure="timeline">
+                    {detail.timeline.map((t, i) => (
+                      <li key={`${t.at}-${i}`} style={{ borderInlineStart: "2px solid var(--p-color-border)", paddingInlineStart: 12, paddingBlockEnd: 12 }}>
+                        <BlockStack gap="050">
+                          <Text as="p" fontWeight={i === 0 ? "bold" : "regular"}>{t.label}</Text>
+                          <Text as="p" variant="bodySm" tone="subdued">
+                            {[formatDateTime(t.at, timeZone), t.location].filter(Boolean).join(" · ")}
+                          </Text>
+                          {t.message && t.message !== t.label ? <Text as="p" variant="bodySm" tone="subdued">{t.message}</Text> : null}
+                        </BlockStack>
+                      </li>
+                    ))}
+                  </ol>
+                )}
+              </BlockStack>
+            </Card>
+
+            <Card padding="0">
+              <Box padding="400">
+                <Text as="h2" variant="headingMd">{`Every event (${detail.events.length}${detail.eventsTruncated ? "+" : ""})`}</Text>
+              </Box>
+              {detail.events.length === 0 ? (
+                <Box padding="400" paddingBlockStart="0"><Text as="p" tone="subdued">No events recorded.</Text></Box>
+              ) : (
+                <DataTable
+                  columnContentTypes={["text", "text", "text", "text", "text"]}
+                  headings={["Happened", "Status", "Source", "Location", "Message"]}
+                  rows={detail.events.map((e) => [formatDateTime(e.at, timeZone), e.status, e.source, e.location ?? "—", e.message ?? "—"])}
+                  truncate
+                />
+              )}
+              {detail.eventsTruncated ? (
+                <Box padding="400"><Text as="p" tone="subdued">Showing the newest 500 events.</Text></Box>
+              ) : null}
+            </Card>
+
+            <Card padding="0">
+              <Box padding="400">
+                <Text as="h2" variant="headingMd">Notifications</Text>
+              </Box>
+              {detail.notifications.length === 0 ? (
+                <Box padding="400" paddingBlockStart="0"><Text as="p" tone="subdued">No messages for this shipment yet.</Text></Box>
+              ) : (
+                <DataTable
+                  columnContentTypes={["text", "text", "text", "text", "text", "text"]}
+                  headings={["Created", "Milestone", "Channel", "Status", "Recipient", "Error"]}
+                  rows={detail.notifications.map((n) => [
+                    formatDateTime(n.createdAt, timeZone),
+                    n.milestone.replaceAll("_", " "),
+                    n.channel === "sms" ? `SMS${n.segments ? ` (${n.segments} seg.)` : ""}` : "Email",
+                    <NotificationStatusBadge key={n.id} status={n.status} />,
+                    n.recipient ?? "—",
+                    n.error ? `${n.error}${n.errorKind ? ` (${n.errorKind})` : ""}` : "—",
+                  ])}
+                />
+              )}
+            </Card>
+          </BlockStack>
+        </Layout.Section>
+
+        <Layout.Section variant="oneThird">
+          <BlockStack gap="400">
+            <Card>
+              <BlockStack gap="200">
+                <Text as="h2" variant="headingMd">Shipment</Text>
+                <Text as="p">{s.carrier ?? "Carrier not known yet"}{s.service ? ` · ${s.service}` : ""}</Text>
+                {s.trackingNumbers.map((n, i) => (
+                  <Text as="p" key={n}>
+                    {s.trackingUrls[i] ? <Link url={s.trackingUrls[i]} target="_blank">{n}</Link> : n}
+                  </Text>
+                ))}
+                <Divider />
+                <Text as="p" tone="subdued">Destination: {s.destination ?? "—"}</Text>
+                <Text as="p" tone="subdued">Last location: {s.lastLocation ?? "—"}</Text>
+                <Text as="p" tone="subdued">Last scan: {formatDateTime(s.lastEventAt, timeZone)}</Text>
+                {window ? <Text as="p" tone="subdued">Promised window: {window}</Text> : null}
+                {s.carrierEdd ? <Text as="p" tone="subdued">Carrier estimate: {formatDate(s.carrierEdd, timeZone)}</Text> : null}
+                {s.delayed ? <Text as="p" tone="caution">Delayed{s.delayReason ? ` (${s.delayReason.replaceAll("_", " ")})` : ""}</Text> : null}
+                {s.deliveredAt ? <Text as="p" tone="success">Delivered {formatDateTime(s.deliveredAt, timeZone)}</Text> : null}
+              </BlockStack>
+            </Card>
+
+            {o ? (
+              <Card>
+                <BlockStack gap="200">
+                  <Text as="h2" variant="headingMd">Order</Text>
+                  <Link url={o.adminUrl} target="_top">{`Open ${o.name} in Shopify admin`}</Link>
+                  <Text as="p" tone="subdued">Placed {formatDateTime(o.processedAt, timeZone)}</Text>
+                  <Text as="p" tone="subdued">{[o.customerFirstName, o.email, o.phone].filter(Boolean).join(" · ") || "No contact details"}</Text>
+                  {detail.siblings.length > 0 ? (
+                    <BlockStack gap="100">
+                      <Text as="h3" variant="headingSm">Other shipments of this order</Text>
+                      {detail.siblings.map((x) => (
+                        <RemixLink key={x.id} to={`/app/shipments/${x.id}`}>{`${x.name ?? "Shipment"} · ${x.statusLabel}`}</RemixLink>
+                      ))}
+                    </BlockStack>
+                  ) : null}
+                </BlockStack>
+              </Card>
+            ) : null}
+
+            <Card>
+              <Form method="post">
+                <BlockStack gap="300">
+                  <Text as="h2" variant="headingMd">Send a personal update</Text>
+                  <input type="hidden" name="intent" value="personal_update" />
+                  <TextField
+                    label="Note to the customer"
+                    name="note"
+                    value={note}
+                    onChange={setNote}
+                    multiline={4}
+                    maxLength={1000}
+                    showCharacterCount
+                    autoComplete="off"
+                    helpText="Sent with the shipment's current status and tracking link."
+                    error={result && !result.ok ? result.fieldErrors.note : undefined}
+                  />
+                  <InlineStack align="end" gap="200">
+                    <Button submit variant="primary" loading={busy && navigation.formData?.get("intent") === "personal_update"}>Send update</Button>
+                  </InlineStack>
+                </BlockStack>
+              </Form>
+              <Box paddingBlockStart="300">
+                <Form method="post">
+                  <input type="hidden" name="intent" value="resend" />
+                  <Button submit variant="plain" loading={busy && navigation.formData?.get("intent") === "resend"}>Resend the current update</Button>
+                </Form>
+              </Box>
+            </Card>
+          </BlockStack>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}
+
+export function ErrorBoundary() {
+  return <AdminRouteError title="Shipment" />;
+}
