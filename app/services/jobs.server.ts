@@ -1,38 +1,62 @@
 // Every kind of background job and its handler. The worker runs them; each is idempotent.
 import type { Db } from "../db.server";
+import { PROCESS_RECEIPT } from "./ingest.server";
+import { INTELLIGENCE_SCAN, learnFromStageChange, predictForOrder, scanInTransit, scheduleScan, SCAN_INTERVAL_MS } from "./intelligence.server";
 import { logger } from "./logger.server";
+import { notificationHandlers } from "./notifications.server";
+import { ORDER_CONFIRMED, type OrderConfirmedEvent } from "./orders.server";
 import { enqueue } from "./queue.server";
 import { processReceipt } from "./receipts.server";
 import { pruneIngestion } from "./retention.server";
-import { ORDER_CONFIRMED } from "./orders.server";
-import { STAGE_CHANGED } from "./shipments.server";
-import { PROCESS_RECEIPT } from "./ingest.server";
-import type { HandlerMap } from "./worker.server";
-import { notificationHandlers } from "./notifications.server";
+import { STAGE_CHANGED, type StageChangedEvent } from "./shipments.server";
+import type { HandlerMap, JobHandler } from "./worker.server";
 
 export const PRUNE = "maintenance.prune";
 const PRUNE_EVERY_MS = 60 * 60_000;
 
+function required(kind: string): JobHandler {
+  const handler = notificationHandlers[kind];
+  if (!handler) throw new Error(`No notification handler registered for domain event ${kind}`);
+  return handler;
+}
+const notifyStageChanged = required(STAGE_CHANGED);
+const notifyOrderConfirmed = required(ORDER_CONFIRMED);
+
 export const jobHandlers: HandlerMap = {
+  ...notificationHandlers,
   [PROCESS_RECEIPT]: async (payload, { db, now }) => {
     const { receiptId } = payload as { receiptId: string };
     await processReceipt(db, receiptId, now());
   },
+  // Domain events: learn first (so a shipment's window is known), then tell the customer.
+  [STAGE_CHANGED]: async (payload, ctx) => {
+    await learnFromStageChange(ctx.db, payload as StageChangedEvent, ctx.now());
+    await notifyStageChanged(payload, ctx);
+  },
+  [ORDER_CONFIRMED]: async (payload, ctx) => {
+    await predictForOrder(ctx.db, (payload as OrderConfirmedEvent).orderId, ctx.now());
+    await notifyOrderConfirmed(payload, ctx);
+  },
+  [INTELLIGENCE_SCAN]: async (_payload, { db, now }) => {
+    const result = await scanInTransit(db, now());
+    logger.info(result, "scanned in-transit shipments for delays");
+    await scheduleScan(db, new Date(now().getTime() + SCAN_INTERVAL_MS));
+  },
   [PRUNE]: async (_payload, { db, now }) => {
     const result = await pruneIngestion(db, now());
     logger.info(result, "pruned ingestion tables");
-    await scheduleMaintenance(db, new Date(now().getTime() + PRUNE_EVERY_MS));
+    await schedulePrune(db, new Date(now().getTime() + PRUNE_EVERY_MS));
   },
-  ...notificationHandlers,
 };
 
-// Domain events must have a consumer even when notifications are off for every shop.
-for (const kind of [STAGE_CHANGED, ORDER_CONFIRMED]) {
-  if (!jobHandlers[kind]) throw new Error(`No handler registered for domain event ${kind}`);
-}
-
 /** One prune per hour however many workers start or reschedule it: the key names the hour. */
-export async function scheduleMaintenance(db: Db, runAfter: Date = new Date()): Promise<void> {
+async function schedulePrune(db: Db, runAfter: Date): Promise<void> {
   const hour = Math.floor(runAfter.getTime() / PRUNE_EVERY_MS);
   await enqueue(db, { kind: PRUNE, payload: {}, runAfter, singletonKey: `${PRUNE}:${hour}` });
+}
+
+/** Starts the recurring work (pruning, delay scans); each then reschedules itself. */
+export async function scheduleMaintenance(db: Db, runAfter: Date = new Date()): Promise<void> {
+  await schedulePrune(db, runAfter);
+  await scheduleScan(db, runAfter);
 }

@@ -1,11 +1,12 @@
 // The real route modules, as Remix calls them: the app's own shopify.server configuration verifies
 // the signature, and the receipt lands in the app's database (a fresh SQLite file for this file).
+import type { ActionFunctionArgs } from "@remix-run/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDb, type TestDb } from "../support/db";
 import { fixture, signedWebhook } from "../support/shopify-webhooks";
 
 let t: TestDb;
-let routes: Record<string, { action: (args: { request: Request; params: object; context: object }) => Promise<Response> }>;
+let routes: Record<string, { action: (args: ActionFunctionArgs) => Promise<Response> }>;
 
 beforeAll(async () => {
   t = await freshDb("sqlite");

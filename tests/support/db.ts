@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { inject } from "vitest";
-import { createDb, type Db, type DbProvider } from "~/db.server";
+import { createDb, prepareDb, type Db, type DbProvider } from "~/db.server";
 
 export interface TestDb {
   db: Db;
@@ -33,8 +33,10 @@ export async function freshDb(provider: DbProvider): Promise<TestDb> {
     fs.copyFileSync(inject("sqliteTemplate"), file);
     const url = `file:${file}`;
     const c = connect(url);
+    const db = c();
+    await prepareDb(db); // WAL and synchronous=NORMAL, as the app runs it
     return {
-      db: c(), url, provider, connect: c,
+      db, url, provider, connect: c,
       drop: async () => {
         await Promise.all(clients.map((x) => x.$disconnect()));
         for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(file + suffix, { force: true });
