@@ -1,0 +1,6 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { answer, storefront } from "../services/storefront.server";
+
+// Any other path under /apps/track: the signature is checked first (400), then 404.
+export const loader = ({ request }: LoaderFunctionArgs) => answer(() => storefront().notFound(request));
+export const action = ({ request }: ActionFunctionArgs) => answer(() => storefront().notFound(request));
