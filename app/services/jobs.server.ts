@@ -3,7 +3,7 @@ import type { Db } from "../db.server";
 import { PROCESS_RECEIPT } from "./ingest.server";
 import { INTELLIGENCE_SCAN, learnFromStageChange, predictForOrder, scanInTransit, scheduleScan, SCAN_INTERVAL_MS } from "./intelligence.server";
 import { logger } from "./logger.server";
-import { notificationHandlers } from "./notifications.server";
+import { notificationHandlers, sweepOverdueNotifications } from "./notifications.server";
 import { ORDER_CONFIRMED, type OrderConfirmedEvent } from "./orders.server";
 import { enqueue } from "./queue.server";
 import { processReceipt } from "./receipts.server";
@@ -44,7 +44,9 @@ export const jobHandlers: HandlerMap = {
   },
   [PRUNE]: async (_payload, { db, now }) => {
     const result = await pruneIngestion(db, now());
-    logger.info(result, "pruned ingestion tables");
+    // Notifications whose wake-up job was lost (dead-lettered, pruned) get a new one.
+    const rescheduled = await sweepOverdueNotifications(db, now());
+    logger.info({ ...result, rescheduled }, "hourly maintenance");
     await schedulePrune(db, new Date(now().getTime() + PRUNE_EVERY_MS));
   },
 };

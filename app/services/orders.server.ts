@@ -6,7 +6,7 @@ import type { OrderRecord } from "../tracking/shopify-payloads";
 import { normalizePhone } from "../notify/phone";
 import { timezoneForAddress } from "../notify/timezones";
 import { enqueue } from "./queue.server";
-import { stateFromRow, type Tx } from "./shipments.server";
+import { STAGE_CHANGED, stateFromRow, type StageChangedEvent, type Tx } from "./shipments.server";
 
 export const ORDER_CONFIRMED = "tracking.order_confirmed";
 
@@ -54,8 +54,25 @@ export async function upsertOrder(db: Db, shopId: string, rec: OrderRecord): Pro
       return existing.id;
     }
     const order = await tx.order.create({ data: { shopId, shopifyId: rec.shopifyId, ...fields }, select: { id: true } });
-    // Shipments that arrived before their order (fulfillment events can) now find it.
-    await tx.shipment.updateMany({ where: { shopId, orderShopifyId: rec.shopifyId, orderId: null }, data: { orderId: order.id } });
+    // Shipments that arrived before their order (fulfillment events can) now find it, and their
+    // current state is announced now: it could not be while there was no order to write to.
+    const orphans = await tx.shipment.findMany({ where: { shopId, orderShopifyId: rec.shopifyId, orderId: null } });
+    await tx.shipment.updateMany({
+      where: { id: { in: orphans.map((s) => s.id) } },
+      data: {
+        orderId: order.id,
+        destCountry: rec.ship.country,
+        destRegion: rec.ship.country && rec.ship.region ? `${rec.ship.country}-${rec.ship.region}` : rec.ship.country,
+      },
+    });
+    for (const s of orphans) {
+      if (!s.factsAt) continue;
+      const event: StageChangedEvent = {
+        shopId, shipmentId: s.id, orderId: order.id, kind: s.kind as StageChangedEvent["kind"], delayed: s.delayed, delayStarted: s.delayed,
+        transition: { fromStage: null, toStage: s.stage, fromStatus: null, toStatus: s.subStatus, at: s.factsAt.toISOString(), cause: "order_arrived" },
+      };
+      await enqueue(tx, { kind: STAGE_CHANGED, payload: { ...event }, singletonKey: `stage:${s.id}:order_arrived` });
+    }
     await tx.returnCase.updateMany({ where: { shopId, orderShopifyId: rec.shopifyId, orderId: null }, data: { orderId: order.id } });
     if (rec.attributedFromOrder) {
       await tx.attributedOrder.upsert({

@@ -24,7 +24,10 @@ function sqliteShape(db: Database.Database) {
   const tables = db.prepare("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE '\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite%' ORDER BY name").all() as { name: string }[];
   return tables.map(({ name }) => ({
     name,
-    columns: db.prepare(`PRAGMA table_info("${name}")`).all(),
+    // By name: a column added by a later migration sits last, but is the same column.
+    columns: (db.prepare(`PRAGMA table_info("${name}")`).all() as { cid: number; name: string }[])
+      .map(({ cid: _cid, ...c }) => c)
+      .sort((a, b) => a.name.localeCompare(b.name)),
     indexes: (db.prepare(`PRAGMA index_list("${name}")`).all() as { name: string; unique: number }[])
       .map((i) => ({ unique: i.unique, cols: (db.prepare(`PRAGMA index_info("${i.name}")`).all() as { name: string }[]).map((c) => c.name) }))
       .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),

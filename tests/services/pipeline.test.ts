@@ -116,6 +116,8 @@ describe.each(providers)("tracking pipeline on %s", (provider) => {
       const statuses = (await t.db.stageTransition.findMany({ where: { shipmentId: s.id } })).map((x) => x.toStatus);
       expect(statuses).not.toContain("in_transit");
       expect(statuses.at(-1)).toBe("delivered");
+      // Announced once the order arrived (there was no one to tell before), exactly once.
+      expect(await t.db.notification.count({ where: { shipmentId: s.id, milestone: "delivered", channel: "email" } })).toBe(1);
     });
 
     it("keeps a bad payload as a failed receipt, retries with backoff, dead-letters, and replays", async () => {
