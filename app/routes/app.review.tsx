@@ -3,6 +3,7 @@ import { Form, Link as RemixLink, useActionData, useLoaderData, useNavigation, u
 import {
   Banner,
   BlockStack,
+  Box,
   Button,
   Card,
   EmptyState,
@@ -68,8 +69,6 @@ const actionSchema = z.discriminatedUnion("intent", [
   z.object({
     intent: z.literal("approve_edited"),
     ids: idList.max(1),
-    subject: z.string().trim().max(200, "Keep the subject under 200 characters").optional(),
-    bodyText: z.string().trim().min(1, "The message cannot be empty").max(5000, "Keep the message under 5,000 characters").optional(),
     personalNote: z.string().trim().max(1000, "Keep the note under 1,000 characters").optional(),
   }),
 ]);
@@ -79,7 +78,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const form = await request.formData();
   const text = (k: string) => (typeof form.get(k) === "string" ? (form.get(k) as string) : undefined);
   const parsed = actionSchema.safeParse({
-    intent: form.get("intent"), ids: form.getAll("ids"), subject: text("subject"), bodyText: text("bodyText"), personalNote: text("personalNote"),
+    intent: form.get("intent"), ids: form.getAll("ids"), personalNote: text("personalNote"),
   });
   if (!parsed.success) {
     const fieldErrors: Record<string, string> = {};
@@ -93,7 +92,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const outcome =
     v.intent === "discard"
       ? await discardDrafts(db, shop.id, v.ids, by)
-      : await approveDrafts(db, shop.id, v.ids, by, v.intent === "approve_edited" ? { subject: v.subject ?? null, bodyText: v.bodyText ?? null, personalNote: v.personalNote || null } : undefined);
+      : await approveDrafts(db, shop.id, v.ids, by, v.intent === "approve_edited" ? v.personalNote || null : undefined);
   return {
     ok: outcome.failed.length === 0,
     fieldErrors: outcome.failed.length ? { form: `${outcome.failed.length} could not be updated: ${outcome.failed[0]!.error}` } : ({} as Record<string, string>),
@@ -103,36 +102,49 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 function EditDraft({ draft, errors, timeZone }: { draft: NonNullable<ReturnType<typeof useLoaderData<typeof loader>>["editing"]>; errors: Record<string, string>; timeZone: string }) {
-  const [subject, setSubject] = useState(draft.subject ?? "");
-  const [body, setBody] = useState(draft.bodyText ?? "");
   const [note, setNote] = useState(draft.personalNote ?? "");
   const navigation = useNavigation();
   return (
     <Card>
-      <Form method="post" action="/app/review">
-        <BlockStack gap="300">
-          <Text as="h2" variant="headingMd">{`Edit draft: ${draft.orderName}, ${draft.milestone.replaceAll("_", " ")} (${draft.channel === "sms" ? "SMS" : "email"})`}</Text>
-          <Text as="p" tone="subdued">{`To ${draft.recipient ?? "—"}, drafted ${formatDateTime(draft.createdAt, timeZone)}`}</Text>
+      <BlockStack gap="300">
+        <Text as="h2" variant="headingMd">{`Review draft: ${draft.orderName}, ${draft.milestone.replaceAll("_", " ")} (${draft.channel === "sms" ? "SMS" : "email"})`}</Text>
+        <Text as="p" tone="subdued">{`To ${draft.recipient ?? "—"}, drafted ${formatDateTime(draft.createdAt, timeZone)}`}</Text>
+        <Box background="bg-surface-secondary" padding="300" borderRadius="200">
+          <BlockStack gap="100">
+            {draft.subject ? <Text as="p" fontWeight="semibold">{draft.subject}</Text> : null}
+            <Text as="p">{draft.bodyText ?? "The message is written from the shipment's latest facts when it is sent."}</Text>
+          </BlockStack>
+        </Box>
+        <Form method="post" action="/app/review">
+          <BlockStack gap="300">
+            <input type="hidden" name="ids" value={draft.id} />
+            <input type="hidden" name="intent" value="approve_edited" />
+            <TextField
+              label="Personal note (optional)"
+              name="personalNote"
+              value={note}
+              onChange={setNote}
+              multiline={3}
+              maxLength={1000}
+              showCharacterCount
+              autoComplete="off"
+              error={errors.personalNote}
+              helpText="Shown above the message. The rest is written from the shipment's latest facts, so it is always current."
+            />
+            <InlineStack align="end" gap="200">
+              <Button url="/app/review">Cancel</Button>
+              <Button submit variant="primary" loading={navigation.state === "submitting" && navigation.formData?.get("intent") === "approve_edited"}>Approve and send</Button>
+            </InlineStack>
+          </BlockStack>
+        </Form>
+        <Form method="post" action="/app/review">
           <input type="hidden" name="ids" value={draft.id} />
-          {draft.channel === "email" ? (
-            <TextField label="Subject" name="subject" value={subject} onChange={setSubject} autoComplete="off" error={errors.subject} />
-          ) : null}
-          <TextField label="Message" name="bodyText" value={body} onChange={setBody} multiline={6} autoComplete="off" error={errors.bodyText} />
-          <TextField label="Personal note (optional)" name="personalNote" value={note} onChange={setNote} multiline={2} autoComplete="off" error={errors.personalNote} helpText="Shown above the message." />
-          <input type="hidden" name="intent" value="approve_edited" />
-          <InlineStack align="end" gap="200">
-            <Button url="/app/review">Cancel</Button>
-            <Button submit variant="primary" loading={navigation.state === "submitting" && navigation.formData?.get("intent") === "approve_edited"}>Approve and send</Button>
+          <input type="hidden" name="intent" value="discard" />
+          <InlineStack align="end">
+            <Button submit variant="plain" tone="critical" loading={navigation.state === "submitting" && navigation.formData?.get("intent") === "discard"}>Discard this draft</Button>
           </InlineStack>
-        </BlockStack>
-      </Form>
-      <Form method="post" action="/app/review">
-        <input type="hidden" name="ids" value={draft.id} />
-        <input type="hidden" name="intent" value="discard" />
-        <InlineStack align="end">
-          <Button submit variant="plain" tone="critical" loading={navigation.state === "submitting" && navigation.formData?.get("intent") === "discard"}>Discard this draft</Button>
-        </InlineStack>
-      </Form>
+        </Form>
+      </BlockStack>
     </Card>
   );
 }
@@ -207,7 +219,7 @@ export default function Review() {
                   <IndexTable.Cell>{formatDateTime(d.createdAt, data.timeZone)}</IndexTable.Cell>
                   <IndexTable.Cell>
                     <div onClick={(e) => e.stopPropagation()} role="presentation">
-                      <Button variant="plain" url={`/app/review?edit=${d.id}${params.get("cursor") ? `&cursor=${params.get("cursor")}` : ""}`}>Edit</Button>
+                      <Button variant="plain" url={`/app/review?edit=${d.id}${params.get("cursor") ? `&cursor=${params.get("cursor")}` : ""}`}>Review</Button>
                     </div>
                   </IndexTable.Cell>
                 </IndexTable.Row>

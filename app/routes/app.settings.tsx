@@ -60,7 +60,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const [settings, shop] = await Promise.all([loadSettings(db, session.shop), previewShop(session.shop)]);
   if (!settings || !shop) throw new Response("This store is not installed yet.", { status: 404 });
-  const preview = await previewTemplate(db, shop, "shipped");
+  const preview = await previewTemplate(db, shop.id, "shipped", shop.locale);
   return { settings, preview };
 };
 
@@ -89,7 +89,7 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<ActionRes
     const shop = await previewShop(session.shop);
     if (!parsed.success || !shop) return { intent: "preview", preview: null, error: parsed.success ? "Store not installed" : parsed.error.issues[0]?.message };
     const { milestone, brandLogoUrl, brandPrimaryColor, brandAccentColor } = parsed.data;
-    const preview = await previewTemplate(db, shop, milestone as Milestone, {
+    const preview = await previewTemplate(db, shop.id, milestone as Milestone, shop.locale, {
       ...(brandLogoUrl !== undefined ? { brandLogoUrl: brandLogoUrl || null } : {}),
       ...(brandPrimaryColor ? { brandPrimaryColor } : {}),
       ...(brandAccentColor ? { brandAccentColor } : {}),
@@ -152,7 +152,7 @@ function PreviewPane({ initial, branding }: { initial: TemplatePreview; branding
       {preview.sms ? (
         <Box background="bg-surface-secondary" padding="300" borderRadius="200">
           <BlockStack gap="100">
-            <Text as="h3" variant="headingSm">{`SMS (${preview.sms.segments} segment${preview.sms.segments === 1 ? "" : "s"}, ${preview.sms.encoding})`}</Text>
+            <Text as="h3" variant="headingSm">{`SMS (${preview.sms.segments} segment${preview.sms.segments === 1 ? "" : "s"})`}</Text>
             <Text as="p">{preview.sms.body}</Text>
           </BlockStack>
         </Box>
@@ -267,7 +267,7 @@ export default function Settings() {
                     checked={v.smsTransactionalOk}
                     onChange={(c) => setV((o) => ({ ...o, smsTransactionalOk: c }))}
                     error={errors.smsTransactionalOk}
-                    helpText="Required before any SMS is sent. Customers can always reply STOP."
+                    helpText="Without this, SMS goes only to customers who gave SMS consent at checkout. Customers can always reply STOP."
                   />
                   <InlineGrid columns={2} gap="300">
                     <Select label="Quiet hours start" options={HOURS} {...field("quietHoursStart")} helpText={`Customer's local time (store: ${s.timezone})`} />

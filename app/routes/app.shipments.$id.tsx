@@ -60,7 +60,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   if (!shopId || !(await db.shipment.findFirst({ where: { id, shopId }, select: { id: true } }))) {
     throw new Response("This shipment does not exist in your store.", { status: 404 });
   }
-  const by = session.onlineAccessInfo?.associated_user.email ?? null;
+  const by = session.onlineAccessInfo?.associated_user.email ?? "staff";
   const outcome = parsed.data.intent === "personal_update"
     ? await sendPersonalUpdate(db, shopId, id, parsed.data.note, by)
     : await resendCurrent(db, shopId, [id], by);

@@ -68,7 +68,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   if (!parsed.success) return { ok: false as const, error: parsed.error.issues[0]?.message ?? "Invalid request", resent: 0, failed: [] };
   const shopId = await shopIdFor(session.shop);
   if (!shopId) return { ok: false as const, error: "This store is not installed", resent: 0, failed: [] };
-  const outcome = await resendCurrent(db, shopId, parsed.data.ids, session.onlineAccessInfo?.associated_user.email ?? null);
+  const outcome = await resendCurrent(db, shopId, parsed.data.ids, session.onlineAccessInfo?.associated_user.email ?? "staff");
   return { ok: outcome.failed.length === 0, error: null, resent: outcome.ok, failed: outcome.failed };
 };
 

@@ -1,18 +1,10 @@
 // The admin's notification actions (review queue, personal updates, resends, template preview and
-// test sends), routed to the notification service (services/notifications.server.ts) when it exports
-// them. Where it does not yet, drafts are still approved/discarded here (a status change the sender
-// picks up) and the preview is rendered with the pure templates; sending actions report that the
-// notification service is unavailable rather than guess at sending.
+// test sends), delegated to the notification service (services/notifications.server.ts). This
+// module adds what the admin needs around them: every id is checked against the signed-in shop
+// first (the service trusts its caller), and results are summarised for a banner.
 import type { Db } from "../db.server";
+import { type Milestone, isSmsCapable, MILESTONES } from "../notify/policy";
 import * as notifications from "./notifications.server";
-import { MILESTONES, type Milestone, isSmsCapable } from "../notify/policy";
-import { previewContext, renderEmail, renderSms, DEFAULT_BRANDING } from "../notify/templates";
-
-type Fn = (...args: unknown[]) => Promise<unknown> | unknown;
-function service(name: string): Fn | null {
-  const f = (notifications as unknown as Record<string, unknown>)[name];
-  return typeof f === "function" ? (f as Fn) : null;
-}
 
 export interface ActionOutcome {
   ok: number;
@@ -23,13 +15,22 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-async function each(ids: readonly string[], run: (id: string) => Promise<unknown>): Promise<ActionOutcome> {
+/** The subset of `ids` that are this shop's drafts. */
+async function ownDrafts(db: Db, shopId: string, ids: readonly string[]): Promise<Set<string>> {
+  const rows = await db.notification.findMany({ where: { id: { in: [...ids] }, shopId, status: "draft" }, select: { id: true } });
+  return new Set(rows.map((r) => r.id));
+}
+
+async function each(ids: readonly string[], allowed: Set<string>, run: (id: string) => Promise<boolean>): Promise<ActionOutcome> {
   const out: ActionOutcome = { ok: 0, failed: [] };
-  for (const id of ids) {
+  for (const id of new Set(ids)) {
+    if (!allowed.has(id)) {
+      out.failed.push({ id, error: "Not found, or no longer waiting for review" });
+      continue;
+    }
     try {
-      const r = await run(id);
-      if (r === false) out.failed.push({ id, error: "Not found or no longer a draft" });
-      else out.ok += 1;
+      if (await run(id)) out.ok += 1;
+      else out.failed.push({ id, error: "No longer waiting for review" });
     } catch (error) {
       out.failed.push({ id, error: message(error) });
     }
@@ -37,54 +38,61 @@ async function each(ids: readonly string[], run: (id: string) => Promise<unknown
   return out;
 }
 
-export interface DraftEdit {
-  subject?: string | null;
-  bodyText?: string | null;
-  personalNote?: string | null;
+/** Approves drafts (queued for sending at once); `note`, when given, replaces the draft's personal note. */
+export async function approveDrafts(db: Db, shopId: string, ids: readonly string[], by: string, note?: string | null): Promise<ActionOutcome> {
+  const allowed = await ownDrafts(db, shopId, ids);
+  return each(ids, allowed, (id) => notifications.approveDraft(db, id, note === undefined ? { by } : { by, note }));
 }
 
-export async function approveDrafts(db: Db, shopId: string, ids: readonly string[], by: string | null, edit?: DraftEdit): Promise<ActionOutcome> {
-  const approve = service("approveDraft");
-  return each(ids, async (id) => {
-    if (approve) return approve(db, { shopId, notificationId: id, approvedBy: by, edit });
-    const r = await db.notification.updateMany({
-      where: { id, shopId, status: "draft" },
-      data: {
-        status: "queued", approvedAt: new Date(), approvedBy: by, nextAttemptAt: new Date(),
-        ...(edit?.subject != null ? { subject: edit.subject } : {}),
-        ...(edit?.bodyText != null ? { bodyText: edit.bodyText } : {}),
-        ...(edit?.personalNote !== undefined ? { personalNote: edit.personalNote } : {}),
-      },
-    });
-    return r.count === 1;
-  });
+export async function discardDrafts(db: Db, shopId: string, ids: readonly string[], by: string): Promise<ActionOutcome> {
+  const allowed = await ownDrafts(db, shopId, ids);
+  return each(ids, allowed, (id) => notifications.discardDraft(db, id, { by }));
 }
 
-export async function discardDrafts(db: Db, shopId: string, ids: readonly string[], by: string | null): Promise<ActionOutcome> {
-  const discard = service("discardDraft");
-  return each(ids, async (id) => {
-    if (discard) return discard(db, { shopId, notificationId: id, by });
-    const r = await db.notification.updateMany({ where: { id, shopId, status: "draft" }, data: { status: "discarded" } });
-    return r.count === 1;
-  });
+const SKIPPED: Record<string, string> = {
+  not_found: "Shipment not found, or its order is unknown",
+  shop_uninstalled: "The app is uninstalled",
+  no_message_for_status: "There is no customer message for this status",
+};
+
+/** Sends each shipment's current-status message again. */
+export async function resendCurrent(db: Db, shopId: string, shipmentIds: readonly string[], by: string): Promise<ActionOutcome> {
+  const own = await db.shipment.findMany({ where: { id: { in: [...shipmentIds] }, shopId }, select: { id: true } });
+  const allowed = new Set(own.map((s) => s.id));
+  const out: ActionOutcome = { ok: 0, failed: [] };
+  for (const id of shipmentIds) if (!allowed.has(id)) out.failed.push({ id, error: SKIPPED.not_found! });
+  if (allowed.size === 0) return out;
+  try {
+    const results = await notifications.resendCurrent(db, [...allowed], new Date(), {}, by);
+    for (const r of results) {
+      if (r.skipped) out.failed.push({ id: r.shipmentId, error: SKIPPED[r.skipped] ?? r.skipped });
+      else out.ok += 1;
+    }
+  } catch (error) {
+    for (const id of allowed) out.failed.push({ id, error: message(error) });
+  }
+  return out;
 }
 
-export async function resendCurrent(db: Db, shopId: string, shipmentIds: readonly string[], by: string | null): Promise<ActionOutcome> {
-  const resend = service("resendCurrent");
-  if (!resend) return { ok: 0, failed: shipmentIds.map((id) => ({ id, error: "The notification service is not available yet" })) };
-  return each(shipmentIds, (id) => Promise.resolve(resend(db, { shopId, shipmentId: id, by })));
-}
-
-export async function sendPersonalUpdate(db: Db, shopId: string, shipmentId: string, note: string, by: string | null): Promise<ActionOutcome> {
-  const send = service("sendPersonalUpdate");
-  if (!send) return { ok: 0, failed: [{ id: shipmentId, error: "The notification service is not available yet" }] };
-  return each([shipmentId], (id) => Promise.resolve(send(db, { shopId, shipmentId: id, note, by })));
+/** A note from staff, sent by email now with the shipment's current status. */
+export async function sendPersonalUpdate(db: Db, shopId: string, shipmentId: string, note: string, by: string): Promise<ActionOutcome> {
+  const own = await db.shipment.findFirst({ where: { id: shipmentId, shopId }, select: { id: true } });
+  if (!own) return { ok: 0, failed: [{ id: shipmentId, error: SKIPPED.not_found! }] };
+  try {
+    const id = await notifications.sendPersonalUpdate(db, shipmentId, note, by);
+    return id ? { ok: 1, failed: [] } : { ok: 0, failed: [{ id: shipmentId, error: "The customer has no email address or has unsubscribed" }] };
+  } catch (error) {
+    return { ok: 0, failed: [{ id: shipmentId, error: message(error) }] };
+  }
 }
 
 export async function testSend(db: Db, shopId: string, milestone: Milestone, channel: "email" | "sms", to: string): Promise<ActionOutcome> {
-  const send = service("testSend");
-  if (!send) return { ok: 0, failed: [{ id: milestone, error: "The notification service is not available yet" }] };
-  return each([milestone], () => Promise.resolve(send(db, { shopId, milestone, channel, to })));
+  try {
+    const r = await notifications.testSend(db, shopId, milestone, channel, to);
+    return r.ok ? { ok: 1, failed: [] } : { ok: 0, failed: [{ id: milestone, error: `${r.provider}: ${r.error}` }] };
+  } catch (error) {
+    return { ok: 0, failed: [{ id: milestone, error: message(error) }] };
+  }
 }
 
 export interface TemplatePreview {
@@ -92,48 +100,48 @@ export interface TemplatePreview {
   subject: string;
   html: string;
   text: string;
-  sms: { body: string; segments: number; encoding: string } | null;
-}
-
-export interface PreviewShop {
-  name: string | null;
-  domain: string;
-  primaryDomain: string | null;
-  currency: string;
-  contactEmail: string | null;
-  timezone: string;
-  locale: string;
-  brandLogoUrl: string | null;
-  brandPrimaryColor: string;
-  brandAccentColor: string;
-  brandFont: string;
+  sms: { body: string; segments: number } | null;
 }
 
 export function isPreviewMilestone(v: unknown): v is Milestone {
   return typeof v === "string" && (MILESTONES as readonly string[]).includes(v);
 }
 
-/** The email (and SMS where the milestone has one) for a milestone, with sample data and the shop's branding. */
-export async function previewTemplate(db: Db, shop: PreviewShop, milestone: Milestone, overrides: Partial<Pick<PreviewShop, "brandLogoUrl" | "brandPrimaryColor" | "brandAccentColor">> = {}): Promise<TemplatePreview> {
-  const svc = service("previewTemplate");
-  const branding = {
-    logoUrl: overrides.brandLogoUrl ?? shop.brandLogoUrl,
-    primaryColor: overrides.brandPrimaryColor ?? shop.brandPrimaryColor ?? DEFAULT_BRANDING.primaryColor,
-    accentColor: overrides.brandAccentColor ?? shop.brandAccentColor ?? DEFAULT_BRANDING.accentColor,
-    font: shop.brandFont,
+/**
+ * The email (and the SMS, for SMS-capable milestones) of a milestone with sample facts and the shop's
+ * branding. `branding` previews unsaved colours and logo: the service renders from the Shop row, so
+ * the preview runs in a transaction that applies them and is always rolled back.
+ */
+export async function previewTemplate(
+  db: Db,
+  shopId: string,
+  milestone: Milestone,
+  locale: string,
+  branding: { brandLogoUrl?: string | null; brandPrimaryColor?: string; brandAccentColor?: string } = {},
+): Promise<TemplatePreview> {
+  const render = async (client: Db): Promise<TemplatePreview> => {
+    const email = await notifications.previewTemplate(client, shopId, milestone, "email", locale);
+    const sms = isSmsCapable(milestone) ? await notifications.previewTemplate(client, shopId, milestone, "sms", locale) : null;
+    return {
+      milestone,
+      subject: email.channel === "email" ? email.subject : "",
+      html: email.channel === "email" ? email.html : "",
+      text: email.channel === "email" ? email.text : "",
+      sms: sms && sms.channel === "sms" ? { body: sms.body, segments: sms.segments } : null,
+    };
   };
-  if (svc) {
-    try {
-      const r = (await svc(db, { shop, milestone, branding })) as Partial<TemplatePreview> | null;
-      if (r && typeof r.html === "string") {
-        return { milestone, subject: r.subject ?? "", html: r.html, text: r.text ?? "", sms: r.sms ?? null };
-      }
-    } catch {
-      // Fall back to the pure templates below.
-    }
+  const changes = Object.fromEntries(Object.entries(branding).filter(([, v]) => v !== undefined));
+  if (Object.keys(changes).length === 0) return render(db);
+  const rollback = new Error("preview rollback");
+  let result: TemplatePreview | null = null;
+  try {
+    await db.$transaction(async (tx) => {
+      await tx.shop.update({ where: { id: shopId }, data: changes });
+      result = await render(tx as unknown as Db);
+      throw rollback;
+    });
+  } catch (error) {
+    if (error !== rollback) throw error;
   }
-  const ctx = previewContext(shop, milestone);
-  const email = renderEmail(milestone, ctx, branding, shop.locale);
-  const sms = isSmsCapable(milestone) ? renderSms(milestone, ctx, shop.locale) : null;
-  return { milestone, subject: email.subject, html: email.html, text: email.text, sms: sms && { body: sms.body, segments: sms.segments, encoding: sms.encoding } };
+  return result!;
 }

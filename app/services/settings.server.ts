@@ -180,8 +180,8 @@ export async function saveSettings(db: Db, shopDomain: string, input: Record<str
     if (c.sms && !isSmsCapable(m)) errors[`channel.${m}.sms`] = `SMS is only available for ${CRITICAL_SMS.join(", ").replaceAll("_", " ")}`;
     overrides[m] = { email: c.email, sms: isSmsCapable(m) ? c.sms : false };
   }
-  const anySms = Object.values(overrides).some((c) => c?.sms);
-  if (anySms && !v.smsTransactionalOk) errors.smsTransactionalOk = "Confirm customers agreed to transactional SMS before turning SMS on";
+  // SMS channels may stay on without the consent attestation (the policy's defaults have them on):
+  // the notification policy sends no SMS until smsTransactionalOk is set, and the page says so.
   if (Object.keys(errors).length > 0) return { ok: false, fieldErrors: errors };
 
   const secrets: Record<string, string | null> = {};
