@@ -145,7 +145,7 @@ describe("sender and timeline", () => {
           return;
         }
         const rawBody = Buffer.concat(chunks).toString("utf8");
-        const headers = new Headers(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
+        const headers = new Headers(Object.entries(req.headers).map(([k, v]): [string, string] => [k, String(v)]));
         const request = new Request(`http://x${req.url}`, { method: "POST", headers, body: rawBody });
         void library.webhooks.validate({ rawBody, rawRequest: request }).then((check) => {
           seen.push({ id: String(req.headers["x-shopify-webhook-id"]), topic: String(req.headers["x-shopify-topic"]), verified: check.valid });
