@@ -18,6 +18,7 @@
 //                                 for metrics that have no roll-up rows in the range)
 //   attributed revenue            AttributedOrder aggregate          [shopId, createdAt]
 //   notifications                 Notification groupBy channel×status [shopId, createdAt]
+//   message click-throughs        DailyStat/AnalyticsEvent message_click, else Notification.clickCount sum
 import type { Db } from "../db.server";
 import { type Histogram, dayKey, fromJSON, merge, quantile } from "../tracking/histogram";
 import type { Stage } from "../tracking/types";
@@ -142,7 +143,7 @@ export async function loadDashboard(db: Db, shopDomain: string, range: DateRange
 
   const [
     confirmedOrders, stageRows, delayed, attentionRows, noScan, delivered, withWindow, onTime,
-    laneRows, statRows, attributed, notifRows, smsSegments, failedReceipts, deadJobs, queued, exceptionRows, bottlenecks,
+    laneRows, statRows, attributed, notifRows, smsSegments, clicks, failedReceipts, deadJobs, queued, exceptionRows, bottlenecks,
   ] = await Promise.all([
     db.order.count({ where: { shopId, stage: 1, cancelledAt: null } }),
     db.shipment.groupBy({ by: ["stage"], where: { shopId, cancelledAt: null }, _count: { _all: true } }),
@@ -165,6 +166,7 @@ export async function loadDashboard(db: Db, shopDomain: string, range: DateRange
     db.attributedOrder.aggregate({ where: { shopId, createdAt: { gte: range.from, lt: range.to } }, _count: { _all: true }, _sum: { revenueCents: true } }),
     db.notification.groupBy({ by: ["channel", "status"], where: { shopId, createdAt: { gte: range.from, lt: range.to } }, _count: { _all: true } }),
     db.notification.aggregate({ where: { shopId, createdAt: { gte: range.from, lt: range.to }, channel: "sms", status: "sent" }, _sum: { segments: true } }),
+    db.notification.aggregate({ where: { shopId, createdAt: { gte: range.from, lt: range.to }, clickCount: { gt: 0 } }, _sum: { clickCount: true } }),
     db.webhookReceipt.count({ where: { shopDomain, status: "failed" } }),
     db.job.count({ where: { shopDomain, status: "dead" } }),
     db.job.count({ where: { shopDomain, status: { in: ["queued", "running"] } } }),
@@ -229,6 +231,8 @@ export async function loadDashboard(db: Db, shopDomain: string, range: DateRange
     });
     for (const r of raw) analytics[r.kind as AnalyticsMetric] = r._count._all;
   }
+  // Click-throughs from messages: the storefront's roll-up when it records them, else the per-message counter.
+  if (analytics.message_click === 0) analytics.message_click = clicks._sum.clickCount ?? 0;
   const interactions = analytics.page_view + analytics.lookup + analytics.message_click;
   const ticketsAvoided = Math.round(interactions * TICKET_DEFLECTION_RATE);
 
