@@ -44,7 +44,7 @@ import { ORDER_CONFIRMED, type OrderConfirmedEvent } from "./orders.server";
 import { enqueue } from "./queue.server";
 import { STAGE_CHANGED, type StageChangedEvent } from "./shipments.server";
 import { isOptedOut } from "./sms-optout.server";
-import { trackingUrl } from "./tracking-links.server";
+import { ensureTrackingCode, shortTrackingUrl, trackingUrl } from "./tracking-links.server";
 import type { HandlerMap } from "./worker.server";
 
 export const NOTIFY_SEND = "notify.send";
@@ -251,6 +251,12 @@ async function messageContext(
   return ctx;
 }
 
+/** SMS carry the order's short link (one segment); emails the signed token link. */
+async function smsContext(db: Db, shop: Shop, orderId: string, ctx: MessageContext): Promise<MessageContext> {
+  if (orderId === "preview") return ctx;
+  return { ...ctx, trackingUrl: shortTrackingUrl(shop, await ensureTrackingCode(db, orderId)) };
+}
+
 function renderFor(milestone: Milestone, channel: Channel, ctx: MessageContext, shop: Shop, locale: string, optOutHint: boolean): Rendered {
   if (channel === "email") {
     const r = renderEmail(milestone, ctx, branding(shop), locale);
@@ -363,7 +369,8 @@ async function planAndStore(db: Db, req: PlanRequest, deps: NotificationDeps): P
       error = plan.reason ?? "suppressed";
     } else {
       try {
-        const ctx = await messageContext(db, shop, order, shipment, milestone, facts, personalNote, now, deps);
+        let ctx = await messageContext(db, shop, order, shipment, milestone, facts, personalNote, now, deps);
+        if (plan.channel === "sms") ctx = await smsContext(db, shop, order.id, ctx);
         rendered = renderFor(milestone, plan.channel, ctx, shop, locale, plan.channel === "sms" && (await needsOptOutHint(db, shop.id, plan.recipient)));
       } catch (e) {
         status = "failed";
@@ -722,7 +729,8 @@ async function attempt(db: Db, n: NotificationRow, clock: Now, deps: Notificatio
   const facts = factsOf(n);
   let rendered: Rendered;
   try {
-    const ctx = await messageContext(db, n.shop, n.order, n.shipment, n.milestone, facts, n.personalNote, now, deps);
+    let ctx = await messageContext(db, n.shop, n.order, n.shipment, n.milestone, facts, n.personalNote, now, deps);
+    if (n.channel === "sms") ctx = await smsContext(db, n.shop, n.order.id, ctx);
     const hint = n.channel === "sms" && (await needsOptOutHint(db, n.shopId, n.recipient));
     rendered = renderFor(n.milestone, n.channel as Channel, ctx, n.shop, n.locale, hint);
   } catch (e) {

@@ -83,3 +83,59 @@ export function verifyTrackingToken(token: string | null | undefined, now: Date,
   if (claims.data.exp * 1000 <= now.getTime()) return null;
   return { shopDomain: claims.data.s, orderId: claims.data.o };
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Short links for SMS. A signed token makes a link of ~150 characters, which alone costs a second
+// SMS segment. SMS links carry instead a random 10-character code stored on the order (59 bits,
+// unguessable under the storefront's rate limits), unique per shop, honoured for the same
+// TRACKING_LINK_TTL_MS after the order was placed. Emails keep the signed token.
+// ---------------------------------------------------------------------------------------------------
+const CODE_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+export const TRACKING_CODE_LENGTH = 10;
+
+export function newTrackingCode(): string {
+  const bytes = crypto.randomBytes(TRACKING_CODE_LENGTH * 2);
+  let out = "";
+  // Rejection sampling keeps every character equally likely (256 is not a multiple of 62).
+  for (const b of bytes) {
+    if (b < 248) out += CODE_ALPHABET[b % 62];
+    if (out.length === TRACKING_CODE_LENGTH) return out;
+  }
+  return out + newTrackingCode().slice(out.length);
+}
+
+interface CodeDb {
+  order: {
+    findUnique(args: { where: { id: string }; select: { trackingCode: true } }): Promise<{ trackingCode: string | null } | null>;
+    updateMany(args: { where: { id: string; trackingCode: null }; data: { trackingCode: string } }): Promise<{ count: number }>;
+  };
+}
+
+/** The order's short code, created on first use (concurrent callers converge on one code). */
+export async function ensureTrackingCode(db: CodeDb, orderId: string): Promise<string> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const current = await db.order.findUnique({ where: { id: orderId }, select: { trackingCode: true } });
+    if (!current) throw new Error(`No order ${orderId}`);
+    if (current.trackingCode) return current.trackingCode;
+    try {
+      await db.order.updateMany({ where: { id: orderId, trackingCode: null }, data: { trackingCode: newTrackingCode() } });
+    } catch (_collision) {
+      // A code already used in this shop (vanishingly rare): draw again.
+    }
+  }
+  throw new Error(`Could not assign a tracking code to order ${orderId}`);
+}
+
+/** `https://<store domain>/apps/track?c=<code>`: short enough to keep an SMS in one segment. */
+export function shortTrackingUrl(shop: TrackingLinkShop, code: string): string {
+  return `https://${storefrontHost(shop)}/apps/track?c=${code}`;
+}
+
+export function isTrackingCode(value: string | null | undefined): value is string {
+  return typeof value === "string" && value.length === TRACKING_CODE_LENGTH && /^[0-9A-Za-z]+$/.test(value);
+}
+
+/** Whether a code found on an order is still honoured at `now`. */
+export function trackingCodeValid(orderPlacedAt: Date, now: Date, ttlMs = TRACKING_LINK_TTL_MS): boolean {
+  return now.getTime() - orderPlacedAt.getTime() < ttlMs;
+}

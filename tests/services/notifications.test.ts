@@ -247,7 +247,10 @@ describe.each(providers)("notifications (%s)", (provider) => {
     expect(outbox[0]!.text).toContain(TRACKING_NUMBER); // shipped may show it (order_confirmed never does)
     expect(outbox[1]!.text).toContain("STOP"); // first SMS to this number carries the opt-out hint
     expect(sms!.providerMessageId).toBe(`outbox_${outbox[1]!.id}`);
-    expect(sms!.segments).toBeGreaterThanOrEqual(1);
+    // The SMS carries the order's short link, and with it fits one GSM-7 segment.
+    const code = (await db.order.findUniqueOrThrow({ where: { id: order.id } })).trackingCode;
+    expect(outbox[1]!.text).toContain(`https://shop.acme.test/apps/track?c=${code}`);
+    expect(sms!.segments).toBe(1);
   });
 
   it("sends through the shop's own SendGrid and Twilio accounts with the exact API requests", async () => {
@@ -279,7 +282,7 @@ describe.each(providers)("notifications (%s)", (provider) => {
     expect(smsReq!.path).toBe(`/2010-04-01/Accounts/${tw.accountSid}/Messages.json`);
     expect(smsReq!.headers.authorization).toBe(`Basic ${Buffer.from(`${tw.accountSid}:${tw.authToken}`).toString("base64")}`);
     expect(Object.fromEntries(smsReq!.form)).toMatchObject({ To: CUSTOMER_PHONE, From: SHOP_FROM_NUMBER, Body: sms!.bodyText });
-    expect(sms!.bodyText).toContain("https://shop.acme.test/apps/track?token=");
+    expect(sms!.bodyText).toMatch(/https:\/\/shop\.acme\.test\/apps\/track\?c=[0-9A-Za-z]{10}\b/);
     expect([sms!.status, sms!.provider, sms!.providerMessageId, sms!.segments]).toEqual(["sent", "twilio", tw.messages[0]!.sid, Number(tw.messages[0]!.num_segments)]);
     expect([...sg.problems, ...tw.problems]).toEqual([]);
   });

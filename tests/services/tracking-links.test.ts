@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { signTrackingToken, TRACKING_LINK_TTL_MS, trackingUrl, verifyTrackingToken } from "~/services/tracking-links.server";
+import { isTrackingCode, newTrackingCode, shortTrackingUrl, signTrackingToken, trackingCodeValid, TRACKING_LINK_TTL_MS, trackingUrl, verifyTrackingToken } from "~/services/tracking-links.server";
 
 const now = new Date("2026-11-24T15:00:00Z");
 const shop = { domain: "acme.myshopify.com", primaryDomain: "shop.acme.com" };
@@ -56,5 +56,26 @@ describe("tracking links", () => {
     for (const t of ["", "abc", "a.b.c", "%%%.%%%", ".", `${"a".repeat(2000)}.b`, null, undefined]) {
       expect(verifyTrackingToken(t, now)).toBeNull();
     }
+  });
+});
+
+describe("short tracking codes for SMS", () => {
+  it("are 10 alphanumeric characters, distinct, and make a link under 60 characters for a typical domain", () => {
+
+    const codes = new Set(Array.from({ length: 2000 }, () => newTrackingCode()));
+    expect(codes.size).toBe(2000);
+    for (const c of codes) expect(isTrackingCode(c)).toBe(true);
+    expect(isTrackingCode("short")).toBe(false);
+    expect(isTrackingCode("0123456789!")).toBe(false);
+    const url = shortTrackingUrl({ domain: "acme.myshopify.com", primaryDomain: "shop.acme.com" }, "Ab3dE9xQ2z");
+    expect(url).toBe("https://shop.acme.com/apps/track?c=Ab3dE9xQ2z");
+    expect(url.length).toBeLessThan(60);
+  });
+
+  it("are honoured for the link lifetime after the order was placed, not after", () => {
+
+    const placed = new Date("2026-01-01T00:00:00Z");
+    expect(trackingCodeValid(placed, new Date(placed.getTime() + TRACKING_LINK_TTL_MS - 1))).toBe(true);
+    expect(trackingCodeValid(placed, new Date(placed.getTime() + TRACKING_LINK_TTL_MS))).toBe(false);
   });
 });
