@@ -2,6 +2,7 @@
 // action authenticates through the app's own shopify.server (token exchange strategy) with requests
 // signed by the library's test helpers (an id_token for documents, a Bearer session token for
 // fetches), over a shop built from signed webhooks.
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { RequestType, setUpValidRequest, setUpValidSession } from "@shopify/shopify-api/test-helpers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadDashboard, parseRange } from "~/services/dashboard.server";
@@ -9,9 +10,8 @@ import { decryptSecret } from "~/services/crypto.server";
 import { freshDb, type TestDb } from "../support/db";
 import { buildStory, STORY_SHOP, type Story } from "../support/admin-story";
 
-type Args = { request: Request; params: Record<string, string>; context: object };
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Fn = (args: Args) => Promise<any>;
+type Fn = (args: LoaderFunctionArgs) => Promise<any>;
 interface RouteModule {
   loader?: Fn;
   action?: Fn;
