@@ -5,7 +5,7 @@
 import type { Db } from "../db.server";
 import { prismaErrorCode } from "../db.server";
 import { detectDelay } from "../tracking/delays";
-import { buildDeliveryModel, carrierKey, predictDeliveryWindow, PROCESSING_WINDOW_DAYS, processingHours, TRANSIT_WINDOW_DAYS, transitHours, type DeliveryModel } from "../tracking/delivery-window";
+import { buildDeliveryModel, carrierKey, predictDeliveryWindow, PROCESSING_WINDOW_DAYS, processingHours, shippedEarly, TRANSIT_WINDOW_DAYS, transitHours, type DeliveryModel } from "../tracking/delivery-window";
 import { add, dayKey, empty, fromJSON, merge, type Histogram } from "../tracking/histogram";
 import { currentDwellHours } from "../tracking/bottlenecks";
 import { enqueue } from "./queue.server";
@@ -207,3 +207,14 @@ export async function scheduleScan(db: Db, runAfter: Date = new Date()): Promise
 }
 
 export const SCAN_INTERVAL_MS = SCAN_EVERY_MS;
+
+/** Whether an order's first shipment beat the shop's usual processing time ("shipped early" notice). */
+export async function wasShippedEarly(db: Db, shopId: string, orderPlacedAt: Date, firstFulfilledAt: Date | null, now: Date): Promise<boolean> {
+  if (!firstFulfilledAt) return false;
+  const rows = await db.laneStat.findMany({
+    where: { shopId, metric: METRICS.processing, day: { gte: dayKey(new Date(now.getTime() - PROCESSING_WINDOW_DAYS * DAY_MS)) } },
+    select: { histogram: true },
+  });
+  if (rows.length === 0) return false;
+  return shippedEarly(orderPlacedAt, firstFulfilledAt, merge(...rows.map((r) => fromJSON(r.histogram))));
+}

@@ -44,6 +44,7 @@ import { ORDER_CONFIRMED, type OrderConfirmedEvent } from "./orders.server";
 import { enqueue } from "./queue.server";
 import { STAGE_CHANGED, type StageChangedEvent } from "./shipments.server";
 import { isOptedOut } from "./sms-optout.server";
+import { wasShippedEarly } from "./intelligence.server";
 import { ensureTrackingCode, shortTrackingUrl, trackingUrl } from "./tracking-links.server";
 import type { HandlerMap } from "./worker.server";
 
@@ -458,6 +459,11 @@ export async function onStageChanged(db: Db, event: StageChangedEvent, now: Date
     await planDigest(db, s.id, now, deps);
   } else if (milestone && milestone !== "delayed" && milestone !== "order_confirmed") {
     await planAndStore(db, { shop: s.shop, order: s.order, shipment: s, milestone, subjectId: s.id, now }, deps);
+  }
+  // "Shipped earlier than expected" (off unless the merchant turns it on): the order's first
+  // shipment beat the shop's learned processing time.
+  if (milestone === "shipped" && s.kind === "outbound" && (await wasShippedEarly(db, s.shopId, s.order.processedAt, s.labelCreatedAt, now))) {
+    await planAndStore(db, { shop: s.shop, order: s.order, shipment: s, milestone: "shipped_early", subjectId: s.order.id, now }, deps);
   }
   if (event.kind === "outbound" && (milestone === "delayed" || event.delayStarted || (event.delayed && s.delayed))) {
     await announceDelay(db, s, s.order, now, deps);

@@ -25,6 +25,7 @@ import { STAGE_CHANGED, type StageChangedEvent } from "~/services/shipments.serv
 import { verifyTrackingToken } from "~/services/tracking-links.server";
 import { Worker } from "~/services/worker.server";
 import { addBusinessDays } from "~/tracking/delivery-window";
+import { dayKey, fromValues } from "~/tracking/histogram";
 import { freshDb, providers, type TestDb } from "../support/db";
 import { type FakeSendGrid, mailSendRequests, startFakeSendGrid } from "../support/fake-sendgrid";
 import { type FakeTwilio, messageCreateRequests, startFakeTwilio } from "../support/fake-twilio";
@@ -226,6 +227,27 @@ describe.each(providers)("notifications (%s)", (provider) => {
     const p = await one({ orderId: predicted.id });
     expect((p.context as { estimatedWindow: { source: string; start: string } }).estimatedWindow).toMatchObject({ source: "order", start: "2026-11-27T17:00:00.000Z" });
     expect(p.bodyText).toMatch(/Nov 27/);
+  });
+
+  it("announces 'shipped earlier than expected' once, when the merchant turned it on and the order beat the usual processing time", async () => {
+    const shop = await makeShop({ milestoneChannels: { shipped_early: { email: true } } });
+    // The shop usually ships in about two days (30 orders); this order shipped after 23 hours.
+    const usual = fromValues(Array.from({ length: 30 }, (_, i) => 44 + (i % 8)));
+    await db.laneStat.create({ data: { shopId: shop.id, metric: "processing_hours", day: dayKey(new Date(T0.getTime() - 3 * 24 * HOUR)), count: 30, sum: 0, histogram: { ...usual } } });
+    const order = await makeOrder(shop.id, { phone: null });
+    const s = await makeShipment(shop.id, order.id);
+    await emit(STAGE_CHANGED, shipped(s));
+    await emit(STAGE_CHANGED, shipped(s));
+    await worker().drain();
+    const early = await one({ milestone: "shipped_early" });
+    expect([early.channel, early.status]).toEqual(["email", "sent"]);
+
+    // A shop that did not turn it on gets no such message.
+    await db.shop.update({ where: { id: shop.id }, data: { milestoneChannels: {} } });
+    const order2 = await makeOrder(shop.id, { phone: null, shopifyId: "999", name: "#1002", orderNumber: 1002 });
+    await emit(STAGE_CHANGED, shipped(await makeShipment(shop.id, order2.id, { shopifyFulfillmentId: "f-2" })));
+    await worker().drain();
+    expect(await rows({ milestone: "shipped_early", orderId: order2.id })).toHaveLength(0);
   });
 
   it("with no credentials at all, the dev outbox captures every message (email and SMS)", async () => {
