@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jobHandlers } from "~/services/jobs.server";
 import { signAppProxyQuery } from "~/services/app-proxy.server";
@@ -24,7 +25,7 @@ const CHROMIUM = "/usr/bin/chromium";
 const haveChromium = fs.existsSync(CHROMIUM);
 if (!haveChromium && !process.env.CI) console.warn(`[e2e] ${CHROMIUM} is missing: apt-get install -y chromium to run the browser test`);
 
-type Handler = (args: { request: Request; params: Record<string, string>; context: object }) => Promise<Response>;
+type Handler = (args: LoaderFunctionArgs) => Promise<Response>;
 interface RouteModule {
   loader?: Handler;
   action?: Handler;
@@ -71,7 +72,7 @@ describe.skipIf(!haveChromium && !process.env.CI)("storefront in Chromium", () =
     const body = req.method === "GET" || req.method === "HEAD" ? undefined : await readBody(req);
     const headers = new Headers({ "X-Forwarded-For": "127.0.0.1", "X-Forwarded-Host": TEST_SHOP });
     for (const h of ["content-type", "accept", "accept-language"]) if (req.headers[h]) headers.set(h, String(req.headers[h]));
-    const request = new Request(`https://waypoint.test/proxy${rest}?${signed}`, { method: req.method, headers, body });
+    const request = new Request(`https://waypoint.test/proxy${rest}?${signed}`, { method: req.method, headers, body: body?.toString("utf8") });
     proxied.push(`${req.method} ${url.pathname}`);
     const [mod, params] = route(rest);
     const fn = req.method === "GET" || req.method === "HEAD" ? mod.loader : mod.action;

@@ -1,5 +1,6 @@
 // The real proxy.* route modules, as Remix calls them, on a fresh SQLite database (the app's own
 // client, from DATABASE_URL) with data ingested through signed webhooks and the worker.
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { jobHandlers } from "~/services/jobs.server";
 import { Worker } from "~/services/worker.server";
@@ -9,7 +10,7 @@ import { freshDb, type TestDb } from "../support/db";
 import { fixture, receiverFor, signedWebhook, TEST_SHOP } from "../support/shopify-webhooks";
 import { demoCatalog, proxyRequest, startFakeStorefront, type FakeStorefront } from "../support/storefront";
 
-type Handler = (args: { request: Request; params: Record<string, string>; context: object }) => Promise<Response>;
+type Handler = (args: LoaderFunctionArgs) => Promise<Response>;
 interface RouteModule {
   loader?: Handler;
   action?: Handler;
