@@ -162,7 +162,7 @@ export default function Overview() {
                   </InlineGrid>
                   <ClientOnly fallback={<ChartFallback />}>
                     {() => (
-                      <div style={{ height: 220 }}>
+                      <div style={{ height: 220 }} data-chart="stages">
                         <BarChart
                           theme="Light"
                           showLegend={false}
@@ -303,7 +303,7 @@ export default function Overview() {
                       />
                       <ClientOnly fallback={<ChartFallback height={180} />}>
                         {() => (
-                          <div style={{ height: 180 }}>
+                          <div style={{ height: 180 }} data-chart="notifications">
                             <BarChart
                               theme="Light"
                               type="stacked"

@@ -20,6 +20,7 @@ import {
 import { useEffect, useRef, useState } from "react";
 import { z } from "zod";
 import db from "../db.server";
+import { EmailPreview } from "../components/EmailPreview";
 import { AdminRouteError } from "../components/RouteError";
 import { MILESTONES, type Milestone, isSmsCapable } from "../notify/policy";
 import { type TemplatePreview, isPreviewMilestone, previewTemplate, testSend } from "../services/admin-notify.server";
@@ -147,13 +148,13 @@ function PreviewPane({ initial, branding }: { initial: TemplatePreview; branding
       </InlineGrid>
       {data?.error ? <Banner tone="warning" title={data.error} /> : null}
       <div style={{ border: "1px solid var(--p-color-border)", borderRadius: 8, overflow: "hidden", background: "#fff" }}>
-        <iframe title="Email preview" srcDoc={preview.html} sandbox="" style={{ width: "100%", height: 420, border: 0 }} />
+        <EmailPreview title="Email preview" html={preview.html} />
       </div>
       {preview.sms ? (
         <Box background="bg-surface-secondary" padding="300" borderRadius="200">
           <BlockStack gap="100">
             <Text as="h3" variant="headingSm">{`SMS (${preview.sms.segments} segment${preview.sms.segments === 1 ? "" : "s"})`}</Text>
-            <Text as="p">{preview.sms.body}</Text>
+            <Text as="p" breakWord>{preview.sms.body}</Text>
           </BlockStack>
         </Box>
       ) : (

@@ -18,7 +18,7 @@ import {
 import { useState } from "react";
 import { z } from "zod";
 import db from "../db.server";
-import { formatDate, formatDateTime } from "../components/format";
+import { formatDate, formatDateTime, formatShortDateTime } from "../components/format";
 import { AdminRouteError } from "../components/RouteError";
 import { NotificationStatusBadge, ShipmentStatusBadge } from "../components/StatusBadge";
 import { resendCurrent, sendPersonalUpdate } from "../services/admin-notify.server";
@@ -132,7 +132,7 @@ export default function ShipmentPage() {
                 <DataTable
                   columnContentTypes={["text", "text", "text", "text", "text"]}
                   headings={["Happened", "Status", "Source", "Location", "Message"]}
-                  rows={detail.events.map((e) => [formatDateTime(e.at, timeZone), e.status, e.source, e.location ?? "—", e.message ?? "—"])}
+                  rows={detail.events.map((e) => [formatShortDateTime(e.at, timeZone), e.status, e.source.replaceAll("_", " "), e.location ?? "—", e.message ?? "—"])}
                   truncate
                 />
               )}
@@ -149,15 +149,22 @@ export default function ShipmentPage() {
                 <Box padding="400" paddingBlockStart="0"><Text as="p" tone="subdued">No messages for this shipment yet.</Text></Box>
               ) : (
                 <DataTable
-                  columnContentTypes={["text", "text", "text", "text", "text", "text"]}
-                  headings={["Created", "Milestone", "Channel", "Status", "Recipient", "Error"]}
+                  columnContentTypes={["text", "text", "text", "text"]}
+                  headings={["Message", "Status", "Recipient", "Error"]}
                   rows={detail.notifications.map((n) => [
-                    formatDateTime(n.createdAt, timeZone),
-                    n.milestone.replaceAll("_", " "),
-                    n.channel === "sms" ? `SMS${n.segments ? ` (${n.segments} seg.)` : ""}` : "Email",
+                    <BlockStack key="m" gap="050">
+                      <Text as="span">{`${n.milestone.replaceAll("_", " ")} · ${n.channel === "sms" ? `SMS${n.segments ? ` (${n.segments} seg.)` : ""}` : "Email"}`}</Text>
+                      <Text as="span" variant="bodySm" tone="subdued">{formatShortDateTime(n.sentAt ?? n.createdAt, timeZone)}</Text>
+                    </BlockStack>,
                     <NotificationStatusBadge key={n.id} status={n.status} />,
                     n.recipient ?? "—",
-                    n.error ? `${n.error}${n.errorKind ? ` (${n.errorKind})` : ""}` : "—",
+                    n.error ? (
+                      <div key="e" style={{ whiteSpace: "normal", maxWidth: 260 }}>
+                        <Text as="span" variant="bodySm" tone={n.status === "failed" ? "critical" : "subdued"} breakWord>
+                          {`${n.error}${n.errorKind ? ` (${n.errorKind})` : ""}`}
+                        </Text>
+                      </div>
+                    ) : "—",
                   ])}
                 />
               )}
