@@ -28,7 +28,7 @@ import { safeEqual } from "./crypto.server";
 import { type Recommendation, type RecommendationSource, RECOMMENDATION_SOURCES, Recommender } from "./recommendations.server";
 import { normalizeTrackingNumber } from "./shipments.server";
 import { eventStatusText, storefrontLocale, subStatusText } from "./status-labels.server";
-import { verifyTrackingToken } from "./tracking-links.server";
+import { isTrackingCode, signTrackingToken, trackingCodeValid, verifyTrackingToken } from "./tracking-links.server";
 
 // --- The contract ---------------------------------------------------------------------------------
 
@@ -288,6 +288,20 @@ export class LookupService {
     const order = await this.db.order.findFirst({ where: { id: claims.orderId, shopId: shop.id, redactedAt: null }, select: ORDER_SELECT });
     if (!order) return this.miss(shop, "not_found");
     return this.found(shop, order, null, options);
+  }
+
+  /**
+   * The short code of an SMS link (/apps/track?c=<code>, tracking-links.server.ts) exchanged for a
+   * fresh signed token of the same order, or null when the code is malformed, unknown in this shop
+   * or past its validity. One lookup on the unique [shopId, trackingCode] index.
+   */
+  async tokenForCode(shopDomain: string, code: unknown): Promise<string | null> {
+    const shop = await this.shop(shopDomain);
+    if (typeof code !== "string" || !isTrackingCode(code) || !shop) return null;
+    const order = await this.db.order.findFirst({ where: { shopId: shop.id, trackingCode: code, redactedAt: null }, select: { id: true, processedAt: true } });
+    const now = this.now();
+    if (!order || !trackingCodeValid(order.processedAt, now)) return null;
+    return signTrackingToken(shop.domain, order.id, now, { ttlMs: 86_400_000 });
   }
 
   private miss(shop: ShopRow | null, reason: "not_found" | "invalid"): LookupResult {

@@ -108,9 +108,26 @@ export class Storefront {
     const shop = await this.lookups.shop(ctx.shop);
     const locale = resolveLocale(url.searchParams.get("locale") ?? request.headers.get("accept-language") ?? null);
     let result: Awaited<ReturnType<Storefront["run"]>> | null = null;
+    // SMS links carry a short code (/apps/track?c=...): exchanged, under the lookup rate limit, for a
+    // signed token the block opens (/apps/track?token=...), so the block needs no second link format.
+    const code = url.searchParams.get("c");
+    if (code !== null && request.method === "GET") {
+      const limited = await this.limiter.lookup(ctx.shop, clientIp(request));
+      const token = limited.ok ? await this.lookups.tokenForCode(ctx.shop, code) : null;
+      if (token) {
+        const target = new URLSearchParams({ token });
+        const keep = url.searchParams.get("locale");
+        if (keep) target.set("locale", keep);
+        const root = ctx.pathPrefix && /^\/(?!\/)[\w/-]*$/.test(ctx.pathPrefix) ? ctx.pathPrefix.replace(/\/+$/, "") : "/apps/track";
+        return new Response(null, { status: 302, headers: { Location: `${root}?${target}`, "Cache-Control": "no-store" } });
+      }
+      const reason = limited.ok ? "not_found" : "rate_limited";
+      this.record(shop?.id ?? null, { kind: "lookup", outcome: reason });
+      result = { status: FAILURE_STATUS[reason], body: failure(reason), shopId: shop?.id ?? null, orderId: null, outcome: "not_found" };
+    }
     // The block's forms without JavaScript (POST order+contact, GET ?tracking=) get their answer rendered
     // on the page. ?token= links are opened by the block's script, so the lookup is not done twice.
-    const wantsLookup = request.method === "POST" || url.searchParams.has("tracking");
+    const wantsLookup = !result && (request.method === "POST" || url.searchParams.has("tracking"));
     if (wantsLookup) result = await this.run(request, ctx, await this.parseLookup(request, url), { locale, recs: "off" });
     this.record(shop?.id ?? null, { kind: "page_view" });
     const full = shop ? await this.db.shop.findUnique({ where: { id: shop.id }, select: { name: true, trackingHeading: true, brandLogoUrl: true, brandPrimaryColor: true, brandAccentColor: true } }) : null;

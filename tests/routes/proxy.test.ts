@@ -4,7 +4,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { jobHandlers } from "~/services/jobs.server";
 import { Worker } from "~/services/worker.server";
-import { signTrackingToken } from "~/services/tracking-links.server";
+import { ensureTrackingCode, signTrackingToken } from "~/services/tracking-links.server";
 import type * as StorefrontModule from "~/services/storefront.server";
 import { freshDb, type TestDb } from "../support/db";
 import { fixture, receiverFor, signedWebhook, TEST_SHOP } from "../support/shopify-webhooks";
@@ -185,6 +185,40 @@ describe("api/token/<token>", () => {
     expect(elsewhere.status).toBe(404);
     const forged = await call("token", proxyRequest("/api/token/abc.def"), { token: "abc.def" });
     expect(forged.status).toBe(404);
+  });
+});
+
+describe("short SMS links (/apps/track?c=<code>)", () => {
+  it("exchange a valid code of the signed shop for a signed token the block opens", async () => {
+    const order = await t.db.order.findFirstOrThrow({ where: { orderNumber: 1001 } });
+    const code = await ensureTrackingCode(t.db, order.id);
+    const res = await call("page", proxyRequest("", { query: `c=${code}&locale=fr` }));
+    expect(res.status).toBe(302);
+    const location = new URL(res.headers.get("location")!, "https://shop.test");
+    expect(location.pathname).toBe("/apps/track");
+    expect(location.searchParams.get("locale")).toBe("fr");
+    const token = location.searchParams.get("token")!;
+    const opened = await call("token", proxyRequest(`/api/token/${encodeURIComponent(token)}`), { token });
+    expect(((await opened.json()) as { order: { name: string } }).order.name).toBe("#1001");
+  });
+
+  it("answer an unknown, malformed or other shop's code with the page and a not-found notice", async () => {
+    const order = await t.db.order.findFirstOrThrow({ where: { orderNumber: 1001 } });
+    const code = await ensureTrackingCode(t.db, order.id);
+    for (const [c, shop] of [["ZZZZZZZZZZ", TEST_SHOP], ["short", TEST_SHOP], [code, OTHER_SHOP]] as const) {
+      const res = await call("page", proxyRequest("", { query: `c=${c}`, shop }));
+      expect(res.status).toBe(404);
+      expect(res.headers.get("content-type")).toMatch(/^application\/liquid/);
+      const html = await res.text();
+      expect(html).toContain("couldn");
+      expect(html).toContain("data-waypoint-tracking");
+    }
+  });
+
+  it("count code guesses against the lookup rate limit", async () => {
+    sf.configureStorefront({ limits: { lookupPerIp: { points: 2, duration: 60 } } });
+    for (let i = 0; i < 2; i++) expect((await call("page", proxyRequest("", { query: `c=AAAAAAAAA${i}`, ip: "203.0.113.77" }))).status).toBe(404);
+    expect((await call("page", proxyRequest("", { query: "c=AAAAAAAAA9", ip: "203.0.113.77" }))).status).toBe(429);
   });
 });
 

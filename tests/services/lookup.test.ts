@@ -6,7 +6,7 @@ import { LookupService, MAX_EVENTS, parseOrderNumber, type LookupFound, type Loo
 import { Recommender } from "~/services/recommendations.server";
 import { recordAnalytics } from "~/services/analytics.server";
 import { StorefrontRateLimiter } from "~/services/rate-limit.server";
-import { signTrackingToken } from "~/services/tracking-links.server";
+import { ensureTrackingCode, signTrackingToken } from "~/services/tracking-links.server";
 import { Worker } from "~/services/worker.server";
 import { freshDb, providers, type TestDb } from "../support/db";
 import { fixture, receiverFor, signedWebhook, TEST_SHOP } from "../support/shopify-webhooks";
@@ -192,6 +192,18 @@ describe.each(providers)("storefront lookups on %s", (provider) => {
       expect((await lookups.byToken(TEST_SHOP, crossed)).status).toBe(404);
       expect((await lookups.byToken(TEST_SHOP, "")).status).toBe(400);
     });
+  });
+
+  it("exchanges an SMS short code for a token only in its shop and while it is valid", async () => {
+    const o = await order1001();
+    const code = await ensureTrackingCode(t.db, o.id);
+    const token = await lookups.tokenForCode(TEST_SHOP, code);
+    expect(found(await lookups.byToken(TEST_SHOP, token)).order.name).toBe("#1001");
+    expect(await lookups.tokenForCode(OTHER_SHOP, code)).toBeNull();
+    expect(await lookups.tokenForCode(TEST_SHOP, code.toLowerCase() === code ? code.toUpperCase() : code.toLowerCase())).toBeNull();
+    expect(await lookups.tokenForCode(TEST_SHOP, "not a code")).toBeNull();
+    const later = new LookupService(t.db, { now: () => new Date(o.processedAt.getTime() + 121 * 86_400_000) });
+    expect(await later.tokenForCode(TEST_SHOP, code)).toBeNull();
   });
 
   describe("what the shopper sees", () => {
