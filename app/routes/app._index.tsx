@@ -49,7 +49,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const now = new Date();
   const range = parseRange(new URL(request.url).searchParams, now);
-  const dashboard = await loadDashboard(db, session.shop, range, now);
+  const dashboard = await loadDashboard(db, session.shop, range, now, { liveCacheMs: 15_000 });
   return { dashboard, today: isoDay(now) };
 };
 

@@ -120,7 +120,27 @@ function medianOf(histograms: Histogram[]): { hours: number | null; samples: num
   return { hours: quantile(m, 0.5), samples: Math.round(m.n) };
 }
 
-export async function loadDashboard(db: Db, shopDomain: string, range: DateRange, now: Date = new Date()): Promise<Dashboard | null> {
+export interface DashboardOptions {
+  /**
+   * Share the live figures (stages, exceptions, bottleneck flags: the reads that grow with the shop's
+   * live shipments rather than with the date range) between loads for this long. The admin page uses
+   * a few seconds, so a merchant switching date ranges does not recount a million shipments each time.
+   */
+  liveCacheMs?: number;
+}
+
+type LiveFigures = {
+  confirmedOrders: number;
+  stageRows: Array<{ stage: number; _count: { _all: number } }>;
+  delayed: number;
+  attentionRows: Array<{ subStatus: string; _count: { _all: number } }>;
+  noScan: number;
+  exceptionRows: Array<{ id: string; name: string | null; carrier: string | null; delayed: boolean; subStatus: string; lastEventAt: Date | null; lastLocation: string | null; order: { name: string } | null }>;
+  bottlenecks: Awaited<ReturnType<typeof loadBottlenecks>>;
+};
+const liveCache = new Map<string, { until: number; value: LiveFigures }>();
+
+export async function loadDashboard(db: Db, shopDomain: string, range: DateRange, now: Date = new Date(), options: DashboardOptions = {}): Promise<Dashboard | null> {
   const shop = await db.shop.findUnique({
     where: { domain: shopDomain },
     select: { id: true, currency: true, costPerTicketCents: true, noScanAlertDays: true },
@@ -141,15 +161,40 @@ export async function loadDashboard(db: Db, shopDomain: string, range: DateRange
     kind: "outbound",
   };
 
+  // Live figures (not range-bound): optionally shared for a few seconds between loads (see liveCacheMs).
+  const liveKey = `${shopId}|${shop.noScanAlertDays}`;
+  const cached = options.liveCacheMs ? liveCache.get(liveKey) : undefined;
+  const liveFigures =
+    cached && cached.until > now.getTime()
+      ? cached.value
+      : await (async () => {
+          const [confirmedOrders, stageRows, delayed, attentionRows, noScan, exceptionRows, bottlenecks] = await Promise.all([
+            db.order.count({ where: { shopId, stage: 1, cancelledAt: null } }),
+            db.shipment.groupBy({ by: ["stage"], where: { shopId, cancelledAt: null }, _count: { _all: true } }),
+            db.shipment.count({ where: { shopId, delayed: true, stage: { in: [2, 3, 4] }, ...live } }),
+            db.shipment.groupBy({ by: ["subStatus"], where: { shopId, needsAttention: true, ...live }, _count: { _all: true } }),
+            db.shipment.count({ where: noScanWhere }),
+            db.shipment.findMany({
+              where: { shopId, ...live, OR: [{ delayed: true }, { needsAttention: true }, { stage: 3, lastEventAt: { lt: noScanBefore }, kind: "outbound" }] },
+              orderBy: [{ lastEventAt: "asc" }, { id: "asc" }],
+              take: 10,
+              select: { id: true, name: true, carrier: true, delayed: true, subStatus: true, lastEventAt: true, lastLocation: true, order: { select: { name: true } } },
+            }),
+            loadBottlenecks(db, shopId, now),
+          ]);
+          const value = { confirmedOrders, stageRows, delayed, attentionRows, noScan, exceptionRows, bottlenecks };
+          if (options.liveCacheMs) {
+            if (liveCache.size > 1000) liveCache.clear();
+            liveCache.set(liveKey, { until: now.getTime() + options.liveCacheMs, value });
+          }
+          return value;
+        })();
+  const { confirmedOrders, stageRows, delayed, attentionRows, noScan, exceptionRows, bottlenecks } = liveFigures;
+
   const [
-    confirmedOrders, stageRows, delayed, attentionRows, noScan, delivered, withWindow, onTime,
-    laneRows, statRows, attributed, notifRows, smsSegments, clicks, failedReceipts, deadJobs, queued, exceptionRows, bottlenecks,
+    delivered, withWindow, onTime,
+    laneRows, statRows, attributed, notifRows, smsSegments, clicks, failedReceipts, deadJobs, queued,
   ] = await Promise.all([
-    db.order.count({ where: { shopId, stage: 1, cancelledAt: null } }),
-    db.shipment.groupBy({ by: ["stage"], where: { shopId, cancelledAt: null }, _count: { _all: true } }),
-    db.shipment.count({ where: { shopId, delayed: true, stage: { in: [2, 3, 4] }, ...live } }),
-    db.shipment.groupBy({ by: ["subStatus"], where: { shopId, needsAttention: true, ...live }, _count: { _all: true } }),
-    db.shipment.count({ where: noScanWhere }),
     db.shipment.count({ where: deliveredWhere }),
     db.shipment.count({ where: { ...deliveredWhere, predictedEnd: { not: null } } }),
     db.shipment.count({ where: { ...deliveredWhere, predictedEnd: { not: null }, deliveredAt: { gte: range.from, lt: range.to, lte: db.shipment.fields.predictedEnd } } }),
@@ -170,13 +215,6 @@ export async function loadDashboard(db: Db, shopDomain: string, range: DateRange
     db.webhookReceipt.count({ where: { shopDomain, status: "failed" } }),
     db.job.count({ where: { shopDomain, status: "dead" } }),
     db.job.count({ where: { shopDomain, status: { in: ["queued", "running"] } } }),
-    db.shipment.findMany({
-      where: { shopId, ...live, OR: [{ delayed: true }, { needsAttention: true }, { stage: 3, lastEventAt: { lt: noScanBefore }, kind: "outbound" }] },
-      orderBy: [{ lastEventAt: "asc" }, { id: "asc" }],
-      take: 10,
-      select: { id: true, name: true, carrier: true, delayed: true, subStatus: true, lastEventAt: true, lastLocation: true, order: { select: { name: true } } },
-    }),
-    loadBottlenecks(db, shopId, now),
   ]);
 
   const byStage: Record<Stage, number> = { 1: confirmedOrders, 2: 0, 3: 0, 4: 0, 5: 0 };

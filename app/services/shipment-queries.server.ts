@@ -4,7 +4,7 @@
 import { z } from "zod";
 import type { Db, Prisma } from "../db.server";
 import { normalizeTrackingNumber } from "./shipments.server";
-import { statusInfo, subStatusLabel } from "../tracking/stages";
+import { statusInfo, subStatusLabel, subStatusRank } from "../tracking/stages";
 import type { ShipmentKind } from "../tracking/types";
 
 const DAY_MS = 86_400_000;
@@ -220,14 +220,16 @@ export function buildTimeline(
 ): TimelineEntry[] {
   const out: TimelineEntry[] = [];
   const sorted = events.slice().sort((a, b) => a.happenedAt.getTime() - b.happenedAt.getTime() || statusInfo(a.status, kind).rank - statusInfo(b.status, kind).rank);
-  let lastLabel: string | null = null;
+  let furthest = 0;
   for (const e of sorted) {
     const info = statusInfo(e.status, kind);
     const scan = e.source === "fulfillment_event";
     if (!scan && (!info.known || info.stage === null)) continue;
-    // Repeated synthetic facts with the same label (fulfillment updates) show once.
-    if (!scan && info.label === lastLabel) continue;
-    lastLabel = info.label;
+    // Synthetic facts show only when they move the status forward (a label bought right after packing,
+    // or a fulfillment update after the carrier's scans, is no new step for the shopper).
+    const rank = info.subStatus ? subStatusRank(info.subStatus) : 0;
+    if (!scan && rank <= furthest) continue;
+    furthest = Math.max(furthest, rank);
     out.push({ at: e.happenedAt.toISOString(), label: info.label, location: place(e), message: scan ? e.message : null });
   }
   return out.reverse();
@@ -256,7 +258,7 @@ export async function shipmentDetail(db: Db, shopId: string, id: string): Promis
       carrier: s.carrier, service: s.service, trackingNumbers: strings(s.trackingNumbers), trackingUrls: strings(s.trackingUrls),
       delayed: s.delayed, delayReason: s.delayReason, needsAttention: s.needsAttention, lastLocation: s.lastLocation,
       carrierEdd: iso(s.carrierEdd), predictedStart: iso(s.predictedStart), predictedEnd: iso(s.predictedEnd),
-      destination: [s.order?.shipCity, s.destRegion, s.destCountry].filter(Boolean).join(", ") || null,
+      destination: [s.order?.shipCity, s.destRegion?.replace(/^[A-Z]{2}-/, ""), s.destCountry].filter(Boolean).join(", ") || null,
       lastEventAt: iso(s.lastEventAt), deliveredAt: iso(s.deliveredAt), createdAt: s.createdAt.toISOString(),
     },
     order: s.order
