@@ -1,0 +1,169 @@
+// `npm run bench`: every benchmark, one table, bench/results.json.
+//   npm run bench                full run: 1M shipments / 10M events (built once, then cached)
+//   npm run bench -- --quick     small dataset and short runs, for a fast check
+//   npm run bench -- --only ingest,lookup    a subset (ingest, notify, lookup, dashboard, lighthouse, scaleout)
+// Each figure sits next to a baseline measured in the same run (the bare-HMAC ceiling, the lookup's
+// statements on the database, the page without the block, one worker), so the ratios hold on a
+// noisy machine. See BENCHMARKS.md for the figures and what they imply.
+import fs from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { benchDashboard } from "./dashboard";
+import { ensureDataset } from "./dataset";
+import { benchIngest } from "./ingest";
+import { ensureResultsDir, formatTable, log, machine, ROOT, row, type Row, verdict } from "./lib";
+import { benchLighthouse } from "./lighthouse";
+import { benchLookup } from "./lookup";
+import { benchNotify } from "./notify";
+import { benchScaleOut } from "./scale-out";
+import { BenchPostgres, benchSecrets, ensureBuild, pgClientLinked } from "./servers";
+
+export interface Profile {
+  name: "quick" | "full" | "smoke";
+  ingest: { burst: number; burstConcurrency: number; rate: number; seconds: number };
+  notify: { rate: number; orders: number };
+  dataset: { shipments: number; events: number };
+  lookup: { rate: number; seconds: number };
+  dashboardRepeats: number;
+  lighthouseRuns: number;
+  scaleOutOrders: number;
+}
+
+export const PROFILES: Record<Profile["name"], Profile> = {
+  full: {
+    name: "full",
+    ingest: { burst: 4000, burstConcurrency: 32, rate: 500, seconds: 10 },
+    notify: { rate: 10, orders: 200 },
+    dataset: { shipments: 1_000_000, events: 10_000_000 },
+    lookup: { rate: 200, seconds: 15 },
+    dashboardRepeats: 5,
+    lighthouseRuns: 3,
+    scaleOutOrders: 60,
+  },
+  quick: {
+    name: "quick",
+    ingest: { burst: 1000, burstConcurrency: 32, rate: 500, seconds: 3 },
+    notify: { rate: 10, orders: 50 },
+    dataset: { shipments: 20_000, events: 200_000 },
+    lookup: { rate: 200, seconds: 5 },
+    dashboardRepeats: 3,
+    lighthouseRuns: 1,
+    scaleOutOrders: 15,
+  },
+  smoke: {
+    name: "smoke",
+    ingest: { burst: 60, burstConcurrency: 8, rate: 100, seconds: 1 },
+    notify: { rate: 10, orders: 5 },
+    dataset: { shipments: 300, events: 3000 },
+    lookup: { rate: 50, seconds: 1 },
+    dashboardRepeats: 1,
+    lighthouseRuns: 1,
+    scaleOutOrders: 3,
+  },
+};
+
+export const SECTIONS = ["ingest", "notify", "lookup", "dashboard", "rss", "lighthouse", "scaleout"] as const;
+export type Section = (typeof SECTIONS)[number];
+
+export interface BenchResult {
+  profile: Profile["name"];
+  startedAt: string;
+  durationS: number;
+  machine: ReturnType<typeof machine>;
+  rows: Row[];
+  table: string;
+  notes: string[];
+}
+
+export async function runBench(profile: Profile, sections: readonly Section[], opts: { interactive?: boolean; resultsFile?: string | null } = {}): Promise<BenchResult> {
+  const started = Date.now();
+  ensureResultsDir();
+  const secrets = benchSecrets();
+  const has = (s: Section) => sections.includes(s);
+  const notes: string[] = [];
+  const rows: Row[] = [];
+  const peaks: { label: string; mb: number }[] = [];
+  const onPeakRss = (label: string, mb: number) => peaks.push({ label, mb });
+  if (has("ingest") || has("notify") || has("lookup") || has("scaleout")) ensureBuild();
+
+  let postgres: BenchPostgres | null = null;
+  if (has("ingest") || has("scaleout")) {
+    try {
+      postgres = await BenchPostgres.start();
+    } catch (error) {
+      notes.push(`PostgreSQL rows skipped: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  const bye = () => {
+    postgres?.stop();
+    process.exit(130);
+  };
+  process.once("SIGINT", bye);
+  process.once("SIGTERM", bye);
+  if (pgClientLinked) notes.push("build/node_modules was linked to node_modules: app/db.server.ts resolves the PostgreSQL client relative to the bundle (build/server), so `npm start` on PostgreSQL fails without it");
+  try {
+    if (has("ingest")) rows.push(...(await benchIngest({ ...profile.ingest, secrets, postgres, onPeakRss })));
+    if (has("notify")) rows.push(...(await benchNotify({ ...profile.notify, secrets, onPeakRss })));
+    if (has("lookup") || has("dashboard")) {
+      const dataset = await ensureDataset(profile.dataset, { interactive: opts.interactive ?? Boolean(process.stderr.isTTY) });
+      if (!dataset.cached) notes.push(`dataset built in ${(dataset.buildMs / 1000).toFixed(0)} s (cached for later runs)`);
+      if (has("lookup")) rows.push(...(await benchLookup({ dataset, ...profile.lookup, secrets, onPeakRss })));
+      if (has("dashboard")) rows.push(...(await benchDashboard(dataset, { repeats: profile.dashboardRepeats })));
+    }
+    if (has("rss") && peaks.length) {
+      const worst = peaks.reduce((a, b) => (b.mb > a.mb ? b : a));
+      rows.push(
+        row({
+          id: "rss.peak",
+          metric: `Peak RSS of the app process (VmHWM, worst phase: ${worst.label})`,
+          value: worst.mb,
+          unit: "MB",
+          baseline: null,
+          baselineLabel: "",
+          target: "< 400 MB",
+          verdict: verdict(worst.mb < 400),
+          note: `per phase: ${peaks.map((p) => `${p.label} ${p.mb.toFixed(0)} MB`).join(", ")}`,
+        }),
+      );
+    }
+    if (has("lighthouse")) rows.push(...(await benchLighthouse({ runs: profile.lighthouseRuns })));
+    if (has("scaleout")) {
+      if (postgres) rows.push(...(await benchScaleOut({ orders: profile.scaleOutOrders, postgres, secrets })));
+      else rows.push(row({ id: "scaleout", metric: "Scale-out on PostgreSQL", value: null, unit: "", baseline: null, baselineLabel: "", target: "", verdict: "SKIP", note: "no PostgreSQL" }));
+    }
+  } finally {
+    postgres?.stop();
+    process.off("SIGINT", bye);
+    process.off("SIGTERM", bye);
+  }
+  const table = formatTable(rows);
+  const result: BenchResult = {
+    profile: profile.name,
+    startedAt: new Date(started).toISOString(),
+    durationS: Math.round((Date.now() - started) / 1000),
+    machine: machine(),
+    rows,
+    table,
+    notes,
+  };
+  if (opts.resultsFile !== null) fs.writeFileSync(opts.resultsFile ?? path.join(ROOT, "bench/results.json"), `${JSON.stringify(result, null, 2)}\n`);
+  return result;
+}
+
+if (process.argv[1]?.endsWith(path.join("bench", "run.ts"))) {
+  const { values } = parseArgs({ options: { quick: { type: "boolean" }, only: { type: "string" }, help: { type: "boolean", short: "h" } }, strict: true });
+  if (values.help) {
+    process.stdout.write("npm run bench [-- --quick] [-- --only ingest,notify,lookup,dashboard,rss,lighthouse,scaleout]\n");
+    process.exit(0);
+  }
+  const only = values.only ? (values.only.split(",").map((s) => s.trim()) as Section[]) : [...SECTIONS];
+  const unknown = only.filter((s) => !(SECTIONS as readonly string[]).includes(s));
+  if (unknown.length) throw new Error(`unknown section(s): ${unknown.join(", ")}`);
+  const profile = values.quick ? PROFILES.quick : PROFILES.full;
+  log(`waypoint bench (${profile.name}): ${only.join(", ")}`);
+  const result = await runBench(profile, only);
+  process.stdout.write(`\n${result.table}\n`);
+  for (const n of result.notes) process.stdout.write(`* ${n}\n`);
+  const m = result.machine;
+  process.stdout.write(`\n${m.nproc} CPUs (${m.cpu}), ${m.memory} RAM, Node ${m.node}; ${result.durationS} s; written to bench/results.json\n`);
+}
