@@ -8,8 +8,9 @@
 //   delayed                       Shipment count                     [shopId, delayed, stage]
 //   attempted / failure           Shipment groupBy subStatus         [shopId, needsAttention]
 //   no scan for N days            Shipment count                     [shopId, stage, lastEventAt]
-//   on-time rate                  Shipment count ×2 (stage 4, lastEventAt ≥ from narrows to the
-//                                 range's deliveries: a delivery is a shipment's newest scan)
+//   on-time rate                  DailyStat delivered* sums when written, else Shipment count ×3
+//                                 (stage 4, lastEventAt ≥ from narrows to the range's deliveries:
+//                                 a delivery is a shipment's newest scan)
 //                                                                    [shopId, stage, lastEventAt]
 //   medians per carrier           LaneStat processing_hours / transit_hours histograms merged
 //                                 over the range's days              [shopId, metric, day]
@@ -17,7 +18,8 @@
 //                                 (falls back to AnalyticsEvent groupBy kind [shopId, kind, createdAt]
 //                                 for metrics that have no roll-up rows in the range)
 //   attributed revenue            AttributedOrder aggregate          [shopId, createdAt]
-//   notifications                 Notification groupBy channel×status [shopId, createdAt]
+//   notifications                 Notification groupBy channel×status with segment and click sums
+//                                                                    [shopId, createdAt]
 //   message click-throughs        DailyStat/AnalyticsEvent message_click, else Notification.clickCount sum
 import type { Db } from "../db.server";
 import { type Histogram, dayKey, fromJSON, merge, quantile } from "../tracking/histogram";
@@ -33,6 +35,14 @@ export interface DateRange {
   /** Exclusive end (00:00 UTC of the day after the last day). */
   to: Date;
 }
+
+/**
+ * Daily delivery roll-ups (DailyStat, dimension ""), read instead of counting shipments when present:
+ * delivered (outbound deliveries that day), delivered_with_window (those with a promised window) and
+ * delivered_on_time (delivered on or before the window's end). Nothing writes them yet: the pipeline
+ * would increment them in the transaction that records the delivery.
+ */
+export const DELIVERY_METRICS = ["delivered", "delivered_with_window", "delivered_on_time"] as const;
 
 /** The analytics kinds the storefront records (AnalyticsEvent.kind = DailyStat.metric). */
 export const ANALYTICS_METRICS = ["page_view", "lookup", "message_click", "rec_impression", "rec_click"] as const;
@@ -191,13 +201,26 @@ export async function loadDashboard(db: Db, shopDomain: string, range: DateRange
         })();
   const { confirmedOrders, stageRows, delayed, attentionRows, noScan, exceptionRows, bottlenecks } = liveFigures;
 
+  // On-time figures: the daily delivery roll-up when the pipeline writes one (DELIVERY_METRICS), else
+  // three indexed counts of the range's deliveries.
+  const deliveryStats = await db.dailyStat.groupBy({
+    by: ["metric"],
+    where: { shopId, metric: { in: [...DELIVERY_METRICS] }, day: { gte: firstDay, lte: lastDay }, dimension: "" },
+    _sum: { count: true },
+  });
+  const deliverySums = Object.fromEntries(deliveryStats.map((r) => [r.metric, Math.round(r._sum.count ?? 0)]));
+  const rolledDelivery =
+    deliverySums.delivered !== undefined
+      ? { delivered: deliverySums.delivered, withWindow: deliverySums.delivered_with_window ?? 0, onTime: deliverySums.delivered_on_time ?? 0 }
+      : null;
+
   const [
     delivered, withWindow, onTime,
-    laneRows, statRows, attributed, notifRows, smsSegments, clicks, failedReceipts, deadJobs, queued,
+    laneRows, statRows, attributed, notifRows, failedReceipts, deadJobs, queued,
   ] = await Promise.all([
-    db.shipment.count({ where: deliveredWhere }),
-    db.shipment.count({ where: { ...deliveredWhere, predictedEnd: { not: null } } }),
-    db.shipment.count({ where: { ...deliveredWhere, predictedEnd: { not: null }, deliveredAt: { gte: range.from, lt: range.to, lte: db.shipment.fields.predictedEnd } } }),
+    rolledDelivery ? null : db.shipment.count({ where: deliveredWhere }),
+    rolledDelivery ? null : db.shipment.count({ where: { ...deliveredWhere, predictedEnd: { not: null } } }),
+    rolledDelivery ? null : db.shipment.count({ where: { ...deliveredWhere, predictedEnd: { not: null }, deliveredAt: { gte: range.from, lt: range.to, lte: db.shipment.fields.predictedEnd } } }),
     db.laneStat.findMany({
       where: { shopId, metric: { in: ["processing_hours", "transit_hours"] }, day: { gte: firstDay, lte: lastDay } },
       select: { metric: true, carrier: true, histogram: true },
@@ -209,13 +232,14 @@ export async function loadDashboard(db: Db, shopDomain: string, range: DateRange
       _sum: { count: true },
     }),
     db.attributedOrder.aggregate({ where: { shopId, createdAt: { gte: range.from, lt: range.to } }, _count: { _all: true }, _sum: { revenueCents: true } }),
-    db.notification.groupBy({ by: ["channel", "status"], where: { shopId, createdAt: { gte: range.from, lt: range.to } }, _count: { _all: true } }),
-    db.notification.aggregate({ where: { shopId, createdAt: { gte: range.from, lt: range.to }, channel: "sms", status: "sent" }, _sum: { segments: true } }),
-    db.notification.aggregate({ where: { shopId, createdAt: { gte: range.from, lt: range.to }, clickCount: { gt: 0 } }, _sum: { clickCount: true } }),
+    // One pass over the range's notifications: counts, SMS segments and click-throughs together.
+    db.notification.groupBy({ by: ["channel", "status"], where: { shopId, createdAt: { gte: range.from, lt: range.to } }, _count: { _all: true }, _sum: { segments: true, clickCount: true } }),
     db.webhookReceipt.count({ where: { shopDomain, status: "failed" } }),
     db.job.count({ where: { shopDomain, status: "dead" } }),
     db.job.count({ where: { shopDomain, status: { in: ["queued", "running"] } } }),
   ]);
+
+  const onTimeFigures = rolledDelivery ?? { delivered: delivered ?? 0, withWindow: withWindow ?? 0, onTime: onTime ?? 0 };
 
   const byStage: Record<Stage, number> = { 1: confirmedOrders, 2: 0, 3: 0, 4: 0, 5: 0 };
   for (const r of stageRows) if (r.stage >= 2 && r.stage <= 5) byStage[r.stage as Stage] += r._count._all;
@@ -270,7 +294,7 @@ export async function loadDashboard(db: Db, shopDomain: string, range: DateRange
     for (const r of raw) analytics[r.kind as AnalyticsMetric] = r._count._all;
   }
   // Click-throughs from messages: the storefront's roll-up when it records them, else the per-message counter.
-  if (analytics.message_click === 0) analytics.message_click = clicks._sum.clickCount ?? 0;
+  if (analytics.message_click === 0) analytics.message_click = notifRows.reduce((a, r) => a + (r._sum.clickCount ?? 0), 0);
   const interactions = analytics.page_view + analytics.lookup + analytics.message_click;
   const ticketsAvoided = Math.round(interactions * TICKET_DEFLECTION_RATE);
 
@@ -303,7 +327,7 @@ export async function loadDashboard(db: Db, shopDomain: string, range: DateRange
     noScanAlertDays: shop.noScanAlertDays,
     byStage,
     exceptions: { delayed, attempted, failure, noScan, total: delayed + attempted + failure + noScan, rows: exceptionList },
-    onTime: { delivered, withWindow, onTime, rate: withWindow > 0 ? onTime / withWindow : null },
+    onTime: { ...onTimeFigures, rate: onTimeFigures.withWindow > 0 ? onTimeFigures.onTime / onTimeFigures.withWindow : null },
     carriers,
     wismo: {
       pageViews: analytics.page_view,
@@ -323,7 +347,7 @@ export async function loadDashboard(db: Db, shopDomain: string, range: DateRange
     },
     notifications: {
       byChannel: [...channels.values()].sort((a, b) => a.channel.localeCompare(b.channel)),
-      smsSegments: smsSegments._sum.segments ?? 0,
+      smsSegments: notifRows.filter((r) => r.channel === "sms" && r.status === "sent").reduce((a, r) => a + (r._sum.segments ?? 0), 0),
       total: notifTotal,
     },
     pipeline: { failedReceipts, deadJobs, queued },

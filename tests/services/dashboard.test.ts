@@ -71,6 +71,30 @@ describe.each(providers)("dashboard on %s", (provider) => {
     expect(withWindow.length - onTime.length).toBeGreaterThanOrEqual(1);
   });
 
+  it("prefers the daily delivery roll-up for the on-time rate once it is written", async () => {
+    const day = dayKey(story.now);
+    await t.db.dailyStat.createMany({
+      data: [
+        { shopId: story.shopId, day, metric: "delivered", count: 40 },
+        { shopId: story.shopId, day, metric: "delivered_with_window", count: 32 },
+        { shopId: story.shopId, day, metric: "delivered_on_time", count: 24 },
+      ],
+    });
+    const d = (await loadDashboard(t.db, STORY_SHOP, range(), story.now))!;
+    expect(d.onTime).toEqual({ delivered: 40, withWindow: 32, onTime: 24, rate: 0.75 });
+    await t.db.dailyStat.deleteMany({ where: { shopId: story.shopId } });
+  });
+
+  it("shares live figures between loads only when asked to", async () => {
+    const first = (await loadDashboard(t.db, STORY_SHOP, range(), story.now, { liveCacheMs: 60_000 }))!;
+    await t.db.shipment.update({ where: { id: story.shipmentIdByOrder.get(2002)! }, data: { delayed: true, delayReason: "carrier" } });
+    const cached = (await loadDashboard(t.db, STORY_SHOP, range(), story.now, { liveCacheMs: 60_000 }))!;
+    const fresh = (await loadDashboard(t.db, STORY_SHOP, range(), story.now))!;
+    expect(cached.exceptions.delayed).toBe(first.exceptions.delayed);
+    expect(fresh.exceptions.delayed).toBe(first.exceptions.delayed + 1);
+    await t.db.shipment.update({ where: { id: story.shipmentIdByOrder.get(2002)! }, data: { delayed: false, delayReason: null } });
+  });
+
   it("reads carrier medians from the lane roll-ups", async () => {
     const d = (await loadDashboard(t.db, STORY_SHOP, range(), story.now))!;
     const all = d.carriers.find((c) => c.carrier === "")!;
