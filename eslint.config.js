@@ -14,7 +14,7 @@ const IMPURE_NODE = ["fs", "node:fs", "fs/promises", "node:fs/promises", "net", 
   .map((name) => ({ name, message: "Domain rules do no IO." }));
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "build/", ".cache/", "test-results/", "bench/results/", "extensions/**/assets/*.min.js", "public/build/"] },
+  { ignores: ["node_modules/", "build/", ".cache/", ".tmp/", "test-results/", "bench/results/", "extensions/**/assets/*.min.js", "public/build/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
