@@ -69,7 +69,11 @@ async function main(): Promise<void> {
   });
 
   const u = demo.url;
-  const sample = demo.stories.find((s) => s.scenario === "shipping" && s.shipments[0]?.statuses.some((x) => x.status === "in_transit")) ?? demo.stories[0];
+  // A parcel on its way right now, to try on the tracking page.
+  const now = demo.generator.options.now;
+  const sample =
+    [...demo.stories].reverse().find((s) => s.scenario === "shipping" && s.shipments.length === 1 && s.shipments[0]?.statuses.filter((x) => x.at <= now).pop()?.status === "in_transit") ??
+    demo.stories[0];
   process.stderr.write(
     [
       "",
@@ -78,7 +82,7 @@ async function main(): Promise<void> {
       `  Storefront tracking page                       ${u}/pages/track-order${sample ? `   try ${sample.name} + ${sample.email}` : ""}`,
       `  Dev outbox (emails and SMS)                    ${u}/outbox`,
       `  Everything in one place                        ${u}/`,
-      "Live traffic keeps coming; Ctrl-C stops the app and the simulator.",
+      values["no-replay"] ? "No live traffic (--no-replay); Ctrl-C stops the app." : `Live traffic keeps coming at ${demo.generator.options.speed}×; Ctrl-C stops the app and the simulator.`,
       "",
     ].join("\n"),
   );
@@ -104,7 +108,6 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => shutdown("Ctrl-C"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
-  if (values["no-replay"]) process.stderr.write("--no-replay: the app keeps running; Ctrl-C to stop.\n");
 }
 
 main().catch((error: unknown) => {

@@ -66,7 +66,7 @@ interface DemoState {
 }
 
 export interface DemoStats {
-  phase: "starting" | "seeding" | "processing" | "live" | "stopped";
+  phase: "starting" | "seeding" | "processing" | "seeded" | "live" | "stopped";
   seed: { orders: number; webhooks: number; ms: number | null; processedMs: number | null };
   live: { webhooks: number; orders: number; startedAt: string | null };
   sender: Sender["stats"];
@@ -258,8 +258,10 @@ export async function startDemo(partial: Partial<DemoOptions> = {}): Promise<Dem
     stats.phase = "processing";
     await waitProcessed(db, o.interactive, 10 * 60_000);
     stats.seed.processedMs = Date.now() - started;
-    log(`seeded ${orders} orders in ${((stats.seed.processedMs ?? 0) / 1000).toFixed(1)} s (delivered in ${((stats.seed.ms ?? 0) / 1000).toFixed(1)} s)`);
+    if (previous) log(`resumed: ${history.length} webhooks caught up; the story continues from order #${generator.options.firstOrderNumber + nextLiveIndex()}`);
+    else log(`seeded ${orders} orders (${history.length} webhooks) in ${((stats.seed.processedMs ?? 0) / 1000).toFixed(1)} s: delivered in ${((stats.seed.ms ?? 0) / 1000).toFixed(1)} s, all processed by the worker`);
     lastDue = deliveredUpTo && deliveredUpTo > now ? deliveredUpTo : now;
+    stats.phase = "seeded";
     saveState();
   } catch (error) {
     await stop();

@@ -4,7 +4,7 @@
 // the webhooks would carry, so the rows look like what the pipeline writes. A million shipments
 // take minutes, not hours; a progress callback reports as batches land.
 import { randomUUID } from "node:crypto";
-import type { Db, Prisma } from "../../app/db.server";
+import { dbProvider, type Db, type Prisma } from "../../app/db.server";
 import { foldShipment, replayTransitions, resolveCarrier, type ShipmentFact } from "../../app/tracking";
 import { createGenerator, DEMO_SHOP, type GeneratorOptions, type OrderStory } from "./generator";
 
@@ -145,17 +145,54 @@ export async function bulkLoad(db: Db, options: BulkOptions): Promise<BulkResult
       t.push(...rows.transitions);
       n.push(...rows.numbers);
     }
-    await db.$transaction([
-      db.order.createMany({ data: o }),
-      db.shipment.createMany({ data: s }),
-      db.trackingNumber.createMany({ data: n }),
-      db.trackingEvent.createMany({ data: e }),
-      db.stageTransition.createMany({ data: t }),
-    ]);
+    if (dbProvider(db) === "sqlite") {
+      // Prisma's createMany costs ~1 ms a row on SQLite's driver adapter: multi-row INSERTs through
+      // $executeRawUnsafe are ~50× faster, with values stored exactly as Prisma stores them.
+      const at = new Date();
+      await db.$transaction([
+        ...sqliteInserts(db, "Order", o.map((r) => ({ createdAt: at, updatedAt: at, ...r }))),
+        ...sqliteInserts(db, "Shipment", s.map((r) => ({ createdAt: at, updatedAt: at, ...r }))),
+        ...sqliteInserts(db, "TrackingNumber", n.map((r) => ({ id: randomUUID(), ...r }))),
+        ...sqliteInserts(db, "TrackingEvent", e.map((r) => ({ id: randomUUID(), createdAt: at, ...r }))),
+        ...sqliteInserts(db, "StageTransition", t.map((r) => ({ id: randomUUID(), createdAt: at, ...r }))),
+      ]);
+    } else {
+      await db.$transaction([
+        db.order.createMany({ data: o }),
+        db.shipment.createMany({ data: s }),
+        db.trackingNumber.createMany({ data: n }),
+        db.trackingEvent.createMany({ data: e }),
+        db.stageTransition.createMany({ data: t }),
+      ]);
+    }
     orders += o.length;
     shipments += s.length;
     events += e.length;
     options.onProgress?.(orders, shipments);
   }
   return { shopId: shop.id, orders, shipments, events, ms: Date.now() - started };
+}
+
+/** SQLite values as Prisma writes them: ISO times with an explicit offset, booleans 0/1, JSON as text. */
+function sqliteValue(v: unknown): string | number | null {
+  if (v === null || v === undefined) return null;
+  if (v instanceof Date) return v.toISOString().replace("Z", "+00:00");
+  if (typeof v === "boolean") return v ? 1 : 0;
+  if (typeof v === "number" || typeof v === "string") return v;
+  return JSON.stringify(v);
+}
+
+/** Multi-row INSERT statements for rows of one table (same keys in every row), under SQLite's variable limit. */
+function sqliteInserts(db: Db, table: string, rows: Record<string, unknown>[]) {
+  if (rows.length === 0) return [];
+  const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const perStatement = Math.max(1, Math.floor(30_000 / columns.length));
+  const statements = [];
+  for (let i = 0; i < rows.length; i += perStatement) {
+    const chunk = rows.slice(i, i + perStatement);
+    const tuple = `(${columns.map(() => "?").join(",")})`;
+    const sql = `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(",")}) VALUES ${chunk.map(() => tuple).join(",")}`;
+    statements.push(db.$executeRawUnsafe(sql, ...chunk.flatMap((r) => columns.map((c) => sqliteValue(r[c])))));
+  }
+  return statements;
 }

@@ -642,8 +642,8 @@ export function createGenerator(opts: GeneratorOptions = {}): Generator {
         return {
           topic: w.topic,
           shop: options.shop,
-          webhookId: uuidFrom(wrng),
-          eventId: uuidFrom(wrng),
+          webhookId: storyOpts.bodies === false ? `${index}:${w.topic}:${w.at.getTime()}` : uuidFrom(wrng),
+          eventId: storyOpts.bodies === false ? "" : uuidFrom(wrng),
           at,
           body: storyOpts.bodies === false ? "" : JSON.stringify(w.body()),
           orderIndex: index,

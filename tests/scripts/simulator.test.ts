@@ -209,5 +209,12 @@ describe("bulk loader", () => {
     expect(stages.map((s) => s.stage).sort()).toEqual(expect.arrayContaining([2, 3, 4]));
     expect(await t.db.trackingNumber.count()).toBeGreaterThan(r.shipments * 0.9);
     expect(await t.db.trackingEvent.count()).toBe(r.events);
+    // Rows read back through Prisma like the pipeline's own: times, JSON, booleans, date filters.
+    const delivered = await t.db.shipment.findFirstOrThrow({ where: { deliveredAt: { not: null } }, include: { order: true } });
+    expect(delivered.deliveredAt).toBeInstanceOf(Date);
+    expect(Array.isArray(delivered.trackingNumbers)).toBe(true);
+    expect(delivered.order?.processedAt.getTime()).toBeLessThan((delivered.deliveredAt as Date).getTime());
+    expect(await t.db.shipment.count({ where: { lastEventAt: { lt: NOW } } })).toBeGreaterThan(0);
+    expect(await t.db.shipment.count({ where: { delayed: true } })).toBeGreaterThan(0);
   });
 });
