@@ -31,6 +31,11 @@ export const ENV_DOCS = {
   TWILIO_BASE_URL: ["Override of Twilio's API base URL (tests, proxies)", "leave unset in production"],
   WORKER: ["Where jobs run: inline (in the web process, default) or off (run `npm run worker` separately)", "WORKER=off"],
   LOG_LEVEL: ["pino log level", "info (default), debug, warn, error"],
+  RECEIPT_RETENTION_DAYS: ["Days processed webhook receipts are kept", "14 (default)"],
+  JOB_RETENTION_DAYS: ["Days finished jobs are kept", "7 (default)"],
+  PROXY_TRUSTED_HOPS: ["How many proxies of your own (load balancers) sit between Shopify's app proxy and the app, for per-shopper rate limits", "0 (default) when Shopify connects to the app directly"],
+  WAYPOINT_STOREFRONT_ORIGIN: ["Where storefront recommendation requests go instead of the shop's domain (the demo's local storefront)", "leave unset in production"],
+  WAYPOINT_EXTENSION_ROOT: ["Folder of the theme extension the proxy page renders", "leave unset (extensions/tracking-block)"],
 } as const;
 
 const optionalUrl = z.string().url().optional();
@@ -57,6 +62,11 @@ const schema = z.object({
   TWILIO_BASE_URL: optionalUrl,
   WORKER: z.enum(["inline", "off"]).default("inline"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  RECEIPT_RETENTION_DAYS: z.coerce.number().int().positive().optional(),
+  JOB_RETENTION_DAYS: z.coerce.number().int().positive().optional(),
+  PROXY_TRUSTED_HOPS: z.coerce.number().int().min(0).optional(),
+  WAYPOINT_STOREFRONT_ORIGIN: optionalUrl,
+  WAYPOINT_EXTENSION_ROOT: z.string().optional(),
 });
 
 export type Env = z.infer<typeof schema>;

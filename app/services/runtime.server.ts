@@ -8,6 +8,7 @@ import { shopifyLibrary } from "../shopify.server";
 import { createWebhookReceiver } from "./ingest.server";
 import { jobHandlers, scheduleMaintenance } from "./jobs.server";
 import { errorMessage, logger } from "./logger.server";
+import { flushStorefront } from "./storefront.server";
 import { Worker } from "./worker.server";
 
 export const receiveWebhook = createWebhookReceiver({
@@ -63,6 +64,7 @@ export function startRuntime(): Promise<void> {
     }
     const stop = async () => {
       await inlineWorker?.stop();
+      await flushStorefront(); // buffered page views and lookups are written, not lost
       process.exit(0);
     };
     process.once("SIGTERM", stop);

@@ -246,6 +246,11 @@ export function storefront(): Storefront {
   return current;
 }
 
+/** Writes the analytics still buffered (graceful shutdown). */
+export async function flushStorefront(): Promise<void> {
+  await current?.analytics.flush();
+}
+
 /** Replaces the process's handlers (tests, the demo); returns the new instance. */
 export function configureStorefront(options: StorefrontOptions): Storefront {
   current = new Storefront(options);
