@@ -12,7 +12,8 @@
 //   everything else (webhooks, /healthz, /assets) passes straight through.
 //
 // Nothing here is part of the app: no route, flag or code path in the deployable build enables it.
-// It holds the app secret only because it is the demo's own process, and it listens on loopback only.
+// It holds the app secret only because it is the demo's own process; it listens on loopback only and
+// answers only requests addressed to localhost (no DNS-rebinding route to the injected admin tokens).
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
@@ -157,6 +158,13 @@ export async function startFrontDoor(o: FrontDoorOptions): Promise<FrontDoor> {
   const token = () => sessionToken({ shop: o.shop, apiKey: o.apiKey, secret: o.secret });
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    // Loopback only, and only under its own name: a page elsewhere that rebinds its DNS name to
+    // 127.0.0.1 must not reach the token-injecting admin or /__demo/token.
+    const port = new URL(publicUrl).port;
+    if (![`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`].includes(req.headers.host ?? "")) {
+      res.writeHead(421, { "content-type": "text/plain" }).end("The demo answers on localhost only.");
+      return;
+    }
     const url = new URL(req.url ?? "/", publicUrl);
     const p = url.pathname;
     const html = (status: number, body: string): void => void res.writeHead(status, { "content-type": "text/html; charset=utf-8" }).end(body);
