@@ -142,6 +142,23 @@ function toRow(s: ListRow): ShipmentRow {
   };
 }
 
+const carrierCache = new Map<string, { until: number; carriers: string[] }>();
+const CARRIER_CACHE_MS = 5 * 60_000;
+
+/**
+ * The carriers the shop ships with, for the filter's choices: a walk of the [shopId, carrier, …] index
+ * that grows with the shop, so it is kept for a few minutes per shop.
+ */
+async function carrierChoices(db: Db, shopId: string, now: Date): Promise<string[]> {
+  const hit = carrierCache.get(shopId);
+  if (hit && hit.until > now.getTime()) return hit.carriers;
+  const rows = await db.shipment.groupBy({ by: ["carrier"], where: { shopId, carrier: { not: null } }, orderBy: { carrier: "asc" }, take: 50 });
+  const carriers = rows.map((r) => r.carrier).filter((c): c is string => !!c);
+  if (carrierCache.size > 1000) carrierCache.clear();
+  carrierCache.set(shopId, { until: now.getTime() + CARRIER_CACHE_MS, carriers });
+  return carriers;
+}
+
 /**
  * One page of shipments, newest first ([shopId, createdAt] index, id as tie-breaker). The cursor is a
  * shipment id; "previous" walks backwards from it and the page is reversed back into display order.
@@ -158,7 +175,7 @@ export async function listShipments(db: Db, shopId: string, f: ShipmentFilters, 
       ...(f.cursor ? { cursor: { id: f.cursor }, skip: 1 } : {}),
       select: listSelect,
     }),
-    db.shipment.groupBy({ by: ["carrier"], where: { shopId, carrier: { not: null } }, orderBy: { carrier: "asc" }, take: 50 }),
+    carrierChoices(db, shopId, now),
   ]);
   const more = found.length > pageSize;
   const page = found.slice(0, pageSize);
@@ -170,7 +187,7 @@ export async function listShipments(db: Db, shopId: string, f: ShipmentFilters, 
     rows,
     nextCursor: backwards ? (f.cursor ? last : null) : more ? last : null,
     previousCursor: backwards ? (more ? first : null) : f.cursor ? first : null,
-    carriers: carrierRows.map((r) => r.carrier).filter((c): c is string => !!c),
+    carriers: carrierRows,
   };
 }
 
