@@ -1,3 +1,4 @@
+import { json } from "@remix-run/node";
 import db from "../db.server";
 import { queueCounts } from "../services/queue.server";
 import { checkDatabase } from "../services/runtime.server";
@@ -5,6 +6,6 @@ import { checkDatabase } from "../services/runtime.server";
 // Liveness and readiness for load balancers and the demo: the database answers and is migrated.
 export const loader = async () => {
   const problem = await checkDatabase(db, process.env.DATABASE_URL);
-  if (problem) return Response.json({ ok: false, problem }, { status: 503 });
-  return Response.json({ ok: true, jobs: await queueCounts(db) });
+  if (problem) return json({ ok: false, problem }, { status: 503 });
+  return json({ ok: true, jobs: await queueCounts(db) });
 };

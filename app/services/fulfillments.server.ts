@@ -75,6 +75,7 @@ export async function applyFulfillment(db: Db, shopId: string, rec: FulfillmentR
           trackingNumbers: info.trackingNumbers,
           trackingUrls: info.trackingUrls,
           primaryTracking: info.trackingNumbers[0] ?? null,
+          lineItems: rec.lineItems,
           fulfillmentUpdatedAt: rec.updatedAt,
         },
       });

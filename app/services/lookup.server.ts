@@ -173,7 +173,7 @@ interface OrderRow {
 }
 
 const SHIPMENT_COLUMNS = Prisma.raw(
-  `"id", "kind", "name", "stage", "subStatus", "delayed", "delayReason", "needsAttention", "carrier", "carrierCode", "trackingUrls", "primaryTracking", "carrierEdd", "predictedStart", "predictedEnd", "cancelledAt", "createdAt"`,
+  `"id", "kind", "name", "stage", "subStatus", "delayed", "delayReason", "needsAttention", "carrier", "carrierCode", "trackingUrls", "primaryTracking", "carrierEdd", "predictedStart", "predictedEnd", "cancelledAt", "createdAt", "lineItems"`,
 );
 interface ShipmentRow {
   id: string;
@@ -193,6 +193,8 @@ interface ShipmentRow {
   predictedEnd: Date | null;
   cancelledAt: Date | null;
   createdAt: Date;
+  /** [{ id, quantity }] from the fulfillment, when known. */
+  lineItems: Prisma.JsonValue | null;
 }
 
 type Raw<T> = { [K in keyof T]: unknown };
@@ -261,6 +263,7 @@ function shipmentFromRaw(r: Raw<ShipmentRow>): ShipmentRow {
     predictedEnd: date(r.predictedEnd),
     cancelledAt: date(r.cancelledAt),
     createdAt: date(r.createdAt) ?? new Date(0),
+    lineItems: json(r.lineItems),
   };
 }
 
@@ -400,10 +403,19 @@ export class LookupService {
     const shown = visibleShipments(shipments);
     const events = await this.events(shown.map((s) => s.id));
     const outbound = shown.filter((s) => s.kind === "outbound");
-    // Which items travel in which parcel is not stored per shipment: list them when there is one parcel.
-    const parcelItems = !onlyShipmentId && outbound.length === 1
-      ? items.filter((i) => i.requiresShipping).map((i) => ({ title: i.title, quantity: i.quantity, image: null }))
-      : [];
+    // Each parcel lists the items its fulfillment carries; a parcel from before that was recorded,
+    // alone on its order, lists the order's shippable items.
+    const parcelItems = (s: ShipmentRow): LookupShipment["items"] => {
+      if (onlyShipmentId) return [];
+      const carried = parcelLineItems(s.lineItems);
+      if (carried.length > 0) {
+        return carried.flatMap(({ id, quantity }) => {
+          const item = items.find((i) => i.id === id);
+          return item ? [{ title: item.title, quantity, image: null }] : [];
+        });
+      }
+      return outbound.length === 1 ? items.filter((i) => i.requiresShipping).map((i) => ({ title: i.title, quantity: i.quantity, image: null })) : [];
+    };
 
     const body: LookupFound = {
       found: true,
@@ -416,7 +428,7 @@ export class LookupService {
         cancelled: order.cancelledAt !== null,
       },
       shipments: [...outbound, ...shown.filter((s) => s.kind !== "outbound")].map((s) =>
-        shipmentView(s, order, events.get(s.id) ?? [], s.kind === "outbound" ? parcelItems : [], locale),
+        shipmentView(s, order, events.get(s.id) ?? [], s.kind === "outbound" ? parcelItems(s) : [], locale),
       ),
       recommendations,
       locale,
@@ -441,7 +453,7 @@ export class LookupService {
   private async events(shipmentIds: string[]): Promise<Map<string, EventRow[]>> {
     const out = new Map<string, EventRow[]>();
     if (shipmentIds.length === 0) return out;
-    const branch = (id: string) => Prisma.sql`SELECT * FROM (SELECT "shipmentId", "status", "happenedAt", "city", "province", "country" FROM "TrackingEvent" WHERE "shipmentId" = ${id} ORDER BY "happenedAt" DESC, "id" DESC LIMIT ${MAX_EVENTS}) AS e`;
+    const branch = (id: string) => Prisma.sql`SELECT * FROM (SELECT "shipmentId", "status", "happenedAt", "city", "province", "country" FROM "TrackingEvent" WHERE "shipmentId" = ${id} AND "status" NOT IN ('fulfillment_success', 'fulfillment_open', 'fulfillment_pending') ORDER BY "happenedAt" DESC, "id" DESC LIMIT ${MAX_EVENTS}) AS e`;
     const rows = await this.db.$queryRaw<EventRow[]>(composed`${Prisma.join(shipmentIds.map(branch), " UNION ALL ")}`);
     for (const r of rows) {
       const list = out.get(r.shipmentId) ?? [];
@@ -455,10 +467,18 @@ export class LookupService {
 // --- Shaping --------------------------------------------------------------------------------------
 
 interface LineItem {
+  id: string | null;
   productId: string | null;
   title: string;
   quantity: number;
   requiresShipping: boolean;
+}
+
+function parcelLineItems(json: Prisma.JsonValue | null): { id: string; quantity: number }[] {
+  if (!Array.isArray(json)) return [];
+  return json.flatMap((li) =>
+    li && typeof li === "object" && !Array.isArray(li) && typeof li.id === "string" ? [{ id: li.id, quantity: typeof li.quantity === "number" ? li.quantity : 1 }] : [],
+  );
 }
 
 function lineItemsOf(json: Prisma.JsonValue | null): LineItem[] {
@@ -469,6 +489,7 @@ function lineItemsOf(json: Prisma.JsonValue | null): LineItem[] {
     const title = typeof li.title === "string" ? li.title : null;
     if (!title) continue;
     out.push({
+      id: typeof li.id === "string" || typeof li.id === "number" ? String(li.id) : null,
       productId: typeof li.productId === "string" || typeof li.productId === "number" ? String(li.productId) : null,
       title,
       quantity: typeof li.quantity === "number" ? li.quantity : 1,
@@ -533,6 +554,18 @@ function carrierUrlOf(s: ShipmentRow): string | null {
   return s.carrierCode && s.primaryTracking ? trackingUrlFor(s.carrierCode, s.primaryTracking) : null;
 }
 
+/**
+ * The shopper's timeline (newest first) without echoes: Shopify restates a fulfillment's status on
+ * every update (those rows are left out in SQL), and its shipment_status repeats what the carrier
+ * scan already said; an entry that only repeats the older one's status with no place is dropped.
+ */
+function withoutRepeats(events: EventRow[]): EventRow[] {
+  return events.filter((e, i) => {
+    const older = events[i + 1];
+    return !(older && older.status === e.status && !e.city && !e.province && !e.country);
+  });
+}
+
 function shipmentView(s: ShipmentRow, order: OrderRow, events: EventRow[], items: LookupShipment["items"], locale: Locale): LookupShipment {
   const kind: ShipmentKind = s.kind === "return" ? "return" : "outbound";
   const reason = s.delayReason as keyof ReturnType<typeof messagesFor>["delayReasons"] | null;
@@ -551,7 +584,7 @@ function shipmentView(s: ShipmentRow, order: OrderRow, events: EventRow[], items
     carrierUrl: carrierUrlOf(s),
     estimate: estimateOf(s, order),
     destination: kind === "outbound" ? { city: order.shipCity, region: order.shipRegion, country: order.shipCountry } : { city: null, region: null, country: null },
-    events: events.map((e) => ({
+    events: withoutRepeats(events).map((e) => ({
       at: iso(e.happenedAt),
       status: e.status,
       label: eventStatusText(e.status, kind, locale),

@@ -247,7 +247,7 @@ const FulfillmentSchema = z.object({
   created_at: IsoTime,
   updated_at: IsoTime.nullish(),
   location_id: Id.nullish(),
-  line_items: z.array(Ref.extend({ id: Id })).nullish(),
+  line_items: z.array(Ref.extend({ id: Id, quantity: z.number().int().nonnegative().nullish() })).nullish(),
 });
 type FulfillmentPayload = z.output<typeof FulfillmentSchema>;
 
@@ -269,6 +269,8 @@ export interface FulfillmentRecord {
   /** updated_at, or created_at when absent. */
   updatedAt: Date;
   lineItemIds: string[];
+  /** The order's line items in this fulfillment, with the quantity it carries of each. */
+  lineItems: { id: string; quantity: number }[];
   locationId: string | null;
 }
 
@@ -299,6 +301,7 @@ function fulfillmentRecord(topic: string, path: string, f: FulfillmentPayload, o
     createdAt: f.created_at,
     updatedAt: f.updated_at ?? f.created_at,
     lineItemIds: (f.line_items ?? []).map((li, i) => objectId(topic, `${join(path, "line_items")}[${i}]`, li)),
+    lineItems: (f.line_items ?? []).map((li, i) => ({ id: objectId(topic, `${join(path, "line_items")}[${i}]`, li), quantity: li.quantity ?? 1 })),
     locationId: optionalId(topic, join(path, "location_id"), f.location_id),
   };
 }

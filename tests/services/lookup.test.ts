@@ -91,8 +91,9 @@ describe.each(providers)("storefront lookups on %s", (provider) => {
       const scan = ups.events.find((e) => e.status === "in_transit");
       expect(scan).toMatchObject({ label: "On its way", location: "Hodgkins, IL, US" });
       expect(usps).toMatchObject({ carrier: "USPS", trackingNumber: "9400111899223197428497", stage: 2 });
-      // Two parcels: which items are in which is not stored, so neither lists items.
-      expect(ups.items).toEqual([]);
+      // Each parcel lists what its fulfillment carries.
+      expect(ups.items).toEqual([{ title: "Trailhead 40L Backpack", quantity: 2, image: null }]);
+      expect(usps.items).toEqual([{ title: "Summit Insulated Bottle 1L", quantity: 1, image: null }]);
       // Nothing beyond city / region / country of the address, and no contact details, leaves the app.
       const text = JSON.stringify(body);
       for (const secret of ["Hampshire", "02139", "Maya", "555-0142", "617", EMAIL]) expect(text).not.toContain(secret);
@@ -211,7 +212,8 @@ describe.each(providers)("storefront lookups on %s", (provider) => {
       const o = await order1001();
       const [ups, usps] = await t.db.shipment.findMany({ where: { orderId: o.id }, orderBy: { createdAt: "asc" } });
       await t.db.shipment.delete({ where: { id: usps!.id } });
-      await t.db.shipment.update({ where: { id: ups!.id }, data: { delayed: true, delayReason: "no_scan" } });
+      // A parcel whose carried items are unknown, alone on its order, lists the order's items.
+      await t.db.shipment.update({ where: { id: ups!.id }, data: { delayed: true, delayReason: "no_scan", lineItems: [] } });
       const base = Date.parse("2026-11-10T00:00:00Z");
       await t.db.trackingEvent.createMany({
         data: Array.from({ length: 40 }, (_, i) => ({ shopId: o.shopId, shipmentId: ups!.id, dedupeKey: `bulk:${i}`, source: "fulfillment_event", status: "in_transit", happenedAt: new Date(base + i * 3_600_000), city: `Town ${i}` })),
@@ -227,6 +229,15 @@ describe.each(providers)("storefront lookups on %s", (provider) => {
         { title: "Trailhead 40L Backpack", quantity: 2, image: null },
         { title: "Summit Insulated Bottle 1L", quantity: 1, image: null },
       ]);
+    });
+
+    it("shows no echoes: fulfillment updates restating their status add no timeline entries", async () => {
+      const usps = fixture("fulfillments-create.1001.2-usps");
+      for (const hour of ["10", "11", "12"]) await post("fulfillments/update", { ...usps, updated_at: `2026-11-19T${hour}:00:00-05:00` });
+      await worker.drain();
+      const body = found(await lookups.byOrder(TEST_SHOP, { order: "#1001", email: EMAIL }));
+      const parcel = body.shipments.find((s) => s.carrier === "USPS")!;
+      expect(parcel.events.map((e) => e.status)).toEqual(["label_purchased"]);
     });
 
     it("tracks a return on its own shipment, in stage 5", async () => {
