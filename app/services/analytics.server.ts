@@ -13,8 +13,10 @@ import { prismaErrorCode, type Db } from "../db.server";
 import { dayKey } from "../tracking/histogram";
 import { errorMessage, logger } from "./logger.server";
 
+/** What the storefront's beacons may report. */
 export const ANALYTICS_KINDS = ["page_view", "lookup", "rec_impression", "rec_click"] as const;
-export type AnalyticsKind = (typeof ANALYTICS_KINDS)[number];
+/** Plus what the server records itself: a shopper arriving through a link in an email or SMS. */
+export type AnalyticsKind = (typeof ANALYTICS_KINDS)[number] | "message_click";
 export const LOOKUP_OUTCOMES = ["found", "not_found", "rate_limited", "invalid"] as const;
 export type LookupOutcome = (typeof LOOKUP_OUTCOMES)[number];
 

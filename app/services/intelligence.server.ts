@@ -129,6 +129,14 @@ export async function learnFromStageChange(db: Db, event: StageChangedEvent, now
       });
       const gaps = scans.slice(1).map((e, i) => (e.happenedAt.getTime() - scans[i]!.happenedAt.getTime()) / 3_600_000);
       await addLaneSamples(tx, { ...lane, service: "", metric: METRICS.scanGap }, gaps);
+      // The dashboard's on-time rate reads these daily roll-ups instead of counting shipments.
+      const metrics = ["delivered"];
+      if (s.predictedEnd) metrics.push("delivered_with_window");
+      if (s.predictedEnd && s.deliveredAt.getTime() <= s.predictedEnd.getTime()) metrics.push("delivered_on_time");
+      for (const metric of metrics) {
+        const key = { shopId: s.shopId, day: dayKey(s.deliveredAt), metric, dimension: "" };
+        await tx.dailyStat.upsert({ where: { shopId_day_metric_dimension: key }, create: { ...key, count: 1 }, update: { count: { increment: 1 } } });
+      }
     });
   }
 }

@@ -229,6 +229,8 @@ export class Storefront {
     else if (input.tracking !== undefined && input.order === undefined) result = await this.lookups.byTracking(ctx.shop, input.tracking, options);
     else result = await this.lookups.byOrder(ctx.shop, input, options);
     this.record(result.shopId, { kind: "lookup", outcome: result.outcome as LookupOutcome, orderId: result.orderId });
+    // A valid token only comes from our emails and SMS: the shopper clicked through (WISMO deflection).
+    if (input?.token !== undefined && result.outcome === "found") this.record(result.shopId, { kind: "message_click", orderId: result.orderId });
     return result;
   }
 }

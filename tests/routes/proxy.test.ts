@@ -185,6 +185,10 @@ describe("api/token/<token>", () => {
     expect(elsewhere.status).toBe(404);
     const forged = await call("token", proxyRequest("/api/token/abc.def"), { token: "abc.def" });
     expect(forged.status).toBe(404);
+    // The one that opened counts as a click-through from a message; the others do not.
+    await sf.storefront().analytics.flush();
+    const clicks = await t.db.analyticsEvent.findMany({ where: { kind: "message_click" } });
+    expect(clicks.map((c) => c.orderId)).toEqual([order.id]);
   });
 });
 

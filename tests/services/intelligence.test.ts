@@ -56,6 +56,8 @@ describe.each(providers)("delivery intelligence on %s", (provider) => {
     expect(transit.every((r) => r.carrier === "ups" && r.region === "US-OH")).toBe(true);
     expect(quantile(h, 0.5)).toBeGreaterThan(48);
     expect(quantile(h, 0.5)).toBeLessThan(78);
+    const rollup = await t.db.dailyStat.groupBy({ by: ["metric"], where: { metric: { startsWith: "delivered" } }, _sum: { count: true } });
+    expect(Object.fromEntries(rollup.map((r) => [r.metric, r._sum.count]))).toMatchObject({ delivered: 36 });
     const processing = await t.db.laneStat.findMany({ where: { metric: METRICS.processing } });
     expect(processing.reduce((n, r) => n + r.count, 0)).toBe(36);
 
