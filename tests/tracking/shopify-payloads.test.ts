@@ -259,6 +259,7 @@ describe("fulfillments", () => {
       createdAt: new Date("2026-11-17T19:03:11.000Z"),
       updatedAt: new Date("2026-11-17T19:03:11.000Z"),
       lineItemIds: [IDS.lineItemBackpack],
+      lineItems: [{ id: IDS.lineItemBackpack, quantity: 2 }],
       locationId: IDS.warehouseLocation,
     });
   });
