@@ -38,7 +38,31 @@ for (const c of clients) {
   const out = path.join(root, c.out);
   if (!fs.existsSync(out) || fs.readFileSync(out, "utf8") !== fs.readFileSync(src, "utf8")) {
     console.log(`preflight: generating the Prisma client for ${c.schema}...`);
-    run("npx", ["prisma", "generate", "--schema", c.schema], { DATABASE_URL: c.url });
+    try {
+      execFileSync("npx", ["prisma", "generate", "--schema", c.schema], { cwd: root, stdio: "pipe", env: { ...process.env, DATABASE_URL: c.url } });
+    } catch (error) {
+      process.stderr.write(`${error.stdout ?? ""}${error.stderr ?? ""}`);
+      throw error;
+    }
+  }
+}
+
+// 2b. What the tests need from the system (`npm test` passes --test-deps): Chromium for the browser
+// tests and PostgreSQL's server binaries for the PostgreSQL suite. Installed with apt when we can
+// (root, Debian); otherwise one line says what the tests will skip.
+if (args.has("--test-deps")) {
+  const { postgresAvailability } = await import("./db/throwaway-postgres.mjs");
+  const missing = [];
+  if (!fs.existsSync(process.env.CHROMIUM_PATH ?? "/usr/bin/chromium")) missing.push("chromium");
+  if (!process.env.TEST_POSTGRES_URL && !postgresAvailability().ok) missing.push("postgresql");
+  if (missing.length > 0) {
+    const canApt = process.getuid?.() === 0 && fs.existsSync("/usr/bin/apt-get");
+    if (canApt) {
+      console.log(`preflight: installing ${missing.join(", ")} for the tests (apt-get)...`);
+      run("sh", ["-c", `apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ${missing.join(" ")} >/dev/null`]);
+    } else {
+      console.log(`preflight: ${missing.join(" and ")} missing and not installable here (needs root and apt-get): the tests that need them say they are skipped.`);
+    }
   }
 }
 

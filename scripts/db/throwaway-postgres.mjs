@@ -9,9 +9,17 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 
+/** A PostgreSQL server binary: on the PATH, or where Debian's packages put it. */
 function which(bin) {
   const r = spawnSync("sh", ["-c", `command -v ${bin}`], { encoding: "utf8" });
-  return r.status === 0 ? r.stdout.trim() : null;
+  if (r.status === 0) return r.stdout.trim();
+  const debian = "/usr/lib/postgresql";
+  if (!fs.existsSync(debian)) return null;
+  for (const version of fs.readdirSync(debian).sort().reverse()) {
+    const candidate = path.join(debian, version, "bin", bin);
+    if (fs.existsSync(candidate)) return candidate;
+  }
+  return null;
 }
 
 /** Whether a throwaway cluster can be started here, and if not, why. */
@@ -55,10 +63,10 @@ export async function startThrowawayPostgres(options = {}) {
   const data = path.join(dir, "data");
   fs.mkdirSync(data, { mode: 0o700 });
   if (isRoot) execFileSync("chown", ["-R", "postgres:", dir]);
-  runAs(user, "initdb", ["-D", data, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync"]);
+  runAs(user, which("initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync"]);
   const port = await freePort();
   const opts = `-h 127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
-  runAs(user, "pg_ctl", ["-D", data, "-o", opts, "-l", path.join(dir, "log"), "-w", "-t", "60", "start"]);
+  runAs(user, which("pg_ctl"), ["-D", data, "-o", opts, "-l", path.join(dir, "log"), "-w", "-t", "60", "start"]);
   const admin = `postgresql://postgres@127.0.0.1:${port}/postgres`;
   const client = new pg.Client({ connectionString: admin });
   await client.connect();
@@ -70,7 +78,7 @@ export async function startThrowawayPostgres(options = {}) {
     if (stopped) return;
     stopped = true;
     try {
-      runAs(user, "pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
+      runAs(user, which("pg_ctl"), ["-D", data, "-m", "immediate", "-w", "stop"]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
