@@ -30,13 +30,14 @@ if (!args.has("--no-install") && (!fs.existsSync(marker) || mtime(marker) < mtim
 
 // 2. Prisma clients (SQLite default and PostgreSQL), regenerated when a schema is newer than its client
 const clients = [
-  { schema: "prisma/schema.prisma", out: "node_modules/.prisma/client/schema.prisma", url: "file:./prisma/dev.sqlite" },
-  { schema: "prisma/postgresql/schema.prisma", out: "node_modules/.prisma/client-postgresql/schema.prisma", url: "postgresql://localhost/waypoint" },
+  { schema: "prisma/schema.prisma", marker: "node_modules/.prisma/client/.waypoint-schema-hash", url: "file:./prisma/dev.sqlite" },
+  { schema: "prisma/postgresql/schema.prisma", marker: "node_modules/.prisma/client-postgresql/.waypoint-schema-hash", url: "postgresql://localhost/waypoint" },
 ];
 for (const c of clients) {
-  const src = path.join(root, c.schema);
-  const out = path.join(root, c.out);
-  if (!fs.existsSync(out) || fs.readFileSync(out, "utf8") !== fs.readFileSync(src, "utf8")) {
+  // Prisma keeps a reformatted copy of the schema, so a hash of the source marks what was generated.
+  const hash = crypto.createHash("sha256").update(fs.readFileSync(path.join(root, c.schema))).digest("hex");
+  const marker = path.join(root, c.marker);
+  if (!fs.existsSync(marker) || fs.readFileSync(marker, "utf8") !== hash) {
     console.log(`preflight: generating the Prisma client for ${c.schema}...`);
     try {
       execFileSync("npx", ["prisma", "generate", "--schema", c.schema], { cwd: root, stdio: "pipe", env: { ...process.env, DATABASE_URL: c.url } });
@@ -44,6 +45,7 @@ for (const c of clients) {
       process.stderr.write(`${error.stdout ?? ""}${error.stderr ?? ""}`);
       throw error;
     }
+    fs.writeFileSync(marker, hash);
   }
 }
 
