@@ -32,6 +32,8 @@ export interface Dataset {
   events: number;
   cached: boolean;
   buildMs: number;
+  /** Set when a dataset built for an older schema was migrated forward instead of rebuilt. */
+  migratedFrom?: string;
 }
 
 /** Bump when the rows this module writes change shape (the cache key includes it). */
@@ -129,7 +131,7 @@ export function writeStories(file: string, o: WriteOptions): { orders: number; s
   return { orders, shipments, events };
 }
 
-export async function ensureDataset(spec: DatasetSpec, opts: { interactive?: boolean } = {}): Promise<Dataset> {
+export async function ensureDataset(spec: DatasetSpec, opts: { interactive?: boolean; rebuild?: boolean } = {}): Promise<Dataset> {
   ensureResultsDir();
   const key = datasetKey(spec);
   const file = path.join(RESULTS_DIR, `dataset-${spec.shipments}-${key}.sqlite`);
@@ -139,6 +141,24 @@ export async function ensureDataset(spec: DatasetSpec, opts: { interactive?: boo
     const m = JSON.parse(fs.readFileSync(meta, "utf8")) as Dataset;
     log(`dataset: reusing ${path.relative(ROOT, file)} (${m.shipments} shipments, ${m.events} events; schema and generator unchanged)`);
     return { ...m, file, url, cached: true };
+  }
+  // The schema moved on since the cached file was built: apply the new migrations to it (additive ones
+  // take seconds; a rebuild takes many minutes). `--rebuild-dataset` regenerates it instead.
+  const older = fs.readdirSync(RESULTS_DIR).find((f) => f.startsWith(`dataset-${spec.shipments}-`) && f.endsWith(".sqlite") && fs.existsSync(path.join(RESULTS_DIR, `${f}.json`)));
+  if (older && !opts.rebuild) {
+    const from = path.join(RESULTS_DIR, older);
+    try {
+      log(`dataset: the schema changed since ${older} was built: migrating it forward (--rebuild-dataset regenerates it)...`);
+      migrate(`file:${from}`);
+      const m = JSON.parse(fs.readFileSync(`${from}.json`, "utf8")) as Dataset;
+      fs.renameSync(from, file);
+      fs.rmSync(`${from}.json`, { force: true });
+      const result: Dataset = { ...m, file, url, cached: true, migratedFrom: older };
+      fs.writeFileSync(meta, JSON.stringify(result, null, 2));
+      return result;
+    } catch (error) {
+      log(`dataset: could not migrate ${older} (${String(error).split("\n")[0]}): rebuilding`);
+    }
   }
   // Older datasets of this size are stale now: remove them (they are gigabytes).
   for (const f of fs.readdirSync(RESULTS_DIR)) {

@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark, one table, bench/results.json.
 //   npm run bench                full run: 1M shipments / 10M events (built once, then cached)
 //   npm run bench -- --quick     small dataset and short runs, for a fast check
+//   npm run bench -- --rebuild-dataset   regenerate the cached dataset even if it can be migrated forward
 //   npm run bench -- --only ingest,lookup    a subset (ingest, notify, lookup, dashboard, lighthouse, scaleout)
 // Each figure sits next to a baseline measured in the same run (the bare-HMAC ceiling, the lookup's
 // statements on the database, the page without the block, one worker), so the ratios hold on a
@@ -75,7 +76,7 @@ export interface BenchResult {
   notes: string[];
 }
 
-export async function runBench(profile: Profile, sections: readonly Section[], opts: { interactive?: boolean; resultsFile?: string | null } = {}): Promise<BenchResult> {
+export async function runBench(profile: Profile, sections: readonly Section[], opts: { interactive?: boolean; resultsFile?: string | null; rebuildDataset?: boolean } = {}): Promise<BenchResult> {
   const started = Date.now();
   ensureResultsDir();
   const secrets = benchSecrets();
@@ -100,15 +101,26 @@ export async function runBench(profile: Profile, sections: readonly Section[], o
   };
   process.once("SIGINT", bye);
   process.once("SIGTERM", bye);
-  if (pgClientLinked) notes.push("build/node_modules was linked to node_modules: app/db.server.ts resolves the PostgreSQL client relative to the bundle (build/server), so `npm start` on PostgreSQL fails without it");
+  const linkNote = () => pgClientLinked && notes.push("build/node_modules was linked to node_modules: app/db.server.ts resolves the PostgreSQL client relative to the bundle (build/server), so `npm start` on PostgreSQL fails without it");
   try {
-    if (has("ingest")) rows.push(...(await benchIngest({ ...profile.ingest, secrets, postgres, onPeakRss })));
-    if (has("notify")) rows.push(...(await benchNotify({ ...profile.notify, secrets, onPeakRss })));
+    const section = async (name: Section, fn: () => Promise<Row[]>) => {
+      try {
+        rows.push(...(await fn()));
+      } catch (error) {
+        const lines = (error instanceof Error ? error.message : String(error)).split("\n").filter(Boolean);
+        const message = [lines[0], ...lines.slice(1).slice(-2)].join(" … ");
+        log(`${name}: failed: ${message}`);
+        rows.push(row({ id: `${name}.error`, metric: `${name}: could not run`, value: null, unit: "", baseline: null, baselineLabel: "", target: "", verdict: "MISS", note: message }));
+      }
+    };
+    if (has("ingest")) await section("ingest", () => benchIngest({ ...profile.ingest, secrets, postgres, onPeakRss }));
+    if (has("notify")) await section("notify", () => benchNotify({ ...profile.notify, secrets, onPeakRss }));
     if (has("lookup") || has("dashboard")) {
-      const dataset = await ensureDataset(profile.dataset, { interactive: opts.interactive ?? Boolean(process.stderr.isTTY) });
+      const dataset = await ensureDataset(profile.dataset, { interactive: opts.interactive ?? Boolean(process.stderr.isTTY), rebuild: opts.rebuildDataset });
+      if (dataset.migratedFrom) notes.push(`the cached dataset (${dataset.migratedFrom}) was built for an older schema and migrated forward; columns added since are empty (--rebuild-dataset regenerates it)`);
       if (!dataset.cached) notes.push(`dataset built in ${(dataset.buildMs / 1000).toFixed(0)} s (cached for later runs)`);
-      if (has("lookup")) rows.push(...(await benchLookup({ dataset, ...profile.lookup, secrets, onPeakRss })));
-      if (has("dashboard")) rows.push(...(await benchDashboard(dataset, { repeats: profile.dashboardRepeats })));
+      if (has("lookup")) await section("lookup", () => benchLookup({ dataset, ...profile.lookup, secrets, onPeakRss }));
+      if (has("dashboard")) await section("dashboard", () => benchDashboard(dataset, { repeats: profile.dashboardRepeats }));
     }
     if (has("rss") && peaks.length) {
       const worst = peaks.reduce((a, b) => (b.mb > a.mb ? b : a));
@@ -126,16 +138,19 @@ export async function runBench(profile: Profile, sections: readonly Section[], o
         }),
       );
     }
-    if (has("lighthouse")) rows.push(...(await benchLighthouse({ runs: profile.lighthouseRuns })));
+    if (has("lighthouse")) await section("lighthouse", () => benchLighthouse({ runs: profile.lighthouseRuns }));
     if (has("scaleout")) {
-      if (postgres) rows.push(...(await benchScaleOut({ orders: profile.scaleOutOrders, postgres, secrets })));
-      else rows.push(row({ id: "scaleout", metric: "Scale-out on PostgreSQL", value: null, unit: "", baseline: null, baselineLabel: "", target: "", verdict: "SKIP", note: "no PostgreSQL" }));
+      if (postgres) {
+        const pgc = postgres;
+        await section("scaleout", () => benchScaleOut({ orders: profile.scaleOutOrders, postgres: pgc, secrets }));
+      } else rows.push(row({ id: "scaleout", metric: "Scale-out on PostgreSQL", value: null, unit: "", baseline: null, baselineLabel: "", target: "", verdict: "SKIP", note: "no PostgreSQL" }));
     }
   } finally {
     postgres?.stop();
     process.off("SIGINT", bye);
     process.off("SIGTERM", bye);
   }
+  linkNote();
   const table = formatTable(rows);
   const result: BenchResult = {
     profile: profile.name,
@@ -151,9 +166,9 @@ export async function runBench(profile: Profile, sections: readonly Section[], o
 }
 
 if (process.argv[1]?.endsWith(path.join("bench", "run.ts"))) {
-  const { values } = parseArgs({ options: { quick: { type: "boolean" }, only: { type: "string" }, help: { type: "boolean", short: "h" } }, strict: true });
+  const { values } = parseArgs({ options: { quick: { type: "boolean" }, "rebuild-dataset": { type: "boolean" }, only: { type: "string" }, help: { type: "boolean", short: "h" } }, strict: true });
   if (values.help) {
-    process.stdout.write("npm run bench [-- --quick] [-- --only ingest,notify,lookup,dashboard,rss,lighthouse,scaleout]\n");
+    process.stdout.write("npm run bench [-- --quick] [-- --rebuild-dataset] [-- --only ingest,notify,lookup,dashboard,rss,lighthouse,scaleout]\n");
     process.exit(0);
   }
   const only = values.only ? (values.only.split(",").map((s) => s.trim()) as Section[]) : [...SECTIONS];
@@ -161,7 +176,7 @@ if (process.argv[1]?.endsWith(path.join("bench", "run.ts"))) {
   if (unknown.length) throw new Error(`unknown section(s): ${unknown.join(", ")}`);
   const profile = values.quick ? PROFILES.quick : PROFILES.full;
   log(`waypoint bench (${profile.name}): ${only.join(", ")}`);
-  const result = await runBench(profile, only);
+  const result = await runBench(profile, only, { rebuildDataset: values["rebuild-dataset"] });
   process.stdout.write(`\n${result.table}\n`);
   for (const n of result.notes) process.stdout.write(`* ${n}\n`);
   const m = result.machine;

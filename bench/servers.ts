@@ -30,7 +30,15 @@ export function benchSecrets(): BenchSecrets {
 
 /** Builds the app when build/ is missing or older than its sources (`remix vite:build`). */
 export function ensureBuild(force = false): void {
-  if (force || buildIsStale()) buildApp(log);
+  if (force || buildIsStale()) {
+    try {
+      buildApp(log);
+    } catch (error) {
+      // Sources mid-edit: benchmark the last good build rather than nothing, and say so.
+      if (!fs.existsSync(path.join(ROOT, "build/server/index.js"))) throw error;
+      log(`bench: the build failed, using the existing build/ (${String(error).split("\n")[0]})`);
+    }
+  }
   pgClientWorkaround();
 }
 
@@ -58,6 +66,7 @@ export interface StartAppOptions {
 }
 
 export async function startAppServer(o: StartAppOptions): Promise<AppServer> {
+  pgClientWorkaround(); // again: another build may have replaced build/ since ensureBuild
   const port = await freePort();
   const app = await startApp({
     port,
