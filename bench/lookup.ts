@@ -125,7 +125,7 @@ export async function benchLookup(o: LookupOptions): Promise<Row[]> {
     await runRequests({ concurrency: 8, count: Math.min(200, count), request: build }); // warm-up
     r = await runRequests({ concurrency: 64, count, rate: o.rate, request: (i) => build(i + 200) });
     const mem = memoryOf(app.child.pid ?? 0);
-    if (mem) o.onPeakRss?.("lookup (1M shipments)", mem.peakMb);
+    if (mem) o.onPeakRss?.(`lookup (${o.dataset.shipments} shipments)`, mem.peakMb);
   } finally {
     await app.stop();
     await stub.close();
