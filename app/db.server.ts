@@ -26,7 +26,9 @@ export function createDb(url: string | undefined, options: CreateDbOptions = {})
   let client: Db;
   if (target.provider === "postgresql") {
     // The PostgreSQL client is generated to its own folder; its model API is the same as SQLite's.
-    const { PrismaClient: PgClient } = require("../node_modules/.prisma/client-postgresql/index.js") as {
+    // A bare specifier (as @prisma/client's own ".prisma/client"), found by walking up to
+    // node_modules from wherever this module runs: app/ in development, build/server/ in production.
+    const { PrismaClient: PgClient } = require(".prisma/client-postgresql/index.js") as {
       PrismaClient: new (o: unknown) => Db;
     };
     client = new PgClient({ adapter: new PrismaPg({ connectionString: target.url, max: options.max ?? 10 }), errorFormat: "minimal" });

@@ -28,8 +28,9 @@ export interface ClaimedJob {
   lockedBy: string | null;
 }
 
-export async function enqueue(tx: DbOrTx, input: EnqueueInput): Promise<void> {
-  const data = {
+/** The row a job is, for callers that batch its insert with other writes. */
+export function jobData(input: EnqueueInput) {
+  return {
     kind: input.kind,
     payload: input.payload,
     shopDomain: input.shopDomain ?? null,
@@ -37,6 +38,10 @@ export async function enqueue(tx: DbOrTx, input: EnqueueInput): Promise<void> {
     maxAttempts: input.maxAttempts ?? 8,
     singletonKey: input.singletonKey ?? null,
   };
+}
+
+export async function enqueue(tx: DbOrTx, input: EnqueueInput): Promise<void> {
+  const data = jobData(input);
   if (!input.singletonKey) {
     await tx.job.create({ data });
     return;
