@@ -21,7 +21,7 @@
 //   notifications                 Notification groupBy channel×status with segment and click sums
 //                                                                    [shopId, createdAt]
 //   message click-throughs        DailyStat/AnalyticsEvent message_click, else Notification.clickCount sum
-import type { Db } from "../db.server";
+import type { Db, Prisma } from "../db.server";
 import { type Histogram, dayKey, fromJSON, merge, quantile } from "../tracking/histogram";
 import type { Stage } from "../tracking/types";
 import { carrierName } from "../tracking/bottlenecks";
@@ -42,6 +42,21 @@ export interface DateRange {
  * delivered_on_time (delivered on or before the window's end). Nothing writes them yet: the pipeline
  * would increment them in the transaction that records the delivery.
  */
+const EXCEPTION_SELECT = { id: true, name: true, carrier: true, delayed: true, subStatus: true, lastEventAt: true, lastLocation: true, order: { select: { name: true } } } as const;
+const EXCEPTION_ORDER = [{ lastEventAt: "asc" }, { id: "asc" }] as const;
+
+/**
+ * The ten longest-waiting exceptions. One query per kind of exception, each an ordered walk of its
+ * own index that stops after ten rows, then merged: a single OR query cannot use an index for the
+ * order and sorts every live exception (hundreds of thousands at a million shipments).
+ */
+async function oldestExceptions(db: Db, kinds: Prisma.ShipmentWhereInput[]) {
+  const lists = await Promise.all(kinds.map((where) => db.shipment.findMany({ where, orderBy: [...EXCEPTION_ORDER], take: 10, select: EXCEPTION_SELECT })));
+  const byId = new Map(lists.flat().map((s) => [s.id, s]));
+  const time = (s: { lastEventAt: Date | null }) => s.lastEventAt?.getTime() ?? Number.NEGATIVE_INFINITY;
+  return [...byId.values()].sort((a, b) => time(a) - time(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).slice(0, 10);
+}
+
 export const DELIVERY_METRICS = ["delivered", "delivered_with_window", "delivered_on_time"] as const;
 
 /** The analytics kinds the storefront records (AnalyticsEvent.kind = DailyStat.metric). */
@@ -184,12 +199,11 @@ export async function loadDashboard(db: Db, shopDomain: string, range: DateRange
             db.shipment.count({ where: { shopId, delayed: true, stage: { in: [2, 3, 4] }, ...live } }),
             db.shipment.groupBy({ by: ["subStatus"], where: { shopId, needsAttention: true, ...live }, _count: { _all: true } }),
             db.shipment.count({ where: noScanWhere }),
-            db.shipment.findMany({
-              where: { shopId, ...live, OR: [{ delayed: true }, { needsAttention: true }, { stage: 3, lastEventAt: { lt: noScanBefore }, kind: "outbound" }] },
-              orderBy: [{ lastEventAt: "asc" }, { id: "asc" }],
-              take: 10,
-              select: { id: true, name: true, carrier: true, delayed: true, subStatus: true, lastEventAt: true, lastLocation: true, order: { select: { name: true } } },
-            }),
+            oldestExceptions(db, [
+              { shopId, ...live, delayed: true },
+              { shopId, ...live, needsAttention: true },
+              { shopId, ...live, stage: 3, lastEventAt: { lt: noScanBefore }, kind: "outbound", delayed: false },
+            ]),
             loadBottlenecks(db, shopId, now),
           ]);
           const value = { confirmedOrders, stageRows, delayed, attentionRows, noScan, exceptionRows, bottlenecks };
