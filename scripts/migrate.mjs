@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { databaseTarget } from "./db/target.mjs";
+import { databaseTarget, maskDatabaseUrl } from "./db/target.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 if (!process.env.DATABASE_URL && fs.existsSync(path.join(root, ".env"))) process.loadEnvFile(path.join(root, ".env"));
@@ -18,7 +18,7 @@ const r = spawnSync("npx", ["prisma", "migrate", "deploy"], {
 if (r.status !== 0) {
   const out = `${r.stdout}\n${r.stderr}`;
   const reason = out.match(/Error: ([^\n]+)/)?.[1] ?? out.trim().split("\n").pop();
-  const safeUrl = target.url.replace(/\/\/[^@/]*@/, "//***@");
+  const safeUrl = maskDatabaseUrl(target.url);
   console.error(`Could not migrate ${target.provider} database ${safeUrl}: ${reason}`);
   process.exit(1);
 }

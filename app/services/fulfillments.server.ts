@@ -82,7 +82,7 @@ export async function applyFulfillment(db: Db, shopId: string, rec: FulfillmentR
       await setTrackingNumbers(tx, shopId, shipment.id, info.trackingNumbers);
     },
   });
-  await refreshSummaryOf(db, shipmentId);
+  if (result.transitions.length > 0) await refreshSummaryOf(db, shipmentId);
   return result;
 }
 

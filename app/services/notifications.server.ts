@@ -916,12 +916,20 @@ export async function sendPersonalUpdate(
       now,
       changed: true,
       staff: { kind: "personal", discriminator, by, note: text, channels: ["email"] },
-      facts: milestone === "in_transit_digest" ? { digestSince: (await lastDigestSentAt(db, s.id))?.toISOString() ?? null } : {},
+      newEstimate: s.delayAnnouncedEdd,
+      facts: await currentFacts(db, s, milestone),
     },
     deps,
   );
   const row = await db.notification.findUnique({ where: { idempotencyKey: idempotencyKey(s.id, milestone, "email", discriminator) }, select: { id: true } });
   return row?.id ?? null;
+}
+
+/** What a staff-initiated message about a shipment's current milestone is rendered from. */
+async function currentFacts(db: Db, s: Pick<Shipment, "id" | "delayAnnouncedEdd" | "delayReason">, milestone: Milestone): Promise<NotificationFacts> {
+  if (milestone === "in_transit_digest") return { digestSince: (await lastDigestSentAt(db, s.id))?.toISOString() ?? null };
+  if (milestone === "delayed") return { newEstimate: s.delayAnnouncedEdd?.toISOString() ?? null, delayReason: (s.delayReason as DelayReason | null) ?? "carrier" };
+  return {};
 }
 
 export interface ResendOutcome {
@@ -949,12 +957,7 @@ export async function resendCurrent(db: Db, shipmentIds: string[], now: Date = n
       out.push({ shipmentId, milestone: null, notificationIds: [], skipped: "no_message_for_status" });
       continue;
     }
-    const facts: NotificationFacts =
-      milestone === "in_transit_digest"
-        ? { digestSince: (await lastDigestSentAt(db, s.id))?.toISOString() ?? null }
-        : milestone === "delayed"
-          ? { newEstimate: s.delayAnnouncedEdd?.toISOString() ?? null, delayReason: (s.delayReason as DelayReason | null) ?? "carrier" }
-          : {};
+    const facts = await currentFacts(db, s, milestone);
     const ids = await planAndStore(
       db,
       {

@@ -4,6 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import db, { type Db, dbProvider, prepareDb } from "../db.server";
 import { env } from "../env.server";
+import { maskDatabaseUrl } from "../../scripts/db/target.mjs";
 import { shopifyLibrary } from "../shopify.server";
 import { createWebhookReceiver } from "./ingest.server";
 import { jobHandlers, scheduleMaintenance } from "./jobs.server";
@@ -18,7 +19,7 @@ export const receiveWebhook = createWebhookReceiver({
 
 /** One clear line when the database cannot be reached or its migrations are behind. */
 export async function checkDatabase(client: Db, url: string | undefined): Promise<string | null> {
-  const safeUrl = (url ?? "file:./prisma/dev.sqlite").replace(/\/\/[^@/]*@/, "//***@");
+  const safeUrl = maskDatabaseUrl(url ?? "file:./prisma/dev.sqlite");
   const provider = dbProvider(client);
   let applied: string[];
   try {

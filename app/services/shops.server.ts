@@ -1,6 +1,6 @@
 // Shop install state: created on first auth, marked uninstalled by app/uninstalled (sending stops,
 // data stays until shop/redact), scopes kept in step by app/scopes_update.
-import type { Db } from "../db.server";
+import { prismaErrorCode, type Db } from "../db.server";
 import { logger } from "./logger.server";
 
 interface AdminGraphql {
@@ -31,7 +31,15 @@ export async function recordInstall(db: Db, domain: string, admin?: AdminGraphql
 
 /** The Shop row for a domain, created on first sight (a webhook can precede the first admin visit). */
 export async function shopFor(db: Db, domain: string) {
-  return db.shop.upsert({ where: { domain }, create: { domain }, update: {} });
+  // Read first: every processed webhook asks, and an upsert would write each time.
+  const existing = await db.shop.findUnique({ where: { domain } });
+  if (existing) return existing;
+  try {
+    return await db.shop.create({ data: { domain } });
+  } catch (error) {
+    if (prismaErrorCode(error) !== "P2002") throw error;
+    return db.shop.findUniqueOrThrow({ where: { domain } }); // another worker created it first
+  }
 }
 
 export async function markUninstalled(db: Db, domain: string, at: Date): Promise<void> {

@@ -4,3 +4,4 @@ export function databaseTarget(raw: string | undefined): {
   url: string;
   schema: string;
 };
+export function maskDatabaseUrl(url: string): string;

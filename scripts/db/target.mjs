@@ -24,3 +24,8 @@ export function databaseTarget(raw) {
   const abs = path.isAbsolute(file) ? file : path.join(root, file);
   return { provider: "sqlite", url: `file:${abs}`, schema: path.join(root, "prisma/schema.prisma") };
 }
+
+/** A database URL safe to print: the credentials are replaced. */
+export function maskDatabaseUrl(url) {
+  return url.replace(/\/\/[^@/]*@/, "//***@");
+}
