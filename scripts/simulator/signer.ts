@@ -5,16 +5,9 @@
 import { createHmac, randomUUID } from "node:crypto";
 import { API_VERSION, triggeredAt, type SimWebhook } from "./generator";
 
-export function webhookHmac(body: string, secret: string): string {
-  return createHmac("sha256", secret).update(body, "utf8").digest("base64");
-}
+import { webhookHmac, webhookPath } from "./webhook-signing";
 
-/** The route a topic is delivered to (shopify.app.toml). */
-export function webhookPath(topic: string): string {
-  if (topic.startsWith("app/")) return "/webhooks/app";
-  if (topic.startsWith("customers/") || topic === "shop/redact") return "/webhooks/compliance";
-  return "/webhooks/tracking";
-}
+export { webhookHmac, webhookPath };
 
 /** The headers of one delivery of a webhook. */
 export function webhookHeaders(w: SimWebhook, secret: string): Record<string, string> {
