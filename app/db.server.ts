@@ -13,7 +13,7 @@ export type DbProvider = "sqlite" | "postgresql";
 export { Prisma } from "@prisma/client";
 
 const require = createRequire(import.meta.url);
-const providers = new WeakMap<Db, DbProvider>();
+const targets = new WeakMap<Db, { provider: DbProvider; url: string }>();
 
 export interface CreateDbOptions {
   /** Pool size for PostgreSQL. */
@@ -36,12 +36,19 @@ export function createDb(url: string | undefined, options: CreateDbOptions = {})
     // WAL lets the storefront read while the worker writes; busy_timeout waits out a short write lock.
     client = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: target.url, timeout: 5000 }), errorFormat: "minimal" });
   }
-  providers.set(client, target.provider);
+  targets.set(client, { provider: target.provider, url: target.url });
   return client;
 }
 
 export function dbProvider(client: Db): DbProvider {
-  return providers.get(client === db ? appDb() : client) ?? "sqlite";
+  return targets.get(client === db ? appDb() : client)?.provider ?? "sqlite";
+}
+
+/** The database a client was made for (webhook ingest opens its own driver connection to it). */
+export function dbTarget(client: Db): { provider: DbProvider; url: string } {
+  const target = targets.get(client === db ? appDb() : client);
+  if (!target) throw new Error("dbTarget: this client was not made by createDb");
+  return target;
 }
 
 /** Connection-level settings: WAL on SQLite so storefront reads never wait for the worker's writes. */

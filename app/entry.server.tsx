@@ -4,9 +4,12 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { addDocumentResponseHeaders } from "./shopify.server";
-import { startRuntime } from "./services/runtime.server";
+import { startRuntime, webhookIngest } from "./services/runtime.server";
 
 export const streamTimeout = 5000;
+
+/** server.mjs answers webhook POSTs with this before Express and Remix see them (build.entry.module). */
+export const handleWebhookRequest = webhookIngest.handleNodeRequest;
 
 // Validates the environment, checks the database and starts the inline worker once per process
 // (it exits with one clear line when the environment or the database is not ready).

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 
-// remix-serve and the worker do not read .env themselves; `shopify app dev` injects its own values,
+// The production server and the worker do not read .env themselves; `shopify app dev` injects its own values,
 // which win because loadEnvFile never overwrites a variable that is already set.
 const envFile = path.resolve(process.cwd(), ".env");
 if (process.env.NODE_ENV !== "test" && fs.existsSync(envFile)) process.loadEnvFile(envFile);

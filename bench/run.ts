@@ -17,7 +17,7 @@ import { benchLighthouse } from "./lighthouse";
 import { benchLookup } from "./lookup";
 import { benchNotify } from "./notify";
 import { benchScaleOut } from "./scale-out";
-import { BenchPostgres, benchSecrets, ensureBuild, pgClientLinked } from "./servers";
+import { BenchPostgres, benchSecrets, ensureBuild } from "./servers";
 
 export interface Profile {
   name: "quick" | "full" | "smoke";
@@ -101,7 +101,6 @@ export async function runBench(profile: Profile, sections: readonly Section[], o
   };
   process.once("SIGINT", bye);
   process.once("SIGTERM", bye);
-  const linkNote = () => pgClientLinked && notes.push("build/node_modules was linked to node_modules: app/db.server.ts resolves the PostgreSQL client relative to the bundle (build/server), so `npm start` on PostgreSQL fails without it");
   try {
     const section = async (name: Section, fn: () => Promise<Row[]>) => {
       try {
@@ -150,7 +149,6 @@ export async function runBench(profile: Profile, sections: readonly Section[], o
     process.off("SIGINT", bye);
     process.off("SIGTERM", bye);
   }
-  linkNote();
   const table = formatTable(rows);
   const result: BenchResult = {
     profile: profile.name,

@@ -1,4 +1,4 @@
-// The processes a benchmark drives: the real production build (remix-serve, as `npm start` runs it),
+// The processes a benchmark drives: the real production build (server.mjs, as `npm start` runs it),
 // standalone workers (`npm run worker`), the bare-HMAC ceiling, and a throwaway PostgreSQL.
 import { type ChildProcess, spawn } from "node:child_process";
 import crypto from "node:crypto";
@@ -39,23 +39,6 @@ export function ensureBuild(force = false): void {
       log(`bench: the build failed, using the existing build/ (${String(error).split("\n")[0]})`);
     }
   }
-  pgClientWorkaround();
-}
-
-/**
- * app/db.server.ts loads the PostgreSQL client with require("../node_modules/.prisma/client-postgresql")
- * relative to its own module; in the production bundle that module is build/server/index.js, so the
- * path resolves to build/node_modules and `npm start` cannot open a PostgreSQL database. Until
- * db.server.ts resolves it from the project root, the bench links build/node_modules to node_modules
- * (build/ is a git-ignored artifact) and says so in its notes.
- */
-export let pgClientLinked = false;
-function pgClientWorkaround(): void {
-  const link = path.join(ROOT, "build/node_modules");
-  const bundle = path.join(ROOT, "build/server/index.js");
-  if (!fs.existsSync(bundle) || !fs.readFileSync(bundle, "utf8").includes("../node_modules/.prisma/client-postgresql")) return;
-  if (!fs.existsSync(link)) fs.symlinkSync("../node_modules", link, "dir");
-  pgClientLinked = true;
 }
 
 export interface StartAppOptions {
@@ -66,7 +49,6 @@ export interface StartAppOptions {
 }
 
 export async function startAppServer(o: StartAppOptions): Promise<AppServer> {
-  pgClientWorkaround(); // again: another build may have replaced build/ since ensureBuild
   const port = await freePort();
   const app = await startApp({
     port,

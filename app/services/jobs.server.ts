@@ -1,6 +1,6 @@
 // Every kind of background job and its handler. The worker runs them; each is idempotent.
 import type { Db } from "../db.server";
-import { PROCESS_RECEIPT } from "./ingest.server";
+import { PROCESS_RECEIPT } from "./receipt-store.server";
 import { INTELLIGENCE_SCAN, learnFromStageChange, predictForOrder, scanInTransit, scheduleScan, SCAN_INTERVAL_MS } from "./intelligence.server";
 import { logger } from "./logger.server";
 import { notificationHandlers, sweepOverdueNotifications } from "./notifications.server";

@@ -26,7 +26,7 @@ import { enqueue } from "./queue.server";
 import { applyDisposal, applyRefund, applyReturn, applyReverseDelivery } from "./returns.server";
 import { markUninstalled, shopFor, updateScopes } from "./shops.server";
 import { returnOfReverseFulfillmentOrder } from "./shopify-admin.server";
-import { PROCESS_RECEIPT } from "./ingest.server";
+import { PROCESS_RECEIPT } from "./receipt-store.server";
 
 interface Ctx {
   db: Db;

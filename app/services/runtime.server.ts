@@ -5,17 +5,15 @@ import path from "node:path";
 import db, { type Db, dbProvider, prepareDb } from "../db.server";
 import { env } from "../env.server";
 import { maskDatabaseUrl } from "../../scripts/db/target.mjs";
-import { shopifyLibrary } from "../shopify.server";
-import { createWebhookReceiver } from "./ingest.server";
+import { createWebhookIngest } from "./ingest.server";
 import { jobHandlers, scheduleMaintenance } from "./jobs.server";
 import { errorMessage, logger } from "./logger.server";
 import { flushStorefront } from "./storefront.server";
 import { Worker } from "./worker.server";
 
-export const receiveWebhook = createWebhookReceiver({
-  db,
-  validate: (args) => shopifyLibrary.webhooks.validate(args),
-});
+/** Webhook ingest for this process: the Remix routes and the production server's fast path share it. */
+export const webhookIngest = createWebhookIngest({ db, secret: env().SHOPIFY_API_SECRET });
+export const receiveWebhook = webhookIngest.receiveWebhook;
 
 /** One clear line when the database cannot be reached or its migrations are behind. */
 export async function checkDatabase(client: Db, url: string | undefined): Promise<string | null> {
@@ -64,6 +62,7 @@ export function startRuntime(): Promise<void> {
       logger.info({ worker: inlineWorker.id }, "inline worker started");
     }
     const stop = async () => {
+      await webhookIngest.drain(); // receipts already handed to the writer are committed
       await inlineWorker?.stop();
       await flushStorefront(); // buffered page views and lookups are written, not lost
       process.exit(0);

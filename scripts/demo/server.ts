@@ -1,5 +1,6 @@
 // The app as a production server: build when the sources are newer than the build, migrate the demo
-// database, start remix-serve as a child (NODE_ENV=production, inline worker) and wait for /healthz.
+// database, start the production server (server.mjs, as `npm start` runs it) as a child
+// (NODE_ENV=production, inline worker) and wait for /healthz.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
@@ -78,8 +79,7 @@ export interface AppServer {
 
 export async function startApp(opts: { port: number; env: Record<string, string>; timeoutMs?: number }): Promise<AppServer> {
   const url = `http://127.0.0.1:${opts.port}`;
-  const preload = path.join(ROOT, "scripts/demo/native-fetch.cjs");
-  const child = spawn(process.execPath, ["--require", preload, path.join(ROOT, "node_modules/@remix-run/serve/dist/cli.js"), "./build/server/index.js"], {
+  const child = spawn(process.execPath, [path.join(ROOT, "server.mjs")], {
     cwd: ROOT,
     env: { ...process.env, ...opts.env, NODE_ENV: "production", PORT: String(opts.port), HOST: "127.0.0.1" },
     stdio: ["ignore", "pipe", "pipe"],

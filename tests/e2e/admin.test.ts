@@ -1,4 +1,4 @@
-// The admin end to end in headless Chromium: the production build served by remix-serve behind the
+// The admin end to end in headless Chromium: the production build served by server.mjs (npm start) behind the
 // demo's front door (scripts/demo/front.ts plays Shopify's part: a session token on every /app
 // request, App Bridge's script replaced by a local stand-in), over a shop built from signed webhooks.
 // Each main page is screenshotted to test-results/admin-<page>.png, and the figures it shows are

@@ -1,5 +1,6 @@
-// The real route modules, as Remix calls them: the app's own shopify.server configuration verifies
-// the signature, and the receipt lands in the app's database (a fresh SQLite file for this file).
+// The real route modules, as Remix calls them (under `vite dev`; in production server.mjs answers
+// webhook POSTs first with the same ingest, tests/services/ingest.test.ts): the signature is
+// verified, and the receipt lands in the app's database (a fresh SQLite file for this file).
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDb, type TestDb } from "../support/db";

@@ -6,7 +6,7 @@ import path from "node:path";
 import { shopifyApi, ApiVersion } from "@shopify/shopify-api";
 import "@shopify/shopify-api/adapters/web-api";
 import { getHmac } from "@shopify/shopify-api/test-helpers";
-import { createWebhookReceiver } from "~/services/ingest.server";
+import { createWebhookIngest } from "~/services/ingest.server";
 import type { Db } from "~/db.server";
 
 export const TEST_SHOP = "waypoint-demo.myshopify.com";
@@ -49,8 +49,15 @@ export const library = shopifyApi({
   logger: { level: 0 },
 });
 
+const ingests = new WeakMap<Db, ReturnType<typeof createWebhookIngest>>();
+/**
+ * The app's webhook receiver (the Remix routes' door) on this database, with the test secret. One
+ * per database: each ingest opens its own driver connection, which the database's drop() ends.
+ */
 export function receiverFor(db: Db) {
-  return createWebhookReceiver({ db, validate: (args) => library.webhooks.validate(args) });
+  let ingest = ingests.get(db);
+  if (!ingest) ingests.set(db, (ingest = createWebhookIngest({ db, secret: SECRET })));
+  return ingest.receiveWebhook;
 }
 
 const FIXTURES = path.resolve("tests/fixtures/webhooks");
