@@ -91,7 +91,9 @@ async function phase(o: ScaleOutOptions, workers: number, hooks: SimWebhook[]): 
     const receiptRetries = jobs.filter((j) => j.kind === "webhook.process" && j.attempts > 1).reduce((n, j) => n + j.attempts - 1, 0);
     const extraRuns = receipts.reduce((n, r) => n + Math.max(0, r.attempts - 1), 0);
     const receiptsNotOnce = receipts.filter((r) => r.status !== "processed").length + Math.max(0, extraRuns - receiptRetries);
-    errors.push(...jobs.filter((j) => j.lastError).map((j) => `${j.kind}: ${j.lastError?.split("\n")[0]?.slice(0, 160)}`));
+    // Prisma's messages start with a blank line and put the cause last: show the last line that says something.
+    const cause = (e: string) => e.split("\n").map((l) => l.trim()).filter(Boolean).at(-1)?.slice(0, 200) ?? "";
+    errors.push(...jobs.filter((j) => j.lastError).map((j) => `${j.kind}: ${cause(j.lastError ?? "")}`));
     // A job claimed twice without a recorded failure was run twice; a retry after an error is not.
     const jobsClaimedTwice = jobs.filter((j) => j.attempts > 1 && !j.lastError).length;
     const retried = jobs.filter((j) => j.attempts > 1 && j.lastError).length;

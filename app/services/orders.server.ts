@@ -1,6 +1,6 @@
 // Orders repository: an order's own fields follow its newest payload (updated_at), never an older
 // one; its stage is the summary of its shipments. A new order announces "order confirmed".
-import type { Db } from "../db.server";
+import { prismaErrorCode, type Db } from "../db.server";
 import { summarizeOrder } from "../tracking/fold";
 import type { OrderRecord } from "../tracking/shopify-payloads";
 import { normalizePhone } from "../notify/phone";
@@ -15,9 +15,9 @@ export interface OrderConfirmedEvent {
   orderId: string;
 }
 
-/** Creates or updates an order from a payload; returns the order's id. */
-export async function upsertOrder(db: Db, shopId: string, rec: OrderRecord): Promise<string> {
-  const fields = {
+/** An order's own fields, as its payload gives them. */
+function orderFields(rec: OrderRecord) {
+  return {
     name: rec.name,
     orderNumber: rec.orderNumber,
     email: rec.email,
@@ -42,6 +42,28 @@ export async function upsertOrder(db: Db, shopId: string, rec: OrderRecord): Pro
     cancelReason: rec.cancelReason,
     factsAt: rec.updatedAt,
   };
+}
+
+type OrderFields = ReturnType<typeof orderFields>;
+
+/** Creates or updates an order from a payload; returns the order's id. */
+export async function upsertOrder(db: Db, shopId: string, rec: OrderRecord): Promise<string> {
+  const fields = orderFields(rec);
+  // Two workers can take two topics of one new order at the same moment (orders/create and
+  // orders/paid arrive within milliseconds): both find no row, and the later create fails on the
+  // unique [shopId, shopifyId] when the first commits. Its transaction is rolled back whole, so run it
+  // again at once: it now finds the other's row and applies the newer-payload rule, instead of
+  // failing the job into a retry backoff (seen in the scale-out bench).
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await writeOrder(db, shopId, rec, fields);
+    } catch (error) {
+      if (attempt >= 3 || prismaErrorCode(error) !== "P2002") throw error;
+    }
+  }
+}
+
+async function writeOrder(db: Db, shopId: string, rec: OrderRecord, fields: OrderFields): Promise<string> {
   return db.$transaction(async (tx) => {
     const existing = await tx.order.findUnique({ where: { shopId_shopifyId: { shopId, shopifyId: rec.shopifyId } } });
     if (existing) {

@@ -1,0 +1,35 @@
+// The orders repository under concurrency: two workers (two clients with their own connections)
+// writing two payloads of one new order at the same moment, as orders/create and orders/paid arrive.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ORDER_CONFIRMED, upsertOrder } from "~/services/orders.server";
+import { parseOrder } from "~/tracking/shopify-payloads";
+import { orderPayload } from "../fixtures/webhooks";
+import { freshDb, providers, type TestDb } from "../support/db";
+
+describe.each(providers)("upsertOrder on %s", (provider) => {
+  let t: TestDb;
+  let shopId: string;
+
+  beforeEach(async () => {
+    t = await freshDb(provider);
+    shopId = (await t.db.shop.create({ data: { domain: "waypoint-demo.myshopify.com" } })).id;
+  });
+  afterEach(async () => t.drop());
+
+  it("two workers creating the same new order at once both succeed, on one row, announced once, newest payload kept", async () => {
+    // PostgreSQL: two workers with their own pools. SQLite runs one process with one Prisma
+    // connection (its transactions queue on it), so both writers share it there.
+    const [a, b] = provider === "postgresql" ? [t.connect({ max: 2 }), t.connect({ max: 2 })] : [t.db, t.db];
+    for (let i = 0; i < 12; i++) {
+      const id = 900_000 + i;
+      const created = parseOrder(orderPayload({ id, updated_at: "2026-11-16T09:12:40-05:00", financial_status: "pending" }), "orders/create");
+      const paid = parseOrder(orderPayload({ id, updated_at: "2026-11-16T09:12:44-05:00", financial_status: "paid" }), "orders/paid");
+      const ids = await Promise.all([upsertOrder(a, shopId, created), upsertOrder(b, shopId, paid)]);
+      expect(ids[0]).toBe(ids[1]);
+      const rows = await t.db.order.findMany({ where: { shopId, shopifyId: String(id) } });
+      expect(rows).toHaveLength(1);
+      expect(rows[0]?.financialStatus).toBe("paid"); // whichever committed first, the newer payload wins
+      expect(await t.db.job.count({ where: { kind: ORDER_CONFIRMED, payload: { equals: { shopId, orderId: ids[0] } } } })).toBe(1);
+    }
+  });
+});
