@@ -75,11 +75,17 @@ const SQLITE_RECEIPT = `INSERT INTO "WebhookReceipt" (${RECEIPT_COLUMNS}) VALUES
   ON CONFLICT ("webhookId") DO NOTHING`;
 const SQLITE_JOB = `INSERT INTO "Job" (${JOB_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
+/** How long a receipt waits for another writer's lock before the delivery is answered 503. */
+const BUSY_WAIT_MS = 5000;
+
 function sqliteStore(url: string): ReceiptStore {
   let conn: { close(): void; write(rows: ReceiptRow[]): string[] } | null = null;
   const open = () => {
-    // The same settings as the app's Prisma connection (db.server.ts, prepareDb).
-    const sqlite = new Database(url.replace(/^file:/, ""), { timeout: 5000 });
+    // The same settings as the app's Prisma connection (db.server.ts, prepareDb), except the busy
+    // timeout: SQLite waits for a lock synchronously, and the lock may be held by a Prisma
+    // transaction in this very process (the inline worker) that can only finish if the event loop
+    // runs. So never wait inside SQLite: a busy database is retried from a timer (insert below).
+    const sqlite = new Database(url.replace(/^file:/, ""), { timeout: 0 });
     sqlite.pragma("journal_mode = WAL");
     sqlite.pragma("synchronous = NORMAL");
     const receipt = sqlite.prepare(SQLITE_RECEIPT);
@@ -97,14 +103,22 @@ function sqliteStore(url: string): ReceiptStore {
       }
       return inserted;
     });
-    // IMMEDIATE: take the write lock up front, so a busy database is waited out (busy timeout)
-    // instead of failing on a read-to-write upgrade.
+    // IMMEDIATE: take the write lock up front or fail at once (SQLITE_BUSY), never half-way through.
     return { close: () => sqlite.close(), write: (rows: ReceiptRow[]) => write.immediate(rows) };
   };
   return {
     insert: async (rows) => {
       conn ??= open();
-      return new Set(conn.write(rows));
+      const deadline = Date.now() + BUSY_WAIT_MS;
+      for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
+        try {
+          return new Set(conn.write(rows));
+        } catch (error) {
+          const busy = (error as { code?: string }).code?.startsWith("SQLITE_BUSY") ?? false;
+          if (!busy || Date.now() >= deadline) throw error;
+        }
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
     },
     close: async () => {
       conn?.close();

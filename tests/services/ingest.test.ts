@@ -139,6 +139,30 @@ describe.each(providers)("webhook ingest's node:http door on %s", (provider) => 
     await down.$disconnect();
   });
 
+  it("waits without blocking the event loop while a Prisma transaction in this process holds the write lock", async () => {
+    // The inline worker's transactions span awaits; on SQLite they hold the database's write lock
+    // meanwhile. A webhook arriving then must wait for the lock without freezing the process (the
+    // transaction can only finish if the event loop runs), and then be stored.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let holding!: () => void;
+    const held = new Promise<void>((resolve) => (holding = resolve));
+    const worker = t.db.$transaction(async (tx) => {
+      await tx.shop.create({ data: { domain: "lock-holder.myshopify.com" } });
+      holding();
+      await gate;
+    });
+    await held;
+    const request = signedWebhook("orders/create", { id: 1 }, { webhookId: "during-lock", rawBody: JSON.stringify({ id: 1 }) });
+    const answer = ingest.accept({ rawBody: JSON.stringify({ id: 1 }), header: (name) => request.headers.get(name), headerEntries: () => request.headers.entries() });
+    // accept() has already tried once, synchronously, and found the lock taken; the transaction
+    // can finish only because that try did not wait inside SQLite.
+    release();
+    await worker;
+    expect(await answer).toEqual({ status: 200, body: "OK" });
+    expect(await t.db.webhookReceipt.count({ where: { webhookId: "during-lock" } })).toBe(1);
+  });
+
   it("drain() resolves only when every accepted delivery is committed", async () => {
     // accept() hands a verified delivery to the writer before its first await, so all 30 are queued
     // when drain() is called.
