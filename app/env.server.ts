@@ -24,6 +24,10 @@ export const ENV_DOCS = {
   TRACKING_LINK_SECRET: ["Signs the expiring tracking links in emails and SMS", "`openssl rand -base64 32`; the preflight writes one to .env for local use"],
   SENDGRID_API_KEY: ["The app's own SendGrid key, used when a shop has none (optional)", "SendGrid > Settings > API Keys"],
   SENDGRID_FROM: ["Default sender address for the app's SendGrid account", "a verified sender, e.g. tracking@example.com"],
+  SENDGRID_WEBHOOK_VERIFICATION_KEY: [
+    "Verification key of the app's SendGrid signed Event Webhook (delivery reports for email sent through SENDGRID_API_KEY; unsigned reports are refused)",
+    "SendGrid > Settings > Mail Settings > Event Webhook > Signed Event Webhook: copy the verification key (base64)",
+  ],
   SENDGRID_BASE_URL: ["Override of SendGrid's API base URL (tests, proxies)", "leave unset in production"],
   TWILIO_ACCOUNT_SID: ["The app's own Twilio account SID (optional)", "Twilio console"],
   TWILIO_AUTH_TOKEN: ["The app's own Twilio auth token; also validates inbound STOP webhooks", "Twilio console"],
@@ -55,6 +59,7 @@ const schema = z.object({
   TRACKING_LINK_SECRET: z.string().min(16, "must be at least 16 characters"),
   SENDGRID_API_KEY: z.string().optional(),
   SENDGRID_FROM: z.string().email().optional(),
+  SENDGRID_WEBHOOK_VERIFICATION_KEY: z.string().optional(),
   SENDGRID_BASE_URL: optionalUrl,
   TWILIO_ACCOUNT_SID: z.string().optional(),
   TWILIO_AUTH_TOKEN: z.string().optional(),

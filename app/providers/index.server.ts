@@ -25,6 +25,8 @@ export interface ProviderConfig {
   twilioAuthToken?: string | null;
   twilioFrom?: string | null;
   twilioBaseUrl?: string | null;
+  /** Public URL of the app: SMS carry a status callback to it (unset: no delivery reports for SMS). */
+  appUrl?: string | null;
   /** Key for the shop's stored credentials; defaults to ENCRYPTION_KEY. */
   encryptionKey?: string;
 }
@@ -39,7 +41,16 @@ export function providerConfigFromEnv(): ProviderConfig {
     twilioAuthToken: e.TWILIO_AUTH_TOKEN,
     twilioFrom: e.TWILIO_FROM,
     twilioBaseUrl: e.TWILIO_BASE_URL,
+    appUrl: e.SHOPIFY_APP_URL,
   };
+}
+
+/** Where Twilio posts an SMS's status changes (app/routes/webhooks.twilio.status.tsx). */
+export const TWILIO_STATUS_PATH = "/webhooks/twilio/status";
+
+export function twilioStatusCallbackUrl(appUrl: string | null | undefined): string | null {
+  if (!appUrl) return null;
+  return new URL(TWILIO_STATUS_PATH, appUrl).toString();
 }
 
 export type ProviderShop = Pick<
@@ -113,6 +124,7 @@ export function providersForShop(db: Pick<Db, "outboxMessage">, shop: ProviderSh
   let sms: SmsProvider;
   let smsSource: CredentialSource;
   let smsFrom: string;
+  const statusCallback = twilioStatusCallbackUrl(config.appUrl);
   const shopTwilio = [shop.twilioAccountSidEnc, shop.twilioAuthTokenEnc, shop.twilioFromNumber];
   if (shopTwilio.some(Boolean)) {
     smsSource = "shop";
@@ -126,6 +138,7 @@ export function providersForShop(db: Pick<Db, "outboxMessage">, shop: ProviderSh
           authToken: decrypt(shop.twilioAuthTokenEnc!, config.encryptionKey),
           from: smsFrom,
           baseUrl: config.twilioBaseUrl,
+          statusCallback,
         });
       } catch (error) {
         sms = misconfigured("twilio", error instanceof ProviderError ? error.message : `Your Twilio credentials cannot be read (${errorMessage(error)}): enter them again`);
@@ -135,7 +148,7 @@ export function providersForShop(db: Pick<Db, "outboxMessage">, shop: ProviderSh
     smsSource = "app";
     smsFrom = config.twilioFrom ?? "";
     try {
-      sms = new TwilioProvider({ accountSid: config.twilioAccountSid, authToken: config.twilioAuthToken, from: smsFrom, baseUrl: config.twilioBaseUrl });
+      sms = new TwilioProvider({ accountSid: config.twilioAccountSid, authToken: config.twilioAuthToken, from: smsFrom, baseUrl: config.twilioBaseUrl, statusCallback });
     } catch (error) {
       sms = misconfigured("twilio", errorMessage(error));
     }

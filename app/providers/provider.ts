@@ -1,6 +1,7 @@
 // The small interface every message provider implements (SendGrid, Twilio, the dev outbox).
 // A send either returns the provider's message id or throws a ProviderError saying whether a retry
 // can help. `findSent` answers "did an earlier, unrecorded attempt reach you?" after a crash.
+import type { DeliveryStatus } from "../notify/delivery";
 import { classifyProviderError, type ErrorKind } from "../notify/retry";
 
 export type ProviderName = "sendgrid" | "twilio" | "dev-outbox";
@@ -36,6 +37,8 @@ export class ProviderError extends Error {
 export interface EmailMessage {
   /** Notification.id (null for a test send): travels as custom_args so the message can be found again. */
   notificationId: string | null;
+  /** The shop's domain: travels with the notification id, so SendGrid's events name the shop whose key verifies them. */
+  shopDomain?: string | null;
   to: string;
   from: { email: string; name?: string | null };
   replyTo?: string | null;
@@ -57,6 +60,8 @@ export interface SmsMessage {
 export interface SendResult {
   providerMessageId: string;
   segments?: number;
+  /** Set by a provider that knows the outcome at once (the dev outbox); others report it later by webhook. */
+  deliveryStatus?: DeliveryStatus;
 }
 
 /**

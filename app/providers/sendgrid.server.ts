@@ -21,6 +21,8 @@ export const SENDGRID_ACTIVITY_LAG_MS = 10 * 60_000;
 /** After this long, a lookup that keeps failing gives up and says "unknown". */
 const LOOKUP_GIVE_UP_MS = 24 * 3_600_000;
 export const NOTIFICATION_ARG = "waypoint_notification_id";
+/** The shop's domain, also in custom_args: the Event Webhook picks the shop's verification key by it. */
+export const SHOP_ARG = "waypoint_shop";
 
 
 export interface SendGridConfig {
@@ -89,7 +91,9 @@ export class SendGridProvider implements EmailProvider {
         text: message.text,
         html: message.html,
         ...(message.categories?.length ? { categories: message.categories.slice(0, 10) } : {}),
-        ...(message.notificationId ? { customArgs: { [NOTIFICATION_ARG]: message.notificationId } } : {}),
+        ...(message.notificationId
+          ? { customArgs: { [NOTIFICATION_ARG]: message.notificationId, ...(message.shopDomain ? { [SHOP_ARG]: message.shopDomain } : {}) } }
+          : {}),
       });
     } catch (error) {
       throw sendGridError(error);

@@ -24,6 +24,7 @@ import { EmailPreview } from "../components/EmailPreview";
 import { AdminRouteError } from "../components/RouteError";
 import { MILESTONES, type Milestone, isSmsCapable } from "../notify/policy";
 import { type TemplatePreview, isPreviewMilestone, previewTemplate, testSend } from "../services/admin-notify.server";
+import { sendGridEventsUrl } from "../services/delivery-status.server";
 import { type SecretField, loadSettings, saveSettings, settingsFromForm } from "../services/settings.server";
 import { authenticate } from "../shopify.server";
 
@@ -42,6 +43,7 @@ const MILESTONE_LABELS: Record<Milestone, string> = {
 };
 const SECRET_LABELS: Record<SecretField, string> = {
   sendgridApiKey: "SendGrid API key",
+  sendgridWebhookKey: "SendGrid Event Webhook verification key",
   twilioAccountSid: "Twilio account SID",
   twilioAuthToken: "Twilio auth token",
 };
@@ -62,7 +64,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const [settings, shop] = await Promise.all([loadSettings(db, session.shop), previewShop(session.shop)]);
   if (!settings || !shop) throw new Response("This store is not installed yet.", { status: 404 });
   const preview = await previewTemplate(db, shop.id, "shipped", shop.locale);
-  return { settings, preview };
+  return { settings, preview, sendgridEventsUrl: sendGridEventsUrl() };
 };
 
 const previewSchema = z.object({
@@ -174,7 +176,7 @@ function PreviewPane({ initial, branding }: { initial: TemplatePreview; branding
 }
 
 export default function Settings() {
-  const { settings: s, preview } = useLoaderData<typeof loader>();
+  const { settings: s, preview, sendgridEventsUrl } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const saving = navigation.state === "submitting" && navigation.formData?.get("intent") === "save";
@@ -185,12 +187,12 @@ export default function Settings() {
     brandLogoUrl: s.brandLogoUrl, brandPrimaryColor: s.brandPrimaryColor, brandAccentColor: s.brandAccentColor, trackingHeading: s.trackingHeading,
     notificationMode: s.notificationMode as string, hybridAutoSendHours: s.hybridAutoSendHours, smsTransactionalOk: s.smsTransactionalOk,
     quietHoursStart: String(s.quietHoursStart), quietHoursEnd: String(s.quietHoursEnd), senderName: s.senderName, senderEmail: s.senderEmail,
-    replyToEmail: s.replyToEmail, twilioFromNumber: s.twilioFromNumber, sendgridApiKey: "", twilioAccountSid: "", twilioAuthToken: "",
+    replyToEmail: s.replyToEmail, twilioFromNumber: s.twilioFromNumber, sendgridApiKey: "", sendgridWebhookKey: "", twilioAccountSid: "", twilioAuthToken: "",
     recommendationSource: s.recommendationSource as string, recommendationCollection: s.recommendationCollection, costPerTicket: s.costPerTicket,
     noScanAlertDays: String(s.noScanAlertDays), receiptRetentionDays: String(s.receiptRetentionDays), jobRetentionDays: String(s.jobRetentionDays),
   });
   const [channels, setChannels] = useState(s.channels);
-  const [clear, setClear] = useState<Record<SecretField, boolean>>({ sendgridApiKey: false, twilioAccountSid: false, twilioAuthToken: false });
+  const [clear, setClear] = useState<Record<SecretField, boolean>>({ sendgridApiKey: false, sendgridWebhookKey: false, twilioAccountSid: false, twilioAuthToken: false });
   const field = <K extends keyof typeof v>(k: K) => ({
     name: k,
     value: v[k] as string,
@@ -298,7 +300,11 @@ export default function Settings() {
                         label={SECRET_LABELS[f]}
                         type="password"
                         placeholder={s.secrets[f] ?? "Not set"}
-                        helpText={s.secrets[f] ? `Saved: ${s.secrets[f]}` : "Not set: the app's default account is used."}
+                        helpText={
+                          f === "sendgridWebhookKey"
+                            ? `${s.secrets[f] ? `Saved: ${s.secrets[f]}. ` : ""}For delivery reports from your own SendGrid account: enable the Signed Event Webhook in SendGrid's Mail Settings, post it to ${sendgridEventsUrl}, and paste its verification key here.`
+                            : s.secrets[f] ? `Saved: ${s.secrets[f]}` : "Not set: the app's default account is used."
+                        }
                         {...field(f)}
                         autoComplete="new-password"
                       />

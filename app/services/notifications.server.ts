@@ -645,6 +645,7 @@ type NotificationRow = Notification & { shop: Shop; order: Order; shipment: Ship
 function emailMessage(n: NotificationRow, p: ResolvedProviders, r: { subject: string | null; text: string; html: string | null }): EmailMessage {
   return {
     notificationId: n.id,
+    shopDomain: n.shop.domain,
     to: n.recipient ?? "",
     from: p.emailFrom,
     replyTo: p.replyTo,
@@ -785,6 +786,7 @@ async function recordSent(db: Db, n: NotificationRow, result: SendResult, render
     nextAttemptAt: null,
     error: null,
     errorKind: null,
+    ...(result.deliveryStatus ? { deliveryStatus: result.deliveryStatus, deliveryUpdatedAt: now } : {}),
   });
   if (!ok) logger.warn({ notificationId: n.id }, "sent, but the row changed meanwhile");
 }

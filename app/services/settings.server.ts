@@ -5,12 +5,20 @@ import { z } from "zod";
 import type { Db } from "../db.server";
 import { CRITICAL_SMS, MILESTONES, type Milestone, isSmsCapable, resolveChannels, type ChannelMatrix } from "../notify/policy";
 import { encryptSecret, maskSecret } from "./crypto.server";
+import { isSendGridVerificationKey, normalizeVerificationKey } from "./delivery-status.server";
 
 export const NOTIFICATION_MODES = ["automated", "hybrid", "off"] as const;
 export const RECOMMENDATION_SOURCES = ["related", "complementary", "collection", "off"] as const;
-export const SECRET_FIELDS = ["sendgridApiKey", "twilioAccountSid", "twilioAuthToken"] as const;
+// The Event Webhook's verification key is a public key, not a secret: it is stored like the credentials
+// anyway, so every provider setting has one write-only, encrypted pattern.
+export const SECRET_FIELDS = ["sendgridApiKey", "sendgridWebhookKey", "twilioAccountSid", "twilioAuthToken"] as const;
 export type SecretField = (typeof SECRET_FIELDS)[number];
-const SECRET_COLUMNS = { sendgridApiKey: "sendgridApiKeyEnc", twilioAccountSid: "twilioAccountSidEnc", twilioAuthToken: "twilioAuthTokenEnc" } as const;
+const SECRET_COLUMNS = {
+  sendgridApiKey: "sendgridApiKeyEnc",
+  sendgridWebhookKey: "sendgridWebhookKeyEnc",
+  twilioAccountSid: "twilioAccountSidEnc",
+  twilioAuthToken: "twilioAuthTokenEnc",
+} as const;
 
 export interface SettingsView {
   brandLogoUrl: string;
@@ -64,6 +72,10 @@ export const settingsSchema = z
     replyToEmail: z.preprocess(blankToUndefined, z.string().trim().email("Enter a valid email address").optional()),
     twilioFromNumber: z.preprocess(blankToUndefined, z.string().trim().regex(/^(\+[1-9]\d{6,14}|MG[0-9a-fA-F]{32})$/, "Use E.164 (+15551234567) or a messaging service SID").optional()),
     sendgridApiKey: z.preprocess(blankToUndefined, z.string().trim().regex(/^SG\.[\w-]+\.[\w-]+$/, "A SendGrid key looks like SG.xxxx.yyyy").optional()),
+    sendgridWebhookKey: z.preprocess(
+      blankToUndefined,
+      z.string().trim().refine(isSendGridVerificationKey, "Paste the verification key SendGrid shows under Signed Event Webhook (it starts with MFkw)").transform(normalizeVerificationKey).optional(),
+    ),
     twilioAccountSid: z.preprocess(blankToUndefined, z.string().trim().regex(/^AC[0-9a-fA-F]{32}$/, "An account SID is AC followed by 32 hex characters").optional()),
     twilioAuthToken: z.preprocess(blankToUndefined, z.string().trim().regex(/^[0-9a-fA-F]{32}$/, "An auth token is 32 hex characters").optional()),
     clearSecrets: z.array(z.enum(SECRET_FIELDS)),
@@ -112,6 +124,7 @@ export function settingsFromForm(form: FormData): Record<string, unknown> {
     replyToEmail: text("replyToEmail"),
     twilioFromNumber: text("twilioFromNumber"),
     sendgridApiKey: text("sendgridApiKey"),
+    sendgridWebhookKey: text("sendgridWebhookKey"),
     twilioAccountSid: text("twilioAccountSid"),
     twilioAuthToken: text("twilioAuthToken"),
     clearSecrets: SECRET_FIELDS.filter((f) => form.get(`clear.${f}`) === "on"),
@@ -145,6 +158,7 @@ export async function loadSettings(db: Db, shopDomain: string): Promise<Settings
     twilioFromNumber: s.twilioFromNumber ?? "",
     secrets: {
       sendgridApiKey: maskSecret(s.sendgridApiKeyEnc),
+      sendgridWebhookKey: maskSecret(s.sendgridWebhookKeyEnc),
       twilioAccountSid: maskSecret(s.twilioAccountSidEnc),
       twilioAuthToken: maskSecret(s.twilioAuthTokenEnc),
     },

@@ -63,7 +63,7 @@ export function inboundConfigFromEnv(): InboundConfig {
   return { appAccountSid: e.TWILIO_ACCOUNT_SID, appAuthToken: e.TWILIO_AUTH_TOKEN, appFrom: e.TWILIO_FROM, appUrl: e.SHOPIFY_APP_URL };
 }
 
-interface Account {
+export interface Account {
   authToken: string;
   /** Shops whose messages this account sends: explicit (their own account) or found later (the app's). */
   shopIds: string[] | "app";
@@ -73,8 +73,8 @@ function twiml(status = 200): Response {
   return new Response(status === 200 ? EMPTY_TWIML : "", { status, headers: { "Content-Type": "text/xml; charset=utf-8" } });
 }
 
-/** The accounts that may own the number the message was sent to. */
-async function candidateAccounts(db: Db, to: string, accountSid: string | null, config: InboundConfig): Promise<Account[]> {
+/** The accounts that may own the number the message was sent to (also used by the SMS status callback). */
+export async function candidateAccounts(db: Db, to: string, accountSid: string | null, config: InboundConfig): Promise<Account[]> {
   const accounts: Account[] = [];
   const shops = to
     ? await db.shop.findMany({
@@ -98,7 +98,7 @@ async function candidateAccounts(db: Db, to: string, accountSid: string | null, 
 }
 
 /** The URLs Twilio may have signed: the public app URL with this path, and the URL as received. */
-function signedUrls(request: Request, appUrl: string | null | undefined): string[] {
+export function signedUrls(request: Request, appUrl: string | null | undefined): string[] {
   const received = new URL(request.url);
   const urls: string[] = [];
   if (appUrl) {

@@ -2,7 +2,7 @@
 // kind of answer becomes a ProviderError (or a lookup result after a crash).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ProviderError, type EmailMessage } from "~/providers/provider";
-import { NOTIFICATION_ARG, SENDGRID_ACTIVITY_LAG_MS, SendGridProvider } from "~/providers/sendgrid.server";
+import { NOTIFICATION_ARG, SENDGRID_ACTIVITY_LAG_MS, SendGridProvider, SHOP_ARG } from "~/providers/sendgrid.server";
 import { type FakeSendGrid, mailSendRequests, startFakeSendGrid } from "../support/fake-sendgrid";
 
 let sg: FakeSendGrid;
@@ -58,6 +58,13 @@ describe("SendGridProvider.sendEmail", () => {
       categories: ["waypoint", "shipped"],
       custom_args: { [NOTIFICATION_ARG]: "ntf_123" },
     });
+    expect(sg.problems).toEqual([]);
+  });
+
+  it("custom_args carry the notification id and the shop, for matching the Event Webhook's events", async () => {
+    await provider().sendEmail({ ...message, shopDomain: "acme.myshopify.com" });
+    const body = JSON.parse(mailSendRequests(sg)[0]!.body) as { custom_args?: Record<string, string> };
+    expect(body.custom_args).toEqual({ [NOTIFICATION_ARG]: "ntf_123", [SHOP_ARG]: "acme.myshopify.com" });
     expect(sg.problems).toEqual([]);
   });
 

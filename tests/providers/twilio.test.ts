@@ -2,6 +2,7 @@
 // error classification, and the lookup used to reconcile an interrupted send.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ProviderError, type SmsMessage } from "~/providers/provider";
+import { providersForShop } from "~/providers/index.server";
 import { TwilioProvider } from "~/providers/twilio.server";
 import { type FakeTwilio, fakeSid, messageCreateRequests, startFakeTwilio } from "../support/fake-twilio";
 
@@ -49,6 +50,21 @@ describe("TwilioProvider.sendSms", () => {
     expect(result.providerMessageId).toMatch(/^SM[0-9a-f]{32}$/);
     expect(result.segments).toBe(1);
     expect(tw.problems).toEqual([]);
+  });
+
+  it("the app's and a shop's own account both ask for status callbacks at the app's public URL", async () => {
+    const shop = {
+      id: "shop_1", domain: "acme.myshopify.com", name: "Acme", contactEmail: null, senderName: null, senderEmail: null, replyToEmail: null,
+      sendgridApiKeyEnc: null, twilioAccountSidEnc: null, twilioAuthTokenEnc: null, twilioFromNumber: null,
+    };
+    const config = { twilioAccountSid: tw.accountSid, twilioAuthToken: tw.authToken, twilioFrom: FROM, twilioBaseUrl: tw.url, appUrl: "https://waypoint.test" };
+    const p = providersForShop({} as never, shop, config);
+    expect(p.smsSource).toBe("app");
+    await p.sms.sendSms({ ...message, from: p.smsFrom });
+    expect(messageCreateRequests(tw)[0]!.form.get("StatusCallback")).toBe("https://waypoint.test/webhooks/twilio/status");
+    // Without a public URL (a script, a test) no callback is requested.
+    await providersForShop({} as never, shop, { ...config, appUrl: null }).sms.sendSms({ ...message, from: FROM });
+    expect(messageCreateRequests(tw)[1]!.form.has("StatusCallback")).toBe(false);
   });
 
   it("a messaging service SID is sent as MessagingServiceSid", async () => {

@@ -1,12 +1,16 @@
 // The notification service end to end on every database provider: domain events → Notification rows →
 // the real SendGrid / Twilio clients against local fakes (or the dev outbox), run by the real worker
 // with a controllable clock. No sleeps: time moves when a test moves it.
+import crypto from "node:crypto";
 import type { Prisma } from "@prisma/client";
+import { EventWebhookHeader } from "@sendgrid/eventwebhook";
+import twilio from "twilio";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "~/db.server";
 import { retryDelay } from "~/notify/retry";
 import { providersForShop, type ResolvedProviders } from "~/providers/index.server";
 import { encryptSecret } from "~/services/crypto.server";
+import { handleSendGridEvents, handleTwilioStatus } from "~/services/delivery-status.server";
 import {
   approveDraft,
   createNotificationHandlers,
@@ -258,8 +262,9 @@ describe.each(providers)("notifications (%s)", (provider) => {
     await worker().drain();
 
     const [email, sms] = await rows();
-    expect([email!.channel, email!.status, email!.provider]).toEqual(["email", "sent", "dev-outbox"]);
-    expect([sms!.channel, sms!.status, sms!.provider]).toEqual(["sms", "sent", "dev-outbox"]);
+    expect([email!.channel, email!.status, email!.provider, email!.deliveryStatus]).toEqual(["email", "sent", "dev-outbox", "delivered"]);
+    expect([sms!.channel, sms!.status, sms!.provider, sms!.deliveryStatus]).toEqual(["sms", "sent", "dev-outbox", "delivered"]);
+    expect(sms!.deliveryUpdatedAt).toEqual(clock); // the outbox is its own recipient: delivered when stored
     const outbox = await db.outboxMessage.findMany({ orderBy: { channel: "asc" } });
     expect(outbox.map((m) => [m.channel, m.to, m.notificationId])).toEqual([
       ["email", CUSTOMER_EMAIL, email!.id],
@@ -307,6 +312,51 @@ describe.each(providers)("notifications (%s)", (provider) => {
     expect(sms!.bodyText).toMatch(/https:\/\/shop\.acme\.test\/apps\/track\?c=[0-9A-Za-z]{10}\b/);
     expect([sms!.status, sms!.provider, sms!.providerMessageId, sms!.segments]).toEqual(["sent", "twilio", tw.messages[0]!.sid, Number(tw.messages[0]!.num_segments)]);
     expect([...sg.problems, ...tw.problems]).toEqual([]);
+  });
+
+  it("asks for delivery reports (Twilio status callback, SendGrid custom args), and the signed reports land on the messages", async () => {
+    const APP_URL = "https://waypoint.test";
+    const keys = crypto.generateKeyPairSync("ec", { namedCurve: "prime256v1" });
+    const verificationKey = keys.publicKey.export({ type: "spki", format: "der" }).toString("base64");
+    const shop = await makeShop({ ...ownAccounts(), sendgridWebhookKeyEnc: encryptSecret(verificationKey) });
+    const order = await makeOrder(shop.id);
+    const s = await makeShipment(shop.id, order.id);
+    await emit(STAGE_CHANGED, shipped(s));
+    await worker(deps({ providerConfig: { sendgridBaseUrl: sg.url, twilioBaseUrl: tw.url, appUrl: APP_URL } })).drain();
+    const [email, sms] = await rows();
+
+    const mail = JSON.parse(mailSendRequests(sg)[0]!.body) as { custom_args?: Record<string, string> };
+    expect(mail.custom_args).toEqual({ waypoint_notification_id: email!.id, waypoint_shop: shop.domain });
+    const form = messageCreateRequests(tw)[0]!.form;
+    expect(form.get("StatusCallback")).toBe(`${APP_URL}/webhooks/twilio/status`);
+    expect([email!.deliveryStatus, sms!.deliveryStatus]).toEqual([null, null]); // nothing known until the providers report
+
+    // Twilio posts to the callback, signed with the shop's auth token.
+    const params = { MessageSid: sms!.providerMessageId!, MessageStatus: "undelivered", ErrorCode: "30005", AccountSid: tw.accountSid, From: SHOP_FROM_NUMBER, To: CUSTOMER_PHONE };
+    const callback = new Request(form.get("StatusCallback")!, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": twilio.getExpectedTwilioSignature(tw.authToken, form.get("StatusCallback")!, params) },
+      body: new URLSearchParams(params).toString(),
+    });
+    expect((await handleTwilioStatus(db, callback, { appUrl: APP_URL }, now)).status).toBe(200);
+
+    // SendGrid's Event Webhook posts the custom args back with each event, signed with the account's key.
+    const body = JSON.stringify([{ event: "delivered", timestamp: Math.floor(clock.getTime() / 1000), sg_message_id: `${email!.providerMessageId}.filter0001.1.0`, ...mail.custom_args }]);
+    const ts = String(Math.floor(clock.getTime() / 1000));
+    const events = new Request(`${APP_URL}/webhooks/sendgrid`, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/json",
+        [EventWebhookHeader.SIGNATURE()]: crypto.sign("sha256", Buffer.from(ts + body), keys.privateKey).toString("base64"),
+        [EventWebhookHeader.TIMESTAMP()]: ts,
+      },
+      body,
+    });
+    expect((await handleSendGridEvents(db, events, { appKey: null }, now)).status).toBe(200);
+
+    const [emailAfter, smsAfter] = await rows();
+    expect([emailAfter!.status, emailAfter!.deliveryStatus, emailAfter!.deliveryError]).toEqual(["sent", "delivered", null]);
+    expect([smsAfter!.status, smsAfter!.deliveryStatus, smsAfter!.deliveryError]).toEqual(["sent", "undelivered", "Twilio 30005: unknown or inactive number"]);
   });
 
   it("sends exactly once when the same domain event arrives several times, even on two workers at once", async () => {

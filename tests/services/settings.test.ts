@@ -1,5 +1,6 @@
 // Merchant settings on SQLite and PostgreSQL: server-side validation with field errors, the channel
 // matrix within the SMS policy, and write-only, encrypted provider credentials.
+import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decryptSecret } from "~/services/crypto.server";
 import { loadSettings, saveSettings, settingsFromForm, type SettingsView } from "~/services/settings.server";
@@ -49,7 +50,7 @@ describe.each(providers)("settings on %s", (provider) => {
     expect(v).toMatchObject({ notificationMode: "automated", quietHoursStart: 21, quietHoursEnd: 8, costPerTicket: "6.00", recommendationSource: "related" });
     expect(v.channels.shipped).toEqual({ email: true, sms: true });
     expect(v.channels.delivered.sms).toBe(false);
-    expect(v.secrets).toEqual({ sendgridApiKey: null, twilioAccountSid: null, twilioAuthToken: null });
+    expect(v.secrets).toEqual({ sendgridApiKey: null, sendgridWebhookKey: null, twilioAccountSid: null, twilioAuthToken: null });
     expect(await loadSettings(t.db, "missing.myshopify.com")).toBeNull();
   });
 
@@ -109,6 +110,20 @@ describe.each(providers)("settings on %s", (provider) => {
     const after = await t.db.shop.findUniqueOrThrow({ where: { domain: SHOP } });
     expect(after.twilioAuthTokenEnc).toBeNull();
     expect(after.twilioAccountSidEnc).toBe(shop.twilioAccountSidEnc);
+  });
+
+  it("takes the SendGrid Event Webhook's verification key (base64 or PEM) only when it is a P-256 public key, stored like the credentials", async () => {
+    const { publicKey } = crypto.generateKeyPairSync("ec", { namedCurve: "prime256v1" });
+    const der = publicKey.export({ type: "spki", format: "der" }).toString("base64");
+    const wrongCurve = crypto.generateKeyPairSync("ec", { namedCurve: "secp384r1" }).publicKey.export({ type: "spki", format: "der" }).toString("base64");
+    for (const bad of ["not a key", wrongCurve]) {
+      const r = await save({ sendgridWebhookKey: bad });
+      expect(r.ok ? null : r.fieldErrors.sendgridWebhookKey).toMatch(/verification key/);
+    }
+    expect(await save({ sendgridWebhookKey: publicKey.export({ type: "spki", format: "pem" }).toString() })).toEqual({ ok: true });
+    const shop = await t.db.shop.findUniqueOrThrow({ where: { domain: SHOP } });
+    expect(decryptSecret(shop.sendgridWebhookKeyEnc!)).toBe(der); // PEM armour removed: stored as SendGrid shows it
+    expect((await view()).secrets.sendgridWebhookKey).toBe(`••••${der.slice(-4)}`);
   });
 
   it("reports a shop that is not installed", async () => {
