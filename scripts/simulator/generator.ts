@@ -1,8 +1,8 @@
 // The deterministic story generator: one shop's orders, fulfillments, carrier scans, exceptions and
 // returns, as the webhooks Shopify would send for them (topic, X-Shopify-* metadata, exact body).
 //
-// Bodies are built from the Shopify-shaped fixtures in tests/fixtures/webhooks/ (their builders and
-// deep-merge), so the simulator sends exactly the shapes the parsers are tested against.
+// Bodies are built from the Shopify-shaped payloads in ./payloads/ (their builders and deep-merge),
+// which are also the tests' fixtures, so the simulator sends exactly the shapes the parsers are tested against.
 //
 // Time. Every story lives on a *virtual* timeline: orders are placed across the last `spanDays`
 // before `now`, and each later event follows from realistic durations (processing, transit per
@@ -19,7 +19,7 @@ import {
   type JsonObject,
   type Json,
   type Overrides,
-} from "../../tests/fixtures/webhooks";
+} from "./payloads";
 import type { SupportedTopic } from "../../app/tracking/shopify-payloads";
 import {
   CARRIERS,

@@ -5,9 +5,17 @@
 import { createHmac, randomUUID } from "node:crypto";
 import { API_VERSION, triggeredAt, type SimWebhook } from "./generator";
 
-import { webhookHmac, webhookPath } from "./webhook-signing";
+/** Base64 HMAC-SHA256 of the raw body with the app secret (X-Shopify-Hmac-Sha256). */
+export function webhookHmac(body: string, secret: string): string {
+  return createHmac("sha256", secret).update(body, "utf8").digest("base64");
+}
 
-export { webhookHmac, webhookPath };
+/** The route a topic is delivered to (shopify.app.toml). */
+export function webhookPath(topic: string): string {
+  if (topic.startsWith("app/")) return "/webhooks/app";
+  if (topic.startsWith("customers/") || topic === "shop/redact") return "/webhooks/compliance";
+  return "/webhooks/tracking";
+}
 
 /** The headers of one delivery of a webhook. */
 export function webhookHeaders(w: SimWebhook, secret: string): Record<string, string> {

@@ -6,7 +6,7 @@ import { jobHandlers } from "~/services/jobs.server";
 import type { StageChangedEvent } from "~/services/shipments.server";
 import { Worker } from "~/services/worker.server";
 import { count, fromJSON, merge, quantile } from "~/tracking/histogram";
-import { fulfillmentEventPayload, fulfillmentPayload, orderPayload } from "../fixtures/webhooks";
+import { fulfillmentEventPayload, fulfillmentPayload, orderPayload } from "../../scripts/simulator/payloads";
 import { freshDb, providers, type TestDb } from "../support/db";
 import { receiverFor, signedWebhook } from "../support/shopify-webhooks";
 

@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ORDER_CONFIRMED, upsertOrder } from "~/services/orders.server";
 import { parseOrder } from "~/tracking/shopify-payloads";
-import { orderPayload } from "../fixtures/webhooks";
+import { orderPayload } from "../../scripts/simulator/payloads";
 import { freshDb, providers, type TestDb } from "../support/db";
 
 describe.each(providers)("upsertOrder on %s", (provider) => {

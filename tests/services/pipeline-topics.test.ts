@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { jobHandlers } from "~/services/jobs.server";
 import { Worker } from "~/services/worker.server";
 import { SUPPORTED_TOPICS } from "~/tracking/shopify-payloads";
-import { FIXTURE_NAMES, FIXTURES, fixtureText, type FixtureName } from "../fixtures/webhooks";
+import { FIXTURE_NAMES, FIXTURES, fixtureText, type FixtureName } from "../../scripts/simulator/payloads";
 import { freshDb, providers, type TestDb } from "../support/db";
 import { receiverFor, signedWebhook } from "../support/shopify-webhooks";
 

@@ -6,7 +6,7 @@ import { jobHandlers } from "~/services/jobs.server";
 import { Worker } from "~/services/worker.server";
 import type { Db } from "~/db.server";
 import { fromValues, dayKey } from "~/tracking/histogram";
-import { fulfillmentEventPayload, fulfillmentPayload, orderPayload } from "../fixtures/webhooks";
+import { fulfillmentEventPayload, fulfillmentPayload, orderPayload } from "../../scripts/simulator/payloads";
 import { receiverFor, signedWebhook, TEST_SHOP } from "./shopify-webhooks";
 
 export const STORY_SHOP = TEST_SHOP;

@@ -60,7 +60,7 @@ export function receiverFor(db: Db) {
   return ingest.receiveWebhook;
 }
 
-const FIXTURES = path.resolve("tests/fixtures/webhooks");
+const FIXTURES = path.resolve("scripts/simulator/payloads");
 /** A fixture payload by file name (without .json). */
 export function fixture<T = Record<string, unknown>>(name: string): T {
   return JSON.parse(fs.readFileSync(path.join(FIXTURES, `${name}.json`), "utf8")) as T;

@@ -116,7 +116,7 @@ export async function startFakeStorefront(catalog: StorefrontCatalog): Promise<F
   };
 }
 
-/** The demo order #1001's products (tests/fixtures/webhooks/orders-create.1001.json). */
+/** The demo order #1001's products (scripts/simulator/payloads/orders-create.1001.json). */
 export const ORDER_1001_PRODUCTS = ["9012345678901", "9012345679902"];
 
 /** A catalogue for #1001: related products for the backpack, including the order's own bottle. */
