@@ -1,5 +1,5 @@
 // Badges for a shipment's status and a notification's status, the same everywhere in the admin.
-import { Badge, InlineStack } from "@shopify/polaris";
+import { Badge, InlineStack, Tooltip } from "@shopify/polaris";
 
 type Tone = "success" | "info" | "attention" | "warning" | "critical" | undefined;
 
@@ -39,4 +39,34 @@ const NOTIFICATION_TONES: Record<string, Tone> = {
 
 export function NotificationStatusBadge({ status }: { status: string }) {
   return <Badge tone={NOTIFICATION_TONES[status]}>{status.charAt(0).toUpperCase() + status.slice(1)}</Badge>;
+}
+
+// What the provider reported after accepting a message (app/notify/delivery.ts). Not delivered is what
+// support acts on, so it is critical; a deferral may still arrive, so it only asks for attention.
+const DELIVERY_TONES: Record<string, Tone> = {
+  delivered: "success",
+  opened: "success",
+  bounced: "critical",
+  undelivered: "critical",
+  dropped: "critical",
+  failed: "critical",
+  deferred: "attention",
+  sent: undefined,
+};
+const DELIVERY_LABELS: Record<string, string> = {
+  sent: "Accepted",
+  deferred: "Deferred",
+  delivered: "Delivered",
+  opened: "Opened",
+  undelivered: "Undelivered",
+  failed: "Failed",
+  bounced: "Bounced",
+  dropped: "Dropped",
+};
+
+/** The delivery report as a badge; the provider's reason on hover. Nothing when there is no report. */
+export function DeliveryStatusBadge({ status, reason }: { status: string | null; reason?: string | null }) {
+  if (!status) return null;
+  const badge = <Badge tone={DELIVERY_TONES[status]}>{DELIVERY_LABELS[status] ?? status}</Badge>;
+  return reason ? <Tooltip content={reason}>{badge}</Tooltip> : badge;
 }

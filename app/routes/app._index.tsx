@@ -291,11 +291,13 @@ export default function Overview() {
                   ) : (
                     <>
                       <DataTable
-                        columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric"]}
-                        headings={["Channel", "Sent", "Failed", "Suppressed", "Pending or other"]}
+                        columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric", "numeric"]}
+                        headings={["Channel", "Sent", "Not delivered", "Failed", "Suppressed", "Pending or other"]}
                         rows={d.notifications.byChannel.map((c) => [
                           c.channel === "sms" ? "SMS" : "Email",
                           <Figure key="s" name={`notif-${c.channel}-sent`}>{formatNumber(c.sent)}</Figure>,
+                          // Sent, then reported bounced/dropped/undelivered by the provider: what support acts on.
+                          <Figure key="n" name={`notif-${c.channel}-not-delivered`}>{formatNumber(c.notDelivered)}</Figure>,
                           <Figure key="f" name={`notif-${c.channel}-failed`}>{formatNumber(c.failed)}</Figure>,
                           <Figure key="x" name={`notif-${c.channel}-suppressed`}>{formatNumber(c.suppressed)}</Figure>,
                           formatNumber(c.other),

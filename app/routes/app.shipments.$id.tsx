@@ -20,7 +20,7 @@ import { z } from "zod";
 import db from "../db.server";
 import { formatDate, formatDateTime, formatShortDateTime } from "../components/format";
 import { AdminRouteError } from "../components/RouteError";
-import { NotificationStatusBadge, ShipmentStatusBadge } from "../components/StatusBadge";
+import { DeliveryStatusBadge, NotificationStatusBadge, ShipmentStatusBadge } from "../components/StatusBadge";
 import { resendCurrent, sendPersonalUpdate } from "../services/admin-notify.server";
 import { shipmentDetail } from "../services/shipment-queries.server";
 import { authenticate } from "../shopify.server";
@@ -149,14 +149,24 @@ export default function ShipmentPage() {
                 <Box padding="400" paddingBlockStart="0"><Text as="p" tone="subdued">No messages for this shipment yet.</Text></Box>
               ) : (
                 <DataTable
-                  columnContentTypes={["text", "text", "text", "text"]}
-                  headings={["Message", "Status", "Recipient", "Error"]}
+                  columnContentTypes={["text", "text", "text", "text", "text"]}
+                  headings={["Message", "Status", "Delivery", "Recipient", "Error"]}
                   rows={detail.notifications.map((n) => [
                     <BlockStack key="m" gap="050">
                       <Text as="span">{`${n.milestone.replaceAll("_", " ")} · ${n.channel === "sms" ? `SMS${n.segments ? ` (${n.segments} seg.)` : ""}` : "Email"}`}</Text>
                       <Text as="span" variant="bodySm" tone="subdued">{formatShortDateTime(n.sentAt ?? n.createdAt, timeZone)}</Text>
                     </BlockStack>,
                     <NotificationStatusBadge key={n.id} status={n.status} />,
+                    n.deliveryStatus ? (
+                      <div key="d" style={{ whiteSpace: "normal", maxWidth: 220 }} data-delivery={n.deliveryStatus}>
+                        <BlockStack gap="050" inlineAlign="start">
+                          <DeliveryStatusBadge status={n.deliveryStatus} reason={n.deliveryError} />
+                          <Text as="span" variant="bodySm" tone="subdued" breakWord>
+                            {[n.deliveryError, n.deliveryUpdatedAt ? formatShortDateTime(n.deliveryUpdatedAt, timeZone) : null].filter(Boolean).join(" · ")}
+                          </Text>
+                        </BlockStack>
+                      </div>
+                    ) : "—",
                     n.recipient ?? "—",
                     n.error ? (
                       <div key="e" style={{ whiteSpace: "normal", maxWidth: 260 }}>

@@ -18,10 +18,11 @@
 //                                 (falls back to AnalyticsEvent groupBy kind [shopId, kind, createdAt]
 //                                 for metrics that have no roll-up rows in the range)
 //   attributed revenue            AttributedOrder aggregate          [shopId, createdAt]
-//   notifications                 Notification groupBy channel×status with segment and click sums
+//   notifications                 Notification groupBy channel×status×deliveryStatus with segment and click sums
 //                                                                    [shopId, createdAt]
 //   message click-throughs        DailyStat/AnalyticsEvent message_click, else Notification.clickCount sum
 import type { Db, Prisma } from "../db.server";
+import { isNotDelivered } from "../notify/delivery";
 import { type Histogram, dayKey, fromJSON, merge, quantile } from "../tracking/histogram";
 import type { Stage } from "../tracking/types";
 import { carrierName } from "../tracking/bottlenecks";
@@ -93,6 +94,8 @@ export interface ChannelCounts {
   failed: number;
   suppressed: number;
   other: number;
+  /** Sent, but the provider reported it did not arrive (bounced, dropped, undelivered, failed): for support to act on. */
+  notDelivered: number;
 }
 
 export interface Dashboard {
@@ -247,7 +250,7 @@ export async function loadDashboard(db: Db, shopDomain: string, range: DateRange
     }),
     db.attributedOrder.aggregate({ where: { shopId, createdAt: { gte: range.from, lt: range.to } }, _count: { _all: true }, _sum: { revenueCents: true } }),
     // One pass over the range's notifications: counts, SMS segments and click-throughs together.
-    db.notification.groupBy({ by: ["channel", "status"], where: { shopId, createdAt: { gte: range.from, lt: range.to } }, _count: { _all: true }, _sum: { segments: true, clickCount: true } }),
+    db.notification.groupBy({ by: ["channel", "status", "deliveryStatus"], where: { shopId, createdAt: { gte: range.from, lt: range.to } }, _count: { _all: true }, _sum: { segments: true, clickCount: true } }),
     db.webhookReceipt.count({ where: { shopDomain, status: "failed" } }),
     db.job.count({ where: { shopDomain, status: "dead" } }),
     db.job.count({ where: { shopDomain, status: { in: ["queued", "running"] } } }),
@@ -315,10 +318,11 @@ export async function loadDashboard(db: Db, shopDomain: string, range: DateRange
   const channels = new Map<string, ChannelCounts>();
   let notifTotal = 0;
   for (const r of notifRows) {
-    const c = channels.get(r.channel) ?? { channel: r.channel, sent: 0, failed: 0, suppressed: 0, other: 0 };
+    const c = channels.get(r.channel) ?? { channel: r.channel, sent: 0, failed: 0, suppressed: 0, other: 0, notDelivered: 0 };
     const n = r._count._all;
     notifTotal += n;
     if (r.status === "sent") c.sent += n;
+    if (r.status === "sent" && isNotDelivered(r.deliveryStatus)) c.notDelivered += n;
     else if (r.status === "failed") c.failed += n;
     else if (r.status === "suppressed") c.suppressed += n;
     else c.other += n;

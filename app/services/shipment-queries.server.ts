@@ -215,6 +215,8 @@ export interface ShipmentDetail {
     id: string; channel: string; milestone: string; status: string; recipient: string | null; subject: string | null;
     error: string | null; errorKind: string | null; attempts: number; segments: number | null; personalNote: string | null;
     createdAt: string; sentAt: string | null;
+    /** What the provider reported afterwards (app/notify/delivery.ts), its reason and when. */
+    deliveryStatus: string | null; deliveryError: string | null; deliveryUpdatedAt: string | null;
   }>;
 }
 
@@ -295,6 +297,7 @@ export async function shipmentDetail(db: Db, shopId: string, id: string): Promis
       id: n.id, channel: n.channel, milestone: n.milestone, status: n.status, recipient: n.recipient, subject: n.subject,
       error: n.error, errorKind: n.errorKind, attempts: n.attempts, segments: n.segments, personalNote: n.personalNote,
       createdAt: n.createdAt.toISOString(), sentAt: iso(n.sentAt),
+      deliveryStatus: n.deliveryStatus, deliveryError: n.deliveryError, deliveryUpdatedAt: iso(n.deliveryUpdatedAt),
     })),
   };
 }

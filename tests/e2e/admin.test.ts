@@ -133,6 +133,7 @@ describe.skipIf(!haveChromium && !process.env.CI)("admin in Chromium", () => {
       }
     }
     expect(f["sms-segments"]).toBe(formatNumber(d.notifications.smsSegments));
+    for (const c of d.notifications.byChannel) expect(f[`notif-${c.channel}-not-delivered`], `${c.channel} not delivered`).toBe(formatNumber(c.notDelivered));
     // The bottleneck banner and the help text with the estimate's formula.
     await expect(page.getByText(/UPS is stalling in Ohio/).first().isVisible()).resolves.toBe(true);
     await expect(page.getByText(/Estimated tickets avoided =/).first().isVisible()).resolves.toBe(true);
@@ -159,6 +160,29 @@ describe.skipIf(!haveChromium && !process.env.CI)("admin in Chromium", () => {
     await expect(page.getByText(`Every event (${events})`).isVisible()).resolves.toBe(true);
     const orderLink = await page.$("a[href^='shopify://admin/orders/']");
     expect(orderLink).not.toBeNull();
+  });
+
+  it("shipment detail: each message's delivery report, with the provider's reason", async () => {
+    const id = story.shipmentIdByOrder.get(2001)!;
+    const [email, sms] = await t.db.notification.findMany({ where: { shipmentId: id, status: "sent" }, orderBy: { channel: "asc" } });
+    await t.db.notification.update({ where: { id: email!.id }, data: { deliveryStatus: "bounced", deliveryError: "bounce 5.1.1: user unknown", deliveryUpdatedAt: new Date() } });
+    await t.db.notification.update({ where: { id: sms!.id }, data: { deliveryStatus: "delivered", deliveryUpdatedAt: new Date() } });
+    try {
+      await open(`/app/shipments/${id}`, "[data-delivery='bounced']");
+      await shot("detail-delivery");
+      expect(await page.textContent("[data-delivery='bounced']")).toContain("Bounced");
+      expect(await page.textContent("[data-delivery='bounced']")).toContain("bounce 5.1.1: user unknown");
+      expect(await page.textContent("[data-delivery='delivered']")).toContain("Delivered");
+    } finally {
+      await t.db.notification.updateMany({ where: { shipmentId: id }, data: { deliveryStatus: null, deliveryError: null, deliveryUpdatedAt: null } });
+    }
+  });
+
+  it("the delivery report webhooks reach their routes through the production server, and refuse unsigned reports", async () => {
+    for (const p of ["/webhooks/twilio/status", "/webhooks/sendgrid"]) {
+      const res = await fetch(`${app.url}${p}`, { method: "POST", headers: { "Content-Type": p.includes("twilio") ? "application/x-www-form-urlencoded" : "application/json" }, body: p.includes("twilio") ? "MessageSid=SM1&MessageStatus=delivered" : "[]" });
+      expect(res.status, p).toBe(403);
+    }
   });
 
   it("review queue: the drafts waiting", async () => {

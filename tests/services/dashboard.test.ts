@@ -142,6 +142,19 @@ describe.each(providers)("dashboard on %s", (provider) => {
     expect(d.notifications.total).toBe(rows.length);
   });
 
+  it("counts sent messages the provider reported not delivered (bounced, dropped, undelivered, failed), per channel", async () => {
+    const sent = await t.db.notification.findMany({ where: { shopId: story.shopId, status: "sent" }, orderBy: { channel: "asc" } });
+    const email = sent.find((n) => n.channel === "email")!;
+    const sms = sent.find((n) => n.channel === "sms")!;
+    await t.db.notification.update({ where: { id: email.id }, data: { deliveryStatus: "bounced", deliveryError: "bounce 5.1.1" } });
+    await t.db.notification.update({ where: { id: sms.id }, data: { deliveryStatus: "delivered" } });
+    const d = (await loadDashboard(t.db, STORY_SHOP, range(), story.now))!;
+    expect(d.notifications.byChannel.find((c) => c.channel === "email")!.notDelivered).toBe(1);
+    expect(d.notifications.byChannel.find((c) => c.channel === "sms")!.notDelivered).toBe(0);
+    expect(d.notifications.byChannel.find((c) => c.channel === "email")!.sent).toBe(sent.filter((n) => n.channel === "email").length); // still counted as sent
+    await t.db.notification.updateMany({ where: { id: { in: [email.id, sms.id] } }, data: { deliveryStatus: null, deliveryError: null } });
+  });
+
   it("excludes what falls outside the date range", async () => {
     const past = { from: new Date(story.now.getTime() - 400 * DAY), to: new Date(story.now.getTime() - 300 * DAY) };
     const d = (await loadDashboard(t.db, STORY_SHOP, past, story.now))!;
