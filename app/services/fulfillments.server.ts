@@ -9,7 +9,7 @@ import {
   type FulfillmentEventRecord,
   type FulfillmentRecord,
 } from "../tracking/shopify-payloads";
-import { refreshOrderSummary } from "./orders.server";
+import { refreshSummaryAfterMove } from "./orders.server";
 import { applyFacts, setTrackingNumbers, type ApplyResult } from "./shipments.server";
 
 /** Finds or creates the shipment of a fulfillment; links it to its order when the order is known. */
@@ -61,6 +61,7 @@ export async function applyFulfillment(db: Db, shopId: string, rec: FulfillmentR
   const info = carrierInfo(rec);
   const result = await applyFacts(db, shipmentId, factsFromFulfillment(rec), {
     webhookId,
+    afterFold: refreshSummaryAfterMove,
     extra: async (tx, shipment) => {
       // Carrier or tracking number changes in fulfillments/update: only a newer payload wins.
       if (shipment.fulfillmentUpdatedAt && shipment.fulfillmentUpdatedAt.getTime() > rec.updatedAt.getTime()) return;
@@ -82,18 +83,10 @@ export async function applyFulfillment(db: Db, shopId: string, rec: FulfillmentR
       await setTrackingNumbers(tx, shopId, shipment.id, info.trackingNumbers);
     },
   });
-  if (result.transitions.length > 0) await refreshSummaryOf(db, shipmentId);
   return result;
 }
 
 export async function applyFulfillmentEvent(db: Db, shopId: string, rec: FulfillmentEventRecord, webhookId: string | null): Promise<ApplyResult> {
   const shipmentId = await shipmentFor(db, shopId, rec.fulfillmentShopifyId, rec.orderShopifyId);
-  const result = await applyFacts(db, shipmentId, [factFromFulfillmentEvent(rec)], { webhookId });
-  if (result.transitions.length > 0) await refreshSummaryOf(db, shipmentId);
-  return result;
-}
-
-async function refreshSummaryOf(db: Db, shipmentId: string): Promise<void> {
-  const s = await db.shipment.findUnique({ where: { id: shipmentId }, select: { orderId: true } });
-  if (s?.orderId) await db.$transaction((tx) => refreshOrderSummary(tx, s.orderId!));
+  return applyFacts(db, shipmentId, [factFromFulfillmentEvent(rec)], { webhookId, afterFold: refreshSummaryAfterMove });
 }

@@ -6,7 +6,7 @@ import type { OrderRecord } from "../tracking/shopify-payloads";
 import { normalizePhone } from "../notify/phone";
 import { timezoneForAddress } from "../notify/timezones";
 import { enqueue } from "./queue.server";
-import { STAGE_CHANGED, stateFromRow, type StageChangedEvent, type Tx } from "./shipments.server";
+import { type AfterFold, STAGE_CHANGED, stateFromRow, type StageChangedEvent, type Tx } from "./shipments.server";
 
 export const ORDER_CONFIRMED = "tracking.order_confirmed";
 
@@ -113,8 +113,17 @@ async function writeOrder(db: Db, shopId: string, rec: OrderRecord, fields: Orde
   });
 }
 
+/** For applyFacts: the order's stage follows its shipments', refreshed when one of them moved. */
+export const refreshSummaryAfterMove: AfterFold = async (tx, shipment, _state, transitions) => {
+  if (transitions.length > 0 && shipment.orderId) await refreshOrderSummary(tx, shipment.orderId);
+};
+
 /** Recomputes an order's stage and sub-status from its shipments. */
 export async function refreshOrderSummary(tx: Tx, orderId: string): Promise<void> {
+  // Take the order's row lock before reading its shipments: two workers moving two shipments of one
+  // order would otherwise each read the other's shipment as it was, and the later write would lose
+  // the earlier move (PostgreSQL, READ COMMITTED). A no-op UPDATE locks the row on both databases.
+  await tx.$executeRaw`UPDATE "Order" SET "stage" = "stage" WHERE "id" = ${orderId}`;
   const order = await tx.order.findUnique({ where: { id: orderId }, select: { cancelledAt: true, fulfillmentStatus: true, firstFulfilledAt: true } });
   if (!order) return;
   const shipments = await tx.shipment.findMany({ where: { orderId } });

@@ -13,8 +13,8 @@ import {
   type ReverseDeliveryRecord,
   type ReverseFulfillmentOrderDisposeRecord,
 } from "../tracking/shopify-payloads";
-import { refreshOrderSummary } from "./orders.server";
-import { applyFacts, setTrackingNumbers, type ApplyResult } from "./shipments.server";
+import { refreshSummaryAfterMove } from "./orders.server";
+import { type AfterFold, applyFacts, setTrackingNumbers, type ApplyResult } from "./shipments.server";
 
 /** The return case and its return shipment, created on first sight of either. */
 async function returnShipmentFor(db: Db, shopId: string, returnId: string, orderShopifyId: string | null): Promise<{ caseId: string; shipmentId: string }> {
@@ -55,6 +55,7 @@ export async function applyReturn(db: Db, shopId: string, rec: ReturnRecord, web
   if (status === "closed") stamp.closedAt = rec.at;
   const result = await applyFacts(db, shipmentId, factsFromReturn(rec), {
     webhookId,
+    afterFold: syncCase(caseId),
     extra: async (tx) => {
       const rc = await tx.returnCase.findUniqueOrThrow({ where: { id: caseId } });
       const newer = !rc.factsAt || rc.factsAt.getTime() <= rec.at.getTime();
@@ -70,7 +71,6 @@ export async function applyReturn(db: Db, shopId: string, rec: ReturnRecord, web
       });
     },
   });
-  await syncCase(db, caseId, shipmentId);
   return result;
 }
 
@@ -80,6 +80,7 @@ export async function applyReverseDelivery(db: Db, shopId: string, rec: ReverseD
   const detected = rec.trackingNumber && !rec.carrier ? detectCarrier(rec.trackingNumber) : null;
   const result = await applyFacts(db, shipmentId, [factFromReverseDelivery(rec)], {
     webhookId,
+    afterFold: syncCase(caseId),
     extra: async (tx, shipment) => {
       await tx.shipment.update({
         where: { id: shipment.id },
@@ -96,7 +97,6 @@ export async function applyReverseDelivery(db: Db, shopId: string, rec: ReverseD
       await setTrackingNumbers(tx, shopId, shipment.id, numbers);
     },
   });
-  await syncCase(db, caseId, shipmentId);
   return result;
 }
 
@@ -107,8 +107,7 @@ export async function applyReverseDelivery(db: Db, shopId: string, rec: ReverseD
 export async function applyDisposal(db: Db, shopId: string, rec: ReverseFulfillmentOrderDisposeRecord, webhookId: string | null): Promise<ApplyResult | null> {
   if (!rec.returnShopifyId) return null;
   const { caseId, shipmentId } = await returnShipmentFor(db, shopId, rec.returnShopifyId, null);
-  const result = await applyFacts(db, shipmentId, factsFromReverseFulfillmentOrderDispose(rec), { webhookId });
-  await syncCase(db, caseId, shipmentId);
+  const result = await applyFacts(db, shipmentId, factsFromReverseFulfillmentOrderDispose(rec), { webhookId, afterFold: syncCase(caseId) });
   return result;
 }
 
@@ -117,19 +116,18 @@ export async function applyRefund(db: Db, shopId: string, rec: RefundRecord, web
   const { caseId, shipmentId } = await returnShipmentFor(db, shopId, rec.returnShopifyId, rec.orderShopifyId);
   const result = await applyFacts(db, shipmentId, [factFromRefund(rec)], {
     webhookId,
+    afterFold: syncCase(caseId),
     extra: async (tx) => {
       await tx.returnCase.update({ where: { id: caseId }, data: { refundedAt: rec.createdAt, refundCents: rec.amountCents } });
     },
   });
-  await syncCase(db, caseId, shipmentId);
   return result;
 }
 
-/** Mirrors the return shipment's received milestone onto the case and refreshes the order. */
-async function syncCase(db: Db, caseId: string, shipmentId: string): Promise<void> {
-  const s = await db.shipment.findUniqueOrThrow({ where: { id: shipmentId }, select: { deliveredAt: true, orderId: true } });
-  await db.$transaction(async (tx) => {
-    if (s.deliveredAt) await tx.returnCase.update({ where: { id: caseId }, data: { receivedAt: s.deliveredAt } });
-    if (s.orderId) await refreshOrderSummary(tx, s.orderId);
-  });
+/** For applyFacts: mirrors the return shipment's received milestone onto its case, and refreshes the order. */
+function syncCase(caseId: string): AfterFold {
+  return async (tx, shipment, state, transitions) => {
+    if (state.milestones.deliveredAt) await tx.returnCase.update({ where: { id: caseId }, data: { receivedAt: state.milestones.deliveredAt } });
+    await refreshSummaryAfterMove(tx, shipment, state, transitions);
+  };
 }

@@ -85,6 +85,9 @@ function columnsFromState(state: ShipmentState) {
   };
 }
 
+/** Work that follows from a shipment's new state, in the transaction that wrote it. */
+export type AfterFold = (tx: Tx, shipment: ShipmentRow, state: ShipmentState, transitions: Transition[]) => Promise<void>;
+
 export interface ApplyResult {
   inserted: number;
   transitions: Transition[];
@@ -92,13 +95,19 @@ export interface ApplyResult {
 
 /**
  * Adds facts to a shipment (duplicates by key are ignored), refolds, and writes the new state,
- * its transitions and one domain event per transition, all in one transaction.
+ * its transitions and one domain event per transition, all in one transaction. `afterFold` runs in
+ * that transaction when new facts were added (what follows from the new state: the order's summary,
+ * a return case's dates), so a crash never leaves them behind the shipment.
  */
 export async function applyFacts(
   db: Db,
   shipmentId: string,
   facts: ShipmentFact[],
-  opts: { webhookId?: string | null; extra?: (tx: Tx, shipment: ShipmentRow) => Promise<void> } = {},
+  opts: {
+    webhookId?: string | null;
+    extra?: (tx: Tx, shipment: ShipmentRow) => Promise<void>;
+    afterFold?: AfterFold;
+  } = {},
 ): Promise<ApplyResult> {
   for (let attempt = 1; ; attempt++) {
     try {
@@ -143,6 +152,7 @@ export async function applyFacts(
         });
         if (updated.count !== 1) throw new ConcurrentUpdate();
         await recordTransitions(tx, shipment, transitions, next, !prev?.delayed && next.delayed, opts.webhookId ?? null);
+        await opts.afterFold?.(tx, shipment, next, transitions);
         return { inserted: fresh.length, transitions };
       });
     } catch (error) {

@@ -1,9 +1,11 @@
 // The orders repository under concurrency: two workers (two clients with their own connections)
-// writing two payloads of one new order at the same moment, as orders/create and orders/paid arrive.
+// writing two payloads of one new order at the same moment, as orders/create and orders/paid arrive,
+// or moving two shipments of one order at the same moment.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { applyFulfillment, applyFulfillmentEvent } from "~/services/fulfillments.server";
 import { ORDER_CONFIRMED, upsertOrder } from "~/services/orders.server";
-import { parseOrder } from "~/tracking/shopify-payloads";
-import { orderPayload } from "../../scripts/simulator/payloads";
+import { parseFulfillment, parseFulfillmentEvent, parseOrder } from "~/tracking/shopify-payloads";
+import { fulfillmentEventPayload, fulfillmentPayload, orderPayload } from "../../scripts/simulator/payloads";
 import { freshDb, providers, type TestDb } from "../support/db";
 
 describe.each(providers)("upsertOrder on %s", (provider) => {
@@ -30,6 +32,25 @@ describe.each(providers)("upsertOrder on %s", (provider) => {
       expect(rows).toHaveLength(1);
       expect(rows[0]?.financialStatus).toBe("paid"); // whichever committed first, the newer payload wins
       expect(await t.db.job.count({ where: { kind: ORDER_CONFIRMED, payload: { equals: { shopId, orderId: ids[0] } } } })).toBe(1);
+    }
+  });
+
+  it("two shipments of one order delivered at the same moment by two workers leave the order delivered, not half", async () => {
+    const [a, b] = provider === "postgresql" ? [t.connect({ max: 2 }), t.connect({ max: 2 })] : [t.db, t.db];
+    for (let i = 0; i < 10; i++) {
+      const orderId = 700_000 + i;
+      const [ups, usps] = [810_000 + 2 * i, 810_001 + 2 * i];
+      const id = await upsertOrder(t.db, shopId, parseOrder(orderPayload({ id: orderId }), "orders/create"));
+      await applyFulfillment(t.db, shopId, parseFulfillment(fulfillmentPayload({ id: ups, order_id: orderId }, "ups"), "fulfillments/create"), null);
+      await applyFulfillment(t.db, shopId, parseFulfillment(fulfillmentPayload({ id: usps, order_id: orderId }, "usps"), "fulfillments/create"), null);
+      const delivered = (fulfillmentId: number, eventId: number) =>
+        parseFulfillmentEvent(fulfillmentEventPayload({ id: eventId, fulfillment_id: fulfillmentId, order_id: orderId }, "delivered"));
+      await Promise.all([
+        applyFulfillmentEvent(a, shopId, delivered(ups, 9_000_000 + 2 * i), null),
+        applyFulfillmentEvent(b, shopId, delivered(usps, 9_000_001 + 2 * i), null),
+      ]);
+      const order = await t.db.order.findUniqueOrThrow({ where: { id } });
+      expect({ stage: order.stage, subStatus: order.subStatus }).toEqual({ stage: 4, subStatus: "delivered" });
     }
   });
 });
