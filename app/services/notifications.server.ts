@@ -43,7 +43,7 @@ import { errorMessage, logger } from "./logger.server";
 import { ORDER_CONFIRMED, type OrderConfirmedEvent } from "./orders.server";
 import { enqueue } from "./queue.server";
 import { STAGE_CHANGED, type StageChangedEvent } from "./shipments.server";
-import { isOptedOut } from "./sms-optout.server";
+import { isOptedOut, recordOptOut } from "./sms-optout.server";
 import { wasShippedEarly } from "./intelligence.server";
 import { ensureTrackingCode, shortTrackingUrl, trackingUrl } from "./tracking-links.server";
 import type { HandlerMap } from "./worker.server";
@@ -63,6 +63,8 @@ export const DEFAULT_WINDOW_BUSINESS_DAYS = { low: 3, high: 7 } as const;
 /** The digest job runs this many hours before DIGEST_LOCAL_HOUR, so its plan lands on today's digest. */
 const DIGEST_LEAD_HOURS = 1;
 const AUTO_SEND_BY = "auto-send";
+/** Twilio: "Attempt to send to unsubscribed recipient". */
+const TWILIO_UNSUBSCRIBED = 21610;
 
 type Tx = Prisma.TransactionClient;
 type Now = () => Date;
@@ -811,6 +813,11 @@ async function recordFailure(db: Db, n: NotificationRow, error: ProviderError, c
     return;
   }
   const message = error.kind === "transient" ? `gave up after ${n.attempts} attempts: ${error.message}` : error.message;
+  if (n.channel === "sms" && error.provider === "twilio" && error.code === TWILIO_UNSUBSCRIBED && n.recipient) {
+    // The shopper replied STOP to this sender (perhaps before Waypoint heard of it): remember it, so
+    // later messages are suppressed as opted out rather than each failing at Twilio. START lifts it.
+    await recordOptOut(db, [n.shopId], n.recipient);
+  }
   await transition(db, n, { status: "failed", nextAttemptAt: null, error: message, errorKind: error.kind });
   logger.warn({ notificationId: n.id, kind: error.kind, err: error.message }, "send failed for good");
 }

@@ -433,6 +433,16 @@ describe.each(providers)("notifications (%s)", (provider) => {
     expect(sms.error).toContain("21610");
     expect(mailSendRequests(sg)).toHaveLength(1);
     expect(messageCreateRequests(tw)).toHaveLength(1);
+
+    // Twilio's 21610 means the shopper replied STOP: remembered, so the next SMS is suppressed as
+    // opted out instead of being sent to fail again.
+    expect(await db.smsOptOut.count({ where: { shopId: shop.id, phone: sms.recipient! } })).toBe(1);
+    await db.shipment.update({ where: { id: s.id }, data: { stage: 4, subStatus: "out_for_delivery" } });
+    await emit(STAGE_CHANGED, stageEvent(s, [2, "label_created"], [4, "out_for_delivery"]));
+    await worker().drain();
+    const next = await one({ channel: "sms", milestone: "out_for_delivery" });
+    expect(next.status).toBe("suppressed");
+    expect(messageCreateRequests(tw)).toHaveLength(1);
   });
 
   it("a crash after SendGrid accepted the email but before it was recorded is reconciled, not sent twice", async () => {
