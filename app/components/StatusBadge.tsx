@@ -64,6 +64,16 @@ const DELIVERY_LABELS: Record<string, string> = {
   dropped: "Dropped",
 };
 
+/** A message the dev outbox kept: sent nowhere, because no email or SMS account is set up. */
+export function OutboxOnlyBadge({ channel }: { channel: string }) {
+  const account = channel === "sms" ? "Twilio" : "SendGrid";
+  return (
+    <Tooltip content={`No ${account} account is set up, so this was kept in Waypoint's outbox and not sent to the customer. Add one in Settings.`}>
+      <Badge tone="attention">Outbox only</Badge>
+    </Tooltip>
+  );
+}
+
 /** The delivery report as a badge; the provider's reason on hover. Nothing when there is no report. */
 export function DeliveryStatusBadge({ status, reason }: { status: string | null; reason?: string | null }) {
   if (!status) return null;

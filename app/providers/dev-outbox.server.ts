@@ -1,8 +1,8 @@
 // The embedded dev outbox: with no provider credentials at all, every message becomes an OutboxMessage
 // row in the app's own database, so a fresh install works end to end and the admin can show what
 // would have been sent. Lookups after a crash are exact: the row is there or it is not.
-// The outbox is its own recipient, so every message counts as delivered the moment it is stored
-// (the admin then shows the delivery badge a real provider's webhook would set).
+// Nothing here reaches a customer, so no delivery is ever reported: the admin shows these messages as
+// "Outbox only" and the settings page says that no account is sending.
 import type { Db } from "../db.server";
 import { countSegments } from "../notify/templates/gsm";
 import type { EmailMessage, EmailProvider, SendResult, SentLookup, SmsMessage, SmsProvider } from "./provider";
@@ -30,7 +30,7 @@ export class DevOutbox implements EmailProvider, SmsProvider {
       },
       select: { id: true },
     });
-    return { providerMessageId: `outbox_${row.id}`, deliveryStatus: "delivered" };
+    return { providerMessageId: `outbox_${row.id}` };
   }
 
   async sendSms(message: SmsMessage): Promise<SendResult> {
@@ -38,7 +38,7 @@ export class DevOutbox implements EmailProvider, SmsProvider {
       data: { shopId: this.shopId, notificationId: message.notificationId, channel: "sms", to: message.to, from: message.from || null, text: message.body },
       select: { id: true },
     });
-    return { providerMessageId: `outbox_${row.id}`, segments: countSegments(message.body).segments, deliveryStatus: "delivered" };
+    return { providerMessageId: `outbox_${row.id}`, segments: countSegments(message.body).segments };
   }
 
   private async find(channel: "email" | "sms", notificationId: string | null): Promise<SentLookup> {

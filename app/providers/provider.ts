@@ -1,7 +1,6 @@
 // The small interface every message provider implements (SendGrid, Twilio, the dev outbox).
 // A send either returns the provider's message id or throws a ProviderError saying whether a retry
 // can help. `findSent` answers "did an earlier, unrecorded attempt reach you?" after a crash.
-import type { DeliveryStatus } from "../notify/delivery";
 import { classifyProviderError, type ErrorKind } from "../notify/retry";
 
 export type ProviderName = "sendgrid" | "twilio" | "dev-outbox";
@@ -60,8 +59,6 @@ export interface SmsMessage {
 export interface SendResult {
   providerMessageId: string;
   segments?: number;
-  /** Set by a provider that knows the outcome at once (the dev outbox); others report it later by webhook. */
-  deliveryStatus?: DeliveryStatus;
 }
 
 /**

@@ -175,6 +175,33 @@ function PreviewPane({ initial, branding }: { initial: TemplatePreview; branding
   );
 }
 
+const ACCOUNT_OF: Record<"email" | "sms", string> = { email: "SendGrid", sms: "Twilio" };
+
+/** Which account sends each channel; a loud warning where none does (messages stay in the dev outbox). */
+function SendingAccounts({ sending }: { sending: { email: string; sms: string } }) {
+  const line = (channel: "email" | "sms") => {
+    const source = sending[channel];
+    const what = channel === "email" ? "Emails" : "Text messages";
+    if (source === "shop") return `${what} are sent with your ${ACCOUNT_OF[channel]} account.`;
+    if (source === "app") return `${what} are sent with Waypoint's ${ACCOUNT_OF[channel]} account.`;
+    return null;
+  };
+  return (
+    <BlockStack gap="200">
+      {(["email", "sms"] as const).map((channel) => {
+        const ok = line(channel);
+        return ok ? (
+          <Text key={channel} as="p" tone="subdued">{ok}</Text>
+        ) : (
+          <Banner key={channel} tone={channel === "email" ? "critical" : "warning"} title={`${channel === "email" ? "Emails" : "Text messages"} are not reaching your customers`}>
+            <p>{`No ${ACCOUNT_OF[channel]} account is set up, so Waypoint keeps each message in its outbox instead of sending it. Add your ${ACCOUNT_OF[channel]} credentials below.`}</p>
+          </Banner>
+        );
+      })}
+    </BlockStack>
+  );
+}
+
 export default function Settings() {
   const { settings: s, preview, sendgridEventsUrl } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
@@ -294,6 +321,7 @@ export default function Settings() {
             <Layout.AnnotatedSection title="Provider credentials" description="Your own SendGrid and Twilio accounts. Stored encrypted; never shown again after saving. Leave a field empty to keep its current value.">
               <Card>
                 <BlockStack gap="300">
+                  <SendingAccounts sending={s.sending} />
                   {(Object.keys(SECRET_LABELS) as SecretField[]).map((f) => (
                     <BlockStack gap="100" key={f}>
                       <TextField

@@ -20,7 +20,7 @@ import { z } from "zod";
 import db from "../db.server";
 import { formatDate, formatDateTime, formatShortDateTime } from "../components/format";
 import { AdminRouteError } from "../components/RouteError";
-import { DeliveryStatusBadge, NotificationStatusBadge, ShipmentStatusBadge } from "../components/StatusBadge";
+import { DeliveryStatusBadge, NotificationStatusBadge, OutboxOnlyBadge, ShipmentStatusBadge } from "../components/StatusBadge";
 import { resendCurrent, sendPersonalUpdate } from "../services/admin-notify.server";
 import { shipmentDetail } from "../services/shipment-queries.server";
 import { authenticate } from "../shopify.server";
@@ -165,6 +165,10 @@ export default function ShipmentPage() {
                             {[n.deliveryError, n.deliveryUpdatedAt ? formatShortDateTime(n.deliveryUpdatedAt, timeZone) : null].filter(Boolean).join(" · ")}
                           </Text>
                         </BlockStack>
+                      </div>
+                    ) : n.provider === "dev-outbox" && n.status === "sent" ? (
+                      <div key="d" data-delivery="outbox">
+                        <OutboxOnlyBadge channel={n.channel} />
                       </div>
                     ) : "—",
                     n.recipient ?? "—",

@@ -788,7 +788,6 @@ async function recordSent(db: Db, n: NotificationRow, result: SendResult, render
     nextAttemptAt: null,
     error: null,
     errorKind: null,
-    ...(result.deliveryStatus ? { deliveryStatus: result.deliveryStatus, deliveryUpdatedAt: now } : {}),
   });
   if (!ok) logger.warn({ notificationId: n.id }, "sent, but the row changed meanwhile");
 }

@@ -4,6 +4,7 @@
 import { z } from "zod";
 import type { Db } from "../db.server";
 import { CRITICAL_SMS, MILESTONES, type Milestone, isSmsCapable, resolveChannels, type ChannelMatrix } from "../notify/policy";
+import { type CredentialSource, providersForShop } from "../providers/index.server";
 import { encryptSecret, maskSecret } from "./crypto.server";
 import { isSendGridVerificationKey, normalizeVerificationKey } from "./delivery-status.server";
 
@@ -21,6 +22,8 @@ const SECRET_COLUMNS = {
 } as const;
 
 export interface SettingsView {
+  /** Which account sends each channel now: the shop's own, the app's, or none (the dev outbox keeps them). */
+  sending: { email: CredentialSource; sms: CredentialSource };
   brandLogoUrl: string;
   brandPrimaryColor: string;
   brandAccentColor: string;
@@ -141,7 +144,9 @@ export function settingsFromForm(form: FormData): Record<string, unknown> {
 export async function loadSettings(db: Db, shopDomain: string): Promise<SettingsView | null> {
   const s = await db.shop.findUnique({ where: { domain: shopDomain } });
   if (!s) return null;
+  const providers = providersForShop(db, s);
   return {
+    sending: { email: providers.emailSource, sms: providers.smsSource },
     brandLogoUrl: s.brandLogoUrl ?? "",
     brandPrimaryColor: s.brandPrimaryColor,
     brandAccentColor: s.brandAccentColor,

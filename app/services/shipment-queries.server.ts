@@ -217,6 +217,8 @@ export interface ShipmentDetail {
     createdAt: string; sentAt: string | null;
     /** What the provider reported afterwards (app/notify/delivery.ts), its reason and when. */
     deliveryStatus: string | null; deliveryError: string | null; deliveryUpdatedAt: string | null;
+    /** sendgrid | twilio | dev-outbox: the dev outbox keeps a message in the app, it never reaches the customer. */
+    provider: string | null;
   }>;
 }
 
@@ -297,7 +299,7 @@ export async function shipmentDetail(db: Db, shopId: string, id: string): Promis
       id: n.id, channel: n.channel, milestone: n.milestone, status: n.status, recipient: n.recipient, subject: n.subject,
       error: n.error, errorKind: n.errorKind, attempts: n.attempts, segments: n.segments, personalNote: n.personalNote,
       createdAt: n.createdAt.toISOString(), sentAt: iso(n.sentAt),
-      deliveryStatus: n.deliveryStatus, deliveryError: n.deliveryError, deliveryUpdatedAt: iso(n.deliveryUpdatedAt),
+      deliveryStatus: n.deliveryStatus, deliveryError: n.deliveryError, deliveryUpdatedAt: iso(n.deliveryUpdatedAt), provider: n.provider,
     })),
   };
 }

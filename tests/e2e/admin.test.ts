@@ -160,6 +160,11 @@ describe.skipIf(!haveChromium && !process.env.CI)("admin in Chromium", () => {
     await expect(page.getByText(`Every event (${events})`).isVisible()).resolves.toBe(true);
     const orderLink = await page.$("a[href^='shopify://admin/orders/']");
     expect(orderLink).not.toBeNull();
+    // Messages the dev outbox kept say so: they never reached the customer.
+    const kept = await t.db.notification.count({ where: { shipmentId: id, status: "sent", provider: "dev-outbox", deliveryStatus: null } });
+    expect(kept).toBeGreaterThan(0);
+    expect(await page.$$("[data-delivery='outbox']")).toHaveLength(kept);
+    expect(await page.textContent("[data-delivery='outbox']")).toContain("Outbox only");
   });
 
   it("shipment detail: each message's delivery report, with the provider's reason", async () => {

@@ -51,6 +51,8 @@ describe.each(providers)("settings on %s", (provider) => {
     expect(v.channels.shipped).toEqual({ email: true, sms: true });
     expect(v.channels.delivered.sms).toBe(false);
     expect(v.secrets).toEqual({ sendgridApiKey: null, sendgridWebhookKey: null, twilioAccountSid: null, twilioAuthToken: null });
+    // No account anywhere (the test environment sets none): the page must say nothing reaches customers.
+    expect(v.sending).toEqual({ email: "dev-outbox", sms: "dev-outbox" });
     expect(await loadSettings(t.db, "missing.myshopify.com")).toBeNull();
   });
 
@@ -100,6 +102,7 @@ describe.each(providers)("settings on %s", (provider) => {
     expect(decryptSecret(shop.sendgridApiKeyEnc!)).toBe(SENDGRID);
     const v = await view();
     expect(v.secrets.sendgridApiKey).toBe("••••6789");
+    expect(v.sending.email).toBe("shop"); // the page now says email goes out with the shop's own account
     expect(JSON.stringify(v)).not.toContain(SENDGRID);
     expect(JSON.stringify(v)).not.toContain("b".repeat(32));
 
