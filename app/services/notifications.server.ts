@@ -63,6 +63,8 @@ export const DEFAULT_WINDOW_BUSINESS_DAYS = { low: 3, high: 7 } as const;
 /** The digest job runs this many hours before DIGEST_LOCAL_HOUR, so its plan lands on today's digest. */
 const DIGEST_LEAD_HOURS = 1;
 const AUTO_SEND_BY = "auto-send";
+/** Stands in for an order's short link code in previews and test sends (TRACKING_CODE_LENGTH characters). */
+const PREVIEW_TRACKING_CODE = "PREVIEW001";
 /** Twilio: "Attempt to send to unsubscribed recipient". */
 const TWILIO_UNSUBSCRIBED = 21610;
 
@@ -1004,7 +1006,10 @@ export async function previewTemplate(
   const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId } });
   const ctx: MessageContext = {
     ...previewContext(shop, milestone, now),
-    trackingUrl: trackingUrl(shop, "preview", now, deps.linkSecret ? { secret: deps.linkSecret } : {}),
+    // As real messages link: SMS with the order's short code (a stand-in of the same length, so the
+    // segment count shown is the one customers' texts will have), email with the signed token link.
+    trackingUrl:
+      channel === "sms" ? shortTrackingUrl(shop, PREVIEW_TRACKING_CODE) : trackingUrl(shop, "preview", now, deps.linkSecret ? { secret: deps.linkSecret } : {}),
     helpEmail: shop.replyToEmail ?? shop.contactEmail,
   };
   const r = renderFor(milestone, channel, ctx, shop, locale, false);

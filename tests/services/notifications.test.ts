@@ -892,6 +892,11 @@ describe.each(providers)("notifications (%s)", (provider) => {
     }
     const sms = await previewTemplate(db, shop.id, "out_for_delivery", "sms", "en", clock);
     expect(sms.channel === "sms" && sms.body.includes("Acme")).toBe(true);
+    // Linked as real texts are (a short code, not the long email token), so the preview's segment
+    // count is the one customers' texts will have.
+    expect(sms.channel === "sms" && sms.body).toContain("https://shop.acme.test/apps/track?c=PREVIEW001");
+    expect(sms.channel === "sms" && sms.body).not.toContain("token=");
+    expect(sms.channel === "sms" && sms.segments).toBe(1);
     await expect(previewTemplate(db, shop.id, "delivered", "sms", "en", clock)).rejects.toThrow(/SMS/);
 
     const test = await testSend(db, shop.id, "delivered", "email", "Owner@Acme.test", clock, deps());
