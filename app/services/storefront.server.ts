@@ -69,7 +69,7 @@ export class Storefront {
     this.db = options.db ?? appDb;
     this.now = options.now ?? (() => new Date());
     this.secret = options.secret;
-    this.limiter = new StorefrontRateLimiter(options.limits);
+    this.limiter = new StorefrontRateLimiter(options.limits, this.db); // on PostgreSQL, shared by all instances
     const origin = process.env.WAYPOINT_STOREFRONT_ORIGIN; // demo/tests: a local stand-in for the storefront
     const recommendations: RecommenderOptions = { ...(origin ? { origin: () => origin.replace(/\/+$/, "") } : {}), ...options.recommendations };
     this.lookups = new LookupService(this.db, { recommender: new Recommender(recommendations), now: this.now });
@@ -248,9 +248,10 @@ export function storefront(): Storefront {
   return current;
 }
 
-/** Writes the analytics still buffered (graceful shutdown). */
+/** Graceful shutdown: writes the analytics still buffered and closes the rate limiter's connections. */
 export async function flushStorefront(): Promise<void> {
   await current?.analytics.flush();
+  await current?.limiter.close();
 }
 
 /** Replaces the process's handlers (tests, the demo); returns the new instance. */
