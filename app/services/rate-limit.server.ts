@@ -14,9 +14,11 @@
 //   logged once per outage. The library deletes rows expired for an hour every 5 minutes
 //   (clearExpiredByTimeout, on one limiter: the three share the table).
 // Callers only see `lookup` and `event`.
+import { createHmac } from "node:crypto";
 import pg from "pg";
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
 import { type Db, dbTarget } from "../db.server";
+import { env } from "../env.server";
 import { errorMessage, logger } from "./logger.server";
 
 export interface Limit {
@@ -72,6 +74,14 @@ interface Budget {
   shared: RateLimiterPostgres | null;
   /** This process's budget: the whole limit in memory mode, the insurance of `shared` otherwise. */
   local: RateLimiterMemory;
+}
+
+/**
+ * A shopper's IP is personal data, and the shared store keeps keys for an hour past their window:
+ * store a keyed hash instead (the same on every instance, meaningless without the app's secret).
+ */
+function storedKey(key: string): string {
+  return createHmac("sha256", env().SHOPIFY_API_SECRET).update(key).digest("base64url").slice(0, 22);
 }
 
 export class StorefrontRateLimiter {
@@ -161,7 +171,7 @@ export class StorefrontRateLimiter {
     const uses = this.insuranceUses;
     let wait: number | null = null;
     try {
-      await limiter.consume(key, 1);
+      await limiter.consume(storedKey(key), 1);
     } catch (rejection) {
       // Only a verdict can come out: a store error goes to the insurance limiter, which only gives verdicts.
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
