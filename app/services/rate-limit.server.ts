@@ -51,6 +51,8 @@ export const DEFAULT_LIMITS: Required<RateLimitOptions> = {
 export const RATE_LIMIT_TABLE = "waypoint_rate_limits";
 // The columns RateLimiterPostgres reads and writes (its INSERT is positional), as it would create them.
 const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS "${RATE_LIMIT_TABLE}" (key varchar(255) PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint)`;
+// The library's cleanup deletes by expiry every 5 minutes; without an index that scans every live key.
+const CREATE_EXPIRE_INDEX = `CREATE INDEX IF NOT EXISTS "${RATE_LIMIT_TABLE}_expire_idx" ON "${RATE_LIMIT_TABLE}" (expire)`;
 /** After a failed CREATE TABLE (database down at startup), how long limits stay per process before trying again. */
 const RETRY_TABLE_MS = 30_000;
 
@@ -214,6 +216,8 @@ export class StorefrontRateLimiter {
       }
     }
     this.tableCreated = true;
+    // Best effort: a concurrent creation by another instance, or a failure, only costs cleanup speed.
+    await this.pool?.query(CREATE_EXPIRE_INDEX).catch((error: unknown) => logger.debug({ err: errorMessage(error) }, "rate limits: expiry index not created"));
     return true;
   }
 

@@ -97,6 +97,9 @@ describe.skipIf(!postgresReady)("on PostgreSQL, shared by every instance", () =>
     expect(rows).toHaveLength(2);
     expect(rows.every((r) => /^wpt-lookup-ip:[\w-]{22}$/.test(r.key))).toBe(true);
     expect(JSON.stringify(rows)).not.toContain("198.51.100");
+    // The library's periodic cleanup deletes by expiry: indexed.
+    const indexes = await sql<{ indexdef: string }>(`SELECT indexdef FROM pg_indexes WHERE tablename = '${RATE_LIMIT_TABLE}'`);
+    expect(indexes.some((i) => /\(expire\)/.test(i.indexdef))).toBe(true);
   });
 
   it("spends one per-shop budget across two instances", async () => {
