@@ -5,14 +5,22 @@ import path from "node:path";
 import db, { type Db, dbProvider, prepareDb } from "../db.server";
 import { env } from "../env.server";
 import { maskDatabaseUrl } from "../../scripts/db/target.mjs";
-import { createWebhookIngest } from "./ingest.server";
+import { createWebhookIngest, type WebhookIngest } from "./ingest.server";
 import { jobHandlers, scheduleMaintenance } from "./jobs.server";
 import { errorMessage, logger } from "./logger.server";
 import { flushStorefront } from "./storefront.server";
 import { Worker } from "./worker.server";
 
-/** Webhook ingest for this process: the Remix routes and the production server's fast path share it. */
-export const webhookIngest = createWebhookIngest({ db, secret: env().SHOPIFY_API_SECRET });
+declare global {
+  var __waypointIngest: WebhookIngest | undefined;
+}
+
+/**
+ * Webhook ingest for this process: the Remix routes and the production server's fast path share it.
+ * Kept on globalThis like the Prisma client, so Vite's dev reloads do not open a connection each time.
+ */
+globalThis.__waypointIngest ??= createWebhookIngest({ db, secret: env().SHOPIFY_API_SECRET });
+export const webhookIngest: WebhookIngest = globalThis.__waypointIngest;
 export const receiveWebhook = webhookIngest.receiveWebhook;
 
 /** One clear line when the database cannot be reached or its migrations are behind. */
