@@ -13,7 +13,7 @@ import {
   type ReverseDeliveryRecord,
   type ReverseFulfillmentOrderDisposeRecord,
 } from "../tracking/shopify-payloads";
-import { refreshSummaryAfterMove } from "./orders.server";
+import { refreshOrderSummary } from "./orders.server";
 import { type AfterFold, applyFacts, setTrackingNumbers, type ApplyResult } from "./shipments.server";
 
 /** The return case and its return shipment, created on first sight of either. */
@@ -30,7 +30,9 @@ async function returnShipmentFor(db: Db, shopId: string, returnId: string, order
   const shipment = await db.shipment.upsert({
     where: { shopId_returnCaseId: { shopId, returnCaseId: rc.id } },
     create: { shopId, kind: "return", returnCaseId: rc.id, orderId: rc.orderId, orderShopifyId: rc.orderShopifyId || null, stage: 5, subStatus: "return_requested" },
-    update: rc.orderId ? { orderId: rc.orderId, orderShopifyId: rc.orderShopifyId } : {},
+    // The case may learn its order's id before the order itself arrives (a reverse delivery names no
+    // order): keep the shipment's copy current, or upsertOrder could not find it as an orphan.
+    update: { ...(rc.orderShopifyId ? { orderShopifyId: rc.orderShopifyId } : {}), ...(rc.orderId ? { orderId: rc.orderId } : {}) },
     select: { id: true },
   });
   return { caseId: rc.id, shipmentId: shipment.id };
@@ -124,10 +126,14 @@ export async function applyRefund(db: Db, shopId: string, rec: RefundRecord, web
   return result;
 }
 
-/** For applyFacts: mirrors the return shipment's received milestone onto its case, and refreshes the order. */
+/**
+ * For applyFacts: mirrors the return shipment's received milestone onto its case, and refreshes the
+ * order on every new fact, moved or not: the shipment may have just been linked to its order
+ * (returnShipmentFor), which changes the order's summary without changing the shipment's status.
+ */
 function syncCase(caseId: string): AfterFold {
-  return async (tx, shipment, state, transitions) => {
+  return async (tx, shipment, state) => {
     if (state.milestones.deliveredAt) await tx.returnCase.update({ where: { id: caseId }, data: { receivedAt: state.milestones.deliveredAt } });
-    await refreshSummaryAfterMove(tx, shipment, state, transitions);
+    if (shipment.orderId) await refreshOrderSummary(tx, shipment.orderId);
   };
 }
