@@ -54,7 +54,7 @@ export async function addLaneSamples(db: Db | Tx, key: LaneKey, hours: number[])
 }
 
 /** The shop's learned model: one bounded query per metric over the trailing windows. */
-export async function deliveryModelFor(db: Db, shopId: string, now: Date, originCountry: string | null): Promise<DeliveryModel> {
+export async function deliveryModelFor(db: Db, shopId: string, now: Date, originCountry: string | null, originTimeZone: string | null = null): Promise<DeliveryModel> {
   const since = (days: number) => dayKey(new Date(now.getTime() - days * DAY_MS));
   const [processingRows, transitRows] = await Promise.all([
     db.laneStat.findMany({ where: { shopId, metric: METRICS.processing, day: { gte: since(PROCESSING_WINDOW_DAYS) } }, select: { histogram: true } }),
@@ -62,6 +62,7 @@ export async function deliveryModelFor(db: Db, shopId: string, now: Date, origin
   ]);
   return buildDeliveryModel({
     originCountry,
+    originTimeZone,
     processing: processingRows.length ? merge(...processingRows.map((r) => fromJSON(r.histogram))) : null,
     transit: transitRows.map((r) => ({ carrier: r.carrier, service: r.service, region: r.region, histogram: fromJSON(r.histogram) })),
   });
@@ -69,9 +70,9 @@ export async function deliveryModelFor(db: Db, shopId: string, now: Date, origin
 
 /** Predicts and stores an order's delivery window (shown at confirmation, kept for accuracy). */
 export async function predictForOrder(db: Db, orderId: string, now: Date): Promise<void> {
-  const order = await db.order.findUnique({ where: { id: orderId }, include: { shop: { select: { id: true } } } });
+  const order = await db.order.findUnique({ where: { id: orderId }, include: { shop: { select: { timezone: true } } } });
   if (!order || order.predictedStart) return;
-  const model = await deliveryModelFor(db, order.shopId, now, null);
+  const model = await deliveryModelFor(db, order.shopId, now, null, order.shop.timezone);
   const region = order.shipCountry && order.shipRegion ? `${order.shipCountry}-${order.shipRegion}` : order.shipCountry;
   const w = predictDeliveryWindow(model, { orderPlacedAt: order.processedAt, destRegion: region, destCountry: order.shipCountry });
   await db.order.update({ where: { id: orderId }, data: { predictedStart: w.start, predictedEnd: w.end } });
@@ -79,9 +80,12 @@ export async function predictForOrder(db: Db, orderId: string, now: Date): Promi
 
 /** Once a shipment has a carrier, its own window (more specific than the order's). */
 async function predictForShipment(db: Db, shipmentId: string, now: Date): Promise<void> {
-  const s = await db.shipment.findUnique({ where: { id: shipmentId }, include: { order: { select: { processedAt: true, shipCountry: true } } } });
+  const s = await db.shipment.findUnique({
+    where: { id: shipmentId },
+    include: { order: { select: { processedAt: true, shipCountry: true } }, shop: { select: { timezone: true } } },
+  });
   if (!s || !s.order || s.kind !== "outbound") return;
-  const model = await deliveryModelFor(db, s.shopId, now, null);
+  const model = await deliveryModelFor(db, s.shopId, now, null, s.shop.timezone);
   const w = predictDeliveryWindow(model, {
     orderPlacedAt: s.order.processedAt,
     firstFulfilledAt: s.labelCreatedAt,

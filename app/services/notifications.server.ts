@@ -527,8 +527,8 @@ export async function onOrderConfirmed(db: Db, event: OrderConfirmedEvent, now: 
   const estimatedWindow = predicted
     ? { start: order.predictedStart!.toISOString(), end: order.predictedEnd!.toISOString(), source: "order" as const }
     : {
-        start: addBusinessDays(order.processedAt, DEFAULT_WINDOW_BUSINESS_DAYS.low).toISOString(),
-        end: addBusinessDays(order.processedAt, DEFAULT_WINDOW_BUSINESS_DAYS.high).toISOString(),
+        start: addBusinessDays(order.processedAt, DEFAULT_WINDOW_BUSINESS_DAYS.low, order.shop.timezone).toISOString(),
+        end: addBusinessDays(order.processedAt, DEFAULT_WINDOW_BUSINESS_DAYS.high, order.shop.timezone).toISOString(),
         source: "default_3_7_business_days" as const,
       };
   await planAndStore(

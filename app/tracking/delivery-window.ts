@@ -121,6 +121,8 @@ export interface LaneHistogram {
 export interface DeliveryModelInput {
   /** The shop's ship-from country ("US"), to tell domestic from international defaults. */
   originCountry: string | null;
+  /** The shop's IANA time zone: business days are counted on its calendar. UTC when absent. */
+  originTimeZone?: string | null;
   /** The shop's processing_hours histogram over the trailing window, or null. */
   processing: Histogram | null;
   /** The shop's transit_hours lanes over the trailing window; rows with the same key are merged. */
@@ -130,6 +132,7 @@ export interface DeliveryModelInput {
 /** Pre-merged histograms for every fallback level: build once per shop, predict many times. */
 export interface DeliveryModel {
   originCountry: string | null;
+  originTimeZone: string;
   processing: Histogram | null;
   levels: Map<string, Histogram>;
 }
@@ -206,7 +209,7 @@ export function buildDeliveryModel(input: DeliveryModelInput): DeliveryModel {
   }
   const levels = new Map<string, Histogram>();
   for (const [key, hs] of parts) levels.set(key, merge(...hs));
-  return { originCountry: input.originCountry ? normRegion(input.originCountry) : null, processing: input.processing, levels };
+  return { originCountry: input.originCountry ? normRegion(input.originCountry) : null, originTimeZone: input.originTimeZone || "UTC", processing: input.processing, levels };
 }
 
 /** The most specific trusted transit level for an order, or the default. */
@@ -238,20 +241,41 @@ export function isDomestic(originCountry: string | null, destCountry: string | n
 // --- Business days ---------------------------------------------------------------------------------
 
 /**
- * Adds whole business days (Mon–Fri, UTC calendar) keeping the time of day: each day steps to the
- * next weekday, so Friday + 1 and Saturday + 1 are both Monday. Holidays are not modelled.
+ * Adds whole business days (Mon–Fri on the calendar of `timeZone`, the shop's) keeping the time of
+ * day: each day steps to the next weekday, so Friday + 1 and Saturday + 1 are both Monday. The time
+ * zone matters near midnight: 8 pm on a Friday in New York is already Saturday in UTC. Holidays are
+ * not modelled.
  */
-export function addBusinessDays(from: Date, days: number): Date {
+export function addBusinessDays(from: Date, days: number, timeZone = "UTC"): Date {
   let t = from.getTime();
   for (let i = 0; i < Math.max(0, Math.round(days)); i++) {
     t += DAY_MS;
-    let wd = new Date(t).getUTCDay();
+    let wd = weekdayIn(t, timeZone);
     while (wd === 0 || wd === 6) {
       t += DAY_MS;
-      wd = new Date(t).getUTCDay();
+      wd = weekdayIn(t, timeZone);
     }
   }
   return new Date(t);
+}
+
+const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const weekdayFormats = new Map<string, Intl.DateTimeFormat | null>();
+
+/** 0 (Sunday) to 6 of the instant `t` in `timeZone`; UTC's when the zone is not one Intl knows. */
+function weekdayIn(t: number, timeZone: string): number {
+  if (timeZone === "UTC") return new Date(t).getUTCDay();
+  if (!weekdayFormats.has(timeZone)) {
+    let format: Intl.DateTimeFormat | null = null;
+    try {
+      format = new Intl.DateTimeFormat("en-US", { timeZone, weekday: "short" });
+    } catch {
+      // an unknown zone name: fall back to UTC rather than fail a prediction
+    }
+    weekdayFormats.set(timeZone, format);
+  }
+  const format = weekdayFormats.get(timeZone);
+  return format ? WEEKDAYS.indexOf(format.format(t)) : new Date(t).getUTCDay();
 }
 
 // --- Prediction ------------------------------------------------------------------------------------
@@ -282,7 +306,7 @@ export function predictDeliveryWindow(model: DeliveryModel, order: OrderForWindo
   const plusTransit = (from: Date, side: "low" | "high"): Date =>
     th
       ? plusHours(from, quantile(th, side === "low" ? WINDOW_LOW_QUANTILE : WINDOW_HIGH_QUANTILE) ?? 0)
-      : addBusinessDays(from, transitRange[side]);
+      : addBusinessDays(from, transitRange[side], model.originTimeZone);
 
   if (order.firstFulfilledAt) {
     const from = order.firstFulfilledAt;
@@ -293,7 +317,7 @@ export function predictDeliveryWindow(model: DeliveryModel, order: OrderForWindo
   const ph = model.processing !== null && count(model.processing) >= MIN_PROCESSING_SAMPLES ? model.processing : null;
   if (!ph) {
     const p = DEFAULT_PROCESSING_BUSINESS_DAYS;
-    const shipped = (side: "low" | "high") => addBusinessDays(from, p[side]);
+    const shipped = (side: "low" | "high") => addBusinessDays(from, p[side], model.originTimeZone);
     return {
       ...base,
       processingSource: "default",

@@ -222,6 +222,22 @@ describe("default table", () => {
     expect(addBusinessDays(new Date("2025-05-09T09:00:00Z"), 0).toISOString()).toBe("2025-05-09T09:00:00.000Z");
   });
 
+  it("counts business days on the shop's calendar, not UTC's", () => {
+    // Friday 8 pm in New York is already Saturday in UTC.
+    const fridayEvening = new Date("2025-05-10T00:00:00Z");
+    // On New York's calendar, Friday + 1 is Monday 8 pm there; on UTC's it would land on Sunday evening in New York.
+    expect(addBusinessDays(fridayEvening, 1, "America/New_York").toISOString()).toBe("2025-05-13T00:00:00.000Z");
+    expect(addBusinessDays(fridayEvening, 1).toISOString()).toBe("2025-05-12T00:00:00.000Z");
+    // An unknown zone counts on UTC's calendar rather than failing a prediction.
+    expect(addBusinessDays(fridayEvening, 1, "Mars/Olympus_Mons").toISOString()).toBe("2025-05-12T00:00:00.000Z");
+    // The model carries the shop's zone into default-based predictions.
+    const ny = buildDeliveryModel({ originCountry: "US", originTimeZone: "America/New_York", processing: null, transit: [] });
+    const utc = buildDeliveryModel({ originCountry: "US", processing: null, transit: [] });
+    expect(predictDeliveryWindow(ny, { orderPlacedAt: fridayEvening, destCountry: "US" }).start.getTime()).toBeGreaterThan(
+      predictDeliveryWindow(utc, { orderPlacedAt: fridayEvening, destCountry: "US" }).start.getTime(),
+    );
+  });
+
   it("falls back per component, adding default business days to learned calendar hours", () => {
     const rng = mulberry32(5);
     const monday = new Date("2025-05-05T12:00:00Z");
