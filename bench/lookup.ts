@@ -36,7 +36,7 @@ export function floorLookups(file: string, shopId: string, samples: Sample[]): n
     );
     const shipments = db.prepare(
       `SELECT id, kind, name, stage, subStatus, delayed, delayReason, needsAttention, carrier, carrierCode, trackingUrls, primaryTracking, carrierEdd, predictedStart, predictedEnd, cancelledAt, createdAt
-       FROM "Shipment" WHERE orderId = ? ORDER BY createdAt ASC, id ASC LIMIT 12`,
+       FROM "Shipment" WHERE orderId = ? ORDER BY kind ASC, COALESCE(name, '') ASC, createdAt ASC, id ASC LIMIT 12`,
     );
     const events = new Map<number, Database.Statement>();
     const eventsFor = (n: number) => {

@@ -445,7 +445,11 @@ export class LookupService {
   /** An order's shipments on [orderId], oldest first (or the one a tracking number named). */
   private async shipments(orderId: string, onlyShipmentId: string | null): Promise<ShipmentRow[]> {
     const where = onlyShipmentId ? Prisma.sql`"id" = ${onlyShipmentId} AND "orderId" = ${orderId}` : Prisma.sql`"orderId" = ${orderId}`;
-    const rows = await this.db.$queryRaw<Raw<ShipmentRow>[]>(composed`SELECT ${SHIPMENT_COLUMNS} FROM "Shipment" WHERE ${where} ORDER BY "createdAt" ASC, "id" ASC LIMIT ${MAX_SHIPMENTS}`);
+    // Parcels in a stable order whatever order their webhooks arrived in: outbound before returns,
+    // then by Shopify's name (#1001.1, #1001.2), then as first heard of.
+    const rows = await this.db.$queryRaw<Raw<ShipmentRow>[]>(
+      composed`SELECT ${SHIPMENT_COLUMNS} FROM "Shipment" WHERE ${where} ORDER BY "kind" ASC, COALESCE("name", '') ASC, "createdAt" ASC, "id" ASC LIMIT ${MAX_SHIPMENTS}`,
+    );
     return rows.map(shipmentFromRaw);
   }
 

@@ -156,6 +156,14 @@ describe.each(providers)("storefront lookups on %s", (provider) => {
       expect((await lookups.byOrder(TEST_SHOP, { order: "#1002", email: EMAIL })).status).toBe(404);
     });
 
+    it("lists parcels by their Shopify name, whatever order their webhooks arrived in", async () => {
+      // As if #1001.2's webhook had been processed first.
+      const usps = await t.db.shipment.findFirstOrThrow({ where: { name: "#1001.2" } });
+      await t.db.shipment.update({ where: { id: usps.id }, data: { createdAt: new Date("2020-01-01T00:00:00Z") } });
+      const body = found(await lookups.byOrder(TEST_SHOP, { order: "#1001", email: EMAIL }));
+      expect(body.shipments.map((s) => s.trackingNumber)).toEqual(["1Z999AA10123456784", "9400111899223197428497"]);
+    });
+
     it("speaks the shopper's language", async () => {
       const fr = found(await lookups.byOrder(TEST_SHOP, { order: "#1001", email: EMAIL }, { locale: "fr-CA" }));
       expect(fr.locale).toBe("fr");
