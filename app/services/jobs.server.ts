@@ -4,7 +4,7 @@ import { PROCESS_RECEIPT } from "./receipt-store.server";
 import { INTELLIGENCE_SCAN, learnFromStageChange, predictForOrder, scanInTransit, scheduleScan, SCAN_INTERVAL_MS } from "./intelligence.server";
 import { logger } from "./logger.server";
 import { notificationHandlers, sweepOverdueNotifications } from "./notifications.server";
-import { ORDER_CONFIRMED, type OrderConfirmedEvent } from "./orders.server";
+import { adoptStrayShipments, ORDER_CONFIRMED, type OrderConfirmedEvent } from "./orders.server";
 import { enqueue } from "./queue.server";
 import { processReceipt } from "./receipts.server";
 import { pruneIngestion } from "./retention.server";
@@ -38,8 +38,9 @@ export const jobHandlers: HandlerMap = {
     await notifyOrderConfirmed(payload, ctx);
   },
   [INTELLIGENCE_SCAN]: async (_payload, { db, now }) => {
+    const adopted = await adoptStrayShipments(db, now());
     const result = await scanInTransit(db, now());
-    logger.info(result, "scanned in-transit shipments for delays");
+    logger.info({ ...result, adopted }, "scanned in-transit shipments for delays");
     await scheduleScan(db, new Date(now().getTime() + SCAN_INTERVAL_MS));
   },
   [PRUNE]: async (_payload, { db, now }) => {

@@ -76,26 +76,7 @@ async function writeOrder(db: Db, shopId: string, rec: OrderRecord, fields: Orde
       return existing.id;
     }
     const order = await tx.order.create({ data: { shopId, shopifyId: rec.shopifyId, ...fields }, select: { id: true } });
-    // Shipments that arrived before their order (fulfillment events can) now find it, and their
-    // current state is announced now: it could not be while there was no order to write to.
-    const orphans = await tx.shipment.findMany({ where: { shopId, orderShopifyId: rec.shopifyId, orderId: null } });
-    await tx.shipment.updateMany({
-      where: { id: { in: orphans.map((s) => s.id) } },
-      data: {
-        orderId: order.id,
-        destCountry: rec.ship.country,
-        destRegion: rec.ship.country && rec.ship.region ? `${rec.ship.country}-${rec.ship.region}` : rec.ship.country,
-      },
-    });
-    for (const s of orphans) {
-      if (!s.factsAt) continue;
-      const event: StageChangedEvent = {
-        shopId, shipmentId: s.id, orderId: order.id, kind: s.kind as StageChangedEvent["kind"], delayed: s.delayed, delayStarted: s.delayed,
-        transition: { fromStage: null, toStage: s.stage, fromStatus: null, toStatus: s.subStatus, at: s.factsAt.toISOString(), cause: "order_arrived" },
-      };
-      await enqueue(tx, { kind: STAGE_CHANGED, payload: { ...event }, singletonKey: `stage:${s.id}:order_arrived` });
-    }
-    await tx.returnCase.updateMany({ where: { shopId, orderShopifyId: rec.shopifyId, orderId: null }, data: { orderId: order.id } });
+    await adoptOrphans(tx, shopId, { id: order.id, shopifyId: rec.shopifyId, shipCountry: rec.ship.country, shipRegion: rec.ship.region });
     if (rec.attributedFromOrder) {
       await tx.attributedOrder.upsert({
         where: { shopId_orderId: { shopId, orderId: order.id } },
@@ -111,6 +92,69 @@ async function writeOrder(db: Db, shopId: string, rec: OrderRecord, fields: Orde
     await refreshOrderSummary(tx, order.id);
     return order.id;
   });
+}
+
+interface AdoptingOrder {
+  id: string;
+  shopifyId: string;
+  shipCountry: string | null;
+  shipRegion: string | null;
+}
+
+/**
+ * Shipments and return cases that arrived before their order (fulfillment events can) now find it,
+ * and each shipment's current state is announced: it could not be while there was no order to write
+ * to. Returns how many shipments it adopted.
+ */
+async function adoptOrphans(tx: Tx, shopId: string, order: AdoptingOrder): Promise<number> {
+  const orphans = await tx.shipment.findMany({ where: { shopId, orderShopifyId: order.shopifyId, orderId: null } });
+  await tx.shipment.updateMany({
+    where: { id: { in: orphans.map((s) => s.id) } },
+    data: {
+      orderId: order.id,
+      destCountry: order.shipCountry,
+      destRegion: order.shipCountry && order.shipRegion ? `${order.shipCountry}-${order.shipRegion}` : order.shipCountry,
+    },
+  });
+  for (const s of orphans) {
+    if (!s.factsAt) continue;
+    const event: StageChangedEvent = {
+      shopId, shipmentId: s.id, orderId: order.id, kind: s.kind as StageChangedEvent["kind"], delayed: s.delayed, delayStarted: s.delayed,
+      transition: { fromStage: null, toStage: s.stage, fromStatus: null, toStatus: s.subStatus, at: s.factsAt.toISOString(), cause: "order_arrived" },
+    };
+    await enqueue(tx, { kind: STAGE_CHANGED, payload: { ...event }, singletonKey: `stage:${s.id}:order_arrived` });
+  }
+  await tx.returnCase.updateMany({ where: { shopId, orderShopifyId: order.shopifyId, orderId: null }, data: { orderId: order.id } });
+  return orphans.length;
+}
+
+/**
+ * The safety net for a race between workers on PostgreSQL: a fulfillment processed while another
+ * worker creates its order can miss it (its lookup ran before the order committed, the order's
+ * search for orphans before the shipment did) and stay without an order. Adopts such shipments
+ * whose order now exists; those younger than `graceMs` are left to the pipeline.
+ */
+export async function adoptStrayShipments(db: Db, now: Date, graceMs = 60_000): Promise<number> {
+  const strays = await db.shipment.findMany({
+    where: { orderId: null, orderShopifyId: { not: null }, createdAt: { lt: new Date(now.getTime() - graceMs) } },
+    select: { shopId: true, orderShopifyId: true },
+    distinct: ["shopId", "orderShopifyId"],
+    take: 500,
+  });
+  let adopted = 0;
+  for (const s of strays) {
+    const order = await db.order.findUnique({
+      where: { shopId_shopifyId: { shopId: s.shopId, shopifyId: s.orderShopifyId! } },
+      select: { id: true, shopifyId: true, shipCountry: true, shipRegion: true },
+    });
+    if (!order) continue; // its order has not arrived (yet)
+    adopted += await db.$transaction(async (tx) => {
+      const n = await adoptOrphans(tx, s.shopId, order);
+      if (n > 0) await refreshOrderSummary(tx, order.id);
+      return n;
+    });
+  }
+  return adopted;
 }
 
 /** For applyFacts: the order's stage follows its shipments', refreshed when one of them moved. */

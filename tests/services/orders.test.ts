@@ -3,12 +3,13 @@
 // or moving two shipments of one order at the same moment.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { applyFulfillment, applyFulfillmentEvent } from "~/services/fulfillments.server";
-import { ORDER_CONFIRMED, upsertOrder } from "~/services/orders.server";
+import { adoptStrayShipments, ORDER_CONFIRMED, upsertOrder } from "~/services/orders.server";
+import { STAGE_CHANGED } from "~/services/shipments.server";
 import { parseFulfillment, parseFulfillmentEvent, parseOrder } from "~/tracking/shopify-payloads";
 import { fulfillmentEventPayload, fulfillmentPayload, orderPayload } from "../../scripts/simulator/payloads";
 import { freshDb, providers, type TestDb } from "../support/db";
 
-describe.each(providers)("upsertOrder on %s", (provider) => {
+describe.each(providers)("the orders repository on %s", (provider) => {
   let t: TestDb;
   let shopId: string;
 
@@ -52,5 +53,28 @@ describe.each(providers)("upsertOrder on %s", (provider) => {
       const order = await t.db.order.findUniqueOrThrow({ where: { id } });
       expect({ stage: order.stage, subStatus: order.subStatus }).toEqual({ stage: 4, subStatus: "delivered" });
     }
+  });
+
+  it("adopts a shipment that missed its order in a race between workers, once the order exists", async () => {
+    // The race's outcome, made directly: the fulfillment is processed while no order exists, and the
+    // order is then written without finding it (its search for orphans ran before the shipment committed).
+    await applyFulfillment(t.db, shopId, parseFulfillment(fulfillmentPayload({}, "ups"), "fulfillments/create"), null);
+    const rec = parseOrder(orderPayload(), "orders/create");
+    const order = await t.db.order.create({
+      data: { shopId, shopifyId: rec.shopifyId, name: rec.name, orderNumber: rec.orderNumber, processedAt: rec.processedAt, factsAt: rec.updatedAt, shipCountry: "US", shipRegion: "MA", lineItems: [] },
+    });
+    const stray = await t.db.shipment.findFirstOrThrow({ where: { shopId } });
+    expect(stray.orderId).toBeNull();
+    const now = new Date(stray.createdAt.getTime() + 5 * 60_000);
+
+    // A shipment younger than the grace period is left to the pipeline.
+    expect(await adoptStrayShipments(t.db, new Date(stray.createdAt.getTime() + 1000))).toBe(0);
+    expect(await adoptStrayShipments(t.db, now)).toBe(1);
+    const adopted = await t.db.shipment.findUniqueOrThrow({ where: { id: stray.id } });
+    expect([adopted.orderId, adopted.destRegion]).toEqual([order.id, "US-MA"]);
+    // The order shows the parcel's stage, and the customer hears about it once.
+    expect((await t.db.order.findUniqueOrThrow({ where: { id: order.id } })).stage).toBe(adopted.stage);
+    expect(await t.db.job.count({ where: { kind: STAGE_CHANGED, singletonKey: `stage:${stray.id}:order_arrived` } })).toBe(1);
+    expect(await adoptStrayShipments(t.db, now)).toBe(0);
   });
 });
