@@ -1,7 +1,6 @@
 // The shopifyApp() instance, as in Shopify's Remix template: embedded, token exchange, sessions in
 // Prisma, webhooks declared in shopify.app.toml (app-specific subscriptions).
 import "@shopify/shopify-app-remix/adapters/node";
-import { shopifyApi } from "@shopify/shopify-api";
 import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import db from "./db.server";
@@ -35,20 +34,6 @@ const shopify = shopifyApp({
 
 export default shopify;
 
-/**
- * The underlying @shopify/shopify-api instance, same key and secret, for webhook HMAC validation:
- * the ingest route needs the verdict without authenticate.webhook's session lookup and JSON
- * parsing, so a body we cannot parse is still persisted (and fails visibly in the worker).
- */
-export const shopifyLibrary = shopifyApi({
-  apiKey: config.SHOPIFY_API_KEY,
-  apiSecretKey: config.SHOPIFY_API_SECRET,
-  apiVersion: API_VERSION,
-  hostName: new URL(config.SHOPIFY_APP_URL).host,
-  hostScheme: new URL(config.SHOPIFY_APP_URL).protocol === "http:" ? "http" : "https",
-  isEmbeddedApp: true,
-  logger: { level: 0 },
-});
 export const apiVersion = API_VERSION;
 export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
 export const authenticate = shopify.authenticate;

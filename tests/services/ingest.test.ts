@@ -4,11 +4,12 @@
 // commits) are answered 200 and not stored again, refusals store nothing, and what the driver wrote
 // reads back through Prisma exactly as Prisma itself would have written it, and the queue can claim it.
 import crypto from "node:crypto";
+import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createDb } from "~/db.server";
-import { createWebhookIngest, MAX_WEBHOOK_BYTES, type WebhookIngest } from "~/services/ingest.server";
+import { createWebhookIngest, MAX_WEBHOOK_BYTES, WEBHOOK_PATHS, type WebhookIngest } from "~/services/ingest.server";
 import { claimJobs } from "~/services/queue.server";
 import { freshDb, providers, type TestDb } from "../support/db";
 import { fixture, SECRET, signedWebhook } from "../support/shopify-webhooks";
@@ -17,6 +18,11 @@ interface Sent {
   status: number;
   body: string;
 }
+
+it("the production door answers exactly the paths shopify.app.toml subscribes topics to", () => {
+  const uris = [...fs.readFileSync("shopify.app.toml", "utf8").matchAll(/^\s*uri\s*=\s*"(\/webhooks\/[^"]+)"/gm)].map((m) => m[1]);
+  expect(new Set(uris)).toEqual(WEBHOOK_PATHS);
+});
 
 describe.each(providers)("webhook ingest's node:http door on %s", (provider) => {
   let t: TestDb;
