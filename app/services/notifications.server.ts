@@ -915,27 +915,30 @@ export async function sendPersonalUpdate(
   if (sendsNothing(s.shop)) throw new Error("The shop is uninstalled");
   const milestone = currentMilestone(s) ?? (s.kind === "return" ? "return_approved" : "shipped");
   const discriminator = `personal-${now.getTime()}`;
-  await planAndStore(
-    db,
-    {
-      shop: s.shop,
-      order: s.order,
-      shipment: s,
-      milestone,
-      subjectId: s.id,
-      now,
-      changed: true,
-      staff: { kind: "personal", discriminator, by, note: text, channels: ["email"] },
-      newEstimate: s.delayAnnouncedEdd,
-      facts: await currentFacts(db, s, milestone),
-    },
-    deps,
-  );
+  await planStaffMessage(db, { ...s, order: s.order }, milestone, now, { kind: "personal", discriminator, by, note: text, channels: ["email"] }, deps);
   const row = await db.notification.findUnique({ where: { idempotencyKey: idempotencyKey(s.id, milestone, "email", discriminator) }, select: { id: true } });
   return row?.id ?? null;
 }
 
-/** What a staff-initiated message about a shipment's current milestone is rendered from. */
+/**
+ * A staff-initiated message (personal update, resend) about a shipment's current milestone, rendered
+ * from the same facts the automatic one had. Returns the ids of the messages it planned.
+ */
+async function planStaffMessage(
+  db: Db,
+  s: ShipmentWithRelations & { order: Order },
+  milestone: Milestone,
+  now: Date,
+  staff: NonNullable<PlanRequest["staff"]>,
+  deps: NotificationDeps,
+): Promise<string[]> {
+  return planAndStore(
+    db,
+    { shop: s.shop, order: s.order, shipment: s, milestone, subjectId: s.id, now, changed: true, newEstimate: s.delayAnnouncedEdd, facts: await currentFacts(db, s, milestone), staff },
+    deps,
+  );
+}
+
 async function currentFacts(db: Db, s: Pick<Shipment, "id" | "delayAnnouncedEdd" | "delayReason">, milestone: Milestone): Promise<NotificationFacts> {
   if (milestone === "in_transit_digest") return { digestSince: (await lastDigestSentAt(db, s.id))?.toISOString() ?? null };
   if (milestone === "delayed") return { newEstimate: s.delayAnnouncedEdd?.toISOString() ?? null, delayReason: (s.delayReason as DelayReason | null) ?? "carrier" };
@@ -967,23 +970,7 @@ export async function resendCurrent(db: Db, shipmentIds: string[], now: Date = n
       out.push({ shipmentId, milestone: null, notificationIds: [], skipped: "no_message_for_status" });
       continue;
     }
-    const facts = await currentFacts(db, s, milestone);
-    const ids = await planAndStore(
-      db,
-      {
-        shop: s.shop,
-        order: s.order,
-        shipment: s,
-        milestone,
-        subjectId: s.id,
-        now,
-        changed: true,
-        newEstimate: s.delayAnnouncedEdd,
-        facts,
-        staff: { kind: "resend", discriminator: `resend-${now.getTime()}`, by },
-      },
-      deps,
-    );
+    const ids = await planStaffMessage(db, { ...s, order: s.order }, milestone, now, { kind: "resend", discriminator: `resend-${now.getTime()}`, by }, deps);
     out.push({ shipmentId, milestone, notificationIds: ids });
   }
   return out;
