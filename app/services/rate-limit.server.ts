@@ -173,7 +173,8 @@ export class StorefrontRateLimiter {
     const uses = this.insuranceUses;
     let wait: number | null = null;
     try {
-      await limiter.consume(storedKey(key), 1);
+      // Only keys that leave the process are hashed; the memory store forgets them with it.
+      await limiter.consume(budget.shared ? storedKey(key) : key, 1);
     } catch (rejection) {
       // Only a verdict can come out: a store error goes to the insurance limiter, which only gives verdicts.
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
