@@ -1,5 +1,6 @@
-// Lint: typescript-eslint's recommended rules, plus the import boundary that keeps the tracking
-// and notification rules pure (no framework, database, Shopify library or network/file IO).
+// Lint: typescript-eslint's recommended rules, plus the import boundary that keeps every capability's
+// rules/ folder, the payload parsers, the message templates and copy, and lib/'s pure modules pure
+// (no framework, database, Shopify library or network/file IO).
 import js from "@eslint/js";
 import globals from "globals";
 import tseslint from "typescript-eslint";
@@ -7,7 +8,7 @@ import tseslint from "typescript-eslint";
 const IMPURE = [
   { group: ["@remix-run/*", "react", "react-dom", "@shopify/*"], message: "Domain rules are framework-free: do this in a service or route." },
   { group: ["@prisma/*", "~/db.server", "**/db.server", "pg", "better-sqlite3"], message: "Domain rules never touch the database: take plain data instead." },
-  { group: ["**/*.server", "**/*.server.ts", "~/services/*", "~/providers/*"], message: "Domain rules cannot import IO modules." },
+  { group: ["**/*.server", "**/*.server.ts", "~/*/*.server"], message: "Domain rules cannot import IO modules." },
   { group: ["@sendgrid/*", "twilio", "node-fetch", "undici"], message: "Domain rules never reach the network." },
 ];
 const IMPURE_NODE = ["fs", "node:fs", "fs/promises", "node:fs/promises", "net", "node:net", "http", "node:http", "https", "node:https", "child_process", "node:child_process", "dgram", "node:dgram", "dns", "node:dns", "tls", "node:tls"]
@@ -29,7 +30,8 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser }, sourceType: "script" },
   },
   {
-    files: ["app/tracking/**", "app/notify/**"],
+    files: ["app/*/rules/**", "app/pipeline/payloads/**", "app/notifications/templates/**", "app/notifications/copy/**", "app/lib/**"],
+    ignores: ["app/lib/*.server.ts"],
     rules: { "no-restricted-imports": ["error", { patterns: IMPURE, paths: IMPURE_NODE }] },
   },
 );

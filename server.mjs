@@ -1,6 +1,6 @@
 // The production server (`npm start`): what remix-serve does (compression, fingerprinted assets
 // cached for a year, Remix for every other request), with one door in front. POSTs to the webhook
-// routes are answered by the app's own ingest handler (app/services/ingest.server.ts, exported from
+// routes are answered by the app's own ingest handler (app/ingest/door.server.ts, exported from
 // the server build as entry.module.handleWebhookRequest) before Express and Remix see them: the
 // same verification, receipt and job as the routes, at a fraction of the per-request cost, which is
 // what lets one instance keep up with a Black Friday webhook storm (BENCHMARKS.md).

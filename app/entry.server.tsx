@@ -4,7 +4,7 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { addDocumentResponseHeaders } from "./shopify.server";
-import { startRuntime, webhookIngest } from "./services/runtime.server";
+import { startRuntime, webhookIngest } from "./runtime.server";
 
 export const streamTimeout = 5000;
 

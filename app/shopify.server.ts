@@ -5,7 +5,7 @@ import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-re
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import db from "./db.server";
 import { env } from "./env.server";
-import { recordInstall } from "./services/shops.server";
+import { recordInstall } from "./pipeline/shops.server";
 
 /** One API version for the whole app, and the same one shopify.app.toml pins (2026-07). */
 export const API_VERSION = ApiVersion.July26;

@@ -2,7 +2,7 @@
 // to capture every query it makes (with its exact arguments); each query is then replayed alone,
 // a few times, and its median time reported, next to the whole page's wall time.
 import { createDb, type Db, prepareDb } from "../app/db.server";
-import { loadDashboard, parseRange } from "../app/services/dashboard.server";
+import { loadDashboard, parseRange } from "../app/admin/dashboard.server";
 import type { Dataset } from "./dataset";
 import { log, median, row, type Row, verdict } from "./lib";
 

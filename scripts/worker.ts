@@ -2,10 +2,10 @@
 // run the web process with WORKER=off and one of these, or keep the default inline worker).
 import db, { prepareDb } from "../app/db.server";
 import { env } from "../app/env.server";
-import { jobHandlers, scheduleMaintenance } from "../app/services/jobs.server";
-import { logger } from "../app/services/logger.server";
-import { checkDatabase } from "../app/services/runtime.server";
-import { Worker } from "../app/services/worker.server";
+import { jobHandlers, scheduleMaintenance } from "../app/jobs/registry.server";
+import { logger } from "../app/lib/logger.server";
+import { checkDatabase } from "../app/runtime.server";
+import { Worker } from "../app/jobs/worker.server";
 
 const config = env();
 const problem = await checkDatabase(db, config.DATABASE_URL);

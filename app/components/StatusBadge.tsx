@@ -41,7 +41,7 @@ export function NotificationStatusBadge({ status }: { status: string }) {
   return <Badge tone={NOTIFICATION_TONES[status]}>{status.charAt(0).toUpperCase() + status.slice(1)}</Badge>;
 }
 
-// What the provider reported after accepting a message (app/notify/delivery.ts). Not delivered is what
+// What the provider reported after accepting a message (app/notifications/rules/delivery-status.ts). Not delivered is what
 // support acts on, so it is critical; a deferral may still arrive, so it only asks for attention.
 const DELIVERY_TONES: Record<string, Tone> = {
   delivered: "success",

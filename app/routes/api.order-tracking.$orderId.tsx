@@ -3,7 +3,7 @@
 // authenticate.admin verifies it, answers the CORS preflight, and `cors` adds the headers.
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import db from "../db.server";
-import { orderTracking } from "../services/shipment-queries.server";
+import { orderTracking } from "../admin/shipments.server";
 import { authenticate } from "../shopify.server";
 
 /** "gid://shopify/Order/123" or "123" → "123". */

@@ -27,7 +27,7 @@ import { ClientOnly } from "../components/ClientOnly";
 import { DateRangePicker } from "../components/DateRangePicker";
 import { formatDateTime, formatHours, formatMoney, formatNumber, formatPercent, isoDay } from "../components/format";
 import { AdminRouteError } from "../components/RouteError";
-import { type Dashboard, loadDashboard, parseRange } from "../services/dashboard.server";
+import { type Dashboard, loadDashboard, parseRange } from "../admin/dashboard.server";
 import { authenticate } from "../shopify.server";
 
 const STAGES = [

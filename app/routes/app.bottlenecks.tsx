@@ -5,8 +5,8 @@ import db from "../db.server";
 import { BottleneckBanner } from "../components/BottleneckBanner";
 import { formatDateTime, formatHours, formatNumber } from "../components/format";
 import { AdminRouteError } from "../components/RouteError";
-import { loadBottlenecks } from "../services/bottlenecks.server";
-import { BASELINE_DAYS, MIN_CURRENT_SHIPMENTS, STALL_FACTOR, MIN_EXCESS_HOURS } from "../tracking/bottlenecks";
+import { loadBottlenecks } from "../intelligence/bottlenecks.server";
+import { BASELINE_DAYS, MIN_CURRENT_SHIPMENTS, STALL_FACTOR, MIN_EXCESS_HOURS } from "../intelligence/rules/bottlenecks";
 import { authenticate } from "../shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {

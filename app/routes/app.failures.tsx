@@ -5,9 +5,9 @@ import { z } from "zod";
 import db from "../db.server";
 import { formatDateTime } from "../components/format";
 import { AdminRouteError } from "../components/RouteError";
-import { replayJob } from "../services/queue.server";
-import { replayReceipt } from "../services/receipts.server";
-import { wakeWorkers } from "../services/worker.server";
+import { replayJob } from "../jobs/queue.server";
+import { replayReceipt } from "../pipeline/receipts.server";
+import { wakeWorkers } from "../jobs/worker.server";
 import { authenticate } from "../shopify.server";
 
 const PAGE_SIZE = 20;

@@ -19,7 +19,7 @@ import { z } from "zod";
 import db from "../db.server";
 import { formatDateTime } from "../components/format";
 import { AdminRouteError } from "../components/RouteError";
-import { approveDrafts, discardDrafts } from "../services/admin-notify.server";
+import { approveDrafts, discardDrafts } from "../admin/notifications.server";
 import { authenticate } from "../shopify.server";
 
 const PAGE_SIZE = 25;

@@ -22,10 +22,10 @@ import { z } from "zod";
 import db from "../db.server";
 import { EmailPreview } from "../components/EmailPreview";
 import { AdminRouteError } from "../components/RouteError";
-import { MILESTONES, type Milestone, isSmsCapable } from "../notify/policy";
-import { type TemplatePreview, isPreviewMilestone, previewTemplate, testSend } from "../services/admin-notify.server";
-import { sendGridEventsUrl } from "../services/delivery-status.server";
-import { type SecretField, loadSettings, saveSettings, settingsFromForm } from "../services/settings.server";
+import { MILESTONES, type Milestone, isSmsCapable } from "../notifications/rules/policy";
+import { type TemplatePreview, isPreviewMilestone, previewTemplate, testSend } from "../admin/notifications.server";
+import { sendGridEventsUrl } from "../notifications/reports.server";
+import { type SecretField, loadSettings, saveSettings, settingsFromForm } from "../admin/settings.server";
 import { authenticate } from "../shopify.server";
 
 const MILESTONE_LABELS: Record<Milestone, string> = {

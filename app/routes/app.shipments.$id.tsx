@@ -21,8 +21,8 @@ import db from "../db.server";
 import { formatDate, formatDateTime, formatShortDateTime } from "../components/format";
 import { AdminRouteError } from "../components/RouteError";
 import { DeliveryStatusBadge, NotificationStatusBadge, OutboxOnlyBadge, ShipmentStatusBadge } from "../components/StatusBadge";
-import { resendCurrent, sendPersonalUpdate } from "../services/admin-notify.server";
-import { shipmentDetail } from "../services/shipment-queries.server";
+import { resendCurrent, sendPersonalUpdate } from "../admin/notifications.server";
+import { shipmentDetail } from "../admin/shipments.server";
 import { authenticate } from "../shopify.server";
 
 async function shopIdFor(shopDomain: string): Promise<string | null> {

@@ -20,8 +20,8 @@ import db from "../db.server";
 import { formatDateTime } from "../components/format";
 import { AdminRouteError } from "../components/RouteError";
 import { ShipmentStatusBadge } from "../components/StatusBadge";
-import { resendCurrent } from "../services/admin-notify.server";
-import { type ExceptionFilter, listShipments, parseFilters } from "../services/shipment-queries.server";
+import { resendCurrent } from "../admin/notifications.server";
+import { type ExceptionFilter, listShipments, parseFilters } from "../admin/shipments.server";
 import { authenticate } from "../shopify.server";
 
 const STAGE_CHOICES = [

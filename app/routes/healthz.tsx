@@ -1,7 +1,7 @@
 import { json } from "@remix-run/node";
 import db from "../db.server";
-import { queueCounts } from "../services/queue.server";
-import { checkDatabase } from "../services/runtime.server";
+import { queueCounts } from "../jobs/queue.server";
+import { checkDatabase } from "../runtime.server";
 
 // Liveness and readiness for load balancers and the demo: the database answers and is migrated.
 export const loader = async () => {

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { answer, storefront } from "../services/storefront.server";
+import { answer, storefront } from "../storefront/handlers.server";
 
 // https://{shop}/apps/track: the tracking page, as Liquid inside the shop's theme (signature checked first).
 export const loader = ({ request }: LoaderFunctionArgs) => answer(() => storefront().page(request));

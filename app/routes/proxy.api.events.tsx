@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { answer, storefront } from "../services/storefront.server";
+import { answer, storefront } from "../storefront/handlers.server";
 
 // /apps/track/api/events: the block's analytics beacons (page_view, rec_impression, rec_click).
 export const action = ({ request }: ActionFunctionArgs) => answer(() => storefront().events(request));

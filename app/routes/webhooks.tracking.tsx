@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { receiveWebhook } from "../services/runtime.server";
+import { receiveWebhook } from "../runtime.server";
 
 // tracking topics (shopify.app.toml): verified, persisted with its job in one transaction, answered at once.
 export const action = ({ request }: ActionFunctionArgs) => receiveWebhook(request);

@@ -5,7 +5,7 @@
 // take minutes, not hours; a progress callback reports as batches land.
 import { randomUUID } from "node:crypto";
 import { dbProvider, type Db, type Prisma } from "../../app/db.server";
-import { foldShipment, replayTransitions, resolveCarrier, type ShipmentFact } from "../../app/tracking";
+import { foldShipment, replayTransitions, resolveCarrier, type ShipmentFact } from "../../app/pipeline/rules";
 import { createGenerator, DEMO_SHOP, type GeneratorOptions, type OrderStory } from "./generator";
 
 export interface BulkOptions extends GeneratorOptions {

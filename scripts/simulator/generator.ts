@@ -20,7 +20,7 @@ import {
   type Json,
   type Overrides,
 } from "./payloads";
-import type { SupportedTopic } from "../../app/tracking/shopify-payloads";
+import type { SupportedTopic } from "../../app/pipeline/payloads";
 import {
   CARRIERS,
   CARRIER_MIX,

@@ -9,7 +9,7 @@ import path from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatHours, formatMoney, formatNumber, formatPercent } from "~/components/format";
-import { loadDashboard, parseRange } from "~/services/dashboard.server";
+import { loadDashboard, parseRange } from "~/admin/dashboard.server";
 import { buildApp, buildIsStale, freePort, startApp, type AppServer } from "../../scripts/demo/server";
 import { startFrontDoor, type FrontDoor } from "../../scripts/demo/front";
 import { freshDb, type TestDb } from "../support/db";

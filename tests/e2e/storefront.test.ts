@@ -11,11 +11,11 @@ import path from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { jobHandlers } from "~/services/jobs.server";
-import { signAppProxyQuery } from "~/services/app-proxy.server";
-import { signTrackingToken } from "~/services/tracking-links.server";
-import { Worker } from "~/services/worker.server";
-import type * as StorefrontModule from "~/services/storefront.server";
+import { jobHandlers } from "~/jobs/registry.server";
+import { signAppProxyQuery } from "~/storefront/app-proxy.server";
+import { signTrackingToken } from "~/storefront/tracking-links.server";
+import { Worker } from "~/jobs/worker.server";
+import type * as StorefrontModule from "~/storefront/handlers.server";
 import { freshDb, type TestDb } from "../support/db";
 import { ASSET_CDN, EXTENSION_ROOT, renderBlock } from "../support/liquid";
 import { fixture, receiverFor, SECRET, signedWebhook, TEST_SHOP } from "../support/shopify-webhooks";
@@ -104,7 +104,7 @@ describe.skipIf(!haveChromium && !process.env.CI)("storefront in Chromium", () =
       assets: await import("~/routes/proxy.assets.$file"),
       splat: await import("~/routes/proxy.$"),
     };
-    sf = await import("~/services/storefront.server");
+    sf = await import("~/storefront/handlers.server");
     sf.configureStorefront({ analytics: { flushMs: 60_000 } });
 
     const receive = receiverFor(t.db);

@@ -5,8 +5,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { RequestType, setUpValidRequest, setUpValidSession } from "@shopify/shopify-api/test-helpers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadDashboard, parseRange } from "~/services/dashboard.server";
-import { decryptSecret } from "~/services/crypto.server";
+import { loadDashboard, parseRange } from "~/admin/dashboard.server";
+import { decryptSecret } from "~/lib/crypto.server";
 import { freshDb, type TestDb } from "../support/db";
 import { buildStory, STORY_SHOP, type Story } from "../support/admin-story";
 

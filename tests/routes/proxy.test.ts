@@ -2,10 +2,10 @@
 // client, from DATABASE_URL) with data ingested through signed webhooks and the worker.
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { jobHandlers } from "~/services/jobs.server";
-import { Worker } from "~/services/worker.server";
-import { ensureTrackingCode, signTrackingToken } from "~/services/tracking-links.server";
-import type * as StorefrontModule from "~/services/storefront.server";
+import { jobHandlers } from "~/jobs/registry.server";
+import { Worker } from "~/jobs/worker.server";
+import { ensureTrackingCode, signTrackingToken } from "~/storefront/tracking-links.server";
+import type * as StorefrontModule from "~/storefront/handlers.server";
 import { freshDb, type TestDb } from "../support/db";
 import { fixture, receiverFor, signedWebhook, TEST_SHOP } from "../support/shopify-webhooks";
 import { demoCatalog, proxyRequest, startFakeStorefront, type FakeStorefront } from "../support/storefront";
@@ -43,7 +43,7 @@ beforeAll(async () => {
     assets: await import("~/routes/proxy.assets.$file"),
     splat: await import("~/routes/proxy.$"),
   };
-  sf = await import("~/services/storefront.server");
+  sf = await import("~/storefront/handlers.server");
   const receive = receiverFor(t.db);
   for (const [topic, name, shop] of [
     ["orders/create", "orders-create.1001", TEST_SHOP],

@@ -9,11 +9,11 @@ import { EventWebhookHeader } from "@sendgrid/eventwebhook";
 import twilio from "twilio";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "~/db.server";
-import { NOTIFICATION_ARG, SHOP_ARG } from "~/providers/sendgrid.server";
+import { NOTIFICATION_ARG, SHOP_ARG } from "~/notifications/providers/sendgrid.server";
 import { action as sendgridAction, loader as sendgridLoader } from "~/routes/webhooks.sendgrid";
 import { action as twilioStatusAction, loader as twilioStatusLoader } from "~/routes/webhooks.twilio.status";
-import { encryptSecret } from "~/services/crypto.server";
-import { handleSendGridEvents } from "~/services/delivery-status.server";
+import { encryptSecret } from "~/lib/crypto.server";
+import { handleSendGridEvents } from "~/notifications/reports.server";
 import { freshDb, providers, type TestDb } from "../support/db";
 import { fakeSid } from "../support/fake-twilio";
 
@@ -195,7 +195,7 @@ describe.each(providers)("delivery reports (%s)", (provider) => {
       expect((await post(eventPost(batch), sendgridAction)).status).toBe(200);
       expect(await delivery(n.id)).toEqual(delivered);
 
-      // A bounce after delivered is a late contradiction: delivered is final (app/notify/delivery.ts).
+      // A bounce after delivered is a late contradiction: delivered is final (app/notifications/rules/delivery-status.ts).
       await post(eventPost([ev(n.id, "bounce", { timestamp: TS + 9, type: "bounce", reason: "550 no such user" })]), sendgridAction);
       expect(await delivery(n.id)).toEqual(delivered);
 

@@ -1,5 +1,5 @@
 // The real route modules, as Remix calls them (under `vite dev`; in production server.mjs answers
-// webhook POSTs first with the same ingest, tests/services/ingest.test.ts): the signature is
+// webhook POSTs first with the same ingest, tests/ingest/door.test.ts): the signature is
 // verified, and the receipt lands in the app's database (a fresh SQLite file for this file).
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

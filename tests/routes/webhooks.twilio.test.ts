@@ -4,8 +4,8 @@ import twilio from "twilio";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "~/db.server";
 import { action, loader } from "~/routes/webhooks.twilio";
-import { encryptSecret } from "~/services/crypto.server";
-import { EMPTY_TWIML, keywordAction } from "~/services/sms-optout.server";
+import { encryptSecret } from "~/lib/crypto.server";
+import { EMPTY_TWIML, keywordAction } from "~/notifications/sms-optout.server";
 import { freshDb, providers, type TestDb } from "../support/db";
 import { fakeSid } from "../support/fake-twilio";
 

@@ -2,10 +2,10 @@
 // webhooks and processed by the real worker, times relative to `now` so live figures (no scan for N
 // days, dwell) hold whenever the tests run. What other services write (notifications, storefront
 // analytics, lane roll-ups, attributed orders, a dead-lettered job) is added as those services store it.
-import { jobHandlers } from "~/services/jobs.server";
-import { Worker } from "~/services/worker.server";
+import { jobHandlers } from "~/jobs/registry.server";
+import { Worker } from "~/jobs/worker.server";
 import type { Db } from "~/db.server";
-import { fromValues, dayKey } from "~/tracking/histogram";
+import { fromValues, dayKey } from "~/intelligence/rules/histogram";
 import { fulfillmentEventPayload, fulfillmentPayload, orderPayload } from "../../scripts/simulator/payloads";
 import { receiverFor, signedWebhook, TEST_SHOP } from "./shopify-webhooks";
 

@@ -6,7 +6,7 @@ import path from "node:path";
 import { shopifyApi, ApiVersion } from "@shopify/shopify-api";
 import "@shopify/shopify-api/adapters/web-api";
 import { getHmac } from "@shopify/shopify-api/test-helpers";
-import { createWebhookIngest } from "~/services/ingest.server";
+import { createWebhookIngest } from "~/ingest/door.server";
 import type { Db } from "~/db.server";
 
 export const TEST_SHOP = "waypoint-demo.myshopify.com";

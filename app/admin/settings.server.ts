@@ -1,0 +1,240 @@
+// Merchant settings: read for the form (secrets only masked), validated with zod on the server, and
+// written in one update. Provider credentials are write-only: a blank field keeps the stored value,
+// a value is encrypted (AES-256-GCM, lib/crypto.server.ts) and a "clear" box removes it.
+import { z } from "zod";
+import type { Db } from "../db.server";
+import { CRITICAL_SMS, MILESTONES, type Milestone, isSmsCapable, resolveChannels, type ChannelMatrix } from "../notifications/rules/policy";
+import { type CredentialSource, providersForShop } from "../notifications/providers/index.server";
+import { encryptSecret, maskSecret } from "../lib/crypto.server";
+import { isSendGridVerificationKey, normalizeVerificationKey } from "../notifications/reports.server";
+
+export const NOTIFICATION_MODES = ["automated", "hybrid", "off"] as const;
+export const RECOMMENDATION_SOURCES = ["related", "complementary", "collection", "off"] as const;
+// The Event Webhook's verification key is a public key, not a secret: it is stored like the credentials
+// anyway, so every provider setting has one write-only, encrypted pattern.
+export const SECRET_FIELDS = ["sendgridApiKey", "sendgridWebhookKey", "twilioAccountSid", "twilioAuthToken"] as const;
+export type SecretField = (typeof SECRET_FIELDS)[number];
+const SECRET_COLUMNS = {
+  sendgridApiKey: "sendgridApiKeyEnc",
+  sendgridWebhookKey: "sendgridWebhookKeyEnc",
+  twilioAccountSid: "twilioAccountSidEnc",
+  twilioAuthToken: "twilioAuthTokenEnc",
+} as const;
+
+export interface SettingsView {
+  /** Which account sends each channel now: the shop's own, the app's, or none (the dev outbox keeps them). */
+  sending: { email: CredentialSource; sms: CredentialSource };
+  brandLogoUrl: string;
+  brandPrimaryColor: string;
+  brandAccentColor: string;
+  trackingHeading: string;
+  notificationMode: (typeof NOTIFICATION_MODES)[number];
+  hybridAutoSendHours: string;
+  channels: ChannelMatrix;
+  smsTransactionalOk: boolean;
+  quietHoursStart: number;
+  quietHoursEnd: number;
+  senderName: string;
+  senderEmail: string;
+  replyToEmail: string;
+  twilioFromNumber: string;
+  /** Masked ("••••1234") or null when unset: never the secret itself. */
+  secrets: Record<SecretField, string | null>;
+  recommendationSource: (typeof RECOMMENDATION_SOURCES)[number];
+  recommendationCollection: string;
+  costPerTicket: string;
+  noScanAlertDays: number;
+  receiptRetentionDays: number;
+  jobRetentionDays: number;
+  timezone: string;
+}
+
+export type FieldErrors = Partial<Record<string, string>>;
+export type SaveResult = { ok: true } | { ok: false; fieldErrors: FieldErrors };
+
+const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+const optionalText = (max: number) => z.preprocess(blankToUndefined, z.string().trim().max(max).optional());
+const color = z.string().trim().regex(/^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, "Use a hex colour such as #1f5199");
+const hour = z.coerce.number({ invalid_type_error: "Enter an hour from 0 to 23" }).int("Enter a whole hour").min(0, "Enter an hour from 0 to 23").max(23, "Enter an hour from 0 to 23");
+const days = (min: number, max: number) =>
+  z.coerce.number({ invalid_type_error: `Enter a number of days from ${min} to ${max}` }).int("Enter a whole number of days").min(min, `At least ${min}`).max(max, `At most ${max}`);
+
+export const settingsSchema = z
+  .object({
+    brandLogoUrl: z.preprocess(blankToUndefined, z.string().trim().url("Enter a full https:// address").refine((v) => v.startsWith("https://"), "The logo must be served over https").optional()),
+    brandPrimaryColor: color,
+    brandAccentColor: color,
+    trackingHeading: optionalText(120),
+    notificationMode: z.enum(NOTIFICATION_MODES, { errorMap: () => ({ message: "Choose automated, hybrid or off" }) }),
+    hybridAutoSendHours: z.preprocess(blankToUndefined, z.coerce.number({ invalid_type_error: "Enter hours from 1 to 168" }).int().min(1, "At least 1 hour").max(168, "At most 168 hours (7 days)").optional()),
+    smsTransactionalOk: z.boolean(),
+    quietHoursStart: hour,
+    quietHoursEnd: hour,
+    senderName: optionalText(100),
+    senderEmail: z.preprocess(blankToUndefined, z.string().trim().email("Enter a valid email address").optional()),
+    replyToEmail: z.preprocess(blankToUndefined, z.string().trim().email("Enter a valid email address").optional()),
+    twilioFromNumber: z.preprocess(blankToUndefined, z.string().trim().regex(/^(\+[1-9]\d{6,14}|MG[0-9a-fA-F]{32})$/, "Use E.164 (+15551234567) or a messaging service SID").optional()),
+    sendgridApiKey: z.preprocess(blankToUndefined, z.string().trim().regex(/^SG\.[\w-]+\.[\w-]+$/, "A SendGrid key looks like SG.xxxx.yyyy").optional()),
+    sendgridWebhookKey: z.preprocess(
+      blankToUndefined,
+      z.string().trim().refine(isSendGridVerificationKey, "Paste the verification key SendGrid shows under Signed Event Webhook (it starts with MFkw)").transform(normalizeVerificationKey).optional(),
+    ),
+    twilioAccountSid: z.preprocess(blankToUndefined, z.string().trim().regex(/^AC[0-9a-fA-F]{32}$/, "An account SID is AC followed by 32 hex characters").optional()),
+    twilioAuthToken: z.preprocess(blankToUndefined, z.string().trim().regex(/^[0-9a-fA-F]{32}$/, "An auth token is 32 hex characters").optional()),
+    clearSecrets: z.array(z.enum(SECRET_FIELDS)),
+    recommendationSource: z.enum(RECOMMENDATION_SOURCES, { errorMap: () => ({ message: "Choose a recommendation source" }) }),
+    recommendationCollection: z.preprocess(blankToUndefined, z.string().trim().regex(/^[a-z0-9][a-z0-9-]*$/, "Use the collection's handle, e.g. best-sellers").max(255).optional()),
+    costPerTicket: z.coerce.number({ invalid_type_error: "Enter an amount such as 6.00" }).min(0, "Cannot be negative").max(1000, "At most 1000"),
+    noScanAlertDays: days(1, 30),
+    receiptRetentionDays: days(1, 90),
+    jobRetentionDays: days(1, 90),
+    channels: z.record(z.string(), z.object({ email: z.boolean(), sms: z.boolean() })),
+  })
+  .superRefine((v, ctx) => {
+    if (v.recommendationSource === "collection" && !v.recommendationCollection) {
+      ctx.addIssue({ code: "custom", path: ["recommendationCollection"], message: "Choose the collection to recommend from" });
+    }
+    if (v.quietHoursStart === v.quietHoursEnd) {
+      ctx.addIssue({ code: "custom", path: ["quietHoursEnd"], message: "Quiet hours must end at a different hour than they start" });
+    }
+    if (v.notificationMode !== "hybrid" && v.hybridAutoSendHours !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["hybridAutoSendHours"], message: "Auto-send applies to hybrid mode only" });
+    }
+  });
+
+export type SettingsInput = z.infer<typeof settingsSchema>;
+
+/** Form data → the schema's input shape (checkboxes as booleans, the channel matrix as a record). */
+export function settingsFromForm(form: FormData): Record<string, unknown> {
+  const text = (k: string) => {
+    const v = form.get(k);
+    return typeof v === "string" ? v : "";
+  };
+  const channels: Record<string, { email: boolean; sms: boolean }> = {};
+  for (const m of MILESTONES) channels[m] = { email: form.get(`channel.${m}.email`) === "on", sms: form.get(`channel.${m}.sms`) === "on" };
+  return {
+    brandLogoUrl: text("brandLogoUrl"),
+    brandPrimaryColor: text("brandPrimaryColor"),
+    brandAccentColor: text("brandAccentColor"),
+    trackingHeading: text("trackingHeading"),
+    notificationMode: text("notificationMode"),
+    hybridAutoSendHours: text("hybridAutoSendHours"),
+    smsTransactionalOk: form.get("smsTransactionalOk") === "on",
+    quietHoursStart: text("quietHoursStart"),
+    quietHoursEnd: text("quietHoursEnd"),
+    senderName: text("senderName"),
+    senderEmail: text("senderEmail"),
+    replyToEmail: text("replyToEmail"),
+    twilioFromNumber: text("twilioFromNumber"),
+    sendgridApiKey: text("sendgridApiKey"),
+    sendgridWebhookKey: text("sendgridWebhookKey"),
+    twilioAccountSid: text("twilioAccountSid"),
+    twilioAuthToken: text("twilioAuthToken"),
+    clearSecrets: SECRET_FIELDS.filter((f) => form.get(`clear.${f}`) === "on"),
+    recommendationSource: text("recommendationSource"),
+    recommendationCollection: text("recommendationCollection"),
+    costPerTicket: text("costPerTicket"),
+    noScanAlertDays: text("noScanAlertDays"),
+    receiptRetentionDays: text("receiptRetentionDays"),
+    jobRetentionDays: text("jobRetentionDays"),
+    channels,
+  };
+}
+
+export async function loadSettings(db: Db, shopDomain: string): Promise<SettingsView | null> {
+  const s = await db.shop.findUnique({ where: { domain: shopDomain } });
+  if (!s) return null;
+  const providers = providersForShop(db, s);
+  return {
+    sending: { email: providers.emailSource, sms: providers.smsSource },
+    brandLogoUrl: s.brandLogoUrl ?? "",
+    brandPrimaryColor: s.brandPrimaryColor,
+    brandAccentColor: s.brandAccentColor,
+    trackingHeading: s.trackingHeading ?? "",
+    notificationMode: (NOTIFICATION_MODES as readonly string[]).includes(s.notificationMode) ? (s.notificationMode as SettingsView["notificationMode"]) : "automated",
+    hybridAutoSendHours: s.hybridAutoSendHours?.toString() ?? "",
+    channels: resolveChannels(s.milestoneChannels),
+    smsTransactionalOk: s.smsTransactionalOk,
+    quietHoursStart: s.quietHoursStart,
+    quietHoursEnd: s.quietHoursEnd,
+    senderName: s.senderName ?? "",
+    senderEmail: s.senderEmail ?? "",
+    replyToEmail: s.replyToEmail ?? "",
+    twilioFromNumber: s.twilioFromNumber ?? "",
+    secrets: {
+      sendgridApiKey: maskSecret(s.sendgridApiKeyEnc),
+      sendgridWebhookKey: maskSecret(s.sendgridWebhookKeyEnc),
+      twilioAccountSid: maskSecret(s.twilioAccountSidEnc),
+      twilioAuthToken: maskSecret(s.twilioAuthTokenEnc),
+    },
+    recommendationSource: (RECOMMENDATION_SOURCES as readonly string[]).includes(s.recommendationSource) ? (s.recommendationSource as SettingsView["recommendationSource"]) : "related",
+    recommendationCollection: s.recommendationCollection ?? "",
+    costPerTicket: (s.costPerTicketCents / 100).toFixed(2),
+    noScanAlertDays: s.noScanAlertDays,
+    receiptRetentionDays: s.receiptRetentionDays,
+    jobRetentionDays: s.jobRetentionDays,
+    timezone: s.timezone,
+  };
+}
+
+/** zod issues → { field: first message }. Nested channel paths become "channel.<milestone>.<channel>". */
+function fieldErrors(error: z.ZodError): FieldErrors {
+  const out: FieldErrors = {};
+  for (const issue of error.issues) {
+    const key = issue.path[0] === "channels" ? `channel.${issue.path.slice(1).join(".")}` : String(issue.path[0] ?? "form");
+    out[key] ??= issue.message;
+  }
+  return out;
+}
+
+export async function saveSettings(db: Db, shopDomain: string, input: Record<string, unknown>): Promise<SaveResult> {
+  const parsed = settingsSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, fieldErrors: fieldErrors(parsed.error) };
+  const v = parsed.data;
+  const errors: FieldErrors = {};
+  // Only the milestones we know; SMS only where the policy allows it.
+  const overrides: Partial<Record<Milestone, { email: boolean; sms: boolean }>> = {};
+  for (const m of MILESTONES) {
+    const c = v.channels[m] ?? { email: false, sms: false };
+    if (c.sms && !isSmsCapable(m)) errors[`channel.${m}.sms`] = `SMS is only available for ${CRITICAL_SMS.join(", ").replaceAll("_", " ")}`;
+    overrides[m] = { email: c.email, sms: isSmsCapable(m) ? c.sms : false };
+  }
+  // SMS channels may stay on without the consent attestation (the policy's defaults have them on):
+  // the notification policy sends no SMS until smsTransactionalOk is set, and the page says so.
+  if (Object.keys(errors).length > 0) return { ok: false, fieldErrors: errors };
+
+  const secrets: Record<string, string | null> = {};
+  for (const f of SECRET_FIELDS) {
+    const value = v[f];
+    if (v.clearSecrets.includes(f)) secrets[SECRET_COLUMNS[f]] = null;
+    else if (value) secrets[SECRET_COLUMNS[f]] = encryptSecret(value);
+  }
+  const r = await db.shop.updateMany({
+    where: { domain: shopDomain },
+    data: {
+      brandLogoUrl: v.brandLogoUrl ?? null,
+      brandPrimaryColor: v.brandPrimaryColor.toLowerCase(),
+      brandAccentColor: v.brandAccentColor.toLowerCase(),
+      trackingHeading: v.trackingHeading ?? null,
+      notificationMode: v.notificationMode,
+      hybridAutoSendHours: v.hybridAutoSendHours ?? null,
+      milestoneChannels: overrides,
+      smsTransactionalOk: v.smsTransactionalOk,
+      quietHoursStart: v.quietHoursStart,
+      quietHoursEnd: v.quietHoursEnd,
+      senderName: v.senderName ?? null,
+      senderEmail: v.senderEmail ?? null,
+      replyToEmail: v.replyToEmail ?? null,
+      twilioFromNumber: v.twilioFromNumber ?? null,
+      recommendationSource: v.recommendationSource,
+      recommendationCollection: v.recommendationCollection ?? null,
+      costPerTicketCents: Math.round(v.costPerTicket * 100),
+      noScanAlertDays: v.noScanAlertDays,
+      receiptRetentionDays: v.receiptRetentionDays,
+      jobRetentionDays: v.jobRetentionDays,
+      ...secrets,
+    },
+  });
+  if (r.count === 0) return { ok: false, fieldErrors: { form: "This shop is not installed" } };
+  return { ok: true };
+}

@@ -1,0 +1,351 @@
+// Storefront lookups on a real database (SQLite and PostgreSQL), with data built the way production
+// builds it: signed webhooks through the receiver, the queue and the worker.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { jobHandlers } from "~/jobs/registry.server";
+import { LookupService, MAX_EVENTS, parseOrderNumber, type LookupFound, type LookupResult } from "~/storefront/lookup.server";
+import { Recommender } from "~/storefront/recommendations.server";
+import { recordAnalytics } from "~/storefront/analytics.server";
+import { StorefrontRateLimiter } from "~/storefront/rate-limit.server";
+import { ensureTrackingCode, signTrackingToken } from "~/storefront/tracking-links.server";
+import { Worker } from "~/jobs/worker.server";
+import { freshDb, providers, type TestDb } from "../support/db";
+import { fixture, receiverFor, signedWebhook, TEST_SHOP } from "../support/shopify-webhooks";
+import { demoCatalog, startFakeStorefront, type FakeStorefront } from "../support/storefront";
+
+const OTHER_SHOP = "other-outfitters.myshopify.com";
+const EMAIL = "maya.chen@example.com";
+
+let fake: FakeStorefront;
+beforeAll(async () => {
+  fake = await startFakeStorefront(demoCatalog());
+});
+afterAll(async () => fake.close());
+
+function found(r: LookupResult): LookupFound {
+  expect(r.status).toBe(200);
+  expect(r.body.found).toBe(true);
+  return r.body as LookupFound;
+}
+
+describe("parseOrderNumber", () => {
+  it.each([
+    ["#1001", 1001],
+    ["1001", 1001],
+    ["  #1001 ", 1001],
+    ["W1001-EU", 1001],
+    ["order", null],
+    ["", null],
+    ["#0", null],
+  ])("%j → %j", (raw, n) => expect(parseOrderNumber(raw)).toBe(n));
+});
+
+describe.each(providers)("storefront lookups on %s", (provider) => {
+  let t: TestDb;
+  let worker: Worker;
+  let lookups: LookupService;
+
+  async function post(topic: string, payload: unknown, shop = TEST_SHOP) {
+    const res = await receiverFor(t.db)(signedWebhook(topic, payload, { shop }));
+    expect(res.status).toBe(200);
+  }
+
+  beforeEach(async () => {
+    t = await freshDb(provider);
+    worker = new Worker(t.db, jobHandlers, { now: () => new Date(Date.now() + 60_000), id: "lookup-test" });
+    lookups = new LookupService(t.db, { recommender: new Recommender({ origin: () => fake.origin, waitMs: 2000 }) });
+    // Shop A: #1001 split in two parcels, one in transit; shop B: only #1002.
+    await post("orders/create", fixture("orders-create.1001"));
+    await post("fulfillments/create", fixture("fulfillments-create.1001.1-ups"));
+    await post("fulfillments/create", fixture("fulfillments-create.1001.2-usps"));
+    await post("fulfillment_events/create", fixture("fulfillment_events-create.1001.1-in_transit"));
+    await post("orders/create", fixture("orders-create.1002"), OTHER_SHOP);
+    await worker.drain();
+    fake.failWith = 0;
+  });
+  afterEach(async () => t.drop());
+
+  const shopA = () => t.db.shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } });
+  const order1001 = async () => t.db.order.findFirstOrThrow({ where: { shopId: (await shopA()).id, orderNumber: 1001 } });
+
+  describe("by order number and contact", () => {
+    it("shows the order, both parcels, their timeline, carrier links and a masked destination", async () => {
+      const body = found(await lookups.byOrder(TEST_SHOP, { order: "#1001", email: "Maya.Chen@Example.com" }, { locale: "en" }));
+      expect(body.order).toMatchObject({ name: "#1001", stage: 3, status: "in_transit", statusLabel: "In transit", cancelled: false });
+      expect(new Date(body.order.placedAt).toISOString()).toBe(body.order.placedAt);
+      expect(body.locale).toBe("en");
+      expect(body.shipments).toHaveLength(2);
+      const [ups, usps] = body.shipments as [LookupFound["shipments"][0], LookupFound["shipments"][0]];
+      expect(ups).toMatchObject({
+        kind: "outbound",
+        stage: 3,
+        subStatus: "in_transit",
+        statusLabel: "In transit",
+        delayed: false,
+        needsAttention: false,
+        carrier: "UPS",
+        trackingNumber: "1Z999AA10123456784",
+        destination: { city: "Cambridge", region: "MA", country: "US" },
+        estimate: { source: "carrier", start: "2026-11-21T01:00:00.000Z", end: "2026-11-21T01:00:00.000Z" },
+      });
+      expect(ups.carrierUrl).toMatch(/^https:\/\/www\.ups\.com\//);
+      const scan = ups.events.find((e) => e.status === "in_transit");
+      expect(scan).toMatchObject({ label: "On its way", location: "Hodgkins, IL, US" });
+      expect(usps).toMatchObject({ carrier: "USPS", trackingNumber: "9400111899223197428497", stage: 2 });
+      // Each parcel lists what its fulfillment carries.
+      expect(ups.items).toEqual([{ title: "Trailhead 40L Backpack", quantity: 2, image: null }]);
+      expect(usps.items).toEqual([{ title: "Summit Insulated Bottle 1L", quantity: 1, image: null }]);
+      // Nothing beyond city / region / country of the address, and no contact details, leaves the app.
+      const text = JSON.stringify(body);
+      for (const secret of ["Hampshire", "02139", "Maya", "555-0142", "617", EMAIL]) expect(text).not.toContain(secret);
+    });
+
+    it("accepts the number without # and the phone in national or international form", async () => {
+      for (const phone of ["(617) 555-0142", "+1 617 555 0142", "617.555.0142"]) {
+        const body = found(await lookups.byOrder(TEST_SHOP, { order: "1001", phone }));
+        expect(body.order.name).toBe("#1001");
+      }
+    });
+
+    it("gives an unknown order number and a wrong contact exactly the same answer", async () => {
+      const wrongEmail = await lookups.byOrder(TEST_SHOP, { order: "#1001", email: "someone@example.com" });
+      const wrongPhone = await lookups.byOrder(TEST_SHOP, { order: "#1001", phone: "+1 617 555 0199" });
+      const unknown = await lookups.byOrder(TEST_SHOP, { order: "#99999", email: EMAIL });
+      const noShop = await lookups.byOrder("never-installed.myshopify.com", { order: "#1001", email: EMAIL });
+      for (const r of [wrongEmail, wrongPhone, unknown, noShop]) {
+        expect(r.status).toBe(404);
+        expect(r.body).toEqual(unknown.body);
+        expect(r.orderId).toBeNull();
+      }
+      expect(unknown.body).toEqual({ found: false, reason: "not_found", message: expect.any(String) });
+    });
+
+    it("does the same database work whether the order exists or not", async () => {
+      const queries: string[] = [];
+      const counted = new LookupService(t.db, { recommender: new Recommender({ origin: () => fake.origin }) });
+      await counted.shop(TEST_SHOP); // warm the shop cache, as a running process has it
+      const spy = new Proxy(t.db, {
+        get(target, prop) {
+          const v = Reflect.get(target, prop);
+          if (prop === "order" || prop === "shipment" || prop === "trackingEvent" || prop === "$queryRaw") queries.push(String(prop));
+          return v;
+        },
+      });
+      // Swap the client the service reads through (the same database).
+      (counted as unknown as { db: unknown }).db = spy;
+      await counted.byOrder(TEST_SHOP, { order: "#1001", email: "wrong@example.com" });
+      const wrong = [...queries];
+      queries.length = 0;
+      await counted.byOrder(TEST_SHOP, { order: "#424242", email: "wrong@example.com" });
+      expect(queries).toEqual(wrong);
+      expect(wrong).toEqual(["$queryRaw"]); // one statement on [shopId, orderNumber], nothing more
+    });
+
+    it("answers invalid input with 400 and nothing else", async () => {
+      for (const input of [{ order: "", email: EMAIL }, { order: "#1001" }, { order: "#1001", email: "not-an-email" }, { order: "#1001", phone: "call me" }, { order: "x".repeat(41), email: EMAIL }]) {
+        const r = await lookups.byOrder(TEST_SHOP, input);
+        expect(r.status).toBe(400);
+        expect(r.body).toEqual({ found: false, reason: "invalid", message: expect.any(String) });
+      }
+    });
+
+    it("never finds another shop's order, even with its exact number and contact", async () => {
+      const r = await lookups.byOrder(OTHER_SHOP, { order: "#1001", email: EMAIL });
+      expect(r.status).toBe(404);
+      // Shop B's own order is found in shop B, and not in shop A under the same contact.
+      expect(found(await lookups.byOrder(OTHER_SHOP, { order: "#1002", email: EMAIL })).order.name).toBe("#1002");
+      expect((await lookups.byOrder(TEST_SHOP, { order: "#1002", email: EMAIL })).status).toBe(404);
+    });
+
+    it("lists parcels by their Shopify name, whatever order their webhooks arrived in", async () => {
+      // As if #1001.2's webhook had been processed first.
+      const usps = await t.db.shipment.findFirstOrThrow({ where: { name: "#1001.2" } });
+      await t.db.shipment.update({ where: { id: usps.id }, data: { createdAt: new Date("2020-01-01T00:00:00Z") } });
+      const body = found(await lookups.byOrder(TEST_SHOP, { order: "#1001", email: EMAIL }));
+      expect(body.shipments.map((s) => s.trackingNumber)).toEqual(["1Z999AA10123456784", "9400111899223197428497"]);
+    });
+
+    it("speaks the shopper's language", async () => {
+      const fr = found(await lookups.byOrder(TEST_SHOP, { order: "#1001", email: EMAIL }, { locale: "fr-CA" }));
+      expect(fr.locale).toBe("fr");
+      expect(fr.order.statusLabel).toBe("En transit");
+      expect(fr.shipments[0]!.events.find((e) => e.status === "in_transit")!.label).toBe("En route");
+      const de = found(await lookups.byOrder(TEST_SHOP, { order: "#1001", email: EMAIL }, { locale: "de" }));
+      expect(de.order.statusLabel).toBe("Unterwegs");
+      const other = found(await lookups.byOrder(TEST_SHOP, { order: "#1001", email: EMAIL }, { locale: "pt-BR" }));
+      expect(other.locale).toBe("en");
+    });
+  });
+
+  describe("by tracking number and token", () => {
+    it("shows just that parcel for its tracking number, in any spacing or case, and no items", async () => {
+      const body = found(await lookups.byTracking(TEST_SHOP, " 1z999aa1 0123456793 "));
+      expect(body.shipments).toHaveLength(1);
+      expect(body.shipments[0]).toMatchObject({ carrier: "UPS", items: [] });
+      expect((await lookups.byTracking(TEST_SHOP, "1Z999AA10000000000")).status).toBe(404);
+      expect((await lookups.byTracking(OTHER_SHOP, "1Z999AA10123456784")).status).toBe(404);
+      expect((await lookups.byTracking(TEST_SHOP, "<script>")).status).toBe(400);
+    });
+
+    it("opens the order from a valid token of this shop only", async () => {
+      const o = await order1001();
+      const token = signTrackingToken(TEST_SHOP, o.id, new Date());
+      expect(found(await lookups.byToken(TEST_SHOP, token)).order.name).toBe("#1001");
+      expect((await lookups.byToken(OTHER_SHOP, token)).status).toBe(404);
+      const forged = signTrackingToken(TEST_SHOP, o.id, new Date(), { secret: "another-secret-of-16+chars" });
+      expect((await lookups.byToken(TEST_SHOP, forged)).status).toBe(404);
+      const expired = signTrackingToken(TEST_SHOP, o.id, new Date(Date.now() - 200 * 86_400_000));
+      expect((await lookups.byToken(TEST_SHOP, expired)).status).toBe(404);
+      // A token naming shop A's order but signed for shop B opens nothing in either.
+      const crossed = signTrackingToken(OTHER_SHOP, o.id, new Date());
+      expect((await lookups.byToken(OTHER_SHOP, crossed)).status).toBe(404);
+      expect((await lookups.byToken(TEST_SHOP, crossed)).status).toBe(404);
+      expect((await lookups.byToken(TEST_SHOP, "")).status).toBe(400);
+    });
+  });
+
+  it("exchanges an SMS short code for a token only in its shop and while it is valid", async () => {
+    const o = await order1001();
+    const code = await ensureTrackingCode(t.db, o.id);
+    const token = await lookups.tokenForCode(TEST_SHOP, code);
+    expect(found(await lookups.byToken(TEST_SHOP, token)).order.name).toBe("#1001");
+    expect(await lookups.tokenForCode(OTHER_SHOP, code)).toBeNull();
+    expect(await lookups.tokenForCode(TEST_SHOP, code.toLowerCase() === code ? code.toUpperCase() : code.toLowerCase())).toBeNull();
+    expect(await lookups.tokenForCode(TEST_SHOP, "not a code")).toBeNull();
+    const later = new LookupService(t.db, { now: () => new Date(o.processedAt.getTime() + 121 * 86_400_000) });
+    expect(await later.tokenForCode(TEST_SHOP, code)).toBeNull();
+  });
+
+  describe("what the shopper sees", () => {
+    it("lists a single parcel's items, a delay notice and a bounded, newest-first timeline", async () => {
+      const o = await order1001();
+      const [ups, usps] = await t.db.shipment.findMany({ where: { orderId: o.id }, orderBy: { createdAt: "asc" } });
+      await t.db.shipment.delete({ where: { id: usps!.id } });
+      // A parcel whose carried items are unknown, alone on its order, lists the order's items.
+      await t.db.shipment.update({ where: { id: ups!.id }, data: { delayed: true, delayReason: "no_scan", lineItems: [] } });
+      const base = Date.parse("2026-11-10T00:00:00Z");
+      await t.db.trackingEvent.createMany({
+        data: Array.from({ length: 40 }, (_, i) => ({ shopId: o.shopId, shipmentId: ups!.id, dedupeKey: `bulk:${i}`, source: "fulfillment_event", status: "in_transit", happenedAt: new Date(base + i * 3_600_000), city: `Town ${i}` })),
+      });
+      const body = found(await lookups.byOrder(TEST_SHOP, { order: "#1001", email: EMAIL }));
+      const s = body.shipments[0]!;
+      expect(s.delayed).toBe(true);
+      expect(s.delayNotice).toBe("Your package hasn't been scanned for a few days.");
+      expect(s.events).toHaveLength(MAX_EVENTS);
+      const times = s.events.map((e) => Date.parse(e.at));
+      expect([...times].sort((a, b) => b - a)).toEqual(times);
+      expect(s.items).toEqual([
+        { title: "Trailhead 40L Backpack", quantity: 2, image: null },
+        { title: "Summit Insulated Bottle 1L", quantity: 1, image: null },
+      ]);
+    });
+
+    it("shows no echoes: fulfillment updates restating their status add no timeline entries", async () => {
+      const usps = fixture("fulfillments-create.1001.2-usps");
+      for (const hour of ["10", "11", "12"]) await post("fulfillments/update", { ...usps, updated_at: `2026-11-19T${hour}:00:00-05:00` });
+      await worker.drain();
+      const body = found(await lookups.byOrder(TEST_SHOP, { order: "#1001", email: EMAIL }));
+      const parcel = body.shipments.find((s) => s.carrier === "USPS")!;
+      expect(parcel.events.map((e) => e.status)).toEqual(["label_purchased"]);
+    });
+
+    it("tracks a return on its own shipment, in stage 5", async () => {
+      await post("returns/request", fixture("returns-request.1001-R1"));
+      await post("returns/approve", fixture("returns-approve.1001-R1"));
+      await post("reverse_deliveries/attach_deliverable", fixture("reverse_deliveries-attach_deliverable.1001-R1"));
+      await worker.drain();
+      const body = found(await lookups.byOrder(TEST_SHOP, { order: "#1001", email: EMAIL }));
+      const ret = body.shipments.find((s) => s.kind === "return");
+      expect(ret).toMatchObject({ stage: 5, subStatus: "return_label_created", statusLabel: "Return label created", estimate: null });
+      expect(ret!.destination).toEqual({ city: null, region: null, country: null });
+      expect(body.shipments.at(-1)!.kind).toBe("return");
+    });
+  });
+
+  describe("recommendations", () => {
+    it("recommends related products for the order's products, never the ones bought or sold out", async () => {
+      const body = found(await lookups.byOrder(TEST_SHOP, { order: "#1001", email: EMAIL }, { recs: "related" }));
+      // Interleaved across the order's products, the order's own products and sold-out ones left out.
+      expect(body.recommendations.map((r) => r.title)).toEqual(["Bottle Sling", "Ridge Rain Cover", "Trail Socks"]);
+      expect(body.recommendations.find((r) => r.productId === "7001")).toEqual({
+        productId: "7001",
+        variantId: "80001",
+        title: "Ridge Rain Cover",
+        url: expect.stringMatching(/^\/products\/ridge-rain-cover\?/),
+        image: "https://cdn.shopify.test/s/files/1/ridge-rain-cover.jpg",
+        price: "24.00",
+        currency: "USD",
+      });
+      expect(fake.hits.some((h) => h.includes("intent=related") && h.includes("product_id=9012345678901") && h.includes("limit=4"))).toBe(true);
+    });
+
+    it("follows the merchant's choice: complementary, a collection, the collection as fallback, or off", async () => {
+      const comp = found(await lookups.byOrder(TEST_SHOP, { order: "#1001", email: EMAIL }, { recs: "complementary" }));
+      expect(comp.recommendations.map((r) => r.title)).toEqual(["Hip Belt Pouch"]);
+      const col = found(await lookups.byOrder(TEST_SHOP, { order: "#1001", email: EMAIL }, { recs: "collection", collection: "best-sellers" }));
+      expect(col.recommendations.map((r) => [r.title, r.price])).toEqual([["Camp Mug", "14.50"], ["Headlamp", "29.00"]]);
+      // The shop's settings apply when the block says nothing; "off" in the app wins over the block.
+      const shop = await shopA();
+      await t.db.shop.update({ where: { id: shop.id }, data: { recommendationSource: "off" } });
+      lookups.forgetShop();
+      expect(found(await lookups.byOrder(TEST_SHOP, { order: "#1001", email: EMAIL }, { recs: "related" })).recommendations).toEqual([]);
+      // Shop B's #1002 has products with no related ones: the merchant's collection fills in.
+      const b = await t.db.shop.findUniqueOrThrow({ where: { domain: OTHER_SHOP } });
+      await t.db.shop.update({ where: { id: b.id }, data: { recommendationSource: "related", recommendationCollection: "best-sellers" } });
+      lookups.forgetShop();
+      expect(found(await lookups.byOrder(OTHER_SHOP, { order: "#1002", email: EMAIL })).recommendations.map((r) => r.title)).toEqual(["Camp Mug", "Headlamp"]);
+    });
+
+    it("caches per shop and product, and a failing storefront never fails the lookup", async () => {
+      const before = fake.hits.length;
+      await lookups.byOrder(TEST_SHOP, { order: "#1001", email: EMAIL }, { recs: "related" });
+      const first = fake.hits.length - before;
+      await lookups.byOrder(TEST_SHOP, { order: "#1001", email: EMAIL }, { recs: "related" });
+      expect(fake.hits.length - before).toBe(first);
+
+      const cold = new LookupService(t.db, { recommender: new Recommender({ origin: () => fake.origin }) });
+      fake.failWith = 500;
+      const body = found(await cold.byOrder(TEST_SHOP, { order: "#1001", email: EMAIL }, { recs: "related" }));
+      expect(body.recommendations).toEqual([]);
+      const unreachable = new LookupService(t.db, { recommender: new Recommender({ origin: () => "http://127.0.0.1:1" }) });
+      expect(found(await unreachable.byOrder(TEST_SHOP, { order: "#1001", email: EMAIL })).recommendations).toEqual([]);
+    });
+  });
+
+  describe("analytics roll-ups", () => {
+    it("stores each event and increments totals and dimensions with upserts", async () => {
+      const shop = await shopA();
+      const at = new Date("2026-11-20T12:00:00Z");
+      await recordAnalytics(t.db, [
+        { shopId: shop.id, kind: "lookup", outcome: "found", at },
+        { shopId: shop.id, kind: "lookup", outcome: "not_found", at },
+        { shopId: shop.id, kind: "rec_click", action: "add_to_cart", productId: "7001", at },
+      ]);
+      await recordAnalytics(t.db, [{ shopId: shop.id, kind: "lookup", outcome: "found", at }]);
+      const stats = await t.db.dailyStat.findMany({ where: { shopId: shop.id }, orderBy: [{ metric: "asc" }, { dimension: "asc" }] });
+      expect(stats.map((s) => [s.day, s.metric, s.dimension, s.count])).toEqual([
+        ["2026-11-20", "lookup", "", 3],
+        ["2026-11-20", "lookup", "found", 2],
+        ["2026-11-20", "lookup", "not_found", 1],
+        ["2026-11-20", "rec_click", "", 1],
+        ["2026-11-20", "rec_click", "add_to_cart", 1],
+      ]);
+      expect(await t.db.analyticsEvent.count({ where: { shopId: shop.id } })).toBe(4);
+    });
+  });
+});
+
+describe("StorefrontRateLimiter", () => {
+  it("limits each IP, then each shop, and says when to retry", async () => {
+    const limiter = new StorefrontRateLimiter({ lookupPerIp: { points: 3, duration: 60 }, lookupPerShop: { points: 5, duration: 60 } });
+    for (let i = 0; i < 3; i++) expect(await limiter.lookup("a.myshopify.com", "1.1.1.1")).toEqual({ ok: true });
+    const ip = await limiter.lookup("a.myshopify.com", "1.1.1.1");
+    expect(ip).toMatchObject({ ok: false, scope: "ip" });
+    expect(ip.ok === false && ip.retryAfterSeconds).toBeGreaterThan(0);
+    // The same IP is limited on every shop; other IPs still have their budget until the shop's runs out.
+    expect(await limiter.lookup("b.myshopify.com", "1.1.1.1")).toMatchObject({ ok: false, scope: "ip" });
+    expect(await limiter.lookup("a.myshopify.com", "2.2.2.2")).toEqual({ ok: true });
+    expect(await limiter.lookup("a.myshopify.com", "3.3.3.3")).toEqual({ ok: true });
+    expect(await limiter.lookup("a.myshopify.com", "4.4.4.4")).toMatchObject({ ok: false, scope: "shop" });
+    expect(await limiter.lookup("b.myshopify.com", "4.4.4.4")).toEqual({ ok: true });
+  });
+});
