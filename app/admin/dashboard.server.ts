@@ -27,8 +27,8 @@ import { type Histogram, dayKey, fromJSON, merge, quantile } from "../intelligen
 import type { Stage } from "../pipeline/rules/types";
 import { carrierName } from "../intelligence/rules/bottlenecks";
 import { type BottleneckFlag, loadBottlenecks } from "../intelligence/bottlenecks.server";
+import { DAY_MS } from "../lib/time";
 
-const DAY_MS = 86_400_000;
 
 export interface DateRange {
   /** Inclusive start (00:00 UTC of the first day). */

@@ -6,8 +6,8 @@ import type { Db, Prisma } from "../db.server";
 import { normalizeTrackingNumber } from "../pipeline/shipments.server";
 import { statusInfo, subStatusLabel, subStatusRank } from "../pipeline/rules/stages";
 import type { ShipmentKind } from "../pipeline/rules/types";
+import { DAY_MS } from "../lib/time";
 
-const DAY_MS = 86_400_000;
 export const PAGE_SIZE = 25;
 export const MAX_EVENTS = 500;
 export const MAX_NOTIFICATIONS = 100;

@@ -13,12 +13,12 @@ import {
   laneDwells,
 } from "./rules/bottlenecks";
 import { dayKey, fromJSON } from "./rules/histogram";
+import { DAY_MS } from "../lib/time";
 
 export type { BottleneckFlag, LaneDwell };
 
 /** In-transit shipments read per evaluation; beyond it the most recently scanned are dropped. */
 export const MAX_IN_TRANSIT = 50_000;
-const DAY_MS = 86_400_000;
 
 export interface Bottlenecks {
   flags: BottleneckFlag[];

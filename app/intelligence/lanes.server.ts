@@ -10,10 +10,10 @@ import { add, dayKey, empty, fromJSON, merge, type Histogram } from "./rules/his
 import { currentDwellHours } from "./rules/bottlenecks";
 import { enqueue } from "../jobs/queue.server";
 import { STAGE_CHANGED, type StageChangedEvent, type Tx } from "../pipeline/shipments.server";
+import { DAY_MS, HOUR_MS } from "../lib/time";
 
 export const METRICS = { processing: "processing_hours", transit: "transit_hours", scanGap: "scan_gap_hours", dwell: "dwell_hours" } as const;
 export const INTELLIGENCE_SCAN = "intelligence.scan";
-const DAY_MS = 86_400_000;
 const SCAN_EVERY_MS = 30 * 60_000;
 
 interface LaneKey {
@@ -131,7 +131,7 @@ export async function learnFromStageChange(db: Db, event: StageChangedEvent, now
         select: { happenedAt: true },
         take: 200,
       });
-      const gaps = scans.slice(1).map((e, i) => (e.happenedAt.getTime() - scans[i]!.happenedAt.getTime()) / 3_600_000);
+      const gaps = scans.slice(1).map((e, i) => (e.happenedAt.getTime() - scans[i]!.happenedAt.getTime()) / HOUR_MS);
       await addLaneSamples(tx, { ...lane, service: "", metric: METRICS.scanGap }, gaps);
       // The dashboard's on-time rate reads these daily roll-ups instead of counting shipments.
       const metrics = ["delivered"];

@@ -4,6 +4,7 @@
 // machines), a plain UPDATE ... RETURNING on SQLite (one writer at a time by design). A claim is a
 // lease: a crashed worker's job becomes claimable again when its lease expires.
 import { type Prisma, type Db, dbProvider } from "../db.server";
+import { HOUR_MS } from "../lib/time";
 
 /** What `enqueue` needs: the client or an interactive transaction's client. */
 export type DbOrTx = Pick<Db, "job">;
@@ -111,7 +112,7 @@ export async function completeJob(db: Db, job: ClaimedJob, now: Date): Promise<b
 
 /** Exponential backoff with full jitter: 2 s, 4 s, 8 s ... capped at one hour. */
 export function backoffMs(attempt: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(3_600_000, 2_000 * 2 ** Math.max(0, attempt - 1));
+  const ceiling = Math.min(HOUR_MS, 2_000 * 2 ** Math.max(0, attempt - 1));
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 

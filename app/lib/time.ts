@@ -1,6 +1,11 @@
 // Wall-clock arithmetic in IANA time zones with nothing but Intl: what local time is it at an instant,
 // and which instant is a given local time (DST-correct, Temporal's "compatible" disambiguation).
 
+/** Fixed durations, for UTC arithmetic and elapsed time (calendar days in a zone: addLocalDays). */
+export const MINUTE_MS = 60_000;
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 86_400_000;
+
 export interface WallTime {
   year: number;
   month: number; // 1-12
@@ -80,7 +85,6 @@ export function offsetMs(instant: Date, timeZone: string): number {
   return wallAsUtcMs(wallTimeAt(new Date(ms), timeZone)) - ms;
 }
 
-const DAY_MS = 86_400_000;
 
 /**
  * The instant at which a zone's clocks show a given wall time. A time that occurs twice (clocks go back)

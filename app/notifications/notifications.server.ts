@@ -26,7 +26,7 @@ import {
 import { applyQuietHours } from "./rules/quiet-hours";
 import { MAX_SEND_ATTEMPTS, retryDelay } from "../jobs/backoff";
 import { type Branding, type DelayReason, type MessageContext, previewContext, renderEmail, renderSms, type Scan } from "./templates";
-import { addLocalDays, instantOf, localDateKey, pickTimeZone, wallTimeAt } from "../lib/time";
+import { HOUR_MS, addLocalDays, instantOf, localDateKey, pickTimeZone, wallTimeAt } from "../lib/time";
 import {
   type EmailMessage,
   type ProviderConfig,
@@ -627,14 +627,14 @@ export async function autoApproveDrafts(db: Db, shopId: string, now: Date): Prom
   const shop = await db.shop.findUnique({ where: { id: shopId } });
   const hours = shop?.hybridAutoSendHours;
   if (!shop || sendsNothing(shop) || shop.notificationMode !== "hybrid" || !hours || hours <= 0) return 0;
-  const cutoff = new Date(now.getTime() - hours * 3_600_000);
+  const cutoff = new Date(now.getTime() - hours * HOUR_MS);
   const due = await db.notification.findMany({ where: { shopId, status: "draft", createdAt: { lte: cutoff } }, select: { id: true } });
   let approved = 0;
   for (const d of due) if (await approveDraft(db, d.id, { by: AUTO_SEND_BY }, now)) approved++;
   // The next draft to come due (the setting may have changed since the drafts were planned).
   const next = await db.notification.findFirst({ where: { shopId, status: "draft" }, orderBy: { createdAt: "asc" }, select: { createdAt: true } });
   if (next) {
-    const at = new Date(Math.max(next.createdAt.getTime() + hours * 3_600_000, now.getTime() + 60_000));
+    const at = new Date(Math.max(next.createdAt.getTime() + hours * HOUR_MS, now.getTime() + 60_000));
     await scheduleAutoApprove(db, shopId, shop.domain, at);
   }
   return approved;

@@ -2,10 +2,10 @@
 // do not grow without bound. Failed receipts and dead jobs stay until an admin replays or they age
 // past the same window (they are what the admin's failures page shows).
 import type { Db } from "../db.server";
+import { DAY_MS } from "../lib/time";
 
 export const DEFAULT_RECEIPT_DAYS = 14;
 export const DEFAULT_JOB_DAYS = 7;
-const DAY = 86_400_000;
 
 export interface PruneResult {
   receipts: number;
@@ -23,16 +23,16 @@ export async function pruneIngestion(
   const receipts = await db.webhookReceipt.deleteMany({
     where: {
       OR: [
-        { status: "processed", receivedAt: { lt: new Date(now.getTime() - receiptDays * DAY) } },
-        { status: "failed", receivedAt: { lt: new Date(now.getTime() - deadDays * DAY) } },
+        { status: "processed", receivedAt: { lt: new Date(now.getTime() - receiptDays * DAY_MS) } },
+        { status: "failed", receivedAt: { lt: new Date(now.getTime() - deadDays * DAY_MS) } },
       ],
     },
   });
   const jobs = await db.job.deleteMany({
     where: {
       OR: [
-        { status: "done", finishedAt: { lt: new Date(now.getTime() - jobDays * DAY) } },
-        { status: "dead", finishedAt: { lt: new Date(now.getTime() - deadDays * DAY) } },
+        { status: "done", finishedAt: { lt: new Date(now.getTime() - jobDays * DAY_MS) } },
+        { status: "dead", finishedAt: { lt: new Date(now.getTime() - deadDays * DAY_MS) } },
       ],
     },
   });

@@ -29,6 +29,7 @@ import { formatDateTime, formatHours, formatMoney, formatNumber, formatPercent, 
 import { AdminRouteError } from "../components/RouteError";
 import { type Dashboard, loadDashboard, parseRange } from "../admin/dashboard.server";
 import { authenticate } from "../shopify.server";
+import { DAY_MS } from "../lib/time";
 
 const STAGES = [
   { stage: 1, label: "Confirmed" },
@@ -106,7 +107,7 @@ export default function Overview() {
   }
 
   const fromDay = d.range.from.slice(0, 10);
-  const toDay = isoDay(new Date(new Date(d.range.to).getTime() - 86_400_000));
+  const toDay = isoDay(new Date(new Date(d.range.to).getTime() - DAY_MS));
   const totalTracked = Object.values(d.byStage).reduce((a, b) => a + b, 0);
   const money = (cents: number) => formatMoney(cents, d.currency);
   const wismoHelp =

@@ -31,6 +31,7 @@ import { type Recommendation, type RecommendationSource, RECOMMENDATION_SOURCES,
 import { normalizeTrackingNumber } from "../pipeline/shipments.server";
 import { eventStatusText, storefrontLocale, subStatusText } from "./rules/status-labels";
 import { isTrackingCode, signTrackingToken, trackingCodeValid, verifyTrackingToken } from "./tracking-links.server";
+import { DAY_MS } from "../lib/time";
 
 // --- The contract ---------------------------------------------------------------------------------
 
@@ -380,7 +381,7 @@ export class LookupService {
     const order = await this.db.order.findFirst({ where: { shopId: shop.id, trackingCode: code, redactedAt: null }, select: { id: true, processedAt: true } });
     const now = this.now();
     if (!order || !trackingCodeValid(order.processedAt, now)) return null;
-    return signTrackingToken(shop.domain, order.id, now, { ttlMs: 86_400_000 });
+    return signTrackingToken(shop.domain, order.id, now, { ttlMs: DAY_MS });
   }
 
   private miss(shop: ShopRow | null, reason: "not_found" | "invalid"): LookupResult {
@@ -539,7 +540,7 @@ function estimateOf(s: ShipmentRow, order: OrderRow): LookupShipment["estimate"]
   if (s.carrierEdd) {
     const w = windowFromCarrierEdd(s.carrierEdd, null);
     if (w) {
-      const dateOnly = w.end.getTime() - w.start.getTime() === 86_400_000 - 1;
+      const dateOnly = w.end.getTime() - w.start.getTime() === DAY_MS - 1;
       return dateOnly
         ? { start: w.start.toISOString().slice(0, 10), end: w.start.toISOString().slice(0, 10), source: "carrier" }
         : { start: w.start.toISOString(), end: w.end.toISOString(), source: "carrier" };

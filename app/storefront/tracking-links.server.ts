@@ -5,9 +5,10 @@
 import crypto from "node:crypto";
 import { z } from "zod";
 import { env } from "../env.server";
+import { DAY_MS } from "../lib/time";
 
 /** How long a link in a message keeps working. */
-export const TRACKING_LINK_TTL_MS = 120 * 86_400_000;
+export const TRACKING_LINK_TTL_MS = 120 * DAY_MS;
 const MAC_BYTES = 16;
 const MAX_TOKEN_LENGTH = 1024;
 

@@ -17,6 +17,7 @@
 import { CARRIER_NAMES } from "../../pipeline/rules/carriers";
 import { carrierKey } from "./delivery-window";
 import { type Histogram, HISTOGRAM_MIN_HOURS, count, mergeTrailing, quantile } from "./histogram";
+import { HOUR_MS } from "../../lib/time";
 
 // --- Parameters ------------------------------------------------------------------------------------
 
@@ -37,7 +38,6 @@ export const MIN_CURRENT_SHIPMENTS = 10;
 /** Samples the lane's merged baseline needs. */
 export const MIN_BASELINE_SAMPLES = 50;
 
-const HOUR_MS = 3_600_000;
 
 // --- Types -----------------------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@
 
 import { type Histogram, count, quantile } from "./histogram";
 import { isDateOnly } from "./delivery-window";
+import { DAY_MS, HOUR_MS } from "../../lib/time";
 
 // --- Parameters ------------------------------------------------------------------------------------
 
@@ -42,8 +43,6 @@ export const DELAY_MIN_LEAD_HOURS = 24;
 /** A delay is announced again only when the estimate slips by more than this past the announced one. */
 export const ANNOUNCE_MIN_SLIP_HOURS = 12;
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
 
 // --- Types -----------------------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@
 
 import { normalizeCarrierName } from "../../pipeline/rules/carriers";
 import { type Histogram, count, merge, quantile, sumQuantiles } from "./histogram";
+import { DAY_MS, HOUR_MS } from "../../lib/time";
 
 // --- Parameters ------------------------------------------------------------------------------------
 
@@ -65,8 +66,6 @@ export const SHIPPED_EARLY_RELATIVE_MARGIN = 0.25;
 /** … and at least this many hours sooner (so same-day shippers are never "early" by noise). */
 export const SHIPPED_EARLY_MIN_MARGIN_HOURS = 4;
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
 
 // --- Types -----------------------------------------------------------------------------------------
 

@@ -1,3 +1,4 @@
+import { DAY_MS } from "../../lib/time";
 // A mergeable, fixed-bucket histogram of durations in hours.
 //
 // Why fixed buckets: LaneStat keeps one histogram per shop × metric × carrier × service × region × day.
@@ -242,7 +243,6 @@ export function fromJSON(json: unknown): Histogram {
 
 // --- Daily rows and trailing windows ------------------------------------------------------------
 
-const DAY_MS = 86_400_000;
 
 /** The UTC calendar day of an instant, "YYYY-MM-DD", as used in LaneStat.day. */
 export function dayKey(at: Date): string {

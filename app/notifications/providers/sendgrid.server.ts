@@ -14,12 +14,13 @@ import {
   type SendResult,
   type SentLookup,
 } from "./provider";
+import { HOUR_MS } from "../../lib/time";
 
 export const SENDGRID_DEFAULT_TIMEOUT_MS = 20_000;
 /** Email Activity indexes a message within minutes; until then "not found" proves nothing. */
 export const SENDGRID_ACTIVITY_LAG_MS = 10 * 60_000;
 /** After this long, a lookup that keeps failing gives up and says "unknown". */
-const LOOKUP_GIVE_UP_MS = 24 * 3_600_000;
+const LOOKUP_GIVE_UP_MS = 24 * HOUR_MS;
 export const NOTIFICATION_ARG = "waypoint_notification_id";
 /** The shop's domain, also in custom_args: the Event Webhook picks the shop's verification key by it. */
 export const SHOP_ARG = "waypoint_shop";

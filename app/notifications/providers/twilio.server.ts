@@ -15,10 +15,11 @@ import {
   type SmsMessage,
   type SmsProvider,
 } from "./provider";
+import { HOUR_MS } from "../../lib/time";
 
 export const TWILIO_DEFAULT_TIMEOUT_MS = 20_000;
 /** A lookup that keeps failing for this long gives up and says "unknown". */
-const LOOKUP_GIVE_UP_MS = 24 * 3_600_000;
+const LOOKUP_GIVE_UP_MS = 24 * HOUR_MS;
 /** Clock skew allowed between our "attempt started" and Twilio's date_created. */
 const CLOCK_SKEW_MS = 5 * 60_000;
 /** Twilio codes that mean "fix the account or the sender", not "this recipient". */

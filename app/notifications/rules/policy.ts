@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { normalizePhone } from "../../lib/phone";
 import { applyQuietHours } from "./quiet-hours";
-import { addLocalDays, instantOf, localDateKey, pickTimeZone, wallTimeAt } from "../../lib/time";
+import { HOUR_MS, addLocalDays, instantOf, localDateKey, pickTimeZone, wallTimeAt } from "../../lib/time";
 
 export { applyQuietHours, isQuietHour } from "./quiet-hours";
 export { normalizePhone } from "../../lib/phone";
@@ -351,7 +351,7 @@ export function planNotifications(input: PlanInput): PlannedNotification[] {
       reason = "awaiting_review";
       const hours = shop.hybridAutoSendHours;
       if (typeof hours === "number" && Number.isFinite(hours) && hours > 0) {
-        sendAfter = new Date(Math.max(base.getTime(), now.getTime() + hours * 3_600_000));
+        sendAfter = new Date(Math.max(base.getTime(), now.getTime() + hours * HOUR_MS));
       }
     }
     if (channel === "sms") {

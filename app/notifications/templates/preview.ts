@@ -1,6 +1,7 @@
 // Sample data for the settings page's live preview: realistic, deterministic given `now`.
 import type { Milestone } from "../rules/policy";
 import type { MessageContext } from "./context";
+import { DAY_MS } from "../../lib/time";
 
 /** The few shop facts a preview needs; a Shop row fits. */
 export interface PreviewShop {
@@ -12,10 +13,9 @@ export interface PreviewShop {
   timezone?: string | null;
 }
 
-const DAY = 86_400_000;
 
 function at(now: Date, days: number, hour: number): Date {
-  const d = new Date(now.getTime() + days * DAY);
+  const d = new Date(now.getTime() + days * DAY_MS);
   d.setUTCHours(hour, 0, 0, 0);
   return d;
 }
