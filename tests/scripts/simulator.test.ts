@@ -1,6 +1,7 @@
 // The simulator (scripts/simulator/): deterministic stories, bodies the app's parsers accept, valid
 // tracking numbers, signatures Shopify's own library verifies, a sender that delivers everything with
 // duplicates and reordering, the live timeline, and the bulk loader.
+import { createHash } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { getTracking } from "ts-tracking-number";
@@ -30,6 +31,44 @@ describe("generator", () => {
     const other = createGenerator({ seed: "other", now: NOW, seedOrders: N }).story(17);
     expect(other.webhooks.map((w) => w.body)).not.toEqual(stories[17]?.webhooks.map((w) => w.body));
     expect(new Random("x").next()).toBe(new Random("x").next());
+  });
+
+  // A pin on the generator's exact output, so refactors of scripts/simulator/ (story steps, payload
+  // builders, the catalogue) prove they changed nothing: 80 orders of seed "d4" are the smallest set we
+  // found that takes every branch (asserted below, so the pin keeps covering them). When the story is
+  // changed ON PURPOSE, check the new output (e.g. the covers-the-product test), then replace the
+  // digests with the ones this test prints in its failure message.
+  it("pins the exact output of a small fixed seed (update the digests only when the story changes on purpose)", () => {
+    const digest = (o: Parameters<typeof createGenerator>[0], n: number, bodies: boolean) => {
+      const g = createGenerator(o);
+      const h = createHash("sha256");
+      const taken: OrderStory[] = [];
+      for (let i = 0; i < n; i++) {
+        const s = g.story(i, { bodies });
+        taken.push(s);
+        h.update(JSON.stringify(s));
+      }
+      return { digest: h.digest("hex"), stories: taken };
+    };
+    const pinned = digest({ seed: "d4", now: NOW, seedOrders: 80 }, 80, true);
+    const s = pinned.stories;
+    // Every branch of the story is in the pinned set.
+    expect(new Set(s.map((x) => x.scenario))).toEqual(new Set(["shipping", "pickup", "cancelled"]));
+    expect(new Set(s.map((x) => x.exception))).toEqual(new Set(["none", "delayed", "attempted", "failure", "stalled"]));
+    expect(new Set(s.map((x) => x.returned))).toEqual(new Set(["none", "refunded", "declined"]));
+    expect(s.some((x) => x.scenario === "pickup" && x.shipments[0]?.statuses.length === 1)).toBe(true); // never collected
+    expect(s.some((x) => x.split && x.shipments[1]?.service === "USPS Ground Advantage")).toBe(true);
+    expect(s.some((x) => x.shipments.some((y) => y.trackingNumbers.length === 2))).toBe(true);
+    expect(s.some((x) => x.webhooks.some((w) => w.at > NOW))).toBe(true);
+    expect({
+      bodies: pinned.digest,
+      withoutBodies: digest({ seed: "d4", now: NOW, seedOrders: 80 }, 80, false).digest,
+      otherOptions: digest({ seed: "d4", now: NOW, seedOrders: 60, speed: 600, shop: "other-shop.myshopify.com", shopId: 5, firstOrderNumber: 5001, spanDays: 30 }, 80, true).digest,
+    }).toEqual({
+      bodies: "cdb8b46f6cd4109f362a689d5fe825d77b8a2d2d1642a1fd5b12958750c3671b",
+      withoutBodies: "48c786b52153107a08b41993f3addf8154399f21bdfacd1d5ced94cfa6bd2b00",
+      otherOptions: "0c12eef1bf3a98f3506d07ee79a272d65f86641ee9b357ed47563cf4ec61d220",
+    });
   });
 
   it("produces bodies every app parser accepts, ordered by trigger time, with unique webhook ids", () => {
