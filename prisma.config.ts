@@ -2,7 +2,7 @@
 // DATABASE_URL, so `prisma migrate deploy` runs offline with the JS engine on both databases.
 import path from "node:path";
 import { defineConfig } from "prisma/config";
-import { databaseTarget } from "./scripts/db/target.mjs";
+import { databaseTarget } from "./app/lib/db-target.mjs";
 
 const target = databaseTarget(process.env.DATABASE_URL);
 process.env.DATABASE_URL = target.url; // the schema's datasource reads it

@@ -6,7 +6,7 @@ import { createRequire } from "node:module";
 import { PrismaClient } from "@prisma/client";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { databaseTarget } from "../scripts/db/target.mjs";
+import { databaseTarget } from "./lib/db-target.mjs";
 
 export type Db = PrismaClient;
 export type DbProvider = "sqlite" | "postgresql";

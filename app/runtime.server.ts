@@ -4,7 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import db, { type Db, dbProvider, prepareDb } from "./db.server";
 import { env } from "./env.server";
-import { maskDatabaseUrl } from "../scripts/db/target.mjs";
+import { maskDatabaseUrl } from "./lib/db-target.mjs";
 import { createWebhookIngest, type WebhookIngest } from "./ingest/door.server";
 import { jobHandlers, scheduleMaintenance } from "./jobs/registry.server";
 import { errorMessage, logger } from "./lib/logger.server";

@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { databaseTarget, maskDatabaseUrl } from "./db/target.mjs";
+import { databaseTarget, maskDatabaseUrl } from "../app/lib/db-target.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 if (!process.env.DATABASE_URL && fs.existsSync(path.join(root, ".env"))) process.loadEnvFile(path.join(root, ".env"));

@@ -5,7 +5,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { createDb, prepareDb, type Db } from "../../app/db.server";
-import { databaseTarget } from "../db/target.mjs";
+import { databaseTarget } from "../../app/lib/db-target.mjs";
 import { createGenerator, DEMO_SHOP, type Generator, type OrderStory, type SimWebhook } from "../simulator/generator";
 import { Sender } from "../simulator/sender";
 import { Timeline } from "../simulator/timeline";

@@ -1,4 +1,6 @@
-// Which database DATABASE_URL names. Shared by prisma.config.ts, the preflight and the app.
+// Which database DATABASE_URL names. Shared by the app (db.server, runtime.server), prisma.config.ts and
+// scripts/migrate.mjs: plain JavaScript with a .d.mts beside it, so `node scripts/migrate.mjs` imports it
+// without tsx. Scripts import it from app/, never the reverse.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
