@@ -4,7 +4,7 @@
 import Database from "better-sqlite3";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { signAppProxyQuery } from "../scripts/simulator/signer";
+import { signAppProxyQuery } from "../app/lib/shopify-signing.server";
 import type { Dataset } from "./dataset";
 import { log, memoryOf, percentile, row, type Row, verdict } from "./lib";
 import { runRequests } from "./load";

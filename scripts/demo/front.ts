@@ -19,7 +19,8 @@ import http from "node:http";
 import path from "node:path";
 import type { AddressInfo } from "node:net";
 import type { Db } from "../../app/db.server";
-import { sessionToken, signAppProxyQuery } from "../simulator/signer";
+import { signAppProxyQuery } from "../../app/lib/shopify-signing.server";
+import { sessionToken } from "../simulator/signer";
 import { renderOutbox } from "./outbox";
 import { ASSET_PATH, LOGO_SVG, renderProxyLiquid, renderTrackingPage, type StoreBranding } from "./storefront";
 

@@ -1,14 +1,11 @@
-// Signing exactly as Shopify signs: webhooks (base64 HMAC-SHA256 of the raw body with the app
-// secret, and the X-Shopify-* headers), app proxy requests (hex HMAC-SHA256 of the sorted query
-// without separators, the `signature` parameter) and admin session tokens (HS256 JWTs that App
-// Bridge hands the embedded app). Verified against @shopify/shopify-api in tests/scripts/simulator.test.ts.
-import { createHmac, randomUUID } from "node:crypto";
+// Deliveries as Shopify makes them: webhook requests (X-Shopify-* headers, signed) and admin session
+// tokens (HS256 JWTs that App Bridge hands the embedded app). Every signature comes from
+// app/lib/shopify-signing.server.ts, the module the app verifies with (app proxy queries too: use its
+// signAppProxyQuery), so the simulator cannot drift from the app. Verified against
+// @shopify/shopify-api in tests/scripts/simulator.test.ts.
+import { randomUUID } from "node:crypto";
+import { hmacSha256, webhookHeaders as signedHeaders } from "../../app/lib/shopify-signing.server";
 import { API_VERSION, triggeredAt, type SimWebhook } from "./generator";
-
-/** Base64 HMAC-SHA256 of the raw body with the app secret (X-Shopify-Hmac-Sha256). */
-export function webhookHmac(body: string, secret: string): string {
-  return createHmac("sha256", secret).update(body, "utf8").digest("base64");
-}
 
 /** The route a topic is delivered to (shopify.app.toml). */
 export function webhookPath(topic: string): string {
@@ -19,47 +16,13 @@ export function webhookPath(topic: string): string {
 
 /** The headers of one delivery of a webhook. */
 export function webhookHeaders(w: SimWebhook, secret: string): Record<string, string> {
-  return {
-    "Content-Type": "application/json",
-    "User-Agent": "Shopify-Captain-Hook",
-    "X-Shopify-Topic": w.topic,
-    "X-Shopify-Hmac-Sha256": webhookHmac(w.body, secret),
-    "X-Shopify-Shop-Domain": w.shop,
-    "X-Shopify-API-Version": API_VERSION,
-    "X-Shopify-Webhook-Id": w.webhookId,
-    "X-Shopify-Triggered-At": triggeredAt(w),
-    "X-Shopify-Event-Id": w.eventId,
-  };
+  const delivery = { topic: w.topic, shop: w.shop, apiVersion: API_VERSION, webhookId: w.webhookId, triggeredAt: triggeredAt(w), eventId: w.eventId };
+  return { "User-Agent": "Shopify-Captain-Hook", ...signedHeaders(delivery, w.body, secret) };
 }
 
 /** A ready-to-send Request for one delivery. */
 export function webhookRequest(w: SimWebhook, baseUrl: string, secret: string): Request {
   return new Request(new URL(webhookPath(w.topic), baseUrl), { method: "POST", headers: webhookHeaders(w, secret), body: w.body });
-}
-
-/**
- * Signs an app proxy request the way Shopify's proxy does: adds shop, logged_in_customer_id,
- * path_prefix and timestamp, then `signature` = hex HMAC-SHA256 over the parameters sorted by name,
- * each as `name=value` (several values of one name joined with ","), concatenated without separators.
- */
-export function signAppProxyQuery(
-  query: URLSearchParams,
-  opts: { shop: string; secret: string; pathPrefix?: string; customerId?: string; timestamp?: number },
-): URLSearchParams {
-  const params = new URLSearchParams(query);
-  params.delete("signature");
-  params.set("shop", opts.shop);
-  params.set("logged_in_customer_id", opts.customerId ?? "");
-  params.set("path_prefix", opts.pathPrefix ?? "/apps/track");
-  params.set("timestamp", String(opts.timestamp ?? Math.floor(Date.now() / 1000)));
-  const grouped = new Map<string, string[]>();
-  for (const [k, v] of params) grouped.set(k, [...(grouped.get(k) ?? []), v]);
-  const message = [...grouped.entries()]
-    .map(([k, vs]) => `${k}=${vs.join(",")}`)
-    .sort()
-    .join("");
-  params.set("signature", createHmac("sha256", opts.secret).update(message).digest("hex"));
-  return params;
 }
 
 const b64url = (s: string | Buffer) => Buffer.from(s).toString("base64url");
@@ -81,6 +44,5 @@ export function sessionToken(opts: { shop: string; apiKey: string; secret: strin
       sid: randomUUID(),
     }),
   );
-  const signature = createHmac("sha256", opts.secret).update(`${header}.${payload}`).digest("base64url");
-  return `${header}.${payload}.${signature}`;
+  return `${header}.${payload}.${hmacSha256(opts.secret, `${header}.${payload}`, "base64url")}`;
 }

@@ -12,7 +12,7 @@ import { chromium, type BrowserContext, type Page } from "playwright-core";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jobHandlers } from "~/jobs/registry.server";
-import { signAppProxyQuery } from "~/storefront/app-proxy.server";
+import { signAppProxyQuery } from "~/lib/shopify-signing.server";
 import { signTrackingToken } from "~/storefront/tracking-links.server";
 import { Worker } from "~/jobs/worker.server";
 import type * as StorefrontModule from "~/storefront/handlers.server";

@@ -51,7 +51,7 @@ import {
   reverseFulfillmentOrderDisposePayload,
   shopRedactPayload,
 } from "../../scripts/simulator/payloads";
-import { webhookHmac } from "../../scripts/simulator/signer";
+import { webhookHmac } from "~/lib/shopify-signing.server";
 
 /** The PayloadError a call throws (fails the test when it throws nothing or something else). */
 function payloadError(fn: () => unknown): PayloadError {

@@ -1,7 +1,7 @@
 // The simulator (scripts/simulator/): deterministic stories, bodies the app's parsers accept, valid
 // tracking numbers, signatures Shopify's own library verifies, a sender that delivers everything with
 // duplicates and reordering, the live timeline, and the bulk loader.
-import { createHash } from "node:crypto";
+import crypto, { createHash } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { getTracking } from "ts-tracking-number";
@@ -12,7 +12,9 @@ import { createGenerator, DEMO_SHOP, type OrderStory } from "../../scripts/simul
 import { CARRIERS } from "../../scripts/simulator/catalog";
 import { Random } from "../../scripts/simulator/random";
 import { Sender } from "../../scripts/simulator/sender";
-import { sessionToken, signAppProxyQuery, webhookRequest } from "../../scripts/simulator/signer";
+import { sessionToken, webhookRequest } from "../../scripts/simulator/signer";
+import { appProxyMessage, hmacSha256, signAppProxyQuery, verifyAppProxyQuery } from "~/lib/shopify-signing.server";
+import { requireAppProxy } from "~/storefront/app-proxy.server";
 import { Timeline } from "../../scripts/simulator/timeline";
 import { bulkLoad } from "../../scripts/simulator/bulk";
 import { library, SECRET } from "../support/shopify-webhooks";
@@ -158,6 +160,48 @@ describe("signer", () => {
     expect(await library.utils.validateHmac(query as never, { signator: "appProxy" })).toBe(true);
     query.order = "#1002";
     expect(await library.utils.validateHmac(query as never, { signator: "appProxy" })).toBe(false);
+  });
+
+  // The simulator once signed with its own copy, sorting with a plain .sort() (UTF-16 code units):
+  // keys above U+FFFF (surrogates D800-DFFF) then sort before U+E000-U+FFFF, where Shopify's bytewise
+  // sort puts them after (F0.. > EF..), and the app rejected the simulator's genuine requests. Now the
+  // demo's proxy and the bench sign with the app's module; this holds what they send to the app's
+  // verifier and to Shopify's algorithm written out by hand.
+  it("signs proxy requests the app accepts, sorted by UTF-8 bytes with repeated keys joined by ','", () => {
+    const at = new Date("2026-11-25T12:00:00Z");
+    const shopper = new URLSearchParams("\u{1F600}=grin&\uFF21=wide&tag=b&tag=a&order=%231001");
+    const q = signAppProxyQuery(shopper, { shop: DEMO_SHOP, secret: SECRET, pathPrefix: "/apps/track", now: at });
+    const expected =
+      "logged_in_customer_id=" +
+      "order=#1001" +
+      "path_prefix=/apps/track" +
+      `shop=${DEMO_SHOP}` +
+      "tag=b,a" +
+      `timestamp=${at.getTime() / 1000}` +
+      "\uFF21=wide" + // EF BC A1
+      "\u{1F600}=grin"; // F0 9F 98 80
+    expect(appProxyMessage(q)).toBe(expected);
+    expect(q.get("signature")).toBe(crypto.createHmac("sha256", SECRET).update(expected, "utf8").digest("hex"));
+    expect(hmacSha256(SECRET, expected, "hex")).toBe(q.get("signature"));
+    expect(verifyAppProxyQuery(q, SECRET, at)).toMatchObject({ ok: true, context: { shop: DEMO_SHOP, pathPrefix: "/apps/track" } });
+    // Through the URL as the demo's proxy forwards it, to the check every proxy route runs.
+    const request = new Request(`https://waypoint.test/proxy/api/lookup?${q}`);
+    expect(requireAppProxy(request, { secret: SECRET, now: () => at }).shop).toBe(DEMO_SHOP);
+    // The old UTF-16 sort signs another string, which the app refuses.
+    const utf16 = expected.replace("\uFF21=wide\u{1F600}=grin", "\u{1F600}=grin\uFF21=wide");
+    const forged = new URLSearchParams(q);
+    forged.set("signature", crypto.createHmac("sha256", SECRET).update(utf16).digest("hex"));
+    expect(verifyAppProxyQuery(forged, SECRET, at)).toEqual({ ok: false, reason: "bad_signature" });
+  });
+
+  it("replaces shop, customer, path prefix and timestamp a shopper sent, as Shopify's proxy does", () => {
+    const at = new Date("2026-11-25T12:00:00Z");
+    const q = signAppProxyQuery("shop=evil.myshopify.com&timestamp=1&logged_in_customer_id=7&signature=00", { shop: DEMO_SHOP, secret: SECRET, now: at });
+    expect(q.getAll("shop")).toEqual([DEMO_SHOP]);
+    expect(q.getAll("timestamp")).toEqual([String(at.getTime() / 1000)]);
+    expect(q.getAll("logged_in_customer_id")).toEqual([""]);
+    expect(q.getAll("signature")).toHaveLength(1);
+    expect(verifyAppProxyQuery(q, SECRET, at).ok).toBe(true);
   });
 
   it("issues admin session tokens the library decodes for the demo shop", async () => {

@@ -1,12 +1,12 @@
-// Webhook requests signed exactly as Shopify signs them: base64 HMAC-SHA256 of the raw body with
-// the app secret (the library's own test helper), and Shopify's headers.
+// Webhook requests signed exactly as Shopify signs them, by the app's one signing module (held to the
+// library's own test helper in tests/lib/shopify-signing.test.ts), with Shopify's headers.
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { shopifyApi, ApiVersion } from "@shopify/shopify-api";
 import "@shopify/shopify-api/adapters/web-api";
-import { getHmac } from "@shopify/shopify-api/test-helpers";
 import { createWebhookIngest } from "~/ingest/door.server";
+import { webhookHeaders } from "~/lib/shopify-signing.server";
 import type { Db } from "~/db.server";
 
 export const TEST_SHOP = "waypoint-demo.myshopify.com";
@@ -25,16 +25,15 @@ export interface SignOptions {
 
 export function signedWebhook(topic: string, payload: unknown, opts: SignOptions = {}): Request {
   const body = opts.rawBody ?? JSON.stringify(payload);
-  const headers: Record<string, string> = {
-    "Content-Type": "application/json",
-    "X-Shopify-Topic": topic,
-    "X-Shopify-Shop-Domain": opts.shop ?? TEST_SHOP,
-    "X-Shopify-Hmac-Sha256": getHmac(body, opts.secret ?? SECRET),
-    "X-Shopify-API-Version": opts.apiVersion ?? "2026-07",
-    "X-Shopify-Webhook-Id": opts.webhookId ?? crypto.randomUUID(),
-    "X-Shopify-Triggered-At": opts.triggeredAt ?? new Date().toISOString(),
-    "X-Shopify-Event-Id": crypto.randomUUID(),
+  const delivery = {
+    topic,
+    shop: opts.shop ?? TEST_SHOP,
+    apiVersion: opts.apiVersion ?? "2026-07",
+    webhookId: opts.webhookId ?? crypto.randomUUID(),
+    triggeredAt: opts.triggeredAt ?? new Date().toISOString(),
+    eventId: crypto.randomUUID(),
   };
+  const headers = webhookHeaders(delivery, body, opts.secret ?? SECRET);
   for (const h of opts.omitHeaders ?? []) delete headers[h];
   return new Request("https://waypoint.test/webhooks/tracking", { method: "POST", headers, body });
 }

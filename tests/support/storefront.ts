@@ -3,7 +3,7 @@
 // on 127.0.0.1, answering in Shopify's shapes.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { signAppProxyQuery } from "~/storefront/app-proxy.server";
+import { signAppProxyQuery } from "~/lib/shopify-signing.server";
 import { SECRET, TEST_SHOP } from "./shopify-webhooks";
 
 export interface ProxyRequestOptions {
