@@ -38,7 +38,7 @@ describe("errors name the field and the problem, never the value", () => {
   const EMAIL = "maya.chen@example.com";
   const PHONE = "+1 (617) 555-0142";
   const STREET = "1200 Hampshire Street, Apt 4B";
-  const tx = (amount: unknown) => [{ kind: "refund", status: "success", amount, currency: "USD" }];
+  const tx = (amount: string) => [{ kind: "refund", status: "success", amount, currency: "USD" }];
 
   it.each([
     ["an email as the order id", () => parseOrder(orderPayload({ id: EMAIL, admin_graphql_api_id: null }), "orders/create"), "id", EMAIL, "must be a numeric id"],
