@@ -9,6 +9,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Liquid, TagToken, TopLevelToken, Context, Emitter, Template, Parser } from "liquidjs";
+import { escapeHtml } from "../lib/html";
 import type { Locale } from "../notifications/copy";
 import type { LookupResponse } from "./lookup.server";
 
@@ -18,8 +19,6 @@ export type PageAsset = (typeof PAGE_ASSETS)[number];
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
-const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-export const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
 
 const localeCache = new Map<Locale, Json>();
 function strings(locale: Locale): Json {

@@ -1,8 +1,7 @@
 // The dev outbox page: what Waypoint would have sent (OutboxMessage rows, written by the dev-outbox
 // provider when no SendGrid/Twilio credentials exist). Emails render in sandboxed iframes, SMS as text.
 import type { Db } from "../../app/db.server";
-
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+import { escapeHtml as esc } from "../../app/lib/html";
 
 export async function renderOutbox(db: Db, shopDomain: string, query: URLSearchParams): Promise<string> {
   const shop = await db.shop.findUnique({ where: { domain: shopDomain }, select: { id: true, name: true } });

@@ -3,6 +3,7 @@
 // engine the extension's tests use (Shopify's filters, the extension's locales). The block's script
 // calls /apps/track/..., which the front door signs and forwards like Shopify's app proxy.
 import fs from "node:fs";
+import { escapeHtml as esc } from "../../app/lib/html";
 import { ASSET_CDN, BLOCK_PATH, createEngine, settingsWithDefaults, type Locale } from "../../tests/support/liquid";
 
 export const ASSET_PATH = "/cdn/shop/extensions/waypoint/assets/";
@@ -15,8 +16,6 @@ export interface StoreBranding {
   logoUrl: string | null;
   font: string;
 }
-
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function layout(b: StoreBranding, title: string, main: string, locale: Locale): string {
   return `<!doctype html>

@@ -15,6 +15,7 @@ import {
   type Template,
   type TopLevelToken,
 } from "liquidjs";
+import { escapeHtml } from "../../app/lib/html";
 
 export const EXTENSION_ROOT = path.resolve("extensions/tracking-block");
 export const LOCALES = ["en", "fr", "de", "es"] as const;
@@ -48,9 +49,6 @@ export function flattenKeys(tree: Json, prefix = ""): string[] {
   if (tree === null || typeof tree !== "object" || Array.isArray(tree)) return prefix ? [prefix] : [];
   return Object.entries(tree).flatMap(([k, v]) => flattenKeys(v, prefix ? `${prefix}.${k}` : k));
 }
-
-const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-export const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
 
 /** WCAG 2 contrast ratio of two #rgb / #rrggbb colours. */
 export function contrastRatio(a: string, b: string): number {
