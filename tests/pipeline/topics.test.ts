@@ -1,27 +1,40 @@
 // Every topic Waypoint subscribes to, as Shopify documents it, through the receiver and the worker:
 // each receipt ends processed, and the whole story (in any arrival order) gives the same state.
 import fc from "fast-check";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { jobHandlers } from "~/jobs/registry.server";
 import { Worker } from "~/jobs/worker.server";
+import { PROCESS_RECEIPT } from "~/ingest/receipt-store.server";
 import { SUPPORTED_TOPICS } from "~/pipeline/payloads";
 import { FIXTURE_NAMES, FIXTURES, fixtureText, type FixtureName } from "../../scripts/simulator/payloads";
 import { freshDb, providers, type TestDb } from "../support/db";
 import { receiverFor, signedWebhook } from "../support/shopify-webhooks";
+import { emptyDatabase } from "./stories";
 
 const LIFECYCLE = FIXTURE_NAMES.filter((n) => !/^(shop-redact|customers-redact|app-uninstalled)/.test(n));
 
-async function deliver(t: TestDb, names: readonly FixtureName[], webhookPrefix = "") {
+/** One delivery: a fixture, first time or again under a new webhook id (facts must dedupe by identity). */
+interface Delivery {
+  name: FixtureName;
+  again: boolean;
+}
+const first = (name: FixtureName): Delivery => ({ name, again: false });
+const again = (name: FixtureName): Delivery => ({ name, again: true });
+
+/** Receives each delivery, signed as Shopify signs it; `then` runs after each acknowledgement. */
+async function deliver(t: TestDb, deliveries: readonly Delivery[], then: () => Promise<unknown> = async () => {}) {
   const receive = receiverFor(t.db);
-  for (const name of names) {
+  for (const { name, again } of deliveries) {
     const meta = FIXTURES[name];
     const res = await receive(
-      signedWebhook(meta.topic, null, { rawBody: fixtureText(name), triggeredAt: meta.triggeredAt, webhookId: webhookPrefix + meta.webhookId }),
+      signedWebhook(meta.topic, null, { rawBody: fixtureText(name), triggeredAt: meta.triggeredAt, webhookId: (again ? "dup-" : "") + meta.webhookId }),
     );
     expect(res.status, name).toBe(200);
+    await then();
   }
-  await new Worker(t.db, jobHandlers, { now: () => new Date(Date.now() + 60_000) }).drain();
 }
+
+const later = () => new Date(Date.now() + 60_000);
 
 /** What a shopper or the admin could observe, without ids or wall-clock times. */
 async function snapshot(t: TestDb) {
@@ -46,33 +59,68 @@ describe.each(providers)("every subscribed topic on %s", (provider) => {
   it("has a fixture for each topic and processes every one of them", async () => {
     const covered = new Set(FIXTURE_NAMES.map((n) => FIXTURES[n].topic));
     expect([...SUPPORTED_TOPICS].filter((topic) => !covered.has(topic))).toEqual([]);
-    await deliver(t, FIXTURE_NAMES);
+    await deliver(t, FIXTURE_NAMES.map(first));
+    await new Worker(t.db, jobHandlers, { now: later }).drain();
     const receipts = await t.db.webhookReceipt.findMany({ select: { topic: true, status: true, error: true } });
     expect(receipts.filter((r) => r.status !== "processed")).toEqual([]);
     expect(await t.db.job.count({ where: { status: "dead" } })).toBe(0);
   });
 });
 
-describe("arrival order never changes the outcome (sqlite)", () => {
-  it("any permutation of the fixture story, with duplicates, ends in the same state", async () => {
-    const reference = await freshDb("sqlite");
-    await deliver(reference, LIFECYCLE);
-    const expected = await snapshot(reference);
-    await reference.drop();
-    expect(expected.shipments.length).toBeGreaterThanOrEqual(3);
+const CHRONOLOGICAL = [...LIFECYCLE].sort((a, b) => FIXTURES[a].triggeredAt.localeCompare(FIXTURES[b].triggeredAt));
+const BACKWARDS = [...CHRONOLOGICAL].reverse();
+const PARENT_TOPICS = new Set(["orders/create", "fulfillments/create"]);
+const isParent = (n: FixtureName) => PARENT_TOPICS.has(FIXTURES[n].topic);
 
-    await fc.assert(
-      fc.asyncProperty(fc.shuffledSubarray([...LIFECYCLE], { minLength: LIFECYCLE.length }), fc.subarray([...LIFECYCLE]), async (order, dupes) => {
-        const t = await freshDb("sqlite");
-        try {
-          await deliver(t, order);
-          await deliver(t, dupes, "dup-"); // redeliveries under new webhook ids: facts dedupe by identity
-          expect(await snapshot(t)).toEqual(expected);
-        } finally {
-          await t.drop();
-        }
-      }),
-      { numRuns: 6, seed: 20261125 },
-    );
+// The orders most likely to break an order-dependent fold, tried before any random one.
+const ADVERSARIAL: [string, Delivery[]][] = [
+  // Every fact after every newer one, every child before its parent.
+  ["backwards", BACKWARDS.map(first)],
+  // Fulfillments, events and returns with nothing to attach to yet; then the parents, newest first.
+  ["orders and fulfillments created last", [...CHRONOLOGICAL.filter((n) => !isParent(n)), ...BACKWARDS.filter(isParent)].map(first)],
+  // The settled story, then all of it again, oldest news last: stale facts after the final state.
+  ["in order, then every webhook again backwards", [...CHRONOLOGICAL.map(first), ...BACKWARDS.map(again)]],
+];
+
+// Any order of the whole story, with any redeliveries anywhere in it (before their first delivery too).
+const anyStory = fc
+  .subarray([...LIFECYCLE])
+  .chain((dupes) => fc.shuffledSubarray([...LIFECYCLE.map(first), ...dupes.map(again)], { minLength: LIFECYCLE.length + dupes.length }));
+// Drawn with a fixed seed: the same stories on every run, each its own test (one story of ~30 webhooks
+// at a time, however busy the machine), and a failure names the story to replay.
+const SEED = 20261125;
+const RANDOM: [string, Delivery[]][] = fc.sample(anyStory, { numRuns: 2, seed: SEED }).map((story, i) => [`random story ${i + 1} (seed ${SEED})`, story]);
+
+describe("arrival order never changes the outcome (sqlite)", () => {
+  // One database for every story, emptied before each: the work per story is the story itself.
+  let t: TestDb;
+  let expected: Awaited<ReturnType<typeof snapshot>>;
+  async function tell(story: readonly Delivery[]) {
+    await emptyDatabase(t.db);
+    // Each webhook is processed before the next arrives, so the story is processed exactly as told
+    // (one drain at the end runs jobs by runAfter, and receipts of the same millisecond tie in no defined order).
+    // Only receipt jobs run: the compared state is theirs alone. The domain events they enqueue write
+    // predictions, learning marks and messages, none of the compared fields; arrival-order.test.ts runs
+    // them interleaved with the receipts.
+    const worker = new Worker(t.db, jobHandlers, { now: later, kinds: [PROCESS_RECEIPT] });
+    await deliver(t, story, async () => expect(await worker.runOnce(), "one receipt job per delivery").toBe(1));
+    expect(await t.db.webhookReceipt.count({ where: { status: { not: "processed" } } })).toBe(0);
+    return snapshot(t);
+  }
+  beforeAll(async () => {
+    t = await freshDb("sqlite");
+    expected = await tell(CHRONOLOGICAL.map(first));
+    expect(expected.shipments.length).toBeGreaterThanOrEqual(3);
+  });
+  afterAll(async () => t?.drop());
+
+  it("tells whole stories: every fixture at least once, some twice", () => {
+    for (const [, story] of [...ADVERSARIAL, ...RANDOM]) expect(new Set(story.map((d) => d.name))).toEqual(new Set(LIFECYCLE));
+    expect([...ADVERSARIAL, ...RANDOM].filter(([, story]) => story.some((d) => d.again)).length).toBeGreaterThanOrEqual(2);
+  });
+
+  // The adversarial orders first, then the random ones.
+  it.each([...ADVERSARIAL, ...RANDOM])("%s ends in the same state", async (_label, story) => {
+    expect(await tell(story)).toEqual(expected);
   });
 });
