@@ -5,7 +5,8 @@
 // take minutes, not hours; a progress callback reports as batches land.
 import { randomUUID } from "node:crypto";
 import { dbProvider, type Db, type Prisma } from "../../app/db.server";
-import { foldShipment, replayTransitions, resolveCarrier, type ShipmentFact } from "../../app/pipeline/rules";
+import { HOUR_MS } from "../../app/lib/time";
+import { cleanTrackingNumber, foldShipment, replayTransitions, resolveCarrier, type ShipmentFact } from "../../app/pipeline/rules";
 import { createGenerator, DEMO_SHOP, type GeneratorOptions, type OrderStory } from "./generator";
 
 export interface BulkOptions extends GeneratorOptions {
@@ -52,7 +53,7 @@ export function rowsForStory(story: OrderStory, shopId: string, now: Date) {
     shipCountry: story.destination?.countryCode ?? null,
     shipZip: story.destination?.zip ?? null,
     processedAt: placed,
-    cancelledAt: cancelled ? new Date(placed.getTime() + 3_600_000) : null,
+    cancelledAt: cancelled ? new Date(placed.getTime() + HOUR_MS) : null,
     stage: 1,
     subStatus: "confirmed",
     factsAt: placed,
@@ -105,7 +106,7 @@ export function rowsForStory(story: OrderStory, shopId: string, now: Date) {
         factsAt: state.factsAt,
         fulfillmentUpdatedAt: created,
       });
-      for (const n of s.trackingNumbers) numbers.push({ shopId, shipmentId: id, number: n.toUpperCase() });
+      for (const n of new Set(s.trackingNumbers.map(cleanTrackingNumber))) numbers.push({ shopId, shipmentId: id, number: n });
       for (const f of facts) events.push({ shopId, shipmentId: id, dedupeKey: `bulk:${f.key}`, source: f.source, status: f.status, happenedAt: f.at });
       for (const t of replayTransitions("outbound", facts)) {
         transitions.push({ shopId, shipmentId: id, fromStage: t.fromStage, toStage: t.toStage, fromStatus: t.fromStatus, toStatus: t.toStatus, at: t.at, cause: t.cause });
