@@ -3,7 +3,7 @@
 // loaded with `select`, which Prisma resolves with one IN query per relation, never one per row).
 import { z } from "zod";
 import type { Db, Prisma } from "../db.server";
-import { normalizeTrackingNumber } from "../pipeline/shipments.server";
+import { cleanTrackingNumber } from "../pipeline/rules/carriers";
 import { statusInfo, subStatusLabel, subStatusRank } from "../pipeline/rules/stages";
 import type { ShipmentKind } from "../pipeline/rules/types";
 import { DAY_MS } from "../lib/time";
@@ -69,7 +69,7 @@ export function classifySearch(q: string): { kind: "order"; number: number; name
   if (s.includes("@")) return { kind: "email", email: s.toLowerCase() };
   const m = /^#?(\d{1,9})$/.exec(s);
   if (m) return { kind: "order", number: Number(m[1]), name: `#${m[1]}` };
-  return { kind: "tracking", number: normalizeTrackingNumber(s) };
+  return { kind: "tracking", number: cleanTrackingNumber(s) };
 }
 
 async function searchWhere(db: Db, shopId: string, q: string): Promise<Prisma.ShipmentWhereInput> {

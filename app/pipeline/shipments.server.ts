@@ -3,6 +3,7 @@
 // recomputed from the full set of facts every time, so arrival order and duplicates never matter;
 // a version column makes two workers folding the same shipment retry instead of overwriting.
 import { type Prisma, prismaErrorCode, type Db } from "../db.server";
+import { cleanTrackingNumber } from "./rules/carriers";
 import { foldShipment, transitionsBetween } from "./rules/fold";
 import type { ShipmentFact, ShipmentKind, ShipmentState, Stage, Transition } from "./rules/types";
 import { enqueue } from "../jobs/queue.server";
@@ -208,15 +209,11 @@ function dedupe(facts: ShipmentFact[]): ShipmentFact[] {
   return [...seen.values()];
 }
 
-/** Replaces a shipment's tracking numbers (upper-cased, spaces removed) for lookups by number. */
+/** Replaces a shipment's tracking numbers, in cleanTrackingNumber's form, for lookups by number. */
 export async function setTrackingNumbers(tx: Tx, shopId: string, shipmentId: string, numbers: string[]): Promise<void> {
-  const wanted = [...new Set(numbers.map(normalizeTrackingNumber).filter(Boolean))];
+  const wanted = [...new Set(numbers.map(cleanTrackingNumber).filter(Boolean))];
   await tx.trackingNumber.deleteMany({ where: { shipmentId, number: { notIn: wanted } } });
   const have = new Set((await tx.trackingNumber.findMany({ where: { shipmentId }, select: { number: true } })).map((r) => r.number));
   const add = wanted.filter((n) => !have.has(n));
   if (add.length > 0) await tx.trackingNumber.createMany({ data: add.map((number) => ({ shopId, shipmentId, number })) });
-}
-
-export function normalizeTrackingNumber(n: string): string {
-  return n.replace(/\s+/g, "").toUpperCase();
 }

@@ -1,6 +1,6 @@
 // Storefront order lookups behind the app proxy: by order number + email or phone, by tracking number,
-// and by the signed token in tracking emails and texts. The answer is the JSON the tracking block
-// renders (extensions/tracking-block: CONTRACT.md and the typedefs at the top of assets/tracking.js).
+// and by the signed token in tracking emails and texts. This module finds the rows; the answer's
+// shape is contract.ts (the JSON the tracking block renders) and what is shown is rules/view.ts.
 //
 // Privacy rules, each tested in tests/storefront/lookup.test.ts:
 // - The shop is always the one that signed the proxy request (the caller passes it); nothing here
@@ -9,7 +9,7 @@
 //   valid token for that shop, or, for one shipment, its tracking number (that shipment only, no items).
 // - An unknown order number and a known one with the wrong contact get the same answer, status and
 //   work: one indexed query, then a constant-time comparison (against a stand-in when nothing matched).
-// - The shopper's address is shown as city / region / country only.
+// - The shopper's address is shown as city / region / country only (rules/view.ts).
 //
 // Cost per found lookup (p99 < 30 ms at 200 req/s with a million shipments): the shop row from a
 // short in-process cache; one Order statement on [shopId, orderNumber] (or TrackingNumber on
@@ -19,93 +19,18 @@
 // their wait budget (recommendations.server.ts). Measured on SQLite with 1M shipments / 4M events:
 // ~1.2 ms CPU per found lookup, ~0.15 ms per miss.
 import { Prisma, type Db } from "../db.server";
-import { messagesFor, type Locale } from "../notifications/copy";
-import { normalizePhone } from "../lib/phone";
-import { CARRIER_NAMES, trackingUrlFor } from "../pipeline/rules/carriers";
-import { windowFromCarrierEdd } from "../intelligence/rules/delivery-window";
-import { formatLocation } from "../pipeline/rules/fold";
-import { isDeliveredSubStatus } from "../pipeline/rules/stages";
-import type { ShipmentKind, Stage } from "../pipeline/rules/types";
 import { safeEqual } from "../lib/crypto.server";
-import { type Recommendation, type RecommendationSource, RECOMMENDATION_SOURCES, Recommender } from "./recommendations.server";
-import { normalizeTrackingNumber } from "../pipeline/shipments.server";
-import { eventStatusText, storefrontLocale, subStatusText } from "./rules/status-labels";
-import { isTrackingCode, signTrackingToken, trackingCodeValid, verifyTrackingToken } from "./tracking-links.server";
+import { normalizePhone } from "../lib/phone";
 import { DAY_MS } from "../lib/time";
-
-// --- The contract ---------------------------------------------------------------------------------
-
-export interface LookupOrder {
-  name: string;
-  placedAt: string;
-  stage: Stage;
-  /** The order's sub-status code (confirmed, in_transit, partially_delivered, ...). */
-  status: string;
-  statusLabel: string;
-  cancelled: boolean;
-}
-
-export interface LookupEvent {
-  at: string;
-  status: string;
-  label: string;
-  location: string | null;
-}
-
-export interface LookupShipment {
-  id: string;
-  kind: ShipmentKind;
-  stage: Stage;
-  subStatus: string;
-  statusLabel: string;
-  delayed: boolean;
-  delayNotice?: string;
-  needsAttention: boolean;
-  carrier: string | null;
-  trackingNumber: string | null;
-  carrierUrl: string | null;
-  /** Bare dates ("2026-11-27") for a date-only carrier estimate, else ISO instants. */
-  estimate: { start: string; end: string; source: "carrier" | "predicted" } | null;
-  destination: { city: string | null; region: string | null; country: string | null };
-  /** Newest first, at most MAX_EVENTS. */
-  events: LookupEvent[];
-  items: { title: string; quantity: number; image: string | null }[];
-}
-
-export interface LookupFound {
-  found: true;
-  order: LookupOrder;
-  shipments: LookupShipment[];
-  recommendations: Recommendation[];
-  locale: Locale;
-}
-
-export type FailureReason = "not_found" | "rate_limited" | "invalid";
-
-export interface LookupFailure {
-  found: false;
-  reason: FailureReason;
-  message: string;
-}
-
-export type LookupResponse = LookupFound | LookupFailure;
-
-export const FAILURE_STATUS: Record<FailureReason, number> = { not_found: 404, rate_limited: 429, invalid: 400 };
-
-const MESSAGES: Record<FailureReason, string> = {
-  not_found: "We couldn't find an order with those details. Check the order number and the email or phone number you used at checkout.",
-  rate_limited: "Too many attempts. Please wait a minute and try again.",
-  invalid: "Please check the details you entered and try again.",
-};
-
-export function failure(reason: FailureReason): LookupFailure {
-  return { found: false, reason, message: MESSAGES[reason] };
-}
+import { cleanTrackingNumber } from "../pipeline/rules/carriers";
+import { failure, FAILURE_STATUS, MAX_EVENTS, MAX_SHIPMENTS, type LookupResponse } from "./contract";
+import { type RecommendationSource, RECOMMENDATION_SOURCES, Recommender } from "./recommendations.server";
+import { foundView, orderItems, visibleShipments } from "./rules/view";
+import { storefrontLocale } from "./rules/status-labels";
+import { isTrackingCode, signTrackingToken, trackingCodeValid, verifyTrackingToken } from "./tracking-links.server";
 
 // --- Inputs ---------------------------------------------------------------------------------------
 
-export const MAX_EVENTS = 25;
-export const MAX_SHIPMENTS = 12;
 const LIMITS = { order: 40, email: 254, phone: 40, tracking: 64, token: 1024 } as const;
 
 export interface LookupOptions {
@@ -136,69 +61,51 @@ export function parseOrderNumber(raw: string): number | null {
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
-// --- The service ----------------------------------------------------------------------------------
-
-interface ShopRow {
-  id: string;
-  domain: string;
-  primaryDomain: string | null;
-  currency: string;
-  recommendationSource: string;
-  recommendationCollection: string | null;
+/**
+ * A tracking number as a shopper types it: letters, digits, spaces and dashes (full-width forms
+ * count as what they look like), at least 4 letters or digits; anything else is a 400, not a
+ * search. Returns the number in cleanTrackingNumber's form (the stored one), or null.
+ */
+export function typedTrackingNumber(raw: string): string | null {
+  if (raw.length > LIMITS.tracking || !/^[A-Za-z0-9\s-]+$/.test(raw.normalize("NFKC"))) return null;
+  const number = cleanTrackingNumber(raw);
+  return number.length >= 4 ? number : null;
 }
+
+// --- The rows -------------------------------------------------------------------------------------
 
 const SHOP_SELECT = { id: true, domain: true, primaryDomain: true, currency: true, recommendationSource: true, recommendationCollection: true } as const;
+type ShopRow = Prisma.ShopGetPayload<{ select: typeof SHOP_SELECT }>;
 
 // The hot path reads with plain SQL through Prisma's $queryRaw (same statement on SQLite and
-// PostgreSQL; Prisma maps the column types back to Date, boolean and JSON on both): measured, a model
-// query costs ~0.9 ms of CPU in Prisma's query compiler and result mapping, the same read as raw SQL
-// ~0.3 ms, and SQLite itself 0.03-0.09 ms. Every statement is on an index named in the header.
-const ORDER_COLUMNS = Prisma.raw(
-  `"id", "name", "email", "phone", "shipCity", "shipRegion", "shipCountry", "processedAt", "stage", "subStatus", "cancelledAt", "lineItems", "predictedStart", "predictedEnd"`,
-);
-interface OrderRow {
-  id: string;
-  name: string;
-  email: string | null;
-  phone: string | null;
-  shipCity: string | null;
-  shipRegion: string | null;
-  shipCountry: string | null;
-  processedAt: Date;
-  stage: number;
-  subStatus: string;
-  cancelledAt: Date | null;
-  lineItems: Prisma.JsonValue | null;
-  predictedStart: Date | null;
-  predictedEnd: Date | null;
-}
+// PostgreSQL): measured, a model query costs ~0.9 ms of CPU in Prisma's query compiler and result
+// mapping, the same read as raw SQL ~0.3 ms, and SQLite itself 0.03-0.09 ms. Prisma maps the column
+// types back (Date, boolean, parsed JSON) on both providers, so each row is typed with Prisma's
+// generated model type for the columns listed once here (tests/storefront/lookup.test.ts reads every
+// field on both). Every statement is on an index named in the header.
+const ORDER_SELECT = {
+  id: true, name: true, email: true, phone: true, shipCity: true, shipRegion: true, shipCountry: true, processedAt: true,
+  stage: true, subStatus: true, cancelledAt: true, lineItems: true, predictedStart: true, predictedEnd: true,
+} as const satisfies Prisma.OrderSelect;
+type OrderRow = Prisma.OrderGetPayload<{ select: typeof ORDER_SELECT }>;
 
-const SHIPMENT_COLUMNS = Prisma.raw(
-  `"id", "kind", "name", "stage", "subStatus", "delayed", "delayReason", "needsAttention", "carrier", "carrierCode", "trackingUrls", "primaryTracking", "carrierEdd", "predictedStart", "predictedEnd", "cancelledAt", "createdAt", "lineItems"`,
-);
-interface ShipmentRow {
-  id: string;
-  kind: string;
-  name: string | null;
-  stage: number;
-  subStatus: string;
-  delayed: boolean;
-  delayReason: string | null;
-  needsAttention: boolean;
-  carrier: string | null;
-  carrierCode: string | null;
-  trackingUrls: Prisma.JsonValue | null;
-  primaryTracking: string | null;
-  carrierEdd: Date | null;
-  predictedStart: Date | null;
-  predictedEnd: Date | null;
-  cancelledAt: Date | null;
-  createdAt: Date;
-  /** [{ id, quantity }] from the fulfillment, when known. */
-  lineItems: Prisma.JsonValue | null;
-}
+const SHIPMENT_SELECT = {
+  id: true, kind: true, name: true, stage: true, subStatus: true, delayed: true, delayReason: true, needsAttention: true, carrier: true,
+  carrierCode: true, trackingUrls: true, primaryTracking: true, carrierEdd: true, predictedStart: true, predictedEnd: true,
+  cancelledAt: true, createdAt: true, lineItems: true,
+} as const satisfies Prisma.ShipmentSelect;
+type ShipmentRow = Prisma.ShipmentGetPayload<{ select: typeof SHIPMENT_SELECT }>;
 
-type Raw<T> = { [K in keyof T]: unknown };
+const EVENT_SELECT = { shipmentId: true, status: true, happenedAt: true, city: true, province: true, country: true } as const satisfies Prisma.TrackingEventSelect;
+type EventRow = Prisma.TrackingEventGetPayload<{ select: typeof EVENT_SELECT }>;
+
+/** `"a", "b", ...`: a select's columns for a raw statement (the names are ours, never input). */
+function columns(select: Record<string, true>): Prisma.Sql {
+  return Prisma.raw(Object.keys(select).map((c) => `"${c}"`).join(", "));
+}
+const ORDER_COLUMNS = columns(ORDER_SELECT);
+const SHIPMENT_COLUMNS = columns(SHIPMENT_SELECT);
+const EVENT_COLUMNS = columns(EVENT_SELECT);
 
 /**
  * A statement composed (nested fragments flattened) with @prisma/client's Prisma.sql and handed to
@@ -208,73 +115,6 @@ type Raw<T> = { [K in keyof T]: unknown };
  */
 function composed(strings: TemplateStringsArray, ...values: unknown[]): Prisma.Sql {
   return Prisma.sql(strings, ...(values as Prisma.Sql[]));
-}
-
-function date(v: unknown): Date | null {
-  if (v === null || v === undefined) return null;
-  const d = v instanceof Date ? v : new Date(v as string | number);
-  return Number.isNaN(d.getTime()) ? null : d;
-}
-const text = (v: unknown): string | null => (typeof v === "string" ? v : v === null || v === undefined ? null : String(v));
-const bool = (v: unknown): boolean => v === true || v === 1 || v === 1n || v === "1" || v === "true";
-function json(v: unknown): Prisma.JsonValue | null {
-  if (typeof v !== "string") return (v ?? null) as Prisma.JsonValue | null;
-  try {
-    return JSON.parse(v) as Prisma.JsonValue;
-  } catch (_e) {
-    return null;
-  }
-}
-
-function orderFromRaw(r: Raw<OrderRow>): OrderRow {
-  return {
-    id: String(r.id),
-    name: String(r.name),
-    email: text(r.email),
-    phone: text(r.phone),
-    shipCity: text(r.shipCity),
-    shipRegion: text(r.shipRegion),
-    shipCountry: text(r.shipCountry),
-    processedAt: date(r.processedAt) ?? new Date(0),
-    stage: Number(r.stage),
-    subStatus: String(r.subStatus),
-    cancelledAt: date(r.cancelledAt),
-    lineItems: json(r.lineItems),
-    predictedStart: date(r.predictedStart),
-    predictedEnd: date(r.predictedEnd),
-  };
-}
-
-function shipmentFromRaw(r: Raw<ShipmentRow>): ShipmentRow {
-  return {
-    id: String(r.id),
-    kind: String(r.kind),
-    name: text(r.name),
-    stage: Number(r.stage),
-    subStatus: String(r.subStatus),
-    delayed: bool(r.delayed),
-    delayReason: text(r.delayReason),
-    needsAttention: bool(r.needsAttention),
-    carrier: text(r.carrier),
-    carrierCode: text(r.carrierCode),
-    trackingUrls: json(r.trackingUrls),
-    primaryTracking: text(r.primaryTracking),
-    carrierEdd: date(r.carrierEdd),
-    predictedStart: date(r.predictedStart),
-    predictedEnd: date(r.predictedEnd),
-    cancelledAt: date(r.cancelledAt),
-    createdAt: date(r.createdAt) ?? new Date(0),
-    lineItems: json(r.lineItems),
-  };
-}
-
-interface EventRow {
-  shipmentId: string;
-  status: string;
-  happenedAt: Date | string | number;
-  city: string | null;
-  province: string | null;
-  country: string | null;
 }
 
 /** Compared against when no order matched, so a miss costs what a wrong contact costs. */
@@ -344,18 +184,16 @@ export class LookupService {
 
   /** A tracking number: that shipment of the order, without the order's items. */
   async byTracking(shopDomain: string, tracking: unknown, options: LookupOptions = {}): Promise<LookupResult> {
-    const raw = typeof tracking === "string" ? tracking : "";
-    const number = normalizeTrackingNumber(raw);
+    const number = typedTrackingNumber(typeof tracking === "string" ? tracking : "");
     const shop = await this.shop(shopDomain);
-    if (number.length < 4 || raw.length > LIMITS.tracking || !/^[A-Z0-9-]+$/.test(number)) return this.miss(shop, "invalid");
+    if (number === null) return this.miss(shop, "invalid");
     if (!shop) return this.miss(shop, "not_found");
-    const [hit] = await this.db.$queryRaw<{ shipmentId: unknown; orderId: unknown }[]>(
+    const [hit] = await this.db.$queryRaw<{ shipmentId: string; orderId: string | null }[]>(
       composed`SELECT s."id" AS "shipmentId", s."orderId" AS "orderId" FROM "TrackingNumber" t JOIN "Shipment" s ON s."id" = t."shipmentId" WHERE t."shopId" = ${shop.id} AND t."number" = ${number} AND s."shopId" = ${shop.id} LIMIT 1`,
     );
-    const orderId = hit ? text(hit.orderId) : null;
-    const order = orderId ? ((await this.orders(Prisma.sql`"id" = ${orderId} AND "shopId" = ${shop.id}`, 1))[0] ?? null) : null;
+    const order = hit?.orderId ? ((await this.orders(Prisma.sql`"id" = ${hit.orderId} AND "shopId" = ${shop.id}`, 1))[0] ?? null) : null;
     if (!hit || !order) return this.miss(shop, "not_found");
-    return this.found(shop, order, String(hit.shipmentId), options);
+    return this.found(shop, order, hit.shipmentId, options);
   }
 
   /** The signed token from a tracking email or text (tracking-links.server.ts). */
@@ -390,7 +228,7 @@ export class LookupService {
 
   private async found(shop: ShopRow, order: OrderRow, onlyShipmentId: string | null, options: LookupOptions): Promise<LookupResult> {
     const locale = storefrontLocale(options.locale);
-    const items = lineItemsOf(order.lineItems);
+    const items = orderItems(order.lineItems);
     const [shipments, recommendations] = await Promise.all([
       this.shipments(order.id, onlyShipmentId),
       this.recommender.recommend({
@@ -403,44 +241,13 @@ export class LookupService {
     ]);
     const shown = visibleShipments(shipments);
     const events = await this.events(shown.map((s) => s.id));
-    const outbound = shown.filter((s) => s.kind === "outbound");
-    // Each parcel lists the items its fulfillment carries; a parcel from before that was recorded,
-    // alone on its order, lists the order's shippable items.
-    const parcelItems = (s: ShipmentRow): LookupShipment["items"] => {
-      if (onlyShipmentId) return [];
-      const carried = parcelLineItems(s.lineItems);
-      if (carried.length > 0) {
-        return carried.flatMap(({ id, quantity }) => {
-          const item = items.find((i) => i.id === id);
-          return item ? [{ title: item.title, quantity, image: null }] : [];
-        });
-      }
-      return outbound.length === 1 ? items.filter((i) => i.requiresShipping).map((i) => ({ title: i.title, quantity: i.quantity, image: null })) : [];
-    };
-
-    const body: LookupFound = {
-      found: true,
-      order: {
-        name: order.name,
-        placedAt: order.processedAt.toISOString(),
-        stage: clampStage(order.stage),
-        status: order.subStatus,
-        statusLabel: subStatusText(order.cancelledAt ? "cancelled" : order.subStatus, locale),
-        cancelled: order.cancelledAt !== null,
-      },
-      shipments: [...outbound, ...shown.filter((s) => s.kind !== "outbound")].map((s) =>
-        shipmentView(s, order, events.get(s.id) ?? [], s.kind === "outbound" ? parcelItems(s) : [], locale),
-      ),
-      recommendations,
-      locale,
-    };
+    const body = foundView({ order, items, shipments: shown, events, trackingOnly: onlyShipmentId !== null, recommendations, locale });
     return { status: 200, body, shopId: shop.id, orderId: order.id, outcome: "found" };
   }
 
   /** Orders matching `where` (never redacted ones): [shopId, orderNumber] or the primary key. */
   private async orders(where: Prisma.Sql, limit: number): Promise<OrderRow[]> {
-    const rows = await this.db.$queryRaw<Raw<OrderRow>[]>(composed`SELECT ${ORDER_COLUMNS} FROM "Order" WHERE ${where} AND "redactedAt" IS NULL LIMIT ${limit}`);
-    return rows.map(orderFromRaw);
+    return this.db.$queryRaw<OrderRow[]>(composed`SELECT ${ORDER_COLUMNS} FROM "Order" WHERE ${where} AND "redactedAt" IS NULL LIMIT ${limit}`);
   }
 
   /** An order's shipments on [orderId], oldest first (or the one a tracking number named). */
@@ -448,17 +255,16 @@ export class LookupService {
     const where = onlyShipmentId ? Prisma.sql`"id" = ${onlyShipmentId} AND "orderId" = ${orderId}` : Prisma.sql`"orderId" = ${orderId}`;
     // Parcels in a stable order whatever order their webhooks arrived in: outbound before returns,
     // then by Shopify's name (#1001.1, #1001.2), then as first heard of.
-    const rows = await this.db.$queryRaw<Raw<ShipmentRow>[]>(
+    return this.db.$queryRaw<ShipmentRow[]>(
       composed`SELECT ${SHIPMENT_COLUMNS} FROM "Shipment" WHERE ${where} ORDER BY "kind" ASC, COALESCE("name", '') ASC, "createdAt" ASC, "id" ASC LIMIT ${MAX_SHIPMENTS}`,
     );
-    return rows.map(shipmentFromRaw);
   }
 
   /** The newest MAX_EVENTS events of each shipment, in one statement of index-bounded branches. */
   private async events(shipmentIds: string[]): Promise<Map<string, EventRow[]>> {
     const out = new Map<string, EventRow[]>();
     if (shipmentIds.length === 0) return out;
-    const branch = (id: string) => Prisma.sql`SELECT * FROM (SELECT "shipmentId", "status", "happenedAt", "city", "province", "country" FROM "TrackingEvent" WHERE "shipmentId" = ${id} AND "status" NOT IN ('fulfillment_success', 'fulfillment_open', 'fulfillment_pending') ORDER BY "happenedAt" DESC, "id" DESC LIMIT ${MAX_EVENTS}) AS e`;
+    const branch = (id: string) => Prisma.sql`SELECT * FROM (SELECT ${EVENT_COLUMNS} FROM "TrackingEvent" WHERE "shipmentId" = ${id} AND "status" NOT IN ('fulfillment_success', 'fulfillment_open', 'fulfillment_pending') ORDER BY "happenedAt" DESC, "id" DESC LIMIT ${MAX_EVENTS}) AS e`;
     const rows = await this.db.$queryRaw<EventRow[]>(composed`${Prisma.join(shipmentIds.map(branch), " UNION ALL ")}`);
     for (const r of rows) {
       const list = out.get(r.shipmentId) ?? [];
@@ -469,40 +275,7 @@ export class LookupService {
   }
 }
 
-// --- Shaping --------------------------------------------------------------------------------------
-
-interface LineItem {
-  id: string | null;
-  productId: string | null;
-  title: string;
-  quantity: number;
-  requiresShipping: boolean;
-}
-
-function parcelLineItems(json: Prisma.JsonValue | null): { id: string; quantity: number }[] {
-  if (!Array.isArray(json)) return [];
-  return json.flatMap((li) =>
-    li && typeof li === "object" && !Array.isArray(li) && typeof li.id === "string" ? [{ id: li.id, quantity: typeof li.quantity === "number" ? li.quantity : 1 }] : [],
-  );
-}
-
-function lineItemsOf(json: Prisma.JsonValue | null): LineItem[] {
-  if (!Array.isArray(json)) return [];
-  const out: LineItem[] = [];
-  for (const li of json.slice(0, 100)) {
-    if (!li || typeof li !== "object" || Array.isArray(li)) continue;
-    const title = typeof li.title === "string" ? li.title : null;
-    if (!title) continue;
-    out.push({
-      id: typeof li.id === "string" || typeof li.id === "number" ? String(li.id) : null,
-      productId: typeof li.productId === "string" || typeof li.productId === "number" ? String(li.productId) : null,
-      title,
-      quantity: typeof li.quantity === "number" ? li.quantity : 1,
-      requiresShipping: li.requiresShipping !== false,
-    });
-  }
-  return out;
-}
+// --- The recommender's request --------------------------------------------------------------------
 
 function storefrontHostOf(shop: ShopRow): string {
   const raw = (shop.primaryDomain?.trim() || shop.domain).replace(/^https?:\/\//i, "");
@@ -518,83 +291,4 @@ function recommendationSource(fromBlock: string | null | undefined, fromShop: st
   if (valid(fromShop) && fromShop === "off") return "off"; // the merchant switched them off in the app
   if (valid(fromBlock)) return fromBlock;
   return valid(fromShop) ? fromShop : "related";
-}
-
-function clampStage(n: number): Stage {
-  return (n >= 1 && n <= 5 ? Math.round(n) : 1) as Stage;
-}
-
-/** Cancelled parcels are hidden when another parcel replaced them; returns are always shown. */
-function visibleShipments(rows: ShipmentRow[]): ShipmentRow[] {
-  const live = rows.filter((s) => s.kind !== "outbound" || s.subStatus !== "cancelled");
-  const hasLiveOutbound = live.some((s) => s.kind === "outbound");
-  return hasLiveOutbound ? live : rows;
-}
-
-function iso(d: Date | string | number): string {
-  return (d instanceof Date ? d : new Date(d)).toISOString();
-}
-
-function estimateOf(s: ShipmentRow, order: OrderRow): LookupShipment["estimate"] {
-  if (s.kind !== "outbound" || isDeliveredSubStatus(s.subStatus) || s.subStatus === "cancelled") return null;
-  if (s.carrierEdd) {
-    const w = windowFromCarrierEdd(s.carrierEdd, null);
-    if (w) {
-      const dateOnly = w.end.getTime() - w.start.getTime() === DAY_MS - 1;
-      return dateOnly
-        ? { start: w.start.toISOString().slice(0, 10), end: w.start.toISOString().slice(0, 10), source: "carrier" }
-        : { start: w.start.toISOString(), end: w.end.toISOString(), source: "carrier" };
-    }
-  }
-  const start = s.predictedStart ?? order.predictedStart;
-  const end = s.predictedEnd ?? order.predictedEnd;
-  if (start && end) return { start: start.toISOString(), end: end.toISOString(), source: "predicted" };
-  return null;
-}
-
-function carrierUrlOf(s: ShipmentRow): string | null {
-  const urls = Array.isArray(s.trackingUrls) ? s.trackingUrls.filter((u): u is string => typeof u === "string") : [];
-  const given = urls.find((u) => /^https:\/\/[^/\s]+/i.test(u));
-  if (given) return given;
-  return s.carrierCode && s.primaryTracking ? trackingUrlFor(s.carrierCode, s.primaryTracking) : null;
-}
-
-/**
- * The shopper's timeline (newest first) without echoes: Shopify restates a fulfillment's status on
- * every update (those rows are left out in SQL), and its shipment_status repeats what the carrier
- * scan already said; an entry that only repeats the older one's status with no place is dropped.
- */
-function withoutRepeats(events: EventRow[]): EventRow[] {
-  return events.filter((e, i) => {
-    const older = events[i + 1];
-    return !(older && older.status === e.status && !e.city && !e.province && !e.country);
-  });
-}
-
-function shipmentView(s: ShipmentRow, order: OrderRow, events: EventRow[], items: LookupShipment["items"], locale: Locale): LookupShipment {
-  const kind: ShipmentKind = s.kind === "return" ? "return" : "outbound";
-  const reason = s.delayReason as keyof ReturnType<typeof messagesFor>["delayReasons"] | null;
-  const notice = s.delayed && reason ? messagesFor(locale).delayReasons[reason] : undefined;
-  return {
-    id: s.id,
-    kind,
-    stage: clampStage(s.stage),
-    subStatus: s.subStatus,
-    statusLabel: subStatusText(s.subStatus, locale),
-    delayed: s.delayed,
-    ...(notice ? { delayNotice: notice } : {}),
-    needsAttention: s.needsAttention,
-    carrier: s.carrier ?? (s.carrierCode ? (CARRIER_NAMES[s.carrierCode] ?? null) : null),
-    trackingNumber: s.primaryTracking,
-    carrierUrl: carrierUrlOf(s),
-    estimate: estimateOf(s, order),
-    destination: kind === "outbound" ? { city: order.shipCity, region: order.shipRegion, country: order.shipCountry } : { city: null, region: null, country: null },
-    events: withoutRepeats(events).map((e) => ({
-      at: iso(e.happenedAt),
-      status: e.status,
-      label: eventStatusText(e.status, kind, locale),
-      location: formatLocation(e),
-    })),
-    items,
-  };
 }

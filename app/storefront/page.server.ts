@@ -11,7 +11,7 @@ import path from "node:path";
 import type { Liquid, TagToken, TopLevelToken, Context, Emitter, Template, Parser } from "liquidjs";
 import { escapeHtml } from "../lib/html";
 import type { Locale } from "../notifications/copy";
-import type { LookupResponse } from "./lookup.server";
+import type { LookupResponse } from "./contract";
 
 export const EXTENSION_ROOT = path.resolve(process.env.WAYPOINT_EXTENSION_ROOT ?? "extensions/tracking-block");
 export const PAGE_ASSETS = ["tracking.css", "tracking-core.js", "tracking.js"] as const;

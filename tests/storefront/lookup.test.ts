@@ -2,8 +2,10 @@
 // builds it: signed webhooks through the receiver, the queue and the worker.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { jobHandlers } from "~/jobs/registry.server";
-import { LookupService, MAX_EVENTS, parseOrderNumber, type LookupFound, type LookupResult } from "~/storefront/lookup.server";
+import { MAX_EVENTS, type LookupFound } from "~/storefront/contract";
+import { LookupService, parseOrderNumber, typedTrackingNumber, type LookupResult } from "~/storefront/lookup.server";
 import { Recommender } from "~/storefront/recommendations.server";
+import { subStatusText } from "~/storefront/rules/status-labels";
 import { recordAnalytics } from "~/storefront/analytics.server";
 import { StorefrontRateLimiter } from "~/storefront/rate-limit.server";
 import { ensureTrackingCode, signTrackingToken } from "~/storefront/tracking-links.server";
@@ -38,6 +40,30 @@ describe("parseOrderNumber", () => {
     ["#0", null],
   ])("%j → %j", (raw, n) => expect(parseOrderNumber(raw)).toBe(n));
 });
+
+describe("typedTrackingNumber", () => {
+  it.each([
+    ["1z999aa1 0123-4567 84", "1Z999AA10123456784"],
+    ["\t1Z999AA10123456784\n", "1Z999AA10123456784"],
+    ["１Ｚ９９９ＡＡ１－０１２３", "1Z999AA10123"],
+    ["AB-12", "AB12"],
+    ["A-B-C", null], // fewer than 4 letters or digits
+    ["<script>", null],
+    ["1Z999/AA1", null], // only spaces and dashes are separators a shopper types
+    ["1".repeat(65), null],
+    ["", null],
+  ])("%j → %j", (raw, number) => expect(typedTrackingNumber(raw)).toBe(number));
+});
+
+/** The ways a number reaches us: as printed, and as merchants and shoppers type it. */
+const TYPED_FORMS: [string, (n: string) => string][] = [
+  ["as printed", (n) => n],
+  ["in lower case", (n) => n.toLowerCase()],
+  ["in groups of four", (n) => n.match(/.{1,4}/g)!.join(" ")],
+  ["with dashes", (n) => n.match(/.{1,4}/g)!.join("-")],
+  ["in full-width characters", (n) => String.fromCharCode(...[...n].map((c) => c.charCodeAt(0) + 0xfee0))],
+  ["padded, lower case, tab-separated", (n) => `  ${n.slice(0, 8).toLowerCase()}\t${n.slice(8)} `],
+];
 
 describe.each(providers)("storefront lookups on %s", (provider) => {
   let t: TestDb;
@@ -186,6 +212,37 @@ describe.each(providers)("storefront lookups on %s", (provider) => {
       expect((await lookups.byTracking(TEST_SHOP, "<script>")).status).toBe(400);
     });
 
+    it("finds a number stored from a payload in any form when it is typed in any form", async () => {
+      // One parcel per form, its number written that way in the fulfillment payload (as a merchant
+      // might type it into Shopify); then every form of every number is looked up.
+      const numbers = TYPED_FORMS.map((_, i) => `1Z999AA1012345691${i}`);
+      const usps = fixture("fulfillments-create.1001.2-usps");
+      for (const [i, [, form]] of TYPED_FORMS.entries()) {
+        const id = 5_550_000 + i;
+        const typed = form(numbers[i]!);
+        await post("fulfillments/create", { ...usps, id, admin_graphql_api_id: `gid://shopify/Fulfillment/${id}`, name: `#1001.${3 + i}`, tracking_number: typed, tracking_numbers: [typed] });
+      }
+      await worker.drain();
+      const stored = await t.db.trackingNumber.findMany({ where: { number: { in: numbers } }, select: { number: true } });
+      expect(stored.map((r) => r.number).sort()).toEqual(numbers); // one form in storage, whatever came in
+      for (const [i, [, storedForm]] of TYPED_FORMS.entries()) {
+        for (const [label, typedForm] of TYPED_FORMS) {
+          const body = found(await lookups.byTracking(TEST_SHOP, typedForm(numbers[i]!)));
+          expect(body.shipments, `${label}`).toHaveLength(1);
+          expect(body.shipments[0]!.trackingNumber, label).toBe(storedForm(numbers[i]!).trim()); // shown as the merchant wrote it
+        }
+      }
+      // A return label's number is stored the same way.
+      await post("returns/request", fixture("returns-request.1001-R1"));
+      const label = fixture<{ shipping_deliverable: { tracking: Record<string, unknown> } }>("reverse_deliveries-attach_deliverable.1001-R1");
+      label.shipping_deliverable.tracking.tracking_number = "1z 999aa1-0123 4569 99";
+      await post("reverse_deliveries/attach_deliverable", label);
+      await worker.drain();
+      for (const [, form] of TYPED_FORMS) {
+        expect(found(await lookups.byTracking(TEST_SHOP, form("1Z999AA10123456999"))).shipments[0]!.kind).toBe("return");
+      }
+    });
+
     it("opens the order from a valid token of this shop only", async () => {
       const o = await order1001();
       const token = signTrackingToken(TEST_SHOP, o.id, new Date());
@@ -237,6 +294,25 @@ describe.each(providers)("storefront lookups on %s", (provider) => {
         { title: "Trailhead 40L Backpack", quantity: 2, image: null },
         { title: "Summit Insulated Bottle 1L", quantity: 1, image: null },
       ]);
+    });
+
+    it("reads every column it shows on this database: predicted windows, cancellation, flags", async () => {
+      const o = await order1001();
+      const start = new Date("2026-11-24T00:00:00Z");
+      const end = new Date("2026-11-26T00:00:00Z");
+      await t.db.order.update({ where: { id: o.id }, data: { predictedStart: start, predictedEnd: end } });
+      await t.db.shipment.updateMany({ where: { orderId: o.id }, data: { carrierEdd: null, needsAttention: true, trackingUrls: ["javascript:alert(1)"] } });
+      const body = found(await lookups.byOrder(TEST_SHOP, { order: "#1001", email: EMAIL }));
+      for (const s of body.shipments) {
+        expect(s.estimate).toEqual({ start: start.toISOString(), end: end.toISOString(), source: "predicted" });
+        expect(s.needsAttention).toBe(true);
+        expect(s.carrierUrl).toMatch(/^https:\/\//); // not the stored javascript: URL: built from the carrier and number
+      }
+      await t.db.order.update({ where: { id: o.id }, data: { cancelledAt: new Date("2026-11-18T00:00:00Z") } });
+      const cancelled = found(await lookups.byOrder(TEST_SHOP, { order: "#1001", email: EMAIL }));
+      expect(cancelled.order).toMatchObject({ cancelled: true, statusLabel: subStatusText("cancelled", "en") });
+      expect(cancelled.order.statusLabel).not.toBe(body.order.statusLabel);
+      expect(new Date(cancelled.order.placedAt).getTime()).toBe(o.processedAt.getTime());
     });
 
     it("shows no echoes: fulfillment updates restating their status add no timeline entries", async () => {

@@ -79,9 +79,16 @@ for (const c of CARRIERS) {
 /** Our carrier codes and display names. */
 export const CARRIER_NAMES: Readonly<Record<string, string>> = Object.fromEntries(CARRIERS.map((c) => [c.code, c.name]));
 
-/** Tracking numbers as carriers print them: spaces and dashes dropped, upper case. */
+/**
+ * The one form of a tracking number: what is stored for lookups (TrackingNumber.number), what a
+ * shopper's or merchant's search is compared in, what detection and carrier links read. Letters and
+ * digits only, upper case: carriers print spaces and dashes for reading, and people type them, or
+ * not, in either case ("1z999aa1 0123-4567 84"); no carrier's numbers differ by punctuation alone.
+ * Compatibility forms are folded first (NFKC), so full-width characters typed with a Japanese or
+ * Chinese input method ("１Ｚ９９９") count as the ASCII they look like.
+ */
 export function cleanTrackingNumber(trackingNumber: string): string {
-  return trackingNumber.replace(/[^a-zA-Z0-9]/g, "").toUpperCase();
+  return trackingNumber.normalize("NFKC").replace(/[^a-zA-Z0-9]/g, "").toUpperCase();
 }
 
 /** The carrier's tracking page for a number, or null for an unknown code, a carrier without a template, or an empty number. */

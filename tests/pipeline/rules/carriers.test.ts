@@ -60,6 +60,18 @@ describe("detectCarrier", () => {
   });
 });
 
+describe("cleanTrackingNumber (the one form: stored, searched, detected, linked)", () => {
+  it("keeps letters and digits in upper case, whatever separators, case and width it was typed in", () => {
+    for (const typed of ["1Z999AA10123456784", "1z999aa10123456784", "1Z 999 AA1 0123 4567 84", "1z999aa1-0123-4567-84", " 1Z999AA1\t0123456784\n", "１Ｚ９９９ＡＡ１０１２３４５６７８４", "1Z999AA1．0123456784"]) {
+      expect(cleanTrackingNumber(typed), JSON.stringify(typed)).toBe("1Z999AA10123456784");
+    }
+  });
+  it("is idempotent and drops what no tracking number contains", () => {
+    expect(cleanTrackingNumber(cleanTrackingNumber("rb 1234-5678 5gb"))).toBe("RB123456785GB");
+    expect(cleanTrackingNumber("-- / --")).toBe("");
+  });
+});
+
 describe("normalizeCarrierName", () => {
   it.each([
     ["UPS", "ups"],

@@ -1,0 +1,137 @@
+// The storefront view without a database: rows in, the tracking block's answer out.
+import { describe, expect, it } from "vitest";
+import { foundView, orderItems, visibleShipments, type EventColumns, type FoundInput, type OrderColumns, type ShipmentColumns } from "~/storefront/rules/view";
+
+const ORDER: OrderColumns = {
+  name: "#1001",
+  shipCity: "Cambridge",
+  shipRegion: "MA",
+  shipCountry: "US",
+  processedAt: new Date("2026-11-16T14:12:40Z"),
+  stage: 3,
+  subStatus: "in_transit",
+  cancelledAt: null,
+  lineItems: [
+    { id: "11", productId: "901", title: "Backpack", quantity: 2, requiresShipping: true },
+    { id: "12", productId: 902, title: "Bottle", quantity: 1 },
+    { id: "13", title: "Gift card", quantity: 1, requiresShipping: false },
+  ],
+  predictedStart: new Date("2026-11-20T00:00:00Z"),
+  predictedEnd: new Date("2026-11-22T00:00:00Z"),
+};
+
+function parcel(over: Partial<ShipmentColumns> = {}): ShipmentColumns {
+  return {
+    id: "s1",
+    kind: "outbound",
+    stage: 3,
+    subStatus: "in_transit",
+    delayed: false,
+    delayReason: null,
+    needsAttention: false,
+    carrier: null,
+    carrierCode: "ups",
+    trackingUrls: null,
+    primaryTracking: "1Z999AA10123456784",
+    carrierEdd: null,
+    predictedStart: null,
+    predictedEnd: null,
+    lineItems: null,
+    ...over,
+  };
+}
+
+function view(over: Partial<FoundInput> = {}) {
+  const input: FoundInput = { order: ORDER, items: orderItems(ORDER.lineItems), shipments: [parcel()], events: new Map(), trackingOnly: false, recommendations: [], locale: "en", ...over };
+  return foundView(input);
+}
+
+describe("orderItems", () => {
+  it("reads the stored items, skipping entries without a title and defaulting what is unreadable", () => {
+    expect(orderItems([...(ORDER.lineItems as unknown[]), null, [1], { id: "14", title: "" }, { id: {}, title: "Socks", quantity: "3", requiresShipping: "no" }])).toEqual([
+      { id: "11", productId: "901", title: "Backpack", quantity: 2, requiresShipping: true },
+      { id: "12", productId: "902", title: "Bottle", quantity: 1, requiresShipping: true },
+      { id: "13", productId: null, title: "Gift card", quantity: 1, requiresShipping: false },
+      { id: null, productId: null, title: "Socks", quantity: 1, requiresShipping: true },
+    ]);
+    expect(orderItems(null)).toEqual([]);
+    expect(orderItems({ title: "not a list" })).toEqual([]);
+    expect(orderItems(Array.from({ length: 150 }, (_, i) => ({ title: `Item ${i}` })))).toHaveLength(100);
+  });
+});
+
+describe("foundView", () => {
+  it("shows the order and a parcel with a masked destination and the carrier's page", () => {
+    const body = view();
+    expect(body.order).toEqual({ name: "#1001", placedAt: "2026-11-16T14:12:40.000Z", stage: 3, status: "in_transit", statusLabel: "In transit", cancelled: false });
+    const [s] = body.shipments;
+    expect(s).toMatchObject({ carrier: "UPS", trackingNumber: "1Z999AA10123456784", destination: { city: "Cambridge", region: "MA", country: "US" } });
+    expect(s!.carrierUrl).toBe("https://www.ups.com/track?tracknum=1Z999AA10123456784");
+    expect(s!.estimate).toEqual({ start: "2026-11-20T00:00:00.000Z", end: "2026-11-22T00:00:00.000Z", source: "predicted" });
+  });
+
+  it("lists a lone parcel's shippable items, or what its fulfillment carries, and nothing for a tracking-number lookup", () => {
+    expect(view().shipments[0]!.items).toEqual([
+      { title: "Backpack", quantity: 2, image: null },
+      { title: "Bottle", quantity: 1, image: null },
+    ]);
+    const carried = view({ shipments: [parcel({ lineItems: [{ id: "12", quantity: 1 }, { id: "99", quantity: 1 }] }), parcel({ id: "s2" })] });
+    expect(carried.shipments.map((s) => s.items)).toEqual([[{ title: "Bottle", quantity: 1, image: null }], []]);
+    expect(view({ trackingOnly: true }).shipments[0]!.items).toEqual([]);
+  });
+
+  it("puts outbound parcels before returns, and gives returns no destination, items or estimate", () => {
+    const body = view({ shipments: [parcel({ id: "r1", kind: "return", subStatus: "return_label_created", stage: 5 }), parcel({ id: "s1" })] });
+    expect(body.shipments.map((s) => s.id)).toEqual(["s1", "r1"]);
+    expect(body.shipments[1]).toMatchObject({ kind: "return", destination: { city: null, region: null, country: null }, items: [], estimate: null });
+  });
+
+  it("gives a date-only carrier estimate as bare dates, and none once delivered", () => {
+    const edd = new Date("2026-11-21T00:00:00Z");
+    expect(view({ shipments: [parcel({ carrierEdd: edd })] }).shipments[0]!.estimate).toEqual({ start: "2026-11-21", end: "2026-11-21", source: "carrier" });
+    expect(view({ shipments: [parcel({ carrierEdd: edd, subStatus: "delivered" })] }).shipments[0]!.estimate).toBeNull();
+  });
+
+  it("prefers an https tracking URL Shopify gave, and never another scheme", () => {
+    expect(view({ shipments: [parcel({ trackingUrls: ["http://x.example/1", "https://track.example/1"] })] }).shipments[0]!.carrierUrl).toBe("https://track.example/1");
+    expect(view({ shipments: [parcel({ trackingUrls: ["javascript:alert(1)"], carrierCode: null })] }).shipments[0]!.carrierUrl).toBeNull();
+  });
+
+  it("drops timeline entries that only repeat the older one's status without a place", () => {
+    const at = (h: number) => new Date(Date.UTC(2026, 10, 18, h));
+    const events: EventColumns[] = [
+      { status: "in_transit", happenedAt: at(12), city: null, province: null, country: null },
+      { status: "in_transit", happenedAt: at(11), city: "Hodgkins", province: "IL", country: "US" },
+      { status: "label_purchased", happenedAt: at(10), city: null, province: null, country: null },
+    ];
+    const shown = view({ events: new Map([["s1", events]]) }).shipments[0]!.events;
+    expect(shown).toEqual([
+      { at: at(11).toISOString(), status: "in_transit", label: "On its way", location: "Hodgkins, IL, US" },
+      { at: at(10).toISOString(), status: "label_purchased", label: expect.any(String), location: null },
+    ]);
+  });
+
+  it("shows a delay notice only for a delayed parcel with a known reason, in the shopper's language", () => {
+    expect(view({ shipments: [parcel({ delayed: true, delayReason: "no_scan" })] }).shipments[0]!.delayNotice).toBe("Your package hasn't been scanned for a few days.");
+    expect(view({ shipments: [parcel({ delayed: false, delayReason: "no_scan" })] }).shipments[0]).not.toHaveProperty("delayNotice");
+    const fr = view({ shipments: [parcel({ delayed: true, delayReason: "no_scan" })], locale: "fr" });
+    expect(fr.shipments[0]!.delayNotice).not.toBe("Your package hasn't been scanned for a few days.");
+    expect(fr.order.statusLabel).toBe("En transit");
+  });
+
+  it("labels a cancelled order as cancelled whatever its sub-status, and clamps stages", () => {
+    const body = view({ order: { ...ORDER, cancelledAt: new Date("2026-11-18T00:00:00Z"), stage: 9 } });
+    expect(body.order).toMatchObject({ cancelled: true, status: "in_transit", stage: 1 });
+    expect(body.order.statusLabel).toBe(view({ order: { ...ORDER, subStatus: "cancelled" } }).order.statusLabel);
+  });
+});
+
+describe("visibleShipments", () => {
+  it("hides a cancelled parcel that another parcel replaced, but keeps it when it is all there is", () => {
+    const cancelled = parcel({ id: "c", subStatus: "cancelled" });
+    const live = parcel({ id: "l" });
+    const ret = parcel({ id: "r", kind: "return", subStatus: "cancelled" });
+    expect(visibleShipments([cancelled, live, ret]).map((s) => s.id)).toEqual(["l", "r"]);
+    expect(visibleShipments([cancelled, ret]).map((s) => s.id)).toEqual(["c", "r"]);
+  });
+});
