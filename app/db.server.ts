@@ -6,6 +6,7 @@ import { createRequire } from "node:module";
 import { PrismaClient } from "@prisma/client";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
+import { env } from "./env.server";
 import { databaseTarget } from "./lib/db-target.mjs";
 
 export type Db = PrismaClient;
@@ -78,7 +79,7 @@ declare global {
 
 /** The app's client; kept on globalThis so Vite's dev reloads do not open a new pool each time. */
 function appDb(): Db {
-  globalThis.__waypointDb ??= createDb(process.env.DATABASE_URL);
+  globalThis.__waypointDb ??= createDb(env().DATABASE_URL);
   return globalThis.__waypointDb;
 }
 

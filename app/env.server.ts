@@ -1,13 +1,22 @@
 // The environment, validated once at start-up. A missing or malformed variable prints its name,
-// what it is for and how to set it, and the process exits: no stack trace.
+// what it is for and how to set it, and the process exits: no stack trace. The only module that reads
+// process.env: everything else asks env(). It imports nothing of the app but db-target, and never logs:
+// the logger imports it.
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { DEFAULT_DATABASE_URL } from "./lib/db-target.mjs";
 
 // The production server and the worker do not read .env themselves; `shopify app dev` injects its own values,
-// which win because loadEnvFile never overwrites a variable that is already set.
-const envFile = path.resolve(process.cwd(), ".env");
-if (process.env.NODE_ENV !== "test" && fs.existsSync(envFile)) process.loadEnvFile(envFile);
+// which win because loadEnvFile never overwrites a variable that is already set. Loaded by the first env()
+// call rather than on import, so scripts that import db.server only for createDb() keep their own environment.
+let envFileLoaded = false;
+function loadEnvFile(): void {
+  if (envFileLoaded) return;
+  envFileLoaded = true;
+  const envFile = path.resolve(process.cwd(), ".env");
+  if (process.env.NODE_ENV !== "test" && fs.existsSync(envFile)) process.loadEnvFile(envFile);
+}
 
 const key32 = z
   .string()
@@ -44,7 +53,7 @@ export const ENV_DOCS = {
 
 const optionalUrl = z.string().url().optional();
 
-const schema = z.object({
+const variables = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   SHOPIFY_API_KEY: z.string().min(1),
   SHOPIFY_API_SECRET: z.string().min(1),
@@ -54,7 +63,7 @@ const schema = z.object({
   DATABASE_URL: z
     .string()
     .regex(/^(file:|postgres(ql)?:\/\/)/, "must start with file: or postgres://")
-    .default("file:./prisma/dev.sqlite"),
+    .default(DEFAULT_DATABASE_URL),
   ENCRYPTION_KEY: key32,
   TRACKING_LINK_SECRET: z.string().min(16, "must be at least 16 characters"),
   SENDGRID_API_KEY: z.string().optional(),
@@ -66,13 +75,17 @@ const schema = z.object({
   TWILIO_FROM: z.string().optional(),
   TWILIO_BASE_URL: optionalUrl,
   WORKER: z.enum(["inline", "off"]).default("inline"),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  RECEIPT_RETENTION_DAYS: z.coerce.number().int().positive().optional(),
-  JOB_RETENTION_DAYS: z.coerce.number().int().positive().optional(),
-  PROXY_TRUSTED_HOPS: z.coerce.number().int().min(0).optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(), // default below
+  RECEIPT_RETENTION_DAYS: z.coerce.number().int().positive().default(14),
+  JOB_RETENTION_DAYS: z.coerce.number().int().positive().default(7),
+  PROXY_TRUSTED_HOPS: z.coerce.number().int().min(0).default(0),
   WAYPOINT_STOREFRONT_ORIGIN: optionalUrl,
-  WAYPOINT_EXTENSION_ROOT: z.string().optional(),
+  WAYPOINT_EXTENSION_ROOT: z.string().default("extensions/tracking-block"),
 });
+
+// Tests are silent unless they ask for logs; elsewhere the default level is info.
+const schema = variables.transform((v) => ({ ...v, LOG_LEVEL: v.LOG_LEVEL ?? (v.NODE_ENV === "test" ? "silent" : "info") }));
+const NAMES = Object.keys(variables.shape);
 
 export type Env = z.infer<typeof schema>;
 
@@ -94,11 +107,21 @@ export class EnvError extends Error {
   override name = "EnvError";
 }
 
-let cached: Env | undefined;
+/** The raw values env() parsed, to notice that one changed. */
+function fingerprint(): string {
+  return NAMES.map((name) => process.env[name] ?? "").join("\u0000");
+}
+
+// Parsed once. Under NODE_ENV=test it is parsed again whenever a variable changed: test files set some
+// after their imports ran (a fresh DATABASE_URL, the app's own Twilio account, a fake storefront origin),
+// and modules such as the logger call env() as they load.
+let cached: { env: Env; fingerprint: string | null } | undefined;
 export function env(): Env {
-  if (cached) return cached;
+  if (cached && (cached.fingerprint === null || cached.fingerprint === fingerprint())) return cached.env;
+  loadEnvFile();
   try {
-    cached = parseEnv(process.env);
+    const parsed = parseEnv(process.env);
+    cached = { env: parsed, fingerprint: parsed.NODE_ENV === "test" ? fingerprint() : null };
   } catch (error) {
     if (error instanceof EnvError && process.env.NODE_ENV !== "test") {
       console.error(error.message);
@@ -106,5 +129,5 @@ export function env(): Env {
     }
     throw error;
   }
-  return cached;
+  return cached.env;
 }

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import db, { type Db, dbProvider, prepareDb } from "./db.server";
 import { env } from "./env.server";
-import { maskDatabaseUrl } from "./lib/db-target.mjs";
+import { DEFAULT_DATABASE_URL, maskDatabaseUrl } from "./lib/db-target.mjs";
 import { createWebhookIngest, type WebhookIngest } from "./ingest/door.server";
 import { jobHandlers, scheduleMaintenance } from "./jobs/registry.server";
 import { errorMessage, logger } from "./lib/logger.server";
@@ -25,7 +25,7 @@ export const receiveWebhook = webhookIngest.receiveWebhook;
 
 /** One clear line when the database cannot be reached or its migrations are behind. */
 export async function checkDatabase(client: Db, url: string | undefined): Promise<string | null> {
-  const safeUrl = maskDatabaseUrl(url ?? "file:./prisma/dev.sqlite");
+  const safeUrl = maskDatabaseUrl(url ?? DEFAULT_DATABASE_URL);
   const provider = dbProvider(client);
   let applied: string[];
   try {

@@ -1,8 +1,9 @@
 // Provider credentials at rest: AES-256-GCM with a random 96-bit IV per value and the key from
 // ENCRYPTION_KEY. Stored as "v1:<iv>:<tag>:<ciphertext>" (base64url), so the scheme can evolve.
 import crypto from "node:crypto";
+import { env } from "../env.server";
 
-function key(raw: string | undefined = process.env.ENCRYPTION_KEY): Buffer {
+function key(raw: string | undefined = env().ENCRYPTION_KEY): Buffer {
   const buf = Buffer.from(raw ?? "", "base64");
   if (buf.length !== 32) throw new Error("ENCRYPTION_KEY must be 32 random bytes, base64-encoded");
   return buf;

@@ -1,6 +1,7 @@
 // Structured logs with customer data redacted: emails, phones, names, addresses and tokens never
 // reach the log, whatever object a caller passes.
 import pino from "pino";
+import { env } from "../env.server";
 
 export const REDACT_PATHS = [
   "email", "*.email", "*.*.email", "phone", "*.phone", "*.*.phone", "recipient", "*.recipient",
@@ -11,7 +12,7 @@ export const REDACT_PATHS = [
 ];
 
 export const logger = pino({
-  level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === "test" ? "silent" : "info"),
+  level: env().LOG_LEVEL,
   redact: { paths: REDACT_PATHS, censor: "[redacted]" },
   base: { app: "waypoint" },
 });

@@ -2,10 +2,8 @@
 // do not grow without bound. Failed receipts and dead jobs stay until an admin replays or they age
 // past the same window (they are what the admin's failures page shows).
 import type { Db } from "../db.server";
+import { env } from "../env.server";
 import { DAY_MS } from "../lib/time";
-
-export const DEFAULT_RECEIPT_DAYS = 14;
-export const DEFAULT_JOB_DAYS = 7;
 
 export interface PruneResult {
   receipts: number;
@@ -17,8 +15,8 @@ export async function pruneIngestion(
   now: Date,
   opts: { receiptDays?: number; jobDays?: number; deadDays?: number } = {},
 ): Promise<PruneResult> {
-  const receiptDays = opts.receiptDays ?? Number(process.env.RECEIPT_RETENTION_DAYS ?? DEFAULT_RECEIPT_DAYS);
-  const jobDays = opts.jobDays ?? Number(process.env.JOB_RETENTION_DAYS ?? DEFAULT_JOB_DAYS);
+  const receiptDays = opts.receiptDays ?? env().RECEIPT_RETENTION_DAYS;
+  const jobDays = opts.jobDays ?? env().JOB_RETENTION_DAYS;
   const deadDays = opts.deadDays ?? 30;
   const receipts = await db.webhookReceipt.deleteMany({
     where: {

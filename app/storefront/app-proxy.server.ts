@@ -34,7 +34,7 @@ export function requireAppProxy(request: Request, options: ProxyAuthOptions = {}
 }
 
 /** The shopper's IP: Shopify's proxy sends it in X-Forwarded-For (see clientIp for the hop rule). */
-export function clientIp(request: Request, trustedHops = Number(process.env.PROXY_TRUSTED_HOPS ?? 0)): string {
+export function clientIp(request: Request, trustedHops = env().PROXY_TRUSTED_HOPS): string {
   // Each proxy appends the address it saw, so only entries added by proxies we trust are reliable:
   // counting from the right skips our own `trustedHops` proxies (a load balancer in front of the app)
   // and never reads the left, client-supplied part of the header.

@@ -4,6 +4,7 @@
 // with `configureStorefront` (e.g. to point recommendations at a local server).
 import { z } from "zod";
 import appDb, { type Db } from "../db.server";
+import { env } from "../env.server";
 import { resolveLocale } from "../notifications/copy";
 import { AnalyticsBuffer, type AnalyticsInput, type LookupOutcome } from "./analytics.server";
 import { clientIp, liquidResponse, proxyJson, requireAppProxy, type ProxyContext } from "./app-proxy.server";
@@ -71,7 +72,7 @@ export class Storefront {
     this.now = options.now ?? (() => new Date());
     this.secret = options.secret;
     this.limiter = new StorefrontRateLimiter(options.limits, this.db); // on PostgreSQL, shared by all instances
-    const origin = process.env.WAYPOINT_STOREFRONT_ORIGIN; // demo/tests: a local stand-in for the storefront
+    const origin = env().WAYPOINT_STOREFRONT_ORIGIN; // demo/tests: a local stand-in for the storefront
     const recommendations: RecommenderOptions = { ...(origin ? { origin: () => origin.replace(/\/+$/, "") } : {}), ...options.recommendations };
     this.lookups = new LookupService(this.db, { recommender: new Recommender(recommendations), now: this.now });
     this.analytics = new AnalyticsBuffer(this.db, options.analytics);

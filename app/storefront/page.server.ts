@@ -9,11 +9,12 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Liquid, TagToken, TopLevelToken, Context, Emitter, Template, Parser } from "liquidjs";
+import { env } from "../env.server";
 import { escapeHtml } from "../lib/html";
 import type { Locale } from "../notifications/copy";
 import type { LookupResponse } from "./contract";
 
-export const EXTENSION_ROOT = path.resolve(process.env.WAYPOINT_EXTENSION_ROOT ?? "extensions/tracking-block");
+export const EXTENSION_ROOT = path.resolve(env().WAYPOINT_EXTENSION_ROOT);
 export const PAGE_ASSETS = ["tracking.css", "tracking-core.js", "tracking.js"] as const;
 export type PageAsset = (typeof PAGE_ASSETS)[number];
 
@@ -223,7 +224,7 @@ export function pageAsset(name: string): { body: string; type: string } | null {
   let body = assetCache.get(file);
   if (body === undefined) {
     body = fs.readFileSync(path.join(EXTENSION_ROOT, "assets", file), "utf8");
-    if (process.env.NODE_ENV === "production") assetCache.set(file, body);
+    if (env().NODE_ENV === "production") assetCache.set(file, body);
   }
   return { body, type: file.endsWith(".css") ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8" };
 }
