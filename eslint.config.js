@@ -1,6 +1,7 @@
-// Lint: typescript-eslint's recommended rules, plus the import boundary that keeps every capability's
-// rules/ folder, the payload parsers, the message templates and copy, and lib/'s pure modules pure
-// (no framework, database, Shopify library or network/file IO).
+// Lint: typescript-eslint's recommended rules, plus two import boundaries: every capability's rules/
+// folder, the payload parsers, the message templates and copy, and lib/'s pure modules stay pure (no
+// framework, database, Shopify library or network/file IO); and routes never touch the database (they
+// authenticate, requireShop or a signature check, and make one call into a capability).
 import js from "@eslint/js";
 import globals from "globals";
 import tseslint from "typescript-eslint";
@@ -28,6 +29,15 @@ export default tseslint.config(
   {
     files: ["extensions/**/assets/*.js"],
     languageOptions: { globals: { ...globals.browser }, sourceType: "script" },
+  },
+  {
+    files: ["app/routes/**"],
+    rules: {
+      // "**/db.server" covers ~/db.server, ../db.server and deeper relative paths.
+      "no-restricted-imports": ["error", {
+        patterns: [{ group: ["**/db.server", "**/db.server.*", "@prisma/*"], message: "Routes never touch the database: call a function of app/admin/ (or of the capability) instead." }],
+      }],
+    },
   },
   {
     files: ["app/*/rules/**", "app/pipeline/payloads/**", "app/notifications/templates/**", "app/notifications/copy/**", "app/lib/**"],

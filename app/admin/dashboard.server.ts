@@ -21,13 +21,14 @@
 //   notifications                 Notification groupBy channel×status×deliveryStatus with segment and click sums
 //                                                                    [shopId, createdAt]
 //   message click-throughs        DailyStat/AnalyticsEvent message_click, else Notification.clickCount sum
-import type { Db, Prisma } from "../db.server";
+import appDb, { type Db, type Prisma } from "../db.server";
 import { isNotDelivered } from "../notifications/rules/delivery-status";
 import { type Histogram, dayKey, fromJSON, merge, quantile } from "../intelligence/rules/histogram";
 import type { Stage } from "../pipeline/rules/types";
 import { carrierName } from "../intelligence/rules/bottlenecks";
 import { type BottleneckFlag, loadBottlenecks } from "../intelligence/bottlenecks.server";
 import { DAY_MS } from "../lib/time";
+import type { AdminShop } from "./shop.server";
 
 
 export interface DateRange {
@@ -371,4 +372,17 @@ export async function loadDashboard(db: Db, shopDomain: string, range: DateRange
     pipeline: { failedReceipts, deadJobs, queued },
     bottlenecks: bottlenecks.flags,
   };
+}
+
+/** The overview page (app._index): the dashboard for ?from&to, and today for the date picker. */
+export async function overviewPage(shop: AdminShop, params: URLSearchParams, now: Date = new Date(), db: Db = appDb) {
+  const range = parseRange(params, now);
+  // A few seconds of shared live figures: switching date ranges does not recount every live shipment.
+  const dashboard = await loadDashboard(db, shop.domain, range, now, { liveCacheMs: 15_000 });
+  return { dashboard, today: dayKey(now) };
+}
+
+/** The carrier bottlenecks page: every lane in transit, and the stalled ones. */
+export async function bottlenecksPage(shop: AdminShop, db: Db = appDb) {
+  return { result: await loadBottlenecks(db, shop.id) };
 }

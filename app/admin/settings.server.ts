@@ -1,12 +1,15 @@
 // Merchant settings: read for the form (secrets only masked), validated with zod on the server, and
 // written in one update. Provider credentials are write-only: a blank field keeps the stored value,
-// a value is encrypted (AES-256-GCM, lib/crypto.server.ts) and a "clear" box removes it.
+// a value is encrypted (AES-256-GCM, lib/crypto.server.ts) and a "clear" box removes it. The page's
+// live template preview and test sends are answered here too (settingsAction).
 import { z } from "zod";
-import type { Db } from "../db.server";
+import appDb, { type Db } from "../db.server";
 import { CRITICAL_SMS, MILESTONES, type Milestone, isSmsCapable, resolveChannels, type ChannelMatrix } from "../notifications/rules/policy";
 import { type CredentialSource, providersForShop } from "../notifications/providers/index.server";
 import { encryptSecret, maskSecret } from "../lib/crypto.server";
-import { isSendGridVerificationKey, normalizeVerificationKey } from "../notifications/reports.server";
+import { isSendGridVerificationKey, normalizeVerificationKey, sendGridEventsUrl } from "../notifications/reports.server";
+import { type TemplatePreview, isPreviewMilestone, previewTemplate, testSend } from "./notifications.server";
+import type { AdminShop } from "./shop.server";
 
 export const NOTIFICATION_MODES = ["automated", "hybrid", "off"] as const;
 export const RECOMMENDATION_SOURCES = ["related", "complementary", "collection", "off"] as const;
@@ -237,4 +240,61 @@ export async function saveSettings(db: Db, shopDomain: string, input: Record<str
   });
   if (r.count === 0) return { ok: false, fieldErrors: { form: "This shop is not installed" } };
   return { ok: true };
+}
+
+/** The settings page: the form's values, the "shipped" email previewed, and the SendGrid webhook URL. */
+export async function settingsPage(shop: AdminShop, db: Db = appDb) {
+  const settings = await loadSettings(db, shop.domain);
+  if (!settings) throw new Response("This store is not installed yet.", { status: 404 });
+  const preview = await previewTemplate(db, shop.id, "shipped", shop.locale);
+  return { settings, preview, sendgridEventsUrl: sendGridEventsUrl() };
+}
+
+const previewSchema = z.object({
+  milestone: z.string().refine(isPreviewMilestone, "Choose a milestone"),
+  brandLogoUrl: z.string().trim().url().startsWith("https://").optional().or(z.literal("")).catch(undefined),
+  brandPrimaryColor: z.string().regex(/^#[0-9a-fA-F]{3,6}$/).optional().catch(undefined),
+  brandAccentColor: z.string().regex(/^#[0-9a-fA-F]{3,6}$/).optional().catch(undefined),
+});
+const testSendSchema = z.discriminatedUnion("channel", [
+  z.object({ channel: z.literal("email"), milestone: z.string().refine(isPreviewMilestone, "Choose a milestone"), to: z.string().trim().email("Enter an email address") }),
+  z.object({ channel: z.literal("sms"), milestone: z.string().refine(isPreviewMilestone, "Choose a milestone"), to: z.string().trim().regex(/^\+[1-9]\d{6,14}$/, "Enter a phone number in E.164 format, e.g. +15551234567") }),
+]);
+
+export type SettingsActionResult =
+  | { intent: "save"; ok: boolean; fieldErrors: Record<string, string | undefined> }
+  | { intent: "preview"; preview: TemplatePreview | null; error?: string }
+  | { intent: "test_send"; ok: boolean; fieldErrors: Record<string, string | undefined>; message?: string };
+
+/** The page's forms: a live preview with unsaved branding (nothing saved), a test send, or saving. */
+export async function settingsAction(shop: AdminShop, form: FormData, db: Db = appDb): Promise<SettingsActionResult> {
+  const intent = form.get("intent");
+  if (intent === "preview") {
+    const parsed = previewSchema.safeParse(Object.fromEntries(form));
+    if (!parsed.success) return { intent: "preview", preview: null, error: parsed.error.issues[0]?.message };
+    const { milestone, brandLogoUrl, brandPrimaryColor, brandAccentColor } = parsed.data;
+    const preview = await previewTemplate(db, shop.id, milestone as Milestone, shop.locale, {
+      ...(brandLogoUrl !== undefined ? { brandLogoUrl: brandLogoUrl || null } : {}),
+      ...(brandPrimaryColor ? { brandPrimaryColor } : {}),
+      ...(brandAccentColor ? { brandAccentColor } : {}),
+    });
+    return { intent: "preview", preview };
+  }
+  if (intent === "test_send") {
+    const parsed = testSendSchema.safeParse(Object.fromEntries(form));
+    if (!parsed.success) {
+      const fieldErrors: Record<string, string> = {};
+      for (const i of parsed.error.issues) fieldErrors[`test.${String(i.path[0] ?? "to")}`] ??= i.message;
+      return { intent: "test_send", ok: false, fieldErrors };
+    }
+    if (parsed.data.channel === "sms" && !isSmsCapable(parsed.data.milestone as Milestone)) {
+      return { intent: "test_send", ok: false, fieldErrors: { "test.channel": "This milestone is email only" } };
+    }
+    const r = await testSend(db, shop.id, parsed.data.milestone as Milestone, parsed.data.channel, parsed.data.to);
+    return r.failed.length
+      ? { intent: "test_send", ok: false, fieldErrors: { "test.to": r.failed[0]!.error } }
+      : { intent: "test_send", ok: true, fieldErrors: {}, message: `Test ${parsed.data.channel === "sms" ? "SMS" : "email"} sent to ${parsed.data.to}` };
+  }
+  const result = await saveSettings(db, shop.domain, settingsFromForm(form));
+  return { intent: "save", ok: result.ok, fieldErrors: result.ok ? {} : result.fieldErrors };
 }

@@ -1,8 +1,13 @@
 // Read models for the admin's shipments pages: a filtered, searchable, cursor-paginated list and one
 // shipment's detail. Every query is scoped to the shop, bounded (take) and batched (relations are
 // loaded with `select`, which Prisma resolves with one IN query per relation, never one per row).
+// Below them, what the routes call: the pages, their resend / personal-update actions, and the
+// order-details block's API.
+import { json } from "@remix-run/node";
 import { z } from "zod";
-import type { Db, Prisma } from "../db.server";
+import appDb, { type Db, type Prisma } from "../db.server";
+import { resendCurrent, sendPersonalUpdate } from "./notifications.server";
+import type { AdminShop, ShopContext } from "./shop.server";
 import { cleanTrackingNumber } from "../pipeline/rules/carriers";
 import { statusInfo, subStatusLabel, subStatusRank } from "../pipeline/rules/stages";
 import type { ShipmentKind } from "../pipeline/rules/types";
@@ -333,4 +338,89 @@ export async function orderTracking(db: Db, shopId: string, orderShopifyId: stri
       timeline: buildTimeline(s.kind === "return" ? "return" : "outbound", s.events).slice(0, 10),
     })),
   };
+}
+
+/** The shipments list page: the filters of the URL, and whether any is set (the empty state differs). */
+export async function shipmentsPage(shop: AdminShop, params: URLSearchParams, db: Db = appDb) {
+  const filters = parseFilters(params);
+  const page = await listShipments(db, shop.id, filters);
+  const filtered = Object.entries(filters).some(([k, v]) => v !== undefined && k !== "cursor" && k !== "direction");
+  return { page, filtered };
+}
+
+const resendSchema = z.object({
+  intent: z.literal("resend"),
+  ids: z.array(z.string().min(1).max(64)).min(1, "Select at least one shipment").max(250, "Select at most 250 shipments"),
+});
+
+export interface ResendResult {
+  ok: boolean;
+  error: string | null;
+  resent: number;
+  failed: Array<{ id: string; error: string }>;
+}
+
+/** The list's bulk action: resend the current update of each selected shipment. */
+export async function resendSelected(ctx: Pick<ShopContext, "shop" | "staff">, form: FormData, db: Db = appDb): Promise<ResendResult> {
+  const parsed = resendSchema.safeParse({ intent: form.get("intent"), ids: form.getAll("ids") });
+  if (!parsed.success) return { ok: false, error: parsed.error.issues[0]?.message ?? "Invalid request", resent: 0, failed: [] };
+  const outcome = await resendCurrent(db, ctx.shop.id, parsed.data.ids, ctx.staff);
+  return { ok: outcome.failed.length === 0, error: null, resent: outcome.ok, failed: outcome.failed };
+}
+
+function notFound(): Response {
+  return new Response("This shipment does not exist in your store.", { status: 404 });
+}
+
+/** One shipment's page, in the shop's time zone; a thrown 404 for an id that is not this shop's. */
+export async function shipmentPage(shop: AdminShop, id: string | undefined, db: Db = appDb) {
+  const detail = id ? await shipmentDetail(db, shop.id, id) : null;
+  if (!detail) throw notFound();
+  return { detail, timeZone: shop.timezone };
+}
+
+const shipmentActionSchema = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal("personal_update"),
+    note: z.string().trim().min(1, "Write a note for the customer").max(1000, "Keep the note under 1,000 characters"),
+  }),
+  z.object({ intent: z.literal("resend") }),
+]);
+
+export type ShipmentActionResult =
+  | { ok: false; fieldErrors: Record<string, string>; message: null }
+  | { ok: true; fieldErrors: Record<string, string>; message: string };
+
+/** The shipment page's forms: a personal update with the staff's note, or a resend of the current update. */
+export async function shipmentAction(ctx: Pick<ShopContext, "shop" | "staff">, id: string | undefined, form: FormData, db: Db = appDb): Promise<ShipmentActionResult> {
+  const parsed = shipmentActionSchema.safeParse(Object.fromEntries(form));
+  if (!parsed.success) {
+    const fieldErrors: Record<string, string> = {};
+    for (const issue of parsed.error.issues) fieldErrors[String(issue.path[0] ?? "form")] ??= issue.message;
+    return { ok: false, fieldErrors, message: null };
+  }
+  const shipmentId = id ?? "";
+  if (!(await db.shipment.findFirst({ where: { id: shipmentId, shopId: ctx.shop.id }, select: { id: true } }))) throw notFound();
+  const outcome = parsed.data.intent === "personal_update"
+    ? await sendPersonalUpdate(db, ctx.shop.id, shipmentId, parsed.data.note, ctx.staff)
+    : await resendCurrent(db, ctx.shop.id, [shipmentId], ctx.staff);
+  if (outcome.failed.length > 0) {
+    return { ok: false, fieldErrors: parsed.data.intent === "personal_update" ? { note: outcome.failed[0]!.error } : { form: outcome.failed[0]!.error }, message: null };
+  }
+  return { ok: true, fieldErrors: {}, message: parsed.data.intent === "personal_update" ? "Personal update sent" : "Current update resent" };
+}
+
+/** "gid://shopify/Order/123" or "123" → "123". */
+export function orderNumericId(raw: string | undefined): string | null {
+  const m = /^(?:gid:\/\/shopify\/Order\/)?(\d{1,20})$/.exec(decodeURIComponent(raw ?? ""));
+  return m ? m[1]! : null;
+}
+
+/** The order-details admin block's answer (api.order-tracking.$orderId), with the CORS headers it needs. */
+export async function orderTrackingResponse(ctx: Pick<ShopContext, "shop" | "cors">, rawOrderId: string | undefined, db: Db = appDb): Promise<Response> {
+  const id = orderNumericId(rawOrderId);
+  if (!id) return ctx.cors(json({ error: "Invalid order id" }, { status: 400 }));
+  const tracking = await orderTracking(db, ctx.shop.id, id);
+  if (!tracking) return ctx.cors(json({ found: false }, { status: 404 }));
+  return ctx.cors(json({ found: true, ...tracking, appUrl: `/app/shipments/${tracking.shipments[0]?.id ?? ""}` }));
 }

@@ -21,14 +21,13 @@ import {
 import { InfoIcon } from "@shopify/polaris-icons";
 import { BarChart } from "@shopify/polaris-viz";
 import type { ReactNode } from "react";
-import db from "../db.server";
 import { BottleneckBanner } from "../components/BottleneckBanner";
 import { ClientOnly } from "../components/ClientOnly";
 import { DateRangePicker } from "../components/DateRangePicker";
 import { formatDateTime, formatHours, formatMoney, formatNumber, formatPercent, isoDay } from "../components/format";
 import { AdminRouteError } from "../components/RouteError";
-import { type Dashboard, loadDashboard, parseRange } from "../admin/dashboard.server";
-import { authenticate } from "../shopify.server";
+import { type Dashboard, overviewPage } from "../admin/dashboard.server";
+import { requireShop } from "../admin/shop.server";
 import { DAY_MS } from "../lib/time";
 
 const STAGES = [
@@ -47,11 +46,8 @@ const REASONS: Record<Dashboard["exceptions"]["rows"][number]["reason"], string>
 };
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const now = new Date();
-  const range = parseRange(new URL(request.url).searchParams, now);
-  const dashboard = await loadDashboard(db, session.shop, range, now, { liveCacheMs: 15_000 });
-  return { dashboard, today: isoDay(now) };
+  const { shop } = await requireShop(request);
+  return overviewPage(shop, new URL(request.url).searchParams);
 };
 
 /** A figure the e2e test reads back and compares with the database. */

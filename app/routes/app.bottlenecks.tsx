@@ -1,19 +1,16 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link as RemixLink, useLoaderData } from "@remix-run/react";
 import { Badge, BlockStack, Box, Card, DataTable, EmptyState, InlineStack, Layout, Page, Text } from "@shopify/polaris";
-import db from "../db.server";
 import { BottleneckBanner } from "../components/BottleneckBanner";
 import { formatDateTime, formatHours, formatNumber } from "../components/format";
 import { AdminRouteError } from "../components/RouteError";
-import { loadBottlenecks } from "../intelligence/bottlenecks.server";
+import { bottlenecksPage } from "../admin/dashboard.server";
+import { requireShop } from "../admin/shop.server";
 import { BASELINE_DAYS, MIN_CURRENT_SHIPMENTS, STALL_FACTOR, MIN_EXCESS_HOURS } from "../intelligence/rules/bottlenecks";
-import { authenticate } from "../shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const shop = await db.shop.findUnique({ where: { domain: session.shop }, select: { id: true } });
-  const result = shop ? await loadBottlenecks(db, shop.id) : null;
-  return { result };
+  const { shop } = await requireShop(request);
+  return bottlenecksPage(shop);
 };
 
 export default function Bottlenecks() {

@@ -1,73 +1,19 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
 import { Banner, BlockStack, Box, Card, EmptyState, IndexTable, Page, Text, useIndexResourceState } from "@shopify/polaris";
-import { z } from "zod";
-import db from "../db.server";
 import { formatDateTime } from "../components/format";
 import { AdminRouteError } from "../components/RouteError";
-import { replayJob } from "../jobs/queue.server";
-import { replayReceipt } from "../pipeline/receipts.server";
-import { wakeWorkers } from "../jobs/worker.server";
-import { authenticate } from "../shopify.server";
-
-const PAGE_SIZE = 20;
+import { listFailures, replayFailures } from "../admin/failures.server";
+import { requireShop } from "../admin/shop.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const url = new URL(request.url);
-  const rcursor = url.searchParams.get("rcursor");
-  const jcursor = url.searchParams.get("jcursor");
-  const shopDomain = session.shop;
-  const [receipts, jobs, receiptCount, jobCount] = await Promise.all([
-    db.webhookReceipt.findMany({
-      where: { shopDomain, status: "failed" },
-      orderBy: [{ receivedAt: "desc" }, { id: "desc" }],
-      take: PAGE_SIZE + 1,
-      ...(rcursor ? { cursor: { id: rcursor }, skip: 1 } : {}),
-      select: { id: true, topic: true, webhookId: true, error: true, attempts: true, receivedAt: true },
-    }),
-    db.job.findMany({
-      where: { shopDomain, status: "dead" },
-      orderBy: [{ finishedAt: "desc" }, { id: "desc" }],
-      take: PAGE_SIZE + 1,
-      ...(jcursor ? { cursor: { id: jcursor }, skip: 1 } : {}),
-      select: { id: true, kind: true, lastError: true, attempts: true, maxAttempts: true, finishedAt: true, createdAt: true },
-    }),
-    db.webhookReceipt.count({ where: { shopDomain, status: "failed" } }),
-    db.job.count({ where: { shopDomain, status: "dead" } }),
-  ]);
-  return {
-    receipts: receipts.slice(0, PAGE_SIZE).map((r) => ({ ...r, receivedAt: r.receivedAt.toISOString() })),
-    receiptsNext: receipts.length > PAGE_SIZE ? receipts[PAGE_SIZE - 1]!.id : null,
-    jobs: jobs.slice(0, PAGE_SIZE).map((j) => ({ ...j, finishedAt: j.finishedAt?.toISOString() ?? null, createdAt: j.createdAt.toISOString() })),
-    jobsNext: jobs.length > PAGE_SIZE ? jobs[PAGE_SIZE - 1]!.id : null,
-    receiptCount,
-    jobCount,
-  };
+  const { shop } = await requireShop(request);
+  return listFailures(shop.domain, new URL(request.url).searchParams);
 };
 
-const actionSchema = z.object({
-  intent: z.enum(["replay_receipts", "replay_jobs"]),
-  ids: z.array(z.string().min(1).max(64)).min(1, "Select at least one").max(100, "Select at most 100"),
-});
-
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const form = await request.formData();
-  const parsed = actionSchema.safeParse({ intent: form.get("intent"), ids: form.getAll("ids") });
-  if (!parsed.success) return { ok: false, error: parsed.error.issues[0]?.message ?? "Invalid request", replayed: 0 };
-  const { intent, ids } = parsed.data;
-  // Only this shop's rows: ids from another shop are silently skipped.
-  let replayed = 0;
-  if (intent === "replay_receipts") {
-    const own = await db.webhookReceipt.findMany({ where: { id: { in: ids }, shopDomain: session.shop, status: "failed" }, select: { id: true } });
-    for (const r of own) if (await replayReceipt(db, r.id)) replayed++;
-  } else {
-    const own = await db.job.findMany({ where: { id: { in: ids }, shopDomain: session.shop, status: "dead" }, select: { id: true } });
-    for (const j of own) if (await replayJob(db, j.id)) replayed++;
-  }
-  if (replayed > 0) wakeWorkers();
-  return { ok: replayed === ids.length, error: replayed === ids.length ? null : `${ids.length - replayed} were already replayed or not found`, replayed };
+  const { shop } = await requireShop(request);
+  return replayFailures(shop.domain, await request.formData());
 };
 
 function ReceiptsTable({ rows, next }: { rows: ReturnType<typeof useLoaderData<typeof loader>>["receipts"]; next: string | null }) {

@@ -15,90 +15,19 @@ import {
   useIndexResourceState,
 } from "@shopify/polaris";
 import { useState } from "react";
-import { z } from "zod";
-import db from "../db.server";
 import { formatDateTime } from "../components/format";
 import { AdminRouteError } from "../components/RouteError";
-import { approveDrafts, discardDrafts } from "../admin/notifications.server";
-import { authenticate } from "../shopify.server";
-
-const PAGE_SIZE = 25;
+import { reviewDrafts, reviewQueue } from "../admin/review.server";
+import { requireShop } from "../admin/shop.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const url = new URL(request.url);
-  const cursor = url.searchParams.get("cursor");
-  const editId = url.searchParams.get("edit");
-  const shop = await db.shop.findUnique({ where: { domain: session.shop }, select: { id: true, notificationMode: true, hybridAutoSendHours: true, timezone: true } });
-  if (!shop) return { drafts: [], nextCursor: null, editing: null, mode: "automated", autoSendHours: null, total: 0, timeZone: "UTC" };
-  const select = {
-    id: true, channel: true, milestone: true, recipient: true, subject: true, bodyText: true, personalNote: true, createdAt: true,
-    shipmentId: true, order: { select: { name: true } },
-  } as const;
-  const [rows, total, editing] = await Promise.all([
-    // Oldest first: the queue is worked from the front. [shopId, status, createdAt] index.
-    db.notification.findMany({
-      where: { shopId: shop.id, status: "draft" },
-      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-      take: PAGE_SIZE + 1,
-      ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
-      select,
-    }),
-    db.notification.count({ where: { shopId: shop.id, status: "draft" } }),
-    editId ? db.notification.findFirst({ where: { id: editId, shopId: shop.id, status: "draft" }, select }) : null,
-  ]);
-  const view = (n: (typeof rows)[number]) => ({
-    id: n.id, channel: n.channel, milestone: n.milestone, recipient: n.recipient, subject: n.subject, bodyText: n.bodyText,
-    personalNote: n.personalNote, createdAt: n.createdAt.toISOString(), shipmentId: n.shipmentId, orderName: n.order.name,
-  });
-  return {
-    drafts: rows.slice(0, PAGE_SIZE).map(view),
-    nextCursor: rows.length > PAGE_SIZE ? rows[PAGE_SIZE - 1]!.id : null,
-    editing: editing ? view(editing) : null,
-    mode: shop.notificationMode,
-    autoSendHours: shop.hybridAutoSendHours,
-    total,
-    timeZone: shop.timezone,
-  };
+  const { shop } = await requireShop(request);
+  return reviewQueue(shop, new URL(request.url).searchParams);
 };
 
-const idList = z.array(z.string().min(1).max(64)).min(1, "Select at least one draft").max(250, "Select at most 250 drafts");
-const actionSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("approve"), ids: idList }),
-  z.object({ intent: z.literal("discard"), ids: idList }),
-  z.object({
-    intent: z.literal("approve_edited"),
-    ids: idList.max(1),
-    personalNote: z.string().trim().max(1000, "Keep the note under 1,000 characters").optional(),
-  }),
-]);
-
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const form = await request.formData();
-  const text = (k: string) => (typeof form.get(k) === "string" ? (form.get(k) as string) : undefined);
-  const parsed = actionSchema.safeParse({
-    intent: form.get("intent"), ids: form.getAll("ids"), personalNote: text("personalNote"),
-  });
-  if (!parsed.success) {
-    const fieldErrors: Record<string, string> = {};
-    for (const issue of parsed.error.issues) fieldErrors[String(issue.path[0] ?? "form")] ??= issue.message;
-    return { ok: false as const, fieldErrors, done: 0, intent: String(form.get("intent") ?? "") };
-  }
-  const shop = await db.shop.findUnique({ where: { domain: session.shop }, select: { id: true } });
-  if (!shop) return { ok: false as const, fieldErrors: { form: "This store is not installed" }, done: 0, intent: parsed.data.intent };
-  const by = session.onlineAccessInfo?.associated_user.email ?? "staff";
-  const v = parsed.data;
-  const outcome =
-    v.intent === "discard"
-      ? await discardDrafts(db, shop.id, v.ids, by)
-      : await approveDrafts(db, shop.id, v.ids, by, v.intent === "approve_edited" ? v.personalNote || null : undefined);
-  return {
-    ok: outcome.failed.length === 0,
-    fieldErrors: outcome.failed.length ? { form: `${outcome.failed.length} could not be updated: ${outcome.failed[0]!.error}` } : ({} as Record<string, string>),
-    done: outcome.ok,
-    intent: v.intent,
-  };
+  const ctx = await requireShop(request);
+  return reviewDrafts(ctx, await request.formData());
 };
 
 function EditDraft({ draft, errors, timeZone }: { draft: NonNullable<ReturnType<typeof useLoaderData<typeof loader>>["editing"]>; errors: Record<string, string>; timeZone: string }) {

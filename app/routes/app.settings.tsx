@@ -18,15 +18,12 @@ import {
   TextField,
 } from "@shopify/polaris";
 import { useEffect, useRef, useState } from "react";
-import { z } from "zod";
-import db from "../db.server";
 import { EmailPreview } from "../components/EmailPreview";
 import { AdminRouteError } from "../components/RouteError";
 import { MILESTONES, type Milestone, isSmsCapable } from "../notifications/rules/policy";
-import { type TemplatePreview, isPreviewMilestone, previewTemplate, testSend } from "../admin/notifications.server";
-import { sendGridEventsUrl } from "../notifications/reports.server";
-import { type SecretField, loadSettings, saveSettings, settingsFromForm } from "../admin/settings.server";
-import { authenticate } from "../shopify.server";
+import type { TemplatePreview } from "../admin/notifications.server";
+import { type SecretField, settingsAction, settingsPage } from "../admin/settings.server";
+import { requireShop } from "../admin/shop.server";
 
 const MILESTONE_LABELS: Record<Milestone, string> = {
   order_confirmed: "Order confirmed",
@@ -49,75 +46,14 @@ const SECRET_LABELS: Record<SecretField, string> = {
 };
 const HOURS = Array.from({ length: 24 }, (_, h) => ({ value: String(h), label: `${String(h).padStart(2, "0")}:00` }));
 
-async function previewShop(shopDomain: string) {
-  return db.shop.findUnique({
-    where: { domain: shopDomain },
-    select: {
-      id: true, name: true, domain: true, primaryDomain: true, currency: true, contactEmail: true, timezone: true, locale: true,
-      brandLogoUrl: true, brandPrimaryColor: true, brandAccentColor: true, brandFont: true,
-    },
-  });
-}
-
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const [settings, shop] = await Promise.all([loadSettings(db, session.shop), previewShop(session.shop)]);
-  if (!settings || !shop) throw new Response("This store is not installed yet.", { status: 404 });
-  const preview = await previewTemplate(db, shop.id, "shipped", shop.locale);
-  return { settings, preview, sendgridEventsUrl: sendGridEventsUrl() };
+  const { shop } = await requireShop(request);
+  return settingsPage(shop);
 };
 
-const previewSchema = z.object({
-  milestone: z.string().refine(isPreviewMilestone, "Choose a milestone"),
-  brandLogoUrl: z.string().trim().url().startsWith("https://").optional().or(z.literal("")).catch(undefined),
-  brandPrimaryColor: z.string().regex(/^#[0-9a-fA-F]{3,6}$/).optional().catch(undefined),
-  brandAccentColor: z.string().regex(/^#[0-9a-fA-F]{3,6}$/).optional().catch(undefined),
-});
-const testSendSchema = z.discriminatedUnion("channel", [
-  z.object({ channel: z.literal("email"), milestone: z.string().refine(isPreviewMilestone, "Choose a milestone"), to: z.string().trim().email("Enter an email address") }),
-  z.object({ channel: z.literal("sms"), milestone: z.string().refine(isPreviewMilestone, "Choose a milestone"), to: z.string().trim().regex(/^\+[1-9]\d{6,14}$/, "Enter a phone number in E.164 format, e.g. +15551234567") }),
-]);
-
-type ActionResult =
-  | { intent: "save"; ok: boolean; fieldErrors: Record<string, string | undefined> }
-  | { intent: "preview"; preview: TemplatePreview | null; error?: string }
-  | { intent: "test_send"; ok: boolean; fieldErrors: Record<string, string | undefined>; message?: string };
-
-export const action = async ({ request }: ActionFunctionArgs): Promise<ActionResult> => {
-  const { session } = await authenticate.admin(request);
-  const form = await request.formData();
-  const intent = form.get("intent");
-  if (intent === "preview") {
-    const parsed = previewSchema.safeParse(Object.fromEntries(form));
-    const shop = await previewShop(session.shop);
-    if (!parsed.success || !shop) return { intent: "preview", preview: null, error: parsed.success ? "Store not installed" : parsed.error.issues[0]?.message };
-    const { milestone, brandLogoUrl, brandPrimaryColor, brandAccentColor } = parsed.data;
-    const preview = await previewTemplate(db, shop.id, milestone as Milestone, shop.locale, {
-      ...(brandLogoUrl !== undefined ? { brandLogoUrl: brandLogoUrl || null } : {}),
-      ...(brandPrimaryColor ? { brandPrimaryColor } : {}),
-      ...(brandAccentColor ? { brandAccentColor } : {}),
-    });
-    return { intent: "preview", preview };
-  }
-  if (intent === "test_send") {
-    const parsed = testSendSchema.safeParse(Object.fromEntries(form));
-    if (!parsed.success) {
-      const fieldErrors: Record<string, string> = {};
-      for (const i of parsed.error.issues) fieldErrors[`test.${String(i.path[0] ?? "to")}`] ??= i.message;
-      return { intent: "test_send", ok: false, fieldErrors };
-    }
-    if (parsed.data.channel === "sms" && !isSmsCapable(parsed.data.milestone as Milestone)) {
-      return { intent: "test_send", ok: false, fieldErrors: { "test.channel": "This milestone is email only" } };
-    }
-    const shop = await db.shop.findUnique({ where: { domain: session.shop }, select: { id: true } });
-    if (!shop) return { intent: "test_send", ok: false, fieldErrors: { "test.to": "Store not installed" } };
-    const r = await testSend(db, shop.id, parsed.data.milestone as Milestone, parsed.data.channel, parsed.data.to);
-    return r.failed.length
-      ? { intent: "test_send", ok: false, fieldErrors: { "test.to": r.failed[0]!.error } }
-      : { intent: "test_send", ok: true, fieldErrors: {}, message: `Test ${parsed.data.channel === "sms" ? "SMS" : "email"} sent to ${parsed.data.to}` };
-  }
-  const result = await saveSettings(db, session.shop, settingsFromForm(form));
-  return { intent: "save", ok: result.ok, fieldErrors: result.ok ? {} : result.fieldErrors };
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { shop } = await requireShop(request);
+  return settingsAction(shop, await request.formData());
 };
 
 function PreviewPane({ initial, branding }: { initial: TemplatePreview; branding: { brandLogoUrl: string; brandPrimaryColor: string; brandAccentColor: string } }) {

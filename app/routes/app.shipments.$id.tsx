@@ -16,58 +16,20 @@ import {
   TextField,
 } from "@shopify/polaris";
 import { useState } from "react";
-import { z } from "zod";
-import db from "../db.server";
 import { formatDate, formatDateTime, formatShortDateTime } from "../components/format";
 import { AdminRouteError } from "../components/RouteError";
 import { DeliveryStatusBadge, NotificationStatusBadge, OutboxOnlyBadge, ShipmentStatusBadge } from "../components/StatusBadge";
-import { resendCurrent, sendPersonalUpdate } from "../admin/notifications.server";
-import { shipmentDetail } from "../admin/shipments.server";
-import { authenticate } from "../shopify.server";
-
-async function shopIdFor(shopDomain: string): Promise<string | null> {
-  const shop = await db.shop.findUnique({ where: { domain: shopDomain }, select: { id: true, timezone: true } });
-  return shop?.id ?? null;
-}
+import { shipmentAction, shipmentPage } from "../admin/shipments.server";
+import { requireShop } from "../admin/shop.server";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const shop = await db.shop.findUnique({ where: { domain: session.shop }, select: { id: true, timezone: true } });
-  const detail = shop && params.id ? await shipmentDetail(db, shop.id, params.id) : null;
-  if (!detail) throw new Response("This shipment does not exist in your store.", { status: 404 });
-  return { detail, timeZone: shop?.timezone ?? "UTC" };
+  const { shop } = await requireShop(request);
+  return shipmentPage(shop, params.id);
 };
 
-const actionSchema = z.discriminatedUnion("intent", [
-  z.object({
-    intent: z.literal("personal_update"),
-    note: z.string().trim().min(1, "Write a note for the customer").max(1000, "Keep the note under 1,000 characters"),
-  }),
-  z.object({ intent: z.literal("resend") }),
-]);
-
 export const action = async ({ request, params }: ActionFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const form = await request.formData();
-  const parsed = actionSchema.safeParse(Object.fromEntries(form));
-  if (!parsed.success) {
-    const fieldErrors: Record<string, string> = {};
-    for (const issue of parsed.error.issues) fieldErrors[String(issue.path[0] ?? "form")] ??= issue.message;
-    return { ok: false as const, fieldErrors, message: null };
-  }
-  const shopId = await shopIdFor(session.shop);
-  const id = params.id ?? "";
-  if (!shopId || !(await db.shipment.findFirst({ where: { id, shopId }, select: { id: true } }))) {
-    throw new Response("This shipment does not exist in your store.", { status: 404 });
-  }
-  const by = session.onlineAccessInfo?.associated_user.email ?? "staff";
-  const outcome = parsed.data.intent === "personal_update"
-    ? await sendPersonalUpdate(db, shopId, id, parsed.data.note, by)
-    : await resendCurrent(db, shopId, [id], by);
-  if (outcome.failed.length > 0) {
-    return { ok: false as const, fieldErrors: parsed.data.intent === "personal_update" ? { note: outcome.failed[0]!.error } : { form: outcome.failed[0]!.error }, message: null };
-  }
-  return { ok: true as const, fieldErrors: {} as Record<string, string>, message: parsed.data.intent === "personal_update" ? "Personal update sent" : "Current update resent" };
+  const ctx = await requireShop(request);
+  return shipmentAction(ctx, params.id, await request.formData());
 };
 
 export default function ShipmentPage() {

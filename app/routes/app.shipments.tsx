@@ -15,14 +15,11 @@ import {
   useIndexResourceState,
 } from "@shopify/polaris";
 import { useEffect, useState } from "react";
-import { z } from "zod";
-import db from "../db.server";
 import { formatDateTime } from "../components/format";
 import { AdminRouteError } from "../components/RouteError";
 import { ShipmentStatusBadge } from "../components/StatusBadge";
-import { resendCurrent } from "../admin/notifications.server";
-import { type ExceptionFilter, listShipments, parseFilters } from "../admin/shipments.server";
-import { authenticate } from "../shopify.server";
+import { type ExceptionFilter, resendSelected, shipmentsPage } from "../admin/shipments.server";
+import { requireShop } from "../admin/shop.server";
 
 const STAGE_CHOICES = [
   { value: "1", label: "Confirmed" },
@@ -39,37 +36,17 @@ const EXCEPTION_LABELS: Record<ExceptionFilter, string> = {
   no_scan: "No recent scan",
 };
 
-async function shopIdFor(shopDomain: string): Promise<string | null> {
-  const shop = await db.shop.findUnique({ where: { domain: shopDomain }, select: { id: true } });
-  return shop?.id ?? null;
-}
-
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+  const { shop } = await requireShop(request);
   const url = new URL(request.url);
   // A shipment's page (app.shipments.$id) renders in this route's outlet: no list to load then.
   if (url.pathname.replace(/\/$/, "") !== "/app/shipments") return { page: null, filtered: false };
-  const filters = parseFilters(url.searchParams);
-  const shopId = await shopIdFor(session.shop);
-  const page = shopId ? await listShipments(db, shopId, filters) : { rows: [], nextCursor: null, previousCursor: null, carriers: [] };
-  const filtered = Object.entries(filters).some(([k, v]) => v !== undefined && k !== "cursor" && k !== "direction");
-  return { page, filtered };
+  return shipmentsPage(shop, url.searchParams);
 };
 
-const actionSchema = z.object({
-  intent: z.literal("resend"),
-  ids: z.array(z.string().min(1).max(64)).min(1, "Select at least one shipment").max(250, "Select at most 250 shipments"),
-});
-
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const form = await request.formData();
-  const parsed = actionSchema.safeParse({ intent: form.get("intent"), ids: form.getAll("ids") });
-  if (!parsed.success) return { ok: false as const, error: parsed.error.issues[0]?.message ?? "Invalid request", resent: 0, failed: [] };
-  const shopId = await shopIdFor(session.shop);
-  if (!shopId) return { ok: false as const, error: "This store is not installed", resent: 0, failed: [] };
-  const outcome = await resendCurrent(db, shopId, parsed.data.ids, session.onlineAccessInfo?.associated_user.email ?? "staff");
-  return { ok: outcome.failed.length === 0, error: null, resent: outcome.ok, failed: outcome.failed };
+  const ctx = await requireShop(request);
+  return resendSelected(ctx, await request.formData());
 };
 
 export default function ShipmentsRoute() {

@@ -6,6 +6,7 @@ import { NavMenu } from "@shopify/app-bridge-react";
 import { PolarisVizProvider } from "@shopify/polaris-viz";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import polarisVizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
+import { env } from "../env.server";
 import { authenticate } from "../shopify.server";
 
 export const links = () => [
@@ -15,7 +16,7 @@ export const links = () => [
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   await authenticate.admin(request);
-  return { apiKey: process.env.SHOPIFY_API_KEY || "" };
+  return { apiKey: env().SHOPIFY_API_KEY };
 };
 
 export default function App() {
