@@ -1,121 +1,33 @@
-// Retries for provider calls: exponential backoff with full jitter, and which errors deserve a retry.
-
-export const RETRY_BASE_MS = 30_000;
-export const RETRY_CAP_MS = 6 * 60 * 60_000;
-export const RETRY_MIN_MS = 1_000;
-/** After this many failed attempts a transient error is treated as final. */
-export const MAX_SEND_ATTEMPTS = 8;
+// The one backoff: exponential with full jitter, floored. The queue's job retries, the worker's pauses
+// while the database is away and the notifications' provider retries all call it, each with its own
+// base and cap (QUEUE_BACKOFF, OUTAGE_BACKOFF, PROVIDER_RETRY). Pure: pass `random` in tests.
 
 export interface RetryOptions {
-  baseMs?: number;
-  capMs?: number;
+  /** The ceiling after the first failure; it doubles with each further one. */
+  baseMs: number;
+  /** The ceiling never grows past this. */
+  capMs: number;
+  /** No delay is shorter than this (so a retry never spins); at most `capMs`. Default 1 s. */
   minMs?: number;
 }
 
+export const DEFAULT_MIN_MS = 1_000;
+
 /**
  * Delay before the next attempt, after `attempt` failed attempts (1 = the first call failed).
- * "Full jitter" (AWS architecture blog): uniform in [0, min(cap, base·2^(attempt-1))), floored at
- * `minMs` so a retry never spins. `random` returns [0, 1) (Math.random by default; pass one in tests).
+ * "Full jitter" (AWS architecture blog, "Exponential Backoff And Jitter"): uniform in
+ * [0, min(cap, base·2^(attempt-1))), then floored at `minMs`. Not "equal jitter" (half the ceiling
+ * plus a random half), which keeps every retry of a burst at least half a ceiling away yet bunched.
+ * `random` returns [0, 1) (Math.random in production); values outside are clamped.
  */
-export function retryDelay(attempt: number, random: () => number = Math.random, options: RetryOptions = {}): number {
-  const base = options.baseMs ?? RETRY_BASE_MS;
-  const cap = options.capMs ?? RETRY_CAP_MS;
-  const min = Math.min(options.minMs ?? RETRY_MIN_MS, cap);
+export function retryDelay(attempt: number, random: () => number, options: RetryOptions): number {
+  const cap = options.capMs;
+  const min = Math.min(options.minMs ?? DEFAULT_MIN_MS, cap);
   const n = Number.isFinite(attempt) ? Math.max(1, Math.floor(attempt)) : 1;
   // 2^(n-1) overflows to Infinity long after the cap; Math.min handles it.
-  const ceiling = Math.min(cap, base * 2 ** Math.min(n - 1, 60));
+  const ceiling = Math.min(cap, options.baseMs * 2 ** Math.min(n - 1, 60));
   let r = random();
   if (!Number.isFinite(r) || r < 0) r = 0;
   if (r >= 1) r = 0.999_999;
   return Math.max(min, Math.floor(r * ceiling));
-}
-
-export type ErrorKind = "transient" | "permanent";
-
-export interface ProviderErrorInfo {
-  /** HTTP status of the provider's answer, if there was one. */
-  status?: number | null;
-  /** Provider error code (Twilio's numeric codes) or a Node/undici network code ("ECONNRESET"). */
-  code?: string | number | null;
-  message?: string | null;
-}
-
-const NETWORK_CODES = new Set([
-  "ECONNRESET",
-  "ETIMEDOUT",
-  "ECONNREFUSED",
-  "ECONNABORTED",
-  "EPIPE",
-  "EAI_AGAIN",
-  "ENOTFOUND",
-  "ENETUNREACH",
-  "ENETDOWN",
-  "EHOSTUNREACH",
-  "EHOSTDOWN",
-  "ESOCKETTIMEDOUT",
-  "UND_ERR_CONNECT_TIMEOUT",
-  "UND_ERR_HEADERS_TIMEOUT",
-  "UND_ERR_BODY_TIMEOUT",
-  "UND_ERR_SOCKET",
-  "ABORT_ERR",
-]);
-
-/** Twilio codes that mean "this message to this number will never work": do not retry. */
-const TWILIO_PERMANENT = new Set([
-  20003, // authentication failed (credentials: fix the settings, retrying cannot help)
-  20404, // resource not found
-  21211, // invalid 'To' number
-  21212, // invalid 'From' number
-  21217, // phone number does not appear to be valid
-  21408, // permission to send to this region not enabled
-  21421, // phone number is invalid
-  21601, // phone number is not a valid SMS-capable number
-  21602, // message body required
-  21606, // 'From' number is not SMS-capable
-  21608, // trial account: unverified number
-  21610, // recipient unsubscribed (STOP)
-  21612, // cannot route to this number
-  21614, // 'To' is not a mobile number
-  21617, // body exceeds the concatenated message limit
-  21635, // 'To' cannot be a landline
-  30002, // account suspended
-  30003, // unreachable destination handset
-  30004, // message blocked
-  30005, // unknown destination handset
-  30006, // landline or unreachable carrier
-  30007, // carrier violation / filtered
-  30032, // toll-free number not verified
-  30034, // A2P 10DLC unregistered number
-]);
-
-/** Twilio codes for congestion and provider trouble: retry later. */
-const TWILIO_TRANSIENT = new Set([20429, 20500, 20503, 30001, 30008, 30009, 30010, 30022]);
-
-const PERMANENT_WORDS =
-  /invalid (e-?mail|address|recipient|phone|number)|does not contain a valid address|unsubscribed|blocked|bounced?|spam report|not a (valid )?mobile|opted[ -]out|suppress/i;
-const TRANSIENT_WORDS = /time[d ]?out|socket hang up|network|temporarily|try again|rate limit|too many requests|unavailable/i;
-
-/**
- * Whether a failed send is worth retrying. Order of evidence: network error codes and known provider
- * codes first, then the HTTP status (429, 408 and 5xx transient; other 4xx permanent, which covers
- * SendGrid's 400 invalid address / 401 / 403 and blocked / unsubscribed answers), then the message.
- * Unknown errors are transient: retries are bounded by MAX_SEND_ATTEMPTS, dropping a message is not.
- */
-export function classifyProviderError(error: ProviderErrorInfo): ErrorKind {
-  const code = error.code;
-  if (typeof code === "string" && NETWORK_CODES.has(code.toUpperCase())) return "transient";
-  const numeric = typeof code === "number" ? code : typeof code === "string" && /^\d+$/.test(code) ? Number(code) : null;
-  if (numeric !== null) {
-    if (TWILIO_PERMANENT.has(numeric)) return "permanent";
-    if (TWILIO_TRANSIENT.has(numeric)) return "transient";
-  }
-  const status = error.status;
-  if (typeof status === "number" && status > 0) {
-    if (status === 429 || status === 408 || status === 425 || status >= 500) return "transient";
-    if (status >= 400) return "permanent";
-  }
-  const message = error.message ?? "";
-  if (PERMANENT_WORDS.test(message)) return "permanent";
-  if (TRANSIENT_WORDS.test(message)) return "transient";
-  return "transient";
 }

@@ -5,6 +5,7 @@
 // lease: a crashed worker's job becomes claimable again when its lease expires.
 import { type Prisma, type Db, dbProvider } from "../db.server";
 import { HOUR_MS } from "../lib/time";
+import { retryDelay, type RetryOptions } from "./backoff";
 
 /** What `enqueue` needs: the client or an interactive transaction's client. */
 export type DbOrTx = Pick<Db, "job">;
@@ -110,10 +111,12 @@ export async function completeJob(db: Db, job: ClaimedJob, now: Date): Promise<b
   return r.count === 1;
 }
 
-/** Exponential backoff with full jitter: 2 s, 4 s, 8 s ... capped at one hour. */
+/** Job retries: up to 2 s, 4 s, 8 s ... apart, the ceiling capped at one hour (full jitter, 1 s floor). */
+export const QUEUE_BACKOFF = { baseMs: 2_000, capMs: HOUR_MS, minMs: 1_000 } as const satisfies RetryOptions;
+
+/** Delay before a failed job's next attempt, after `attempt` failed attempts. */
 export function backoffMs(attempt: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(HOUR_MS, 2_000 * 2 ** Math.max(0, attempt - 1));
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+  return retryDelay(attempt, random, QUEUE_BACKOFF);
 }
 
 /** Records a failure: retried later with backoff, or dead-lettered once attempts are used up. */

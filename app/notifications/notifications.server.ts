@@ -24,7 +24,7 @@ import {
   stillRelevant,
 } from "./rules/policy";
 import { applyQuietHours } from "./rules/quiet-hours";
-import { MAX_SEND_ATTEMPTS, retryDelay } from "../jobs/backoff";
+import { MAX_SEND_ATTEMPTS, providerRetryDelay, TWILIO_UNSUBSCRIBED } from "./rules/retry";
 import { type Branding, type DelayReason, type MessageContext, previewContext, renderEmail, renderSms, type Scan } from "./templates";
 import { HOUR_MS, addLocalDays, instantOf, localDateKey, pickTimeZone, wallTimeAt } from "../lib/time";
 import {
@@ -65,8 +65,6 @@ const DIGEST_LEAD_HOURS = 1;
 const AUTO_SEND_BY = "auto-send";
 /** Stands in for an order's short link code in previews and test sends (TRACKING_CODE_LENGTH characters). */
 const PREVIEW_TRACKING_CODE = "PREVIEW001";
-/** Twilio: "Attempt to send to unsubscribed recipient". */
-const TWILIO_UNSUBSCRIBED = 21610;
 
 type Tx = Prisma.TransactionClient;
 type Now = () => Date;
@@ -799,14 +797,14 @@ async function recordFailure(db: Db, n: NotificationRow, error: ProviderError, c
   const random = deps.random ?? Math.random;
   if (error.ambiguous) {
     // No answer (timeout, reset): the provider may have accepted it. Stay "sending" and reconcile later.
-    const at = new Date(now.getTime() + retryDelay(n.attempts, random));
+    const at = new Date(now.getTime() + providerRetryDelay(n.attempts, random));
     if (await transition(db, n, { nextAttemptAt: at, error: `${error.message} (in doubt: checked with the provider before any new attempt)`, errorKind: "transient" })) {
       await scheduleSend(db, n.id, n.shop.domain, at);
     }
     return;
   }
   if (error.kind === "transient" && n.attempts < MAX_SEND_ATTEMPTS) {
-    const at = new Date(now.getTime() + retryDelay(n.attempts, random));
+    const at = new Date(now.getTime() + providerRetryDelay(n.attempts, random));
     if (await transition(db, n, { status: "queued", nextAttemptAt: at, error: error.message, errorKind: "transient" })) {
       await scheduleSend(db, n.id, n.shop.domain, at);
     }

@@ -1,98 +1,123 @@
+// The one backoff (exponential, full jitter, floored) and the policies built on it: the queue's job
+// retries (2 s base, 1 h cap) and the provider retries (30 s base, 6 h cap). Every random source here is
+// deterministic, so the distribution checks are exact, not statistical.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { classifyProviderError, MAX_SEND_ATTEMPTS, RETRY_BASE_MS, RETRY_CAP_MS, RETRY_MIN_MS, retryDelay } from "~/jobs/backoff";
+import { DEFAULT_MIN_MS, retryDelay, type RetryOptions } from "~/jobs/backoff";
+import { backoffMs, QUEUE_BACKOFF } from "~/jobs/queue.server";
+import { HOUR_MS } from "~/lib/time";
+import { PROVIDER_RETRY, providerRetryDelay } from "~/notifications/rules/retry";
+
+const POLICIES: Array<[string, RetryOptions, (attempt: number, random: () => number) => number]> = [
+  ["queue", QUEUE_BACKOFF, backoffMs],
+  ["provider", PROVIDER_RETRY, providerRetryDelay],
+];
+
+function ceilingOf(attempt: number, o: RetryOptions): number {
+  return Math.min(o.capMs, o.baseMs * 2 ** Math.min(Math.max(1, attempt) - 1, 60));
+}
+
+/** The midpoints of `n` equal slices of [0, 1), one after the other: a uniform sample with no luck in it. */
+function uniform(n: number): () => number {
+  let i = 0;
+  return () => ((i++ % n) + 0.5) / n;
+}
 
 describe("retryDelay", () => {
   it("grows exponentially up to the cap (upper bound with random → 1)", () => {
-    const top = (n: number) => retryDelay(n, () => 0.999_999_9);
-    expect(top(1)).toBe(Math.floor(0.999_999_9 * RETRY_BASE_MS));
-    expect(top(2)).toBe(Math.floor(0.999_999_9 * RETRY_BASE_MS * 2));
-    expect(top(3)).toBe(Math.floor(0.999_999_9 * RETRY_BASE_MS * 4));
-    expect(top(50)).toBeLessThan(RETRY_CAP_MS);
-    expect(top(50)).toBeGreaterThan(RETRY_CAP_MS - 100);
-    expect(top(10_000)).toBeLessThan(RETRY_CAP_MS);
+    const o = PROVIDER_RETRY;
+    const top = (n: number) => retryDelay(n, () => 0.999_999_9, o);
+    expect(top(1)).toBe(Math.floor(0.999_999_9 * o.baseMs));
+    expect(top(2)).toBe(Math.floor(0.999_999_9 * o.baseMs * 2));
+    expect(top(3)).toBe(Math.floor(0.999_999_9 * o.baseMs * 4));
+    expect(top(50)).toBeLessThan(o.capMs);
+    expect(top(50)).toBeGreaterThan(o.capMs - 100);
+    expect(top(10_000)).toBeLessThan(o.capMs);
   });
 
   it("uses full jitter: anything from the floor up to the ceiling", () => {
-    expect(retryDelay(5, () => 0)).toBe(RETRY_MIN_MS);
-    expect(retryDelay(5, () => 0.5)).toBe(RETRY_BASE_MS * 16 * 0.5);
+    expect(retryDelay(5, () => 0, PROVIDER_RETRY)).toBe(PROVIDER_RETRY.minMs);
+    expect(retryDelay(5, () => 0.5, PROVIDER_RETRY)).toBe(PROVIDER_RETRY.baseMs * 16 * 0.5);
   });
 
-  it("stays within bounds for any attempt and random value", () => {
+  it("floors at 1 s unless told otherwise, and never floors above the cap", () => {
+    expect(retryDelay(3, () => 0, { baseMs: 10_000, capMs: 60_000 })).toBe(DEFAULT_MIN_MS);
+    expect(retryDelay(3, () => 0, { baseMs: 10, capMs: 100, minMs: 500 })).toBe(100);
+  });
+
+  it("stays within [floor, ceiling] for any policy, attempt and random value", () => {
     fc.assert(
-      fc.property(fc.integer({ min: -5, max: 200 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (attempt, r) => {
-        const d = retryDelay(attempt, () => r);
-        const n = Math.max(1, attempt);
-        const ceiling = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** Math.min(n - 1, 60));
-        expect(Number.isInteger(d)).toBe(true);
-        expect(d).toBeGreaterThanOrEqual(RETRY_MIN_MS);
-        expect(d).toBeLessThanOrEqual(Math.max(RETRY_MIN_MS, ceiling));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 100_000 }),
+        fc.integer({ min: 1, max: 10 * HOUR_MS }),
+        fc.integer({ min: 0, max: 10_000 }),
+        fc.integer({ min: -5, max: 200 }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        (baseMs, capMs, minMs, attempt, r) => {
+          const o = { baseMs, capMs, minMs };
+          const d = retryDelay(attempt, () => r, o);
+          expect(Number.isInteger(d)).toBe(true);
+          expect(d).toBeGreaterThanOrEqual(Math.min(minMs, capMs));
+          expect(d).toBeLessThanOrEqual(Math.max(Math.min(minMs, capMs), ceilingOf(attempt, o)));
+          expect(d).toBeLessThanOrEqual(capMs);
+        },
+      ),
     );
   });
 
   it("survives a broken random source", () => {
-    expect(retryDelay(3, () => Number.NaN)).toBe(RETRY_MIN_MS);
-    expect(retryDelay(3, () => 7)).toBeLessThan(RETRY_BASE_MS * 4);
+    expect(retryDelay(3, () => Number.NaN, PROVIDER_RETRY)).toBe(PROVIDER_RETRY.minMs);
+    expect(retryDelay(3, () => -1, PROVIDER_RETRY)).toBe(PROVIDER_RETRY.minMs);
+    expect(retryDelay(3, () => 7, PROVIDER_RETRY)).toBeLessThan(PROVIDER_RETRY.baseMs * 4);
   });
 
   it("honours custom base and cap", () => {
     expect(retryDelay(10, () => 0.999, { baseMs: 100, capMs: 1_000, minMs: 10 })).toBe(999);
   });
+});
 
-  it("spreads retries (mean near half the ceiling)", () => {
-    let seed = 42;
-    const lcg = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
-    const samples = Array.from({ length: 2000 }, () => retryDelay(4, lcg));
-    const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
-    expect(mean).toBeGreaterThan(RETRY_BASE_MS * 8 * 0.4);
-    expect(mean).toBeLessThan(RETRY_BASE_MS * 8 * 0.6);
-    expect(MAX_SEND_ATTEMPTS).toBeGreaterThan(1);
+describe.each(POLICIES)("the %s backoff", (_name, policy, delay) => {
+  it("is the one backoff with this policy's base and cap", () => {
+    for (const attempt of [1, 2, 5, 12, 40]) {
+      for (const r of [0, 0.25, 0.5, 0.999]) expect(delay(attempt, () => r)).toBe(retryDelay(attempt, () => r, policy));
+    }
+  });
+
+  it("gives the floor for values near 0, not half the ceiling (full jitter, not equal jitter)", () => {
+    for (const attempt of [1, 4, 10, 30]) expect(delay(attempt, () => 0)).toBe(policy.minMs);
+    // Equal jitter never goes below half the ceiling.
+    for (const attempt of [4, 10, 30]) expect(delay(attempt, () => 0.000_01)).toBeLessThan(ceilingOf(attempt, policy) / 4);
+  });
+
+  it("averages about half the ceiling over a uniform sequence, and never reaches past it or the cap", () => {
+    for (const attempt of [4, 8, 30]) {
+      const ceiling = ceilingOf(attempt, policy);
+      const next = uniform(1000);
+      const samples = Array.from({ length: 1000 }, () => delay(attempt, next));
+      const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
+      // Equal jitter (ceiling/2 + random·ceiling/2) averages three quarters of the ceiling.
+      expect(mean / ceiling).toBeGreaterThan(0.45);
+      expect(mean / ceiling).toBeLessThan(0.55);
+      expect(Math.min(...samples)).toBeLessThan(ceiling * 0.01 + policy.minMs!);
+      expect(Math.max(...samples)).toBeLessThan(ceiling);
+      expect(Math.max(...samples)).toBeLessThanOrEqual(policy.capMs);
+    }
   });
 });
 
-describe("classifyProviderError", () => {
-  it.each([
-    [{ status: 429 }, "transient"],
-    [{ status: 500 }, "transient"],
-    [{ status: 502 }, "transient"],
-    [{ status: 503, message: "Service Unavailable" }, "transient"],
-    [{ status: 408 }, "transient"],
-    [{ code: "ECONNRESET" }, "transient"],
-    [{ code: "ETIMEDOUT" }, "transient"],
-    [{ code: "EAI_AGAIN" }, "transient"],
-    [{ code: "UND_ERR_SOCKET" }, "transient"],
-    [{ message: "socket hang up" }, "transient"],
-    [{ code: 20429, status: 429 }, "transient"],
-    [{ code: 30001 }, "transient"],
-    [{}, "transient"],
-    // SendGrid
-    [{ status: 400, message: "The to.email field does not contain a valid address." }, "permanent"],
-    [{ status: 401, message: "The provided authorization grant is invalid, expired, or revoked" }, "permanent"],
-    [{ status: 403, message: "The from address does not match a verified Sender Identity" }, "permanent"],
-    [{ message: "Recipient is unsubscribed" }, "permanent"],
-    [{ message: "Address is blocked" }, "permanent"],
-    // Twilio
-    [{ status: 400, code: 21211, message: "The 'To' number is not a valid phone number." }, "permanent"],
-    [{ status: 400, code: 21610, message: "Attempt to send to unsubscribed recipient" }, "permanent"],
-    [{ status: 400, code: 21614, message: "'To' number is not a valid mobile number" }, "permanent"],
-    [{ status: 400, code: 21408 }, "permanent"],
-    [{ code: 30003 }, "permanent"],
-    [{ code: 30004 }, "permanent"],
-    [{ code: 30005 }, "permanent"],
-    [{ code: 30006 }, "permanent"],
-    [{ code: 30007 }, "permanent"],
-    [{ code: "21211" }, "permanent"],
-    [{ status: 401, code: 20003 }, "permanent"],
-  ] as const)("%j → %s", (error, kind) => {
-    expect(classifyProviderError(error)).toBe(kind);
+describe("the policies", () => {
+  it("queue: up to 2 s after the first failure, doubling, capped at an hour", () => {
+    expect(backoffMs(1, () => 0.999_999)).toBe(1_999);
+    expect(backoffMs(4, () => 0.999_999)).toBe(15_999);
+    expect(backoffMs(30, () => 0.999_999)).toBeLessThan(HOUR_MS);
+    expect(backoffMs(30, () => 0.999_999)).toBeGreaterThan(HOUR_MS - 10);
+    expect(backoffMs(1, () => 0)).toBe(1_000);
   });
 
-  it("lets a known transient code win over a 4xx status", () => {
-    expect(classifyProviderError({ status: 400, code: 30001 })).toBe("transient");
-  });
-
-  it("lets a network error code win over a misleading message", () => {
-    expect(classifyProviderError({ code: "ECONNRESET", message: "invalid address" })).toBe("transient");
+  it("provider: about 30 s after the first failure, doubling, capped at six hours", () => {
+    expect(providerRetryDelay(1, () => 0.5)).toBe(15_000);
+    expect(providerRetryDelay(5, () => 0.5)).toBe(240_000);
+    expect(providerRetryDelay(100, () => 0.999_999)).toBeLessThan(6 * HOUR_MS);
+    expect(providerRetryDelay(100, () => 0.999_999)).toBeGreaterThan(6 * HOUR_MS - 100);
   });
 });

@@ -1,19 +1,10 @@
 // The durable queue on both databases: atomic claims, leases, retries with backoff, dead letters,
 // singletons, replay, pruning, and several workers sharing one PostgreSQL queue.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { backoffMs, claimJobs, completeJob, enqueue, failJob, reclaimExpired, replayJob } from "~/jobs/queue.server";
+import { claimJobs, completeJob, enqueue, failJob, reclaimExpired, replayJob } from "~/jobs/queue.server";
 import { pruneIngestion } from "~/pipeline/retention.server";
 import { Worker } from "~/jobs/worker.server";
 import { freshDb, postgresReady, providers, type TestDb } from "../support/db";
-
-describe("backoffMs", () => {
-  it("grows exponentially with jitter inside [ceiling/2, ceiling] and caps at an hour", () => {
-    expect(backoffMs(1, () => 0)).toBe(1000);
-    expect(backoffMs(1, () => 1)).toBe(2000);
-    expect(backoffMs(4, () => 1)).toBe(16_000);
-    expect(backoffMs(30, () => 1)).toBe(3_600_000);
-  });
-});
 
 describe.each(providers)("job queue on %s", (provider) => {
   let t: TestDb;

@@ -7,7 +7,7 @@ import { EventWebhookHeader } from "@sendgrid/eventwebhook";
 import twilio from "twilio";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "~/db.server";
-import { retryDelay } from "~/jobs/backoff";
+import { providerRetryDelay } from "~/notifications/rules/retry";
 import { providersForShop, type ResolvedProviders } from "~/notifications/providers/index.server";
 import { encryptSecret } from "~/lib/crypto.server";
 import { handleSendGridEvents, handleTwilioStatus } from "~/notifications/reports.server";
@@ -390,7 +390,7 @@ describe.each(providers)("notifications (%s)", (provider) => {
     await worker().drain();
 
     let n = await one({ channel: "email" });
-    const first = retryDelay(1, () => 0.5);
+    const first = providerRetryDelay(1, () => 0.5);
     expect([n.status, n.attempts, n.errorKind]).toEqual(["queued", 1, "transient"]);
     expect(n.error).toContain("429");
     expect(n.nextAttemptAt).toEqual(new Date(T0.getTime() + first));
@@ -402,7 +402,7 @@ describe.each(providers)("notifications (%s)", (provider) => {
     advance(1);
     await worker().drain();
     n = await one({ channel: "email" });
-    const second = retryDelay(2, () => 0.5);
+    const second = providerRetryDelay(2, () => 0.5);
     expect(second).toBeGreaterThan(first);
     expect([n.status, n.attempts, n.nextAttemptAt]).toEqual(["queued", 2, new Date(clock.getTime() + second)]);
 
@@ -573,7 +573,7 @@ describe.each(providers)("notifications (%s)", (provider) => {
     expect([n.status, n.attempts, n.errorKind]).toEqual(["sending", 1, "transient"]);
     expect(n.error).toContain("in doubt");
 
-    advance(retryDelay(1, () => 0.5));
+    advance(providerRetryDelay(1, () => 0.5));
     await worker().drain(); // SendGrid's activity log may not show it yet: look again later
     n = await one({ channel: "email" });
     expect(n.status).toBe("sending");

@@ -1,7 +1,7 @@
 // The small interface every message provider implements (SendGrid, Twilio, the dev outbox).
 // A send either returns the provider's message id or throws a ProviderError saying whether a retry
 // can help. `findSent` answers "did an earlier, unrecorded attempt reach you?" after a crash.
-import { classifyProviderError, type ErrorKind } from "../../jobs/backoff";
+import { classifyProviderError, type ErrorKind } from "../rules/retry";
 
 export type ProviderName = "sendgrid" | "twilio" | "dev-outbox";
 /** transient: retry later; permanent: this message will never go; config: fix the settings first. */

@@ -18,6 +18,7 @@
 //   badge support reads). The single exception: `opened` follows `delivered` (and `sent`/`deferred`),
 //   because an open proves delivery and tells support the shopper saw it.
 // Engagement events that say nothing about delivery (spam reports, unsubscribes) are not recorded here.
+import { TWILIO_UNSUBSCRIBED } from "./retry";
 
 export const DELIVERY_STATUSES = ["sent", "deferred", "delivered", "opened", "undelivered", "failed", "bounced", "dropped"] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
@@ -65,7 +66,7 @@ export function fromTwilioStatus(status: string | null | undefined): DeliverySta
 
 /** Twilio error codes a support agent meets most, in words (https://www.twilio.com/docs/api/errors). */
 const TWILIO_ERRORS: Record<string, string> = {
-  "21610": "the recipient replied STOP to this sender",
+  [TWILIO_UNSUBSCRIBED]: "the recipient replied STOP to this sender",
   "21614": "not a mobile number",
   "30001": "queue overflow",
   "30002": "account suspended",

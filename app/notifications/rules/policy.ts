@@ -8,14 +8,7 @@ import { HOUR_MS, addLocalDays, instantOf, localDateKey, pickTimeZone, wallTimeA
 export { applyQuietHours, isQuietHour } from "./quiet-hours";
 export { normalizePhone } from "../../lib/phone";
 export { timezoneForAddress } from "../../lib/timezones";
-export {
-  retryDelay,
-  classifyProviderError,
-  MAX_SEND_ATTEMPTS,
-  type ErrorKind,
-  type ProviderErrorInfo,
-  type RetryOptions,
-} from "../../jobs/backoff";
+export { providerRetryDelay, classifyProviderError, MAX_SEND_ATTEMPTS, type ErrorKind, type ProviderErrorInfo } from "./retry";
 
 // ---------------------------------------------------------------------------------------------------
 // Milestones and channels
