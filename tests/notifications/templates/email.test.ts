@@ -2,7 +2,8 @@ import mjml2htmlUntyped from "mjml";
 import { describe, expect, it } from "vitest";
 import { MILESTONES, type Milestone } from "~/notifications/rules/policy";
 import { composeEmail, previewContext, renderEmail, type Branding, type MessageContext } from "~/notifications/templates";
-import { formattingLocale, LOCALES, resolveLocale } from "~/notifications/copy";
+import { formattingLocale, LOCALES, messagesFor, resolveLocale } from "~/notifications/copy";
+import { escapeHtml } from "~/lib/html";
 
 const mjml2html = mjml2htmlUntyped as unknown as (input: string, options?: object) => { html: string; errors: unknown[] };
 
@@ -15,17 +16,96 @@ function ctx(milestone: Milestone, extra: Partial<MessageContext> = {}): Message
   return { ...previewContext(SHOP, milestone, NOW), ...extra };
 }
 
+/** The delivered email carries a staff note (hybrid mode), so one snapshot per language shows it. */
+function noteFor(milestone: Milestone): Partial<MessageContext> {
+  return milestone === "delivered" ? { personalNote: "Thanks for shopping small!\nSee you soon." } : {};
+}
+
+// Snapshots a reviewer can open: the text part of every milestone in every language (the copy), and the
+// compiled HTML once per milestone, in English (the layout). Compiled MJML changes with every MJML
+// upgrade; the other languages' HTML is held by the content assertions below instead.
 describe("renderEmail snapshots", () => {
   for (const milestone of MILESTONES) {
     for (const locale of LOCALES) {
       it(`${milestone} in ${locale}`, async () => {
-        const note = milestone === "delivered" ? { personalNote: "Thanks for shopping small!\nSee you soon." } : {};
-        const email = renderEmail(milestone, ctx(milestone, note), BRANDING, locale);
-        await expect(email.html).toMatchFileSnapshot(`./__snapshots__/email/${milestone}.${locale}.html`);
+        const email = renderEmail(milestone, ctx(milestone, noteFor(milestone)), BRANDING, locale);
+        if (locale === "en") await expect(email.html).toMatchFileSnapshot(`./__snapshots__/email/${milestone}.${locale}.html`);
         await expect(`Subject: ${email.subject}\n\n${email.text}`).toMatchFileSnapshot(`./__snapshots__/email/${milestone}.${locale}.txt`);
       });
     }
   }
+});
+
+/** The text a reader sees in the HTML body (entities left encoded): no head, comments or tags. */
+function visibleText(html: string): string {
+  return html
+    .replace(/<head>[\s\S]*?<\/head>/, " ")
+    .replace(/<!--[\s\S]*?-->/g, " ")
+    .replace(/<[^>]+>/g, " ")
+    .replace(/[ \t\r\n]+/g, " "); // ASCII only: Intl's thin and no-break spaces are part of the copy
+}
+
+/** The inbox preview line: MJML's hidden first div. */
+function preheader(html: string): string | undefined {
+  return html.match(/<div style="display:none;[^"]*">([^<]*)<\/div>/)?.[1];
+}
+
+/**
+ * What the plain-text part tells the reader, in pieces the HTML must also show: each line split at the
+ * language's label separator ("Order: #1001" → "Order", "#1001"), without list dashes, the footer rule
+ * and the trailing separator of headings ("Latest updates:").
+ */
+function textPieces(text: string, separator: string): string[] {
+  const trailing = separator.trimEnd();
+  return text
+    .split("\n")
+    .filter((line) => line.trim() !== "" && line !== "--")
+    .flatMap((line) => line.replace(/^- /, "").split(separator))
+    .map((piece) => (piece.endsWith(trailing) ? piece.slice(0, -trailing.length) : piece).trim())
+    .filter(Boolean);
+}
+
+const isUrl = (piece: string) => /^https?:\/\//.test(piece);
+const inText = (visible: string, piece: string) =>
+  new RegExp(`(^|[^\\p{L}])${escapeHtml(piece).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}($|[^\\p{L}])`, "u").test(visible);
+
+describe("renderEmail HTML in every language", () => {
+  it.each(MILESTONES.flatMap((m) => LOCALES.map((l) => [m, l] as const)))("%s/%s: the HTML shows the text part's copy and links, escaped", (milestone, locale) => {
+    const c = ctx(milestone, noteFor(milestone));
+    const email = renderEmail(milestone, c, BRANDING, locale);
+    const m = messagesFor(locale);
+    const visible = visibleText(email.html);
+
+    expect(email.html).toContain(`<title>${escapeHtml(email.subject)}</title>`);
+    expect(visible).toContain(escapeHtml(m.email[milestone].heading({ shop: SHOP.name, order: "#1001" })));
+    expect(preheader(email.html)?.trim()).toBeTruthy();
+    // Copy, labels and values as escaped text; links as hrefs (the tracking page, the carrier's page,
+    // the return label, unsubscribe).
+    const pieces = textPieces(email.text, m.labelSeparator);
+    for (const piece of pieces.filter((p) => !isUrl(p))) expect(inText(visible, piece), piece).toBe(true);
+    for (const url of pieces.filter(isUrl)) expect(email.html, url).toContain(`href="${escapeHtml(url)}"`);
+    expect(pieces.filter(isUrl)).toContain(c.trackingUrl);
+
+    // Escaped: the shop's "&", the copy's apostrophes; no raw user text, no unfilled placeholder.
+    expect(email.html).not.toContain("Maple & Thread");
+    expect(visible).toContain("Maple &amp; Thread");
+    expect(visible).not.toMatch(/undefined|null|NaN|\[object|\$\{|\{\{/);
+
+    if (locale === "en") return;
+    // Nothing left in English: no piece of the English email that this language words differently
+    // (values such as the order number, carrier, places and the carrier's scan messages are shared).
+    const english = renderEmail(milestone, c, BRANDING, "en");
+    const ownPieces = new Set(pieces);
+    const englishOnly = [
+      english.subject,
+      messagesFor("en").email[milestone].heading({ shop: SHOP.name, order: "#1001" }),
+      preheader(english.html) ?? "",
+      ...textPieces(english.text, messagesFor("en").labelSeparator),
+    ].filter((piece) => piece && !isUrl(piece) && !ownPieces.has(piece));
+    expect(englishOnly.length).toBeGreaterThan(3);
+    for (const piece of englishOnly) expect(inText(visible, piece) || email.html.includes(`<title>${escapeHtml(piece)}`), `English left: ${piece}`).toBe(false);
+    expect(preheader(email.html)).not.toBe(preheader(english.html));
+  });
 });
 
 describe("renderEmail content", () => {
