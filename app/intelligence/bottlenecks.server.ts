@@ -12,8 +12,8 @@ import {
   detectBottlenecks,
   laneDwells,
 } from "./rules/bottlenecks";
-import { dayKey, fromJSON } from "./rules/histogram";
-import { DAY_MS } from "../lib/time";
+import { fromJSON } from "./rules/histogram";
+import { DAY_MS, dayKey } from "../lib/time";
 
 export type { BottleneckFlag, LaneDwell };
 

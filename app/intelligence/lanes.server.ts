@@ -6,11 +6,11 @@ import type { Db } from "../db.server";
 import { prismaErrorCode } from "../db.server";
 import { detectDelay } from "./rules/delays";
 import { buildDeliveryModel, carrierKey, predictDeliveryWindow, PROCESSING_WINDOW_DAYS, processingHours, shippedEarly, TRANSIT_WINDOW_DAYS, transitHours, type DeliveryModel } from "./rules/delivery-window";
-import { add, dayKey, empty, fromJSON, merge, type Histogram } from "./rules/histogram";
+import { add, empty, fromJSON, merge, type Histogram } from "./rules/histogram";
 import { currentDwellHours } from "./rules/bottlenecks";
 import { enqueue } from "../jobs/queue.server";
 import { STAGE_CHANGED, type StageChangedEvent, type Tx } from "../pipeline/shipments.server";
-import { DAY_MS, HOUR_MS } from "../lib/time";
+import { DAY_MS, HOUR_MS, dayKey } from "../lib/time";
 
 export const METRICS = { processing: "processing_hours", transit: "transit_hours", scanGap: "scan_gap_hours", dwell: "dwell_hours" } as const;
 export const INTELLIGENCE_SCAN = "intelligence.scan";

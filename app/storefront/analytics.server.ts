@@ -10,7 +10,7 @@
 // (one transaction per flush), so a lookup's latency never includes analytics writes. A crash loses
 // at most one flush interval (250 ms) of counts, which analytics can afford.
 import { prismaErrorCode, type Db } from "../db.server";
-import { dayKey } from "../intelligence/rules/histogram";
+import { dayKey } from "../lib/time";
 import { errorMessage, logger } from "../lib/logger.server";
 
 /** What the storefront's beacons may report. */

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadDashboard, parseRange, TICKET_DEFLECTION_RATE } from "~/admin/dashboard.server";
 import { loadBottlenecks } from "~/intelligence/bottlenecks.server";
-import { dayKey } from "~/intelligence/rules/histogram";
+import { dayKey } from "~/lib/time";
 import { freshDb, providers, type TestDb } from "../support/db";
 import { buildStory, STORY_SHOP, type Story } from "../support/admin-story";
 

@@ -5,7 +5,8 @@
 import { jobHandlers } from "~/jobs/registry.server";
 import { Worker } from "~/jobs/worker.server";
 import type { Db } from "~/db.server";
-import { fromValues, dayKey } from "~/intelligence/rules/histogram";
+import { fromValues } from "~/intelligence/rules/histogram";
+import { dayKey } from "~/lib/time";
 import { fulfillmentEventPayload, fulfillmentPayload, orderPayload } from "../../scripts/simulator/payloads";
 import { receiverFor, signedWebhook, TEST_SHOP } from "./shopify-webhooks";
 

@@ -5,7 +5,8 @@
 //                       + transit    (first fulfillment → delivered, learned per lane)
 // The two are treated as independent; the window is a pair of quantiles of their sum, computed by a
 // discrete convolution of the two histograms (histogram.sumQuantiles). Default-table components are
-// business-day ranges, added with business-day arithmetic (see predictDeliveryWindow).
+// business-day ranges, added with business-day arithmetic on the shop's calendar (lib/time's
+// addBusinessDays: calendar days in the shop's zone, so the local time of day survives a DST change).
 // Transit is looked up along a fallback chain, stopping at the first level with at least
 // MIN_TRANSIT_SAMPLES samples:
 //   carrier+service+region → carrier+region → carrier+country → carrier → shop → default table.
@@ -13,7 +14,10 @@
 
 import { normalizeCarrierName } from "../../pipeline/rules/carriers";
 import { type Histogram, count, merge, quantile, sumQuantiles } from "./histogram";
-import { DAY_MS, HOUR_MS } from "../../lib/time";
+import { DAY_MS, HOUR_MS, addBusinessDays } from "../../lib/time";
+
+/** @deprecated Import addBusinessDays from lib/time; re-exported only until notifications' split imports it from there. */
+export { addBusinessDays };
 
 // --- Parameters ------------------------------------------------------------------------------------
 
@@ -235,46 +239,6 @@ export function isDomestic(originCountry: string | null, destCountry: string | n
   const o = normRegion(originCountry);
   const d = normRegion(destCountry);
   return !o || !d || o === d;
-}
-
-// --- Business days ---------------------------------------------------------------------------------
-
-/**
- * Adds whole business days (Mon–Fri on the calendar of `timeZone`, the shop's) keeping the time of
- * day: each day steps to the next weekday, so Friday + 1 and Saturday + 1 are both Monday. The time
- * zone matters near midnight: 8 pm on a Friday in New York is already Saturday in UTC. Holidays are
- * not modelled.
- */
-export function addBusinessDays(from: Date, days: number, timeZone = "UTC"): Date {
-  let t = from.getTime();
-  for (let i = 0; i < Math.max(0, Math.round(days)); i++) {
-    t += DAY_MS;
-    let wd = weekdayIn(t, timeZone);
-    while (wd === 0 || wd === 6) {
-      t += DAY_MS;
-      wd = weekdayIn(t, timeZone);
-    }
-  }
-  return new Date(t);
-}
-
-const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-const weekdayFormats = new Map<string, Intl.DateTimeFormat | null>();
-
-/** 0 (Sunday) to 6 of the instant `t` in `timeZone`; UTC's when the zone is not one Intl knows. */
-function weekdayIn(t: number, timeZone: string): number {
-  if (timeZone === "UTC") return new Date(t).getUTCDay();
-  if (!weekdayFormats.has(timeZone)) {
-    let format: Intl.DateTimeFormat | null = null;
-    try {
-      format = new Intl.DateTimeFormat("en-US", { timeZone, weekday: "short" });
-    } catch {
-      // an unknown zone name: fall back to UTC rather than fail a prediction
-    }
-    weekdayFormats.set(timeZone, format);
-  }
-  const format = weekdayFormats.get(timeZone);
-  return format ? WEEKDAYS.indexOf(format.format(t)) : new Date(t).getUTCDay();
 }
 
 // --- Prediction ------------------------------------------------------------------------------------

@@ -1,4 +1,3 @@
-import { DAY_MS } from "../../lib/time";
 // A mergeable, fixed-bucket histogram of durations in hours.
 //
 // Why fixed buckets: LaneStat keeps one histogram per shop × metric × carrier × service × region × day.
@@ -24,6 +23,11 @@ import { DAY_MS } from "../../lib/time";
 // The histogram is plain JSON (numbers and arrays only; no Infinity/NaN), so it can be stored as-is in
 // LaneStat.histogram and read back with fromJSON(). Every function is pure: add() and merge() return new
 // histograms and never mutate their inputs.
+
+import { DAY_MS, dayKey, dayStart, utcDayStart } from "../../lib/time";
+
+/** @deprecated Import dayKey from lib/time; re-exported only until the admin dashboard and notifications tests do. */
+export { dayKey };
 
 /** Version of the bucket scheme. Histograms with another version are refused, never silently mixed. */
 export const HISTOGRAM_VERSION = 1 as const;
@@ -244,23 +248,25 @@ export function fromJSON(json: unknown): Histogram {
 // --- Daily rows and trailing windows ------------------------------------------------------------
 
 
-/** The UTC calendar day of an instant, "YYYY-MM-DD", as used in LaneStat.day. */
-export function dayKey(at: Date): string {
-  return at.toISOString().slice(0, 10);
+/** The first and last day starts (ms, UTC) of the trailing window; see inTrailingWindow. */
+function trailingBounds(now: Date, days: number, includeToday: boolean): { first: number; last: number } {
+  const todayStart = utcDayStart(now).getTime();
+  const last = includeToday ? todayStart : todayStart - DAY_MS;
+  return { first: last - (days - 1) * DAY_MS, last };
+}
+
+function inBounds(day: string, b: { first: number; last: number }): boolean {
+  const start = dayStart(day)?.getTime();
+  return start !== undefined && start >= b.first && start <= b.last;
 }
 
 /**
  * Whether a daily row belongs to the trailing window of `days` days ending at `now`: the `days` UTC
  * days up to and including today, or the `days` complete days before today when `includeToday` is
- * false (a baseline that an ongoing incident has not yet leaked into).
+ * false (a baseline that an ongoing incident has not yet leaked into). A malformed day is outside.
  */
 export function inTrailingWindow(day: string, now: Date, days: number, includeToday = true): boolean {
-  const todayStart = Date.parse(`${dayKey(now)}T00:00:00.000Z`);
-  const dayStart = Date.parse(`${day}T00:00:00.000Z`);
-  if (Number.isNaN(dayStart)) return false;
-  const last = includeToday ? todayStart : todayStart - DAY_MS;
-  const first = last - (days - 1) * DAY_MS;
-  return dayStart >= first && dayStart <= last;
+  return inBounds(day, trailingBounds(now, days, includeToday));
 }
 
 /** Merges the daily rows inside the trailing window (see inTrailingWindow). */
@@ -270,8 +276,9 @@ export function mergeTrailing(
   days: number,
   includeToday = true,
 ): Histogram {
+  const bounds = trailingBounds(now, days, includeToday);
   const inWindow: Histogram[] = [];
-  for (const r of rows) if (inTrailingWindow(r.day, now, days, includeToday)) inWindow.push(r.histogram);
+  for (const r of rows) if (inBounds(r.day, bounds)) inWindow.push(r.histogram);
   return merge(...inWindow);
 }
 

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { applyQuietHours, isQuietHour } from "~/notifications/rules/policy";
-import { instantOf, localDateKey, wallTimeAt } from "~/lib/time";
+import { wallTimeAt } from "~/lib/time";
 
 const at = (iso: string) => new Date(iso);
 
@@ -119,19 +119,5 @@ describe("applyQuietHours", () => {
       ),
       { numRuns: 2000 },
     );
-  });
-});
-
-describe("time helpers", () => {
-  it("resolves wall times through DST gaps and overlaps", () => {
-    // Overlap: 01:30 on 2026-11-01 in New York happens twice; the earlier (EDT) wins.
-    expect(instantOf({ year: 2026, month: 11, day: 1, hour: 1, minute: 30, second: 0 }, "America/New_York")).toEqual(at("2026-11-01T05:30:00Z"));
-    // Gap: 02:30 on 2026-03-29 in Paris does not exist; it resolves to 03:30 CEST.
-    expect(instantOf({ year: 2026, month: 3, day: 29, hour: 2, minute: 30, second: 0 }, "Europe/Paris")).toEqual(at("2026-03-29T01:30:00Z"));
-  });
-
-  it("formats the local date in the zone", () => {
-    expect(localDateKey(at("2026-11-25T16:00:00Z"), "Asia/Tokyo")).toBe("2026-11-26");
-    expect(localDateKey(at("2026-11-25T16:00:00Z"), "America/Los_Angeles")).toBe("2026-11-25");
   });
 });
