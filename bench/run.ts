@@ -2,7 +2,7 @@
 //   npm run bench                full run: 1M shipments / 10M events (built once, then cached)
 //   npm run bench -- --quick     small dataset and short runs, for a fast check
 //   npm run bench -- --rebuild-dataset   regenerate the cached dataset even if it can be migrated forward
-//   npm run bench -- --only ingest,lookup    a subset (ingest, notify, lookup, dashboard, lighthouse, scaleout)
+//   npm run bench -- --only ingest,lookup    a subset (ingest, notify, lookup, dashboard, lighthouse, scaleout, windows)
 // Each figure sits next to a baseline measured in the same run (the bare-HMAC ceiling, the lookup's
 // statements on the database, the page without the block, one worker), so the ratios hold on a
 // noisy machine. See BENCHMARKS.md for the figures and what they imply.
@@ -10,6 +10,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { benchDashboard } from "./dashboard";
+import { benchDeliveryWindow, type WindowsProfile } from "./delivery-window";
 import { ensureDataset } from "./dataset";
 import { benchIngest } from "./ingest";
 import { ensureResultsDir, formatTable, log, machine, ROOT, row, type Row, verdict } from "./lib";
@@ -28,6 +29,7 @@ export interface Profile {
   dashboardRepeats: number;
   lighthouseRuns: number;
   scaleOutOrders: number;
+  windows: WindowsProfile;
 }
 
 export const PROFILES: Record<Profile["name"], Profile> = {
@@ -40,6 +42,7 @@ export const PROFILES: Record<Profile["name"], Profile> = {
     dashboardRepeats: 5,
     lighthouseRuns: 3,
     scaleOutOrders: 60,
+    windows: { lanes: 30, heldOut: 20_000 },
   },
   quick: {
     name: "quick",
@@ -50,6 +53,7 @@ export const PROFILES: Record<Profile["name"], Profile> = {
     dashboardRepeats: 3,
     lighthouseRuns: 1,
     scaleOutOrders: 15,
+    windows: { lanes: 10, heldOut: 5000 },
   },
   smoke: {
     name: "smoke",
@@ -60,10 +64,11 @@ export const PROFILES: Record<Profile["name"], Profile> = {
     dashboardRepeats: 1,
     lighthouseRuns: 1,
     scaleOutOrders: 3,
+    windows: { lanes: 2, heldOut: 500 },
   },
 };
 
-export const SECTIONS = ["ingest", "notify", "lookup", "dashboard", "rss", "lighthouse", "scaleout"] as const;
+export const SECTIONS = ["ingest", "notify", "lookup", "dashboard", "rss", "lighthouse", "scaleout", "windows"] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchResult {
@@ -144,6 +149,7 @@ export async function runBench(profile: Profile, sections: readonly Section[], o
         await section("scaleout", () => benchScaleOut({ orders: profile.scaleOutOrders, postgres: pgc, secrets }));
       } else rows.push(row({ id: "scaleout", metric: "Scale-out on PostgreSQL", value: null, unit: "", baseline: null, baselineLabel: "", target: "", verdict: "SKIP", note: "no PostgreSQL" }));
     }
+    if (has("windows")) await section("windows", async () => benchDeliveryWindow(profile.windows));
   } finally {
     postgres?.stop();
     process.off("SIGINT", bye);
@@ -166,7 +172,7 @@ export async function runBench(profile: Profile, sections: readonly Section[], o
 if (process.argv[1]?.endsWith(path.join("bench", "run.ts"))) {
   const { values } = parseArgs({ options: { quick: { type: "boolean" }, "rebuild-dataset": { type: "boolean" }, only: { type: "string" }, help: { type: "boolean", short: "h" } }, strict: true });
   if (values.help) {
-    process.stdout.write("npm run bench [-- --quick] [-- --rebuild-dataset] [-- --only ingest,notify,lookup,dashboard,rss,lighthouse,scaleout]\n");
+    process.stdout.write("npm run bench [-- --quick] [-- --rebuild-dataset] [-- --only ingest,notify,lookup,dashboard,rss,lighthouse,scaleout,windows]\n");
     process.exit(0);
   }
   const only = values.only ? (values.only.split(",").map((s) => s.trim()) as Section[]) : [...SECTIONS];

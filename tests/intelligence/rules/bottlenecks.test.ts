@@ -51,6 +51,7 @@ function median(xs: number[]): number {
 }
 
 describe("bottleneck detection over many random lanes", () => {
+  // 12 seeded sets of 50 lanes (≈ 100 injected stalls): enough for the rates below, a few hundred ms of CPU.
   it("finds injected stalls with high precision and recall and leaves normal lanes alone", () => {
     const carriers = ["ups", "fedex", "usps", "dhl_express", "ontrac"];
     const regions = ["US-OH", "US-CA", "US-TX", "US-NY", "US-FL", "US-WA", "US-IL", "US-GA", "US-PA", "US-MI"];
@@ -61,7 +62,7 @@ describe("bottleneck detection over many random lanes", () => {
     let normalLanes = 0;
     let mildFlagged = 0;
     let fastestChecked = 0;
-    for (let seed = 1; seed <= 20; seed++) {
+    for (let seed = 1; seed <= 12; seed++) {
       const rng = mulberry32(seed);
       const specs: LaneSpec[] = [];
       for (const region of regions) {
@@ -101,7 +102,7 @@ describe("bottleneck detection over many random lanes", () => {
     const precision = tp / (tp + fp);
     const recall = tp / (tp + fn);
     console.log(`bottlenecks: ${tp + fn} stalls, precision ${precision.toFixed(3)}, recall ${recall.toFixed(3)}, normal lanes flagged ${normalFlagged}/${normalLanes}, mild slowdowns flagged ${mildFlagged}`);
-    expect(tp + fn).toBeGreaterThan(150);
+    expect(tp + fn).toBeGreaterThanOrEqual(90);
     expect(precision).toBeGreaterThanOrEqual(0.97);
     expect(recall).toBeGreaterThanOrEqual(0.9);
     expect(normalFlagged).toBe(0);

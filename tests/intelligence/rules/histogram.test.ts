@@ -9,7 +9,6 @@ import {
   bucketBounds,
   bucketIndex,
   count,
-  dayKey,
   empty,
   fromJSON,
   fromValues,
@@ -20,7 +19,8 @@ import {
   quantile,
   sumQuantiles,
 } from "~/intelligence/rules/histogram";
-import { dayBefore, exactQuantile, lognormal, mulberry32 } from "./synthetic";
+import { dayKey } from "~/lib/time";
+import { dayBefore, exactQuantile, exactQuantiles, lognormal, mulberry32 } from "./synthetic";
 
 /** The documented bound: one bucket width at the exact value. */
 function allowedError(exact: number, max: number): number {
@@ -97,11 +97,10 @@ describe("histogram statistics", () => {
     const rng = mulberry32(7);
     const values = Array.from({ length: 20_000 }, () => lognormal(rng, 60, 0.8));
     const h = fromValues(values);
-    for (const q of [0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99]) {
-      const exact = exactQuantile(values, q);
-      const est = quantile(h, q)!;
-      expect(Math.abs(est - exact) / exact).toBeLessThanOrEqual(RELATIVE_ERROR_BOUND);
-    }
+    const qs = [0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99];
+    exactQuantiles(values, qs).forEach((exact, i) => {
+      expect(Math.abs(quantile(h, qs[i]!)! - exact) / exact).toBeLessThanOrEqual(RELATIVE_ERROR_BOUND);
+    });
   });
 
   it("counts a weight as that many samples", () => {
@@ -210,13 +209,12 @@ describe("sumQuantiles (convolution)", () => {
     const rng = mulberry32(3);
     const a = Array.from({ length: 5000 }, () => lognormal(rng, 30, 0.6));
     const b = Array.from({ length: 5000 }, () => lognormal(rng, 72, 0.35));
-    const sums = Array.from({ length: 200_000 }, () => lognormal(rng, 30, 0.6) + lognormal(rng, 72, 0.35));
+    // 50 000 draws put the Monte Carlo quantiles within ≈ 0.5 % of the true ones: far inside the 5 %.
+    const sums = Array.from({ length: 50_000 }, () => lognormal(rng, 30, 0.6) + lognormal(rng, 72, 0.35));
     const qs = [0.05, 0.1, 0.5, 0.9, 0.95];
     const est = sumQuantiles(fromValues(a), fromValues(b), qs);
-    qs.forEach((q, i) => {
-      const exact = exactQuantile(sums, q);
-      expect(Math.abs(est[i]! - exact) / exact).toBeLessThan(0.05);
-    });
+    const exact = exactQuantiles(sums, qs);
+    qs.forEach((_q, i) => expect(Math.abs(est[i]! - exact[i]!) / exact[i]!).toBeLessThan(0.05));
   });
 
   it("is exact for point masses and null when a side is empty", () => {

@@ -1,5 +1,7 @@
 // Deterministic synthetic data for the delivery-intelligence tests: a tiny seeded PRNG (mulberry32)
 // and the distributions built on it. Same seed, same data, on every machine.
+// Relative imports: the bench runs this under tsx (bench/delivery-window.ts via ./held-out).
+import { DAY_MS, HOUR_MS, dayKey } from "../../../app/lib/time";
 
 export type Rng = () => number;
 
@@ -43,13 +45,17 @@ export function pick<T>(rng: Rng, items: readonly T[]): T {
 
 /** Exact q-quantile of a sample: the smallest x with at least q·n values ≤ x (q = 0 gives the min). */
 export function exactQuantile(values: readonly number[], q: number): number {
-  const sorted = values.slice().sort((a, b) => a - b);
-  const rank = Math.max(1, Math.ceil(q * sorted.length));
-  return sorted[rank - 1]!;
+  return exactQuantiles(values, [q])[0]!;
 }
 
-export const HOUR = 3_600_000;
-export const DAY = 86_400_000;
+/** exactQuantile for several q, sorting the sample once (sorting dominates on large samples). */
+export function exactQuantiles(values: readonly number[], qs: readonly number[]): number[] {
+  const sorted = Float64Array.from(values).sort();
+  return qs.map((q) => sorted[Math.max(1, Math.ceil(q * sorted.length)) - 1]!);
+}
+
+export const HOUR = HOUR_MS;
+export const DAY = DAY_MS;
 
 export function hoursAfter(at: Date, hours: number): Date {
   return new Date(at.getTime() + hours * HOUR);
@@ -57,7 +63,7 @@ export function hoursAfter(at: Date, hours: number): Date {
 
 /** "YYYY-MM-DD" (UTC) of the day `daysBack` days before `now`. */
 export function dayBefore(now: Date, daysBack: number): string {
-  return new Date(now.getTime() - daysBack * DAY).toISOString().slice(0, 10);
+  return dayKey(new Date(now.getTime() - daysBack * DAY));
 }
 
 /** A component of delivery time, log-normal in hours. */
