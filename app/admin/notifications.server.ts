@@ -1,10 +1,12 @@
 // The admin's notification actions (review queue, personal updates, resends, template preview and
-// test sends), delegated to the notification service (notifications/notifications.server.ts). This
-// module adds what the admin needs around them: every id is checked against the signed-in shop
-// first (the service trusts its caller), and results are summarised for a banner.
+// test sends), delegated to the notification capability (notifications/drafts, staff and previews).
+// This module adds what the admin needs around them: every id is checked against the signed-in shop
+// first (the capability trusts its caller), and results are summarised for a banner.
 import type { Db } from "../db.server";
+import { approveDraft, discardDraft } from "../notifications/drafts.server";
+import * as previews from "../notifications/previews.server";
 import { type Milestone, isSmsCapable, MILESTONES } from "../notifications/rules/policy";
-import * as notifications from "../notifications/notifications.server";
+import * as staff from "../notifications/staff.server";
 
 export interface ActionOutcome {
   ok: number;
@@ -41,12 +43,12 @@ async function each(ids: readonly string[], allowed: Set<string>, run: (id: stri
 /** Approves drafts (queued for sending at once); `note`, when given, replaces the draft's personal note. */
 export async function approveDrafts(db: Db, shopId: string, ids: readonly string[], by: string, note?: string | null): Promise<ActionOutcome> {
   const allowed = await ownDrafts(db, shopId, ids);
-  return each(ids, allowed, (id) => notifications.approveDraft(db, id, note === undefined ? { by } : { by, note }));
+  return each(ids, allowed, (id) => approveDraft(db, id, note === undefined ? { by } : { by, note }));
 }
 
 export async function discardDrafts(db: Db, shopId: string, ids: readonly string[], by: string): Promise<ActionOutcome> {
   const allowed = await ownDrafts(db, shopId, ids);
-  return each(ids, allowed, (id) => notifications.discardDraft(db, id, { by }));
+  return each(ids, allowed, (id) => discardDraft(db, id, { by }));
 }
 
 const SKIPPED: Record<string, string> = {
@@ -63,7 +65,7 @@ export async function resendCurrent(db: Db, shopId: string, shipmentIds: readonl
   for (const id of shipmentIds) if (!allowed.has(id)) out.failed.push({ id, error: SKIPPED.not_found! });
   if (allowed.size === 0) return out;
   try {
-    const results = await notifications.resendCurrent(db, [...allowed], new Date(), {}, by);
+    const results = await staff.resendCurrentStatusMessages(db, [...allowed], new Date(), {}, by);
     for (const r of results) {
       if (r.skipped) out.failed.push({ id: r.shipmentId, error: SKIPPED[r.skipped] ?? r.skipped });
       else out.ok += 1;
@@ -79,7 +81,7 @@ export async function sendPersonalUpdate(db: Db, shopId: string, shipmentId: str
   const own = await db.shipment.findFirst({ where: { id: shipmentId, shopId }, select: { id: true } });
   if (!own) return { ok: 0, failed: [{ id: shipmentId, error: SKIPPED.not_found! }] };
   try {
-    const id = await notifications.sendPersonalUpdate(db, shipmentId, note, by);
+    const id = await staff.sendPersonalUpdate(db, shipmentId, note, by);
     return id ? { ok: 1, failed: [] } : { ok: 0, failed: [{ id: shipmentId, error: "The customer has no email address or has unsubscribed" }] };
   } catch (error) {
     return { ok: 0, failed: [{ id: shipmentId, error: message(error) }] };
@@ -88,7 +90,7 @@ export async function sendPersonalUpdate(db: Db, shopId: string, shipmentId: str
 
 export async function testSend(db: Db, shopId: string, milestone: Milestone, channel: "email" | "sms", to: string): Promise<ActionOutcome> {
   try {
-    const r = await notifications.testSend(db, shopId, milestone, channel, to);
+    const r = await previews.testSend(db, shopId, milestone, channel, to);
     return r.ok ? { ok: 1, failed: [] } : { ok: 0, failed: [{ id: milestone, error: `${r.provider}: ${r.error}` }] };
   } catch (error) {
     return { ok: 0, failed: [{ id: milestone, error: message(error) }] };
@@ -120,8 +122,8 @@ export async function previewTemplate(
   branding: { brandLogoUrl?: string | null; brandPrimaryColor?: string; brandAccentColor?: string } = {},
 ): Promise<TemplatePreview> {
   const render = async (client: Db): Promise<TemplatePreview> => {
-    const email = await notifications.previewTemplate(client, shopId, milestone, "email", locale);
-    const sms = isSmsCapable(milestone) ? await notifications.previewTemplate(client, shopId, milestone, "sms", locale) : null;
+    const email = await previews.previewTemplate(client, shopId, milestone, "email", locale);
+    const sms = isSmsCapable(milestone) ? await previews.previewTemplate(client, shopId, milestone, "sms", locale) : null;
     return {
       milestone,
       subject: email.channel === "email" ? email.subject : "",

@@ -3,7 +3,7 @@ import type { Db } from "../db.server";
 import { PROCESS_RECEIPT } from "../ingest/receipt-store.server";
 import { INTELLIGENCE_SCAN, learnFromStageChange, predictForOrder, scanInTransit, scheduleScan, SCAN_INTERVAL_MS } from "../intelligence/lanes.server";
 import { logger } from "../lib/logger.server";
-import { notificationHandlers, sweepOverdueNotifications } from "../notifications/notifications.server";
+import { notificationHandlers, sweepOverdueNotifications } from "../notifications/handlers.server";
 import { adoptStrayShipments, ORDER_CONFIRMED, type OrderConfirmedEvent } from "../pipeline/orders.server";
 import { enqueue } from "./queue.server";
 import { processReceipt } from "../pipeline/receipts.server";

@@ -7,22 +7,16 @@ import { EventWebhookHeader } from "@sendgrid/eventwebhook";
 import twilio from "twilio";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "~/db.server";
-import { providerRetryDelay } from "~/notifications/rules/retry";
 import { providersForShop, type ResolvedProviders } from "~/notifications/providers/index.server";
 import { encryptSecret } from "~/lib/crypto.server";
 import { handleSendGridEvents, handleTwilioStatus } from "~/notifications/reports.server";
-import {
-  approveDraft,
-  createNotificationHandlers,
-  discardDraft,
-  type NotificationDeps,
-  previewTemplate,
-  resendCurrent,
-  SEND_DEADLINE_MS,
-  sendPersonalUpdate,
-  sweepOverdueNotifications,
-  testSend,
-} from "~/notifications/notifications.server";
+import { approveDraft, discardDraft } from "~/notifications/drafts.server";
+import { createNotificationHandlers, sweepOverdueNotifications } from "~/notifications/handlers.server";
+import type { NotificationDeps } from "~/notifications/outbox.server";
+import { previewTemplate, testSend } from "~/notifications/previews.server";
+import { providerRetryDelay } from "~/notifications/rules/retry";
+import { SEND_DEADLINE_MS } from "~/notifications/send.server";
+import { resendCurrentStatusMessages, sendPersonalUpdate } from "~/notifications/staff.server";
 import { ORDER_CONFIRMED, type OrderConfirmedEvent } from "~/pipeline/orders.server";
 import { enqueue } from "~/jobs/queue.server";
 import { STAGE_CHANGED, type StageChangedEvent } from "~/pipeline/shipments.server";
@@ -919,7 +913,7 @@ describe.each(providers)("notifications (%s)", (provider) => {
     expect(personalMail.content[0]!.value).toContain("Your parcel left our warehouse this morning.");
 
     advance(60_000);
-    const [resent] = await resendCurrent(db, [s.id], clock, deps());
+    const [resent] = await resendCurrentStatusMessages(db, [s.id], clock, deps());
     expect(resent).toMatchObject({ shipmentId: s.id, milestone: "shipped" });
     expect(resent!.notificationIds).toHaveLength(2);
     await worker().drain();
