@@ -64,9 +64,10 @@ export function startRuntime(): Promise<void> {
     }
     await prepareDb(db);
     if (config.WORKER === "inline") {
-      inlineWorker = new Worker(db, jobHandlers);
+      // Maintenance is scheduled by the worker's loop, retried through a database outage like its
+      // claims: awaited here, one failed insert would reject startRuntime and exit the web process.
+      inlineWorker = new Worker(db, jobHandlers, { startup: (client, now) => scheduleMaintenance(client, now) });
       inlineWorker.start();
-      await scheduleMaintenance(db);
       logger.info({ worker: inlineWorker.id }, "inline worker started");
     }
     const stop = async () => {

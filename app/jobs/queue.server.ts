@@ -111,6 +111,18 @@ export async function completeJob(db: Db, job: ClaimedJob, now: Date): Promise<b
   return r.count === 1;
 }
 
+/**
+ * Gives a claimed job back without running it (its worker lost the database in the middle of a
+ * batch): due now, and the attempt its claim counted is returned, since nothing was tried.
+ */
+export async function releaseJob(db: Db, job: ClaimedJob, now: Date): Promise<boolean> {
+  const r = await db.job.updateMany({
+    where: { id: job.id, lockedBy: job.lockedBy, status: "running" },
+    data: { status: "queued", lockedBy: null, leaseExpiresAt: null, runAfter: now, attempts: { decrement: 1 } },
+  });
+  return r.count === 1;
+}
+
 /** Job retries: up to 2 s, 4 s, 8 s ... apart, the ceiling capped at one hour (full jitter, 1 s floor). */
 export const QUEUE_BACKOFF = { baseMs: 2_000, capMs: HOUR_MS, minMs: 1_000 } as const satisfies RetryOptions;
 
@@ -119,9 +131,13 @@ export function backoffMs(attempt: number, random: () => number = Math.random): 
   return retryDelay(attempt, random, QUEUE_BACKOFF);
 }
 
-/** Records a failure: retried later with backoff, or dead-lettered once attempts are used up. */
-export async function failJob(db: Db, job: ClaimedJob, error: string, now: Date): Promise<"retry" | "dead"> {
-  const dead = job.attempts >= job.maxAttempts;
+/**
+ * Records a failure: retried later with backoff, or dead-lettered once attempts are used up, or at
+ * once when the failure is `permanent` (no retry can change the outcome, so retrying only delays
+ * the admin seeing it).
+ */
+export async function failJob(db: Db, job: ClaimedJob, error: string, now: Date, opts: { permanent?: boolean } = {}): Promise<"retry" | "dead"> {
+  const dead = opts.permanent === true || job.attempts >= job.maxAttempts;
   await db.job.updateMany({
     where: { id: job.id, lockedBy: job.lockedBy },
     data: dead

@@ -1,6 +1,8 @@
 // Processing a stored webhook receipt: parse it, route it by topic, mark it processed. Any failure
 // marks the receipt failed with the reason (visible in admin) and rethrows, so the job is retried
-// with backoff and finally dead-lettered; replay puts it back in the queue. Nothing is lost.
+// with backoff and finally dead-lettered; a payload error (a body that is not JSON or breaks its
+// topic's schema, a topic nothing handles) fails identically on every try, so its job is
+// dead-lettered at once. Replay puts a receipt back in the queue. Nothing is lost.
 import type { Db } from "../db.server";
 import {
   PayloadError,
@@ -23,6 +25,7 @@ import { applyFulfillment, applyFulfillmentEvent } from "./fulfillments.server";
 import { errorMessage } from "../lib/logger.server";
 import { upsertOrder } from "./orders.server";
 import { enqueue } from "../jobs/queue.server";
+import { PermanentJobError } from "../jobs/worker.server";
 import { applyDisposal, applyRefund, applyReturn, applyReverseDelivery } from "./returns.server";
 import { markUninstalled, shopFor, updateScopes } from "./shops.server";
 import { returnOfReverseFulfillmentOrder } from "../sync/admin-api.server";
@@ -129,6 +132,7 @@ export async function processReceipt(db: Db, receiptId: string, now: Date): Prom
       where: { id: receiptId },
       data: { status: "failed", error: errorMessage(error), attempts: { increment: 1 } },
     });
+    if (error instanceof PayloadError) throw new PermanentJobError(errorMessage(error), { cause: error });
     throw error;
   }
 }

@@ -120,23 +120,14 @@ describe.each(providers)("tracking pipeline on %s", (provider) => {
       expect(await t.db.notification.count({ where: { shipmentId: s.id, milestone: "delivered", channel: "email" } })).toBe(1);
     });
 
-    it("keeps a bad payload as a failed receipt, retries with backoff, dead-letters, and replays", async () => {
+    it("keeps a bad payload as a failed receipt, dead-letters it at once (it can never parse), and replays", async () => {
       await post("orders/create", null, { rawBody: "{not json", webhookId: "bad-1" });
       await worker.drain();
       let receipt = await t.db.webhookReceipt.findUniqueOrThrow({ where: { webhookId: "bad-1" } });
       expect(receipt.status).toBe("failed");
       expect(receipt.error).toMatch(/JSON/);
-      let job = await t.db.job.findFirstOrThrow({ where: { kind: "webhook.process" } });
-      expect(job).toMatchObject({ status: "queued", attempts: 1 });
-      expect(job.runAfter.getTime()).toBeGreaterThan(clock.getTime());
-
-      for (let i = 0; i < 20 && job.status !== "dead"; i++) {
-        clock = new Date(job.runAfter.getTime() + 1);
-        await worker.drain();
-        job = await t.db.job.findUniqueOrThrow({ where: { id: job.id } });
-      }
-      expect(job.status).toBe("dead");
-      expect(job.attempts).toBe(job.maxAttempts);
+      const job = await t.db.job.findFirstOrThrow({ where: { kind: "webhook.process" } });
+      expect(job).toMatchObject({ status: "dead", attempts: 1 });
       expect(job.lastError).toMatch(/JSON/);
 
       // Fix the stored body (as if the payload were corrected) and replay from the admin.
