@@ -49,6 +49,9 @@ export const ENV_DOCS = {
   PROXY_TRUSTED_HOPS: ["How many proxies of your own (load balancers) sit between Shopify's app proxy and the app, for per-shopper rate limits", "0 (default) when Shopify connects to the app directly"],
   WAYPOINT_STOREFRONT_ORIGIN: ["Where storefront recommendation requests go instead of the shop's domain (the demo's local storefront)", "leave unset in production"],
   WAYPOINT_EXTENSION_ROOT: ["Folder of the theme extension the proxy page renders", "leave unset (extensions/tracking-block)"],
+  WEBHOOK_MAX_PENDING: ["Webhooks one process holds for its database commit before it answers 503 with Retry-After (Shopify retries)", "1000 (default)"],
+  STOREFRONT_MAX_IN_FLIGHT: ["Storefront lookups and tracking pages one process works on at once before it answers 429 with Retry-After", "100 (default)"],
+  MAX_BUFFERED_BODY_MB: ["Megabytes of request bodies one process buffers at once before they are authenticated (webhooks, Twilio, SendGrid, app proxy); past it, 503", "64 (default); at least 16"],
 } as const;
 
 const optionalUrl = z.string().url().optional();
@@ -81,6 +84,10 @@ const variables = z.object({
   PROXY_TRUSTED_HOPS: z.coerce.number().int().min(0).default(0),
   WAYPOINT_STOREFRONT_ORIGIN: optionalUrl,
   WAYPOINT_EXTENSION_ROOT: z.string().default("extensions/tracking-block"),
+  WEBHOOK_MAX_PENDING: z.coerce.number().int().positive().default(1000),
+  STOREFRONT_MAX_IN_FLIGHT: z.coerce.number().int().positive().default(100),
+  // At least the largest body cap (10 MB webhooks), so one legitimate body always fits.
+  MAX_BUFFERED_BODY_MB: z.coerce.number().int().min(16).default(64),
 });
 
 // Tests are silent unless they ask for logs; elsewhere the default level is info.

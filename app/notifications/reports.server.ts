@@ -22,6 +22,7 @@ import {
   twilioErrorText,
 } from "./rules/delivery-status";
 import { NOTIFICATION_ARG, SHOP_ARG } from "./providers/sendgrid.server";
+import { BODY_LIMITS, readText } from "../lib/body.server";
 import { decryptSecret } from "../lib/crypto.server";
 import { errorMessage, logger } from "../lib/logger.server";
 import { candidateAccounts, type InboundConfig, inboundConfigFromEnv, signedUrls } from "./sms-optout.server";
@@ -79,7 +80,7 @@ export async function handleTwilioStatus(db: Db, request: Request, config: Inbou
   if (request.method !== "POST") return methodNotAllowed();
   const signature = request.headers.get("x-twilio-signature");
   if (!signature) return plain(403);
-  const params = Object.fromEntries(new URLSearchParams(await request.text()));
+  const params = Object.fromEntries(new URLSearchParams(await readText(request, BODY_LIMITS.twilio)));
   const sid = params.MessageSid ?? params.SmsSid ?? "";
   const accountSid = params.AccountSid ?? null;
 
@@ -234,7 +235,7 @@ async function applyEvent(db: Db, e: SendGridEvent, scope: VerificationKey["scop
  */
 export async function handleSendGridEvents(db: Db, request: Request, config: SendGridWebhookConfig = sendGridWebhookConfigFromEnv(), now: () => Date = () => new Date()): Promise<Response> {
   if (request.method !== "POST") return methodNotAllowed();
-  const body = await request.text();
+  const body = await readText(request, BODY_LIMITS.sendgrid);
   const signature = request.headers.get(EventWebhookHeader.SIGNATURE());
   const timestamp = request.headers.get(EventWebhookHeader.TIMESTAMP());
 

@@ -6,6 +6,7 @@ import twilio from "twilio";
 import type { Db } from "../db.server";
 import { env } from "../env.server";
 import { normalizePhone } from "../lib/phone";
+import { BODY_LIMITS, readText } from "../lib/body.server";
 import { decryptSecret } from "../lib/crypto.server";
 import { errorMessage, logger } from "../lib/logger.server";
 
@@ -124,7 +125,7 @@ export async function handleTwilioInbound(db: Db, request: Request, config: Inbo
   if (request.method !== "POST") return new Response("Method Not Allowed", { status: 405, headers: { Allow: "POST" } });
   const signature = request.headers.get("x-twilio-signature");
   if (!signature) return twiml(403);
-  const params = Object.fromEntries(new URLSearchParams(await request.text()));
+  const params = Object.fromEntries(new URLSearchParams(await readText(request, BODY_LIMITS.twilio)));
   const to = params.To ?? "";
   const from = params.From ?? "";
   const accountSid = params.AccountSid ?? null;
