@@ -39,6 +39,10 @@ const server = http.createServer((req, res) => {
 // Longer than typical load balancers' idle timeouts, so they never reuse a connection we closed.
 server.keepAliveTimeout = 65_000;
 server.headersTimeout = 66_000;
+// A whole request within 2 minutes: a body trickled in holds its share of the pre-authentication body
+// budget (MAX_BUFFERED_BODY_MB, app/lib/body.server.ts) no longer than this, and a refused body, left
+// unread so its sender sees the 413, keeps its connection no longer than this or keepAliveTimeout.
+server.requestTimeout = 120_000;
 
 const port = Number(process.env.PORT || 3000);
 const host = process.env.HOST || undefined;

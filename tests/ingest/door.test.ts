@@ -9,7 +9,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createDb } from "~/db.server";
-import { createWebhookIngest, MAX_WEBHOOK_BYTES, WEBHOOK_PATHS, type WebhookIngest } from "~/ingest/door.server";
+import { createWebhookIngest, MAX_WEBHOOK_BYTES, WEBHOOK_PATHS, webhookPath, type WebhookIngest } from "~/ingest/door.server";
 import { claimJobs } from "~/jobs/queue.server";
 import { freshDb, providers, type TestDb } from "../support/db";
 import { fixture, SECRET, signedWebhook } from "../support/shopify-webhooks";
@@ -22,6 +22,17 @@ interface Sent {
 it("the production door answers exactly the paths shopify.app.toml subscribes topics to", () => {
   const uris = [...fs.readFileSync("shopify.app.toml", "utf8").matchAll(/^\s*uri\s*=\s*"(\/webhooks\/[^"]+)"/gm)].map((m) => m[1]);
   expect(new Set(uris)).toEqual(WEBHOOK_PATHS);
+});
+
+it("takes every spelling of a webhook path that Remix would route, and nothing else", () => {
+  for (const target of ["/webhooks/tracking", "/webhooks/tracking/", "/webhooks/tracking//", "/WEBHOOKS/Tracking", "/webhooks/%74racking", "/webhooks/%54RACKING/",
+    "//webhooks//tracking", "/webhooks/app/../tracking", "/webhooks/./tracking", "/webhooks/tracking?x=1", "/webhooks/tracking/?x=1", "http://waypoint.test/webhooks/tracking/"]) {
+    expect(webhookPath(target), target).toBe("/webhooks/tracking");
+  }
+  expect(webhookPath("/Webhooks/Compliance/")).toBe("/webhooks/compliance");
+  for (const target of [undefined, "", "/", "/webhooks", "/webhooks/trackingX", "/webhooks/tracking/x", "/webhooks/%zz", "/apps/track", "/webhooks/tracking%3Fx"]) {
+    expect(webhookPath(target), String(target)).toBeNull();
+  }
 });
 
 describe.each(providers)("webhook ingest's node:http door on %s", (provider) => {
@@ -127,11 +138,15 @@ describe.each(providers)("webhook ingest's node:http door on %s", (provider) => 
     for (const path of ["/webhooks/tracking", "/webhooks/app", "/webhooks/compliance", "/webhooks/app?from=shopify"]) {
       expect((await send(signedWebhook("orders/create", order), path)).status).toBe(200);
     }
+    // The spellings Remix would also route take the door too (else they would reach the route).
+    for (const path of ["/webhooks/tracking/", "/WEBHOOKS/Tracking", "/webhooks/%74racking"]) {
+      expect((await send(signedWebhook("orders/create", order), path)).status).toBe(200);
+    }
     await send(new Request(`${base}/webhooks/tracking`), "/webhooks/tracking"); // GET: Remix answers 405
     await send(signedWebhook("orders/create", order), "/webhooks/trackingX");
     await send(signedWebhook("orders/create", order), "/apps/track");
     expect(fellThrough).toEqual(["GET /webhooks/tracking", "POST /webhooks/trackingX", "POST /apps/track"]);
-    expect(await t.db.webhookReceipt.count()).toBe(4);
+    expect(await t.db.webhookReceipt.count()).toBe(7);
   });
 
   it("answers 503 to every delivery of a commit the database refused, so Shopify retries them all", async () => {
