@@ -2,18 +2,25 @@
 // limit, parse with zod, call the lookup service, record analytics, answer. One instance per process
 // (`storefront()`); tests and the demo build their own with `createStorefront` or swap the process's
 // with `configureStorefront` (e.g. to point recommendations at a local server).
+//
+// Overload and guessing: at most `maxInFlight` lookups and pages are worked on at once per process
+// (STOREFRONT_MAX_IN_FLIGHT; past it 429 with Retry-After, not a queue), bodies are read capped
+// (lib/body.server.ts), every lookup spends its IP's budget, and only lookups that match nothing
+// spend the shop's (rate-limit.server.ts); a valid token from one of our messages never does.
 import { z } from "zod";
 import appDb, { type Db } from "../db.server";
 import { env } from "../env.server";
 import { resolveLocale } from "../notifications/copy";
 import { AnalyticsBuffer, type AnalyticsInput, type LookupOutcome } from "./analytics.server";
 import { clientIp, liquidResponse, proxyJson, requireAppProxy, type ProxyContext } from "./app-proxy.server";
+import { BODY_LIMITS, readText } from "../lib/body.server";
 import { errorMessage, logger } from "../lib/logger.server";
 import { failure, FAILURE_STATUS } from "./contract";
 import { LookupService, type LookupOptions, type LookupResult } from "./lookup.server";
 import { pageAsset, renderTrackingPage } from "./page.server";
 import { StorefrontRateLimiter, type RateLimitOptions } from "./rate-limit.server";
 import { Recommender, type RecommenderOptions } from "./recommendations.server";
+import { verifyTrackingToken } from "./tracking-links.server";
 
 export interface StorefrontOptions {
   db?: Db;
@@ -23,9 +30,12 @@ export interface StorefrontOptions {
   limits?: RateLimitOptions;
   recommendations?: RecommenderOptions;
   analytics?: { flushMs?: number; maxBatch?: number };
+  /** Lookups and pages worked on at once before 429; STOREFRONT_MAX_IN_FLIGHT by default. */
+  maxInFlight?: number;
 }
 
-const MAX_BODY_BYTES = 8 * 1024;
+/** Seconds an overloaded instance asks the shopper's browser to wait. */
+const BUSY_RETRY_AFTER_SECONDS = 2;
 
 const LookupBody = z
   .object({
@@ -51,13 +61,10 @@ const EventBody = z.object({
 
 const numericId = (id: string) => id.replace(/^gid:\/\/shopify\/Product\//, "");
 
-/** A request body as text, refusing bodies over the limit. */
-async function readBody(request: Request): Promise<string | null> {
-  const declared = Number(request.headers.get("content-length") ?? 0);
-  if (declared > MAX_BODY_BYTES) return null;
-  const text = await request.text();
-  return Buffer.byteLength(text) > MAX_BODY_BYTES ? null : text;
-}
+/** A request body as text; over the cap, a thrown 413 (answer() returns it). */
+const readBody = (request: Request) => readText(request, BODY_LIMITS.storefront);
+
+type RunResult = LookupResult & { retryAfter?: number };
 
 export class Storefront {
   readonly db: Db;
@@ -66,6 +73,8 @@ export class Storefront {
   readonly analytics: AnalyticsBuffer;
   private readonly secret: string | undefined;
   private readonly now: () => Date;
+  private readonly maxInFlight: number;
+  private inFlight = 0;
 
   constructor(options: StorefrontOptions = {}) {
     this.db = options.db ?? appDb;
@@ -76,6 +85,18 @@ export class Storefront {
     const recommendations: RecommenderOptions = { ...(origin ? { origin: () => origin.replace(/\/+$/, "") } : {}), ...options.recommendations };
     this.lookups = new LookupService(this.db, { recommender: new Recommender(recommendations), now: this.now });
     this.analytics = new AnalyticsBuffer(this.db, options.analytics);
+    this.maxInFlight = options.maxInFlight ?? env().STOREFRONT_MAX_IN_FLIGHT;
+  }
+
+  /** `work`, unless `maxInFlight` requests are already being worked on: then `busy()` at once. */
+  private async bounded(busy: () => Response, work: () => Promise<Response>): Promise<Response> {
+    if (this.inFlight >= this.maxInFlight) return busy();
+    this.inFlight += 1;
+    try {
+      return await work();
+    } finally {
+      this.inFlight -= 1;
+    }
   }
 
   /** The signed context, or a thrown empty 400. */
@@ -91,6 +112,11 @@ export class Storefront {
   async lookup(request: Request, token?: string): Promise<Response> {
     const ctx = this.verify(request);
     if (request.method !== "GET" && request.method !== "POST") return new Response(null, { status: 405, headers: { Allow: "GET, POST" } });
+    const busy = () => proxyJson(failure("rate_limited"), { status: 429, headers: { "Retry-After": String(BUSY_RETRY_AFTER_SECONDS) } });
+    return this.bounded(busy, () => this.lookupBounded(request, ctx, token));
+  }
+
+  private async lookupBounded(request: Request, ctx: ProxyContext, token: string | undefined): Promise<Response> {
     const url = new URL(request.url);
     const options = lookupOptions(url);
     let input: LookupInput | null;
@@ -106,15 +132,21 @@ export class Storefront {
   async page(request: Request): Promise<Response> {
     const ctx = this.verify(request);
     if (request.method !== "GET" && request.method !== "POST") return new Response(null, { status: 405, headers: { Allow: "GET, POST" } });
+    const busy = () =>
+      liquidResponse("<p>Order tracking is busy right now. Please try again in a moment.</p>", { status: 429, headers: { "Retry-After": String(BUSY_RETRY_AFTER_SECONDS) } });
+    return this.bounded(busy, () => this.pageBounded(request, ctx));
+  }
+
+  private async pageBounded(request: Request, ctx: ProxyContext): Promise<Response> {
     const url = new URL(request.url);
     const shop = await this.lookups.shop(ctx.shop);
     const locale = resolveLocale(url.searchParams.get("locale") ?? request.headers.get("accept-language") ?? null);
-    let result: Awaited<ReturnType<Storefront["run"]>> | null = null;
+    let result: RunResult | null = null;
     // SMS links carry a short code (/apps/track?c=...): exchanged, under the lookup rate limit, for a
     // signed token the block opens (/apps/track?token=...), so the block needs no second link format.
     const code = url.searchParams.get("c");
     if (code !== null && request.method === "GET") {
-      const limited = await this.limiter.lookup(ctx.shop, clientIp(request));
+      const limited = await this.limiter.lookupByIp(clientIp(request));
       const token = limited.ok ? await this.lookups.tokenForCode(ctx.shop, code) : null;
       if (token) {
         const target = new URLSearchParams({ token });
@@ -123,9 +155,11 @@ export class Storefront {
         const root = ctx.pathPrefix && /^\/(?!\/)[\w/-]*$/.test(ctx.pathPrefix) ? ctx.pathPrefix.replace(/\/+$/, "") : "/apps/track";
         return new Response(null, { status: 302, headers: { Location: `${root}?${target}`, "Cache-Control": "no-store" } });
       }
-      const reason = limited.ok ? "not_found" : "rate_limited";
+      // A code that opens nothing is a guess: it spends the shop's budget of misses.
+      const refused = limited.ok ? await this.limiter.lookupMissed(ctx.shop) : limited;
+      const reason = refused.ok ? "not_found" : "rate_limited";
       this.record(shop?.id ?? null, { kind: "lookup", outcome: reason });
-      result = { status: FAILURE_STATUS[reason], body: failure(reason), shopId: shop?.id ?? null, orderId: null, outcome: "not_found" };
+      result = { status: FAILURE_STATUS[reason], body: failure(reason), shopId: shop?.id ?? null, orderId: null, outcome: "not_found", ...(refused.ok ? {} : { retryAfter: refused.retryAfterSeconds }) };
     }
     // The block's forms without JavaScript (POST order+contact, GET ?tracking=) get their answer rendered
     // on the page. ?token= links are opened by the block's script, so the lookup is not done twice.
@@ -197,7 +231,6 @@ export class Storefront {
     let raw: Record<string, unknown> = Object.fromEntries(Object.entries(fromQuery).filter(([, v]) => v !== undefined));
     if (request.method === "POST") {
       const text = await readBody(request);
-      if (text === null) return null;
       const type = request.headers.get("content-type") ?? "";
       try {
         if (type.includes("application/x-www-form-urlencoded")) raw = { ...raw, ...Object.fromEntries(new URLSearchParams(text)) };
@@ -218,22 +251,31 @@ export class Storefront {
     return input;
   }
 
-  private async run(request: Request, ctx: ProxyContext, input: LookupInput | null, options: LookupOptions): Promise<LookupResult & { retryAfter?: number }> {
-    const limited = await this.limiter.lookup(ctx.shop, clientIp(request));
-    if (!limited.ok) {
-      const shop = await this.lookups.shop(ctx.shop);
-      this.record(shop?.id ?? null, { kind: "lookup", outcome: "rate_limited" });
-      return { status: FAILURE_STATUS.rate_limited, body: failure("rate_limited"), shopId: shop?.id ?? null, orderId: null, outcome: "invalid", retryAfter: limited.retryAfterSeconds };
-    }
+  private async run(request: Request, ctx: ProxyContext, input: LookupInput | null, options: LookupOptions): Promise<RunResult> {
+    const limited = await this.limiter.lookupByIp(clientIp(request));
+    if (!limited.ok) return this.rateLimited(ctx, limited.retryAfterSeconds);
     let result: LookupResult;
     if (!input) result = await this.lookups.byOrder(ctx.shop, {}, options);
     else if (input.token !== undefined) result = await this.lookups.byToken(ctx.shop, input.token, options);
     else if (input.tracking !== undefined && input.order === undefined) result = await this.lookups.byTracking(ctx.shop, input.tracking, options);
     else result = await this.lookups.byOrder(ctx.shop, input, options);
+    // A miss spends the shop's budget and is refused once it is spent; a match never is. A token we
+    // signed came from one of our messages, not a guess, even if its order is gone.
+    const fromMessage = input?.token !== undefined && verifyTrackingToken(input.token, this.now()) !== null;
+    if (result.outcome !== "found" && !fromMessage) {
+      const spent = await this.limiter.lookupMissed(ctx.shop);
+      if (!spent.ok) return this.rateLimited(ctx, spent.retryAfterSeconds);
+    }
     this.record(result.shopId, { kind: "lookup", outcome: result.outcome as LookupOutcome, orderId: result.orderId });
     // A valid token only comes from our emails and SMS: the shopper clicked through (WISMO deflection).
     if (input?.token !== undefined && result.outcome === "found") this.record(result.shopId, { kind: "message_click", orderId: result.orderId });
     return result;
+  }
+
+  private async rateLimited(ctx: ProxyContext, retryAfter: number): Promise<RunResult> {
+    const shop = await this.lookups.shop(ctx.shop);
+    this.record(shop?.id ?? null, { kind: "lookup", outcome: "rate_limited" });
+    return { status: FAILURE_STATUS.rate_limited, body: failure("rate_limited"), shopId: shop?.id ?? null, orderId: null, outcome: "invalid", retryAfter };
   }
 }
 

@@ -1,6 +1,9 @@
 // Rate limits on the storefront's order lookups (and a looser one on analytics beacons), per shopper IP
 // and per shop, with rate-limiter-flexible. An IP limit stops one client guessing order numbers and
-// contacts; the shop limit caps a distributed guess against one store.
+// contacts; the shop limit caps a distributed guess against one store. The shop's budget counts only
+// lookups that matched nothing (guesses), and only those are refused once it is spent: many IPs
+// together cannot lock a shop's real shoppers out, because a shopper who finds their order, or opens
+// a link from one of our messages, never spends it (the handlers decide what is a miss).
 //
 // Where the budgets live follows the database the storefront is given:
 // - SQLite (one instance by design), or no database: in this process's memory (RateLimiterMemory).
@@ -13,7 +16,7 @@
 //   RateLimiterMemory with the same budget: limits become per process and no lookup fails. That is
 //   logged once per outage. The library deletes rows expired for an hour every 5 minutes
 //   (clearExpiredByTimeout, on one limiter: the three share the table).
-// Callers only see `lookup` and `event`.
+// Callers only see `lookupByIp`, `lookupMissed` and `event`.
 import { createHmac } from "node:crypto";
 import pg from "pg";
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
@@ -31,10 +34,11 @@ export interface RateLimitOptions {
   /** Lookups per shopper IP (across shops). Default 20 a minute. */
   lookupPerIp?: Limit;
   /**
-   * Lookups per shop (all IPs together). Default 30,000 a minute (500/s): 2.5x the 200/s the lookup
-   * path is designed and benchmarked for, and far above any real shop's traffic.
+   * Lookups per shop (all IPs together) that matched nothing: not found or invalid. Default 3,000 a
+   * minute (50/s), far above a real shop's typos; a distributed guess spends it in seconds, and
+   * from then on its misses are refused while lookups that match are still answered.
    */
-  lookupPerShop?: Limit;
+  lookupMissesPerShop?: Limit;
   /** Analytics beacons per shopper IP. Default 120 a minute. */
   eventsPerIp?: Limit;
 }
@@ -43,7 +47,7 @@ export type RateLimitVerdict = { ok: true } | { ok: false; scope: "ip" | "shop";
 
 export const DEFAULT_LIMITS: Required<RateLimitOptions> = {
   lookupPerIp: { points: 20, duration: 60 },
-  lookupPerShop: { points: 30_000, duration: 60 },
+  lookupMissesPerShop: { points: 3_000, duration: 60 },
   eventsPerIp: { points: 120, duration: 60 },
 };
 
@@ -91,7 +95,7 @@ export class StorefrontRateLimiter {
   readonly store: "memory" | "postgresql";
   private readonly pool: pg.Pool | null = null;
   private readonly lookupIp: Budget;
-  private readonly lookupShop: Budget;
+  private readonly missesShop: Budget;
   private readonly eventsIp: Budget;
   private tableCreated = false;
   private creating: Promise<boolean> | null = null;
@@ -121,17 +125,20 @@ export class StorefrontRateLimiter {
     }
     this.store = this.pool ? "postgresql" : "memory";
     this.lookupIp = this.budget("wpt-lookup-ip", o.lookupPerIp, true);
-    this.lookupShop = this.budget("wpt-lookup-shop", o.lookupPerShop, false);
+    this.missesShop = this.budget("wpt-misses-shop", o.lookupMissesPerShop, false);
     this.eventsIp = this.budget("wpt-events-ip", o.eventsPerIp, false);
   }
 
-  /** One lookup by `ip` on `shop`: the IP's budget first, then the shop's. */
-  async lookup(shop: string, ip: string): Promise<RateLimitVerdict> {
-    const ipWait = await this.take(this.lookupIp, ip);
-    if (ipWait !== null) return { ok: false, scope: "ip", retryAfterSeconds: ipWait };
-    const shopWait = await this.take(this.lookupShop, shop);
-    if (shopWait !== null) return { ok: false, scope: "shop", retryAfterSeconds: shopWait };
-    return { ok: true };
+  /** One lookup (or short-code visit) by `ip`, on any shop, before it runs: the IP's budget. */
+  async lookupByIp(ip: string): Promise<RateLimitVerdict> {
+    const wait = await this.take(this.lookupIp, ip);
+    return wait === null ? { ok: true } : { ok: false, scope: "ip", retryAfterSeconds: wait };
+  }
+
+  /** A lookup on `shop` that matched nothing, after it ran: the shop's budget of misses. */
+  async lookupMissed(shop: string): Promise<RateLimitVerdict> {
+    const wait = await this.take(this.missesShop, shop);
+    return wait === null ? { ok: true } : { ok: false, scope: "shop", retryAfterSeconds: wait };
   }
 
   /** One analytics beacon from `ip`. */

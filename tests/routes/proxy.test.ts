@@ -136,12 +136,15 @@ describe("api/lookup", () => {
     expect(form.status).toBe(200);
   });
 
-  it("answers malformed input with 400 invalid", async () => {
-    for (const body of ["{not json", JSON.stringify({ order: 1001, email: 5 }), JSON.stringify([1, 2]), "x".repeat(9000)]) {
+  it("answers malformed input with 400 invalid, and a body over 8 KB with 413", async () => {
+    for (const body of ["{not json", JSON.stringify({ order: 1001, email: 5 }), JSON.stringify([1, 2])]) {
       const res = await lookup(body);
       expect(res.status).toBe(400);
       expect(await res.json()).toMatchObject({ found: false, reason: "invalid" });
     }
+    const big = await lookup("x".repeat(9000));
+    expect(big.status).toBe(413);
+    expect(await big.text()).toBe("Request body over 8192 bytes");
   });
 
   it("rate limits per IP with 429 and the contract's answer, records it, and leaves other IPs alone", async () => {
@@ -165,12 +168,23 @@ describe("api/lookup", () => {
     expect(stat?.count).toBe(2);
   });
 
-  it("rate limits per shop across IPs", async () => {
-    sf.configureStorefront({ limits: { lookupPerShop: { points: 2, duration: 60 } } });
-    expect((await lookup({ order: "#1001", email: EMAIL }, { ip: "192.0.2.1" })).status).toBe(200);
-    expect((await lookup({ order: "#1001", email: EMAIL }, { ip: "192.0.2.2" })).status).toBe(200);
-    expect((await lookup({ order: "#1001", email: EMAIL }, { ip: "192.0.2.3" })).status).toBe(429);
-    expect((await lookup({ order: "#1002", email: EMAIL }, { ip: "192.0.2.3", shop: OTHER_SHOP })).status).toBe(200);
+  it("rate limits a shop's misses across IPs, and still answers the lookups that match", async () => {
+    sf.configureStorefront({ limits: { lookupMissesPerShop: { points: 2, duration: 60 } } });
+    // Shoppers who find their order spend none of the shop's budget, however many they are.
+    for (let i = 0; i < 5; i++) expect((await lookup({ order: "#1001", email: EMAIL }, { ip: `192.0.2.${10 + i}` })).status).toBe(200);
+    // Guesses from many IPs spend it: two misses answered, then misses refused.
+    expect((await lookup({ order: "#7001", email: EMAIL }, { ip: "192.0.2.1" })).status).toBe(404);
+    expect((await lookup({ order: "#1001", email: "guess@example.com" }, { ip: "192.0.2.2" })).status).toBe(404);
+    const refused = await lookup({ order: "#7002", email: EMAIL }, { ip: "192.0.2.3" });
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    // Spent, it refuses only misses: a shopper whose details match is answered, from any IP.
+    expect((await lookup({ order: "#1001", email: EMAIL }, { ip: "192.0.2.3" })).status).toBe(200);
+    expect((await lookup({ order: "#1001", email: EMAIL }, { ip: "192.0.2.4" })).status).toBe(200);
+    expect((await lookup({ order: "#7003", email: EMAIL }, { ip: "192.0.2.4" })).status).toBe(429);
+    // Another shop's budget is its own.
+    expect((await lookup({ order: "#1002", email: EMAIL }, { ip: "192.0.2.5", shop: OTHER_SHOP })).status).toBe(200);
+    expect((await lookup({ order: "#7004", email: EMAIL }, { ip: "192.0.2.5", shop: OTHER_SHOP })).status).toBe(404);
   });
 });
 
@@ -217,6 +231,28 @@ describe("short SMS links (/apps/track?c=<code>)", () => {
       expect(html).toContain("couldn");
       expect(html).toContain("data-waypoint-tracking");
     }
+  });
+
+  it("from real messages (codes, signed tokens) never spend the shop's budget of misses; guesses do", async () => {
+    sf.configureStorefront({ limits: { lookupMissesPerShop: { points: 1, duration: 60 } } });
+    const order = await t.db.order.findFirstOrThrow({ where: { orderNumber: 1001 } });
+    const code = await ensureTrackingCode(t.db, order.id);
+    const token = signTrackingToken(TEST_SHOP, order.id, new Date());
+    const gone = signTrackingToken(TEST_SHOP, "erased-order", new Date()); // signed by us, its order no longer there
+    const open = (tk: string, ip: string) => call("token", proxyRequest(`/api/token/${encodeURIComponent(tk)}`, { ip }), { token: tk });
+    const visit = (c: string, ip: string) => call("page", proxyRequest("", { query: `c=${c}`, ip }));
+    for (let i = 0; i < 3; i++) {
+      expect((await visit(code, `198.18.0.${i}`)).status).toBe(302);
+      expect((await open(token, `198.18.1.${i}`)).status).toBe(200);
+      expect((await open(gone, `198.18.2.${i}`)).status).toBe(404);
+    }
+    expect((await visit("ZZZZZZZZZZ", "198.18.3.1")).status).toBe(404); // a guess: spends the one miss
+    expect((await visit("YYYYYYYYYY", "198.18.3.2")).status).toBe(429);
+    expect((await open("forged.token", "198.18.3.3")).status).toBe(429);
+    // Spent by guesses, the budget still lets every real link through.
+    expect((await visit(code, "198.18.3.4")).status).toBe(302);
+    expect((await open(token, "198.18.3.5")).status).toBe(200);
+    expect((await open(gone, "198.18.3.6")).status).toBe(404);
   });
 
   it("count code guesses against the lookup rate limit", async () => {

@@ -7,7 +7,6 @@ import { LookupService, parseOrderNumber, typedTrackingNumber, type LookupResult
 import { Recommender } from "~/storefront/recommendations.server";
 import { subStatusText } from "~/storefront/rules/status-labels";
 import { recordAnalytics } from "~/storefront/analytics.server";
-import { StorefrontRateLimiter } from "~/storefront/rate-limit.server";
 import { ensureTrackingCode, signTrackingToken } from "~/storefront/tracking-links.server";
 import { Worker } from "~/jobs/worker.server";
 import { freshDb, providers, type TestDb } from "../support/db";
@@ -407,21 +406,5 @@ describe.each(providers)("storefront lookups on %s", (provider) => {
       ]);
       expect(await t.db.analyticsEvent.count({ where: { shopId: shop.id } })).toBe(4);
     });
-  });
-});
-
-describe("StorefrontRateLimiter", () => {
-  it("limits each IP, then each shop, and says when to retry", async () => {
-    const limiter = new StorefrontRateLimiter({ lookupPerIp: { points: 3, duration: 60 }, lookupPerShop: { points: 5, duration: 60 } });
-    for (let i = 0; i < 3; i++) expect(await limiter.lookup("a.myshopify.com", "1.1.1.1")).toEqual({ ok: true });
-    const ip = await limiter.lookup("a.myshopify.com", "1.1.1.1");
-    expect(ip).toMatchObject({ ok: false, scope: "ip" });
-    expect(ip.ok === false && ip.retryAfterSeconds).toBeGreaterThan(0);
-    // The same IP is limited on every shop; other IPs still have their budget until the shop's runs out.
-    expect(await limiter.lookup("b.myshopify.com", "1.1.1.1")).toMatchObject({ ok: false, scope: "ip" });
-    expect(await limiter.lookup("a.myshopify.com", "2.2.2.2")).toEqual({ ok: true });
-    expect(await limiter.lookup("a.myshopify.com", "3.3.3.3")).toEqual({ ok: true });
-    expect(await limiter.lookup("a.myshopify.com", "4.4.4.4")).toMatchObject({ ok: false, scope: "shop" });
-    expect(await limiter.lookup("b.myshopify.com", "4.4.4.4")).toEqual({ ok: true });
   });
 });
