@@ -894,7 +894,8 @@ describe.each(providers)("notifications (%s)", (provider) => {
     await expect(previewTemplate(db, shop.id, "delivered", "sms", "en", clock)).rejects.toThrow(/SMS/);
 
     const test = await testSend(db, shop.id, "delivered", "email", "Owner@Acme.test", clock, deps());
-    expect(test).toMatchObject({ ok: true, provider: "sendgrid" });
+    // The whole result, so a failure shows the provider's error.
+    expect(test).toEqual({ ok: true, provider: "sendgrid", providerMessageId: expect.stringMatching(/^fakeSG\d+$/) });
     const testMail = JSON.parse(mailSendRequests(sg)[0]!.body) as { subject: string; personalizations: { to: { email: string }[] }[]; custom_args?: unknown };
     expect(testMail.subject).toMatch(/^\[Test\] /);
     expect(testMail.personalizations[0]!.to[0]!.email).toBe("owner@acme.test");

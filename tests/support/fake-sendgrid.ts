@@ -4,6 +4,7 @@
 // Email Activity search (GET /v3/messages) can find it by custom_args, or be forbidden (no add-on).
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { FAKE_KEEP_ALIVE_MS } from "./fake-server";
 
 export interface RecordedRequest {
   method: string;
@@ -155,6 +156,7 @@ export async function startFakeSendGrid(options: { apiKey?: string } = {}): Prom
       json(res, 404, { errors: [{ message: "not found" }] });
     });
   });
+  server.keepAliveTimeout = FAKE_KEEP_ALIVE_MS; // the client closes idle connections first, as with the real API
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
 

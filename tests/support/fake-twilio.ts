@@ -5,6 +5,7 @@
 import crypto from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { FAKE_KEEP_ALIVE_MS } from "./fake-server";
 
 export interface TwilioRequest {
   method: string;
@@ -176,6 +177,7 @@ export async function startFakeTwilio(options: { accountSid?: string; authToken?
       error(res, 405, 20004, "Method not allowed");
     });
   });
+  server.keepAliveTimeout = FAKE_KEEP_ALIVE_MS; // the client closes idle connections first, as with the real API
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
 
