@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { isValidTimeZone } from "~/lib/time";
 import { knownAddressZones, timezoneForAddress } from "~/lib/timezones";
 
 describe("timezoneForAddress", () => {
@@ -41,9 +42,8 @@ describe("timezoneForAddress", () => {
   });
 
   it("only ever answers zones Intl knows", () => {
-    for (const zone of knownAddressZones()) {
-      expect(() => new Intl.DateTimeFormat("en", { timeZone: zone }), zone).not.toThrow();
-    }
+    // The app's own check (lib/time), which quiet hours and digests fall back on.
+    for (const zone of knownAddressZones()) expect(isValidTimeZone(zone), zone).toBe(true);
     expect(knownAddressZones().length).toBeGreaterThan(80);
   });
 });
