@@ -299,11 +299,18 @@ describe.each(providers)("storefront lookups on %s", (provider) => {
       const o = await order1001();
       const start = new Date("2026-11-24T00:00:00Z");
       const end = new Date("2026-11-26T00:00:00Z");
+      const own = { start: new Date("2026-11-21T00:00:00Z"), end: new Date("2026-11-23T00:00:00Z") };
       await t.db.order.update({ where: { id: o.id }, data: { predictedStart: start, predictedEnd: end } });
-      await t.db.shipment.updateMany({ where: { orderId: o.id }, data: { carrierEdd: null, needsAttention: true, trackingUrls: ["javascript:alert(1)"] } });
+      const flags = { carrierEdd: null, needsAttention: true, trackingUrls: ["javascript:alert(1)"] };
+      await t.db.shipment.updateMany({ where: { orderId: o.id }, data: { ...flags, predictedStart: null, predictedEnd: null } });
+      // #1001.1 has a window of its own; #1001.2 falls back to the order's.
+      await t.db.shipment.updateMany({ where: { orderId: o.id, name: "#1001.1" }, data: { predictedStart: own.start, predictedEnd: own.end } });
       const body = found(await lookups.byOrder(TEST_SHOP, { order: "#1001", email: EMAIL }));
+      expect(body.shipments.map((s) => s.estimate)).toEqual([
+        { start: own.start.toISOString(), end: own.end.toISOString(), source: "predicted" },
+        { start: start.toISOString(), end: end.toISOString(), source: "predicted" },
+      ]);
       for (const s of body.shipments) {
-        expect(s.estimate).toEqual({ start: start.toISOString(), end: end.toISOString(), source: "predicted" });
         expect(s.needsAttention).toBe(true);
         expect(s.carrierUrl).toMatch(/^https:\/\//); // not the stored javascript: URL: built from the carrier and number
       }
