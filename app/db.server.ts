@@ -1,7 +1,9 @@
 // The Prisma client, with the driver adapter chosen from DATABASE_URL: SQLite (better-sqlite3) by
 // default, PostgreSQL (pg) for multi-instance production. Both clients are generated from the one
-// schema design, so the same model API serves both; code that needs provider-specific SQL asks
-// `dbProvider()` (only the job queue does).
+// schema design, so the same model API serves both. Provider-specific SQL asks `dbProvider()` or
+// `dbTarget()`, and lives in three places: the queue's claim (jobs/queue.server.ts), the webhook
+// receipt store (ingest/receipt-store.server.ts) and the PostgreSQL rate limits
+// (storefront/rate-limit.server.ts), besides the SQLite pragmas of prepareDb below; see decisions 001, 002.
 import { createRequire } from "node:module";
 import { PrismaClient } from "@prisma/client";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
