@@ -169,7 +169,7 @@ describe.each(providers)("dashboard on %s", (provider) => {
   it("reports pipeline failures and the bottleneck flags", async () => {
     const d = (await loadDashboard(t.db, STORY_SHOP, range(), story.now))!;
     expect(d.pipeline.failedReceipts).toBe(1);
-    expect(d.pipeline.deadJobs).toBe(1);
+    expect(d.pipeline.deadJobs).toBe(2); // the send that Twilio refused, and the unparseable webhook (permanent: dead at once)
     expect(d.bottlenecks).toHaveLength(1);
     expect(d.bottlenecks[0]).toMatchObject({ carrier: "ups", region: "US-OH", shipments: 12 });
     expect(d.bottlenecks[0]!.fastest).toMatchObject({ carrier: "fedex", shipments: 10 });
