@@ -7,6 +7,7 @@ import appDb, { type Db } from "../db.server";
 import { CRITICAL_SMS, MILESTONES, type Milestone, isSmsCapable, resolveChannels, type ChannelMatrix } from "../notifications/rules/policy";
 import { type CredentialSource, providersForShop } from "../notifications/providers/index.server";
 import { encryptSecret, maskSecret } from "../lib/crypto.server";
+import { isHexColor, plainHttpsUrl } from "../lib/html";
 import { isSendGridVerificationKey, normalizeVerificationKey, sendGridEventsUrl } from "../notifications/reports.server";
 import { type TemplatePreview, isPreviewMilestone, previewTemplate, testSend } from "./notifications.server";
 import type { AdminShop } from "./shop.server";
@@ -56,24 +57,47 @@ export type FieldErrors = Partial<Record<string, string>>;
 export type SaveResult = { ok: true } | { ok: false; fieldErrors: FieldErrors };
 
 const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
-const optionalText = (max: number) => z.preprocess(blankToUndefined, z.string().trim().max(max).optional());
-const color = z.string().trim().regex(/^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, "Use a hex colour such as #1f5199");
+// Branding reaches shoppers on the store's own domain (the tracking page) and every email, so it is held
+// to what it can safely be wherever it is printed: plain https URLs, hex colours, bounded one-line text.
+// Messages name the field and never repeat the value.
+const optionalText = (label: string, max: number) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .trim()
+      .max(max, `${label} must be at most ${max} characters`)
+      // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+      .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), `${label} must be one line of plain text`)
+      .optional(),
+  );
+const color = (label: string) => z.string().trim().refine(isHexColor, `${label} must be a hex colour such as #1f5199`);
+const httpsUrl = (label: string) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .trim()
+      .max(2048, `${label} must be at most 2048 characters`)
+      .refine((v) => plainHttpsUrl(v) !== null, `${label} must be a plain https:// address`)
+      .optional(),
+  );
 const hour = z.coerce.number({ invalid_type_error: "Enter an hour from 0 to 23" }).int("Enter a whole hour").min(0, "Enter an hour from 0 to 23").max(23, "Enter an hour from 0 to 23");
 const days = (min: number, max: number) =>
   z.coerce.number({ invalid_type_error: `Enter a number of days from ${min} to ${max}` }).int("Enter a whole number of days").min(min, `At least ${min}`).max(max, `At most ${max}`);
 
 export const settingsSchema = z
   .object({
-    brandLogoUrl: z.preprocess(blankToUndefined, z.string().trim().url("Enter a full https:// address").refine((v) => v.startsWith("https://"), "The logo must be served over https").optional()),
-    brandPrimaryColor: color,
-    brandAccentColor: color,
-    trackingHeading: optionalText(120),
+    brandLogoUrl: httpsUrl("Logo URL"),
+    brandPrimaryColor: color("Primary colour"),
+    brandAccentColor: color("Accent colour"),
+    trackingHeading: optionalText("Tracking page heading", 120),
     notificationMode: z.enum(NOTIFICATION_MODES, { errorMap: () => ({ message: "Choose automated, hybrid or off" }) }),
     hybridAutoSendHours: z.preprocess(blankToUndefined, z.coerce.number({ invalid_type_error: "Enter hours from 1 to 168" }).int().min(1, "At least 1 hour").max(168, "At most 168 hours (7 days)").optional()),
     smsTransactionalOk: z.boolean(),
     quietHoursStart: hour,
     quietHoursEnd: hour,
-    senderName: optionalText(100),
+    senderName: optionalText("Sender name", 100),
     senderEmail: z.preprocess(blankToUndefined, z.string().trim().email("Enter a valid email address").optional()),
     replyToEmail: z.preprocess(blankToUndefined, z.string().trim().email("Enter a valid email address").optional()),
     twilioFromNumber: z.preprocess(blankToUndefined, z.string().trim().regex(/^(\+[1-9]\d{6,14}|MG[0-9a-fA-F]{32})$/, "Use E.164 (+15551234567) or a messaging service SID").optional()),

@@ -28,10 +28,33 @@ export function safeUrl(value: string | null | undefined): string | null {
   }
 }
 
+/**
+ * A plain absolute https: URL, or null. Besides the scheme, it refuses what has no business in a URL
+ * and could end an HTML attribute or a CSS url() where a template forgot to escape: quotes, spaces,
+ * angle brackets, backslashes, backticks and control characters (a real URL percent-encodes them).
+ */
+export function plainHttpsUrl(value: unknown): string | null {
+  if (typeof value !== "string") return null;
+  const v = value.trim();
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+  if (v.length > 2048 || !/^https:\/\/(?!\/)[^\s"'<>\\`\u0000-\u001f\u007f]+$/i.test(v)) return null;
+  try {
+    const url = new URL(v);
+    return url.protocol === "https:" && url.hostname !== "" ? url.href : null;
+  } catch (_e) {
+    return null;
+  }
+}
+
+/** #rgb or #rrggbb, nothing else: safe in a style attribute or a CSS custom property as it is. */
+export function isHexColor(value: string): boolean {
+  return /^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/.test(value);
+}
+
 /** A CSS hex colour (#rgb or #rrggbb), else the fallback. */
 export function safeColor(value: string | null | undefined, fallback: string): string {
   const v = value?.trim() ?? "";
-  return /^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/.test(v) ? v.toLowerCase() : fallback;
+  return isHexColor(v) ? v.toLowerCase() : fallback;
 }
 
 /** A CSS font stack made only of family names, commas, spaces, hyphens and quotes; else the fallback. */
