@@ -6,11 +6,15 @@
 //
 // Without JavaScript the block's forms post to /apps/track; the page then shows the lookup's result as
 // plain server-rendered HTML above the block (every value escaped).
+//
+// Everything here reaches shoppers on the store's own domain, so every value is checked again at
+// render (settings may predate validation): URLs must be plain https (plainHttpsUrl), colours hex, the
+// proxy root a plain path; the snippet escapes what it prints as well.
 import fs from "node:fs";
 import path from "node:path";
 import type { Liquid, TagToken, TopLevelToken, Context, Emitter, Template, Parser } from "liquidjs";
 import { env } from "../env.server";
-import { escapeHtml } from "../lib/html";
+import { escapeHtml, plainHttpsUrl, safeColor } from "../lib/html";
 import type { Locale } from "../notifications/copy";
 import type { LookupResponse } from "./contract";
 
@@ -118,11 +122,15 @@ function engineFor(locale: Locale): Promise<Liquid> {
       e.registerFilter("asset_url", (name: unknown) => String(name));
       e.registerFilter("script_tag", (url: unknown) => `<script src="${escapeHtml(String(url))}" defer></script>`);
       e.registerFilter("stylesheet_tag", (url: unknown) => `<link href="${escapeHtml(String(url))}" rel="stylesheet">`);
+      // Only a plain https URL comes out (else ""), normalised by URL, so `src="{{ logo | image_url }}"`
+      // holds even before the template's escape.
       e.registerFilter("image_url", (image: unknown, ...args: unknown[]) => {
-        const src = typeof image === "string" ? image : ((image as { src?: string } | null)?.src ?? "");
-        const { width } = keywordArgs(args);
-        if (!src || !/^https:\/\//i.test(src)) return "";
-        return width && !src.includes("?") ? `${src}?width=${Number(width)}` : src;
+        const src = plainHttpsUrl(typeof image === "string" ? image : (image as { src?: unknown } | null)?.src);
+        if (!src) return "";
+        const url = new URL(src);
+        const width = Number(keywordArgs(args).width);
+        if (!url.search && Number.isInteger(width) && width > 0) url.searchParams.set("width", String(width));
+        return url.href;
       });
       e.registerFilter("color_contrast", (a: unknown, b: unknown) => Math.round(contrastRatio(String(a), String(b)) * 10) / 10);
       e.registerFilter("json", (v: unknown) => JSON.stringify(v ?? null));
@@ -148,21 +156,21 @@ export interface PageSettings {
   result?: LookupResponse | null;
 }
 
-const COLOR = /^#[0-9a-f]{3}([0-9a-f]{3})?$/i;
-
 /** The page body: an optional server-rendered result, then the block's markup. */
 export async function renderTrackingPage(s: PageSettings): Promise<string> {
   const engine = await engineFor(s.locale);
   const source = ["related", "complementary", "collection"].includes(s.recommendationSource) ? s.recommendationSource : "related";
-  const proxy = /^\/[\w/-]*$/.test(s.proxyUrl) ? s.proxyUrl.replace(/\/+$/, "") : "/apps/track";
+  // A same-site path only: "//host" would send the forms and load the scripts from another site.
+  const proxy = /^\/(?!\/)[\w/-]*$/.test(s.proxyUrl) ? s.proxyUrl.replace(/\/+$/, "") : "/apps/track";
   const html = await engine.renderFile(
     "waypoint-tracking",
     {
       id: "page",
       heading: s.heading ?? "",
-      logo: s.logoUrl && /^https:\/\//i.test(s.logoUrl) ? { src: s.logoUrl, alt: s.shopName, aspect_ratio: 1 } : null,
-      primary_color: s.primaryColor && COLOR.test(s.primaryColor) ? s.primaryColor : "#1f3a5f",
-      accent_color: s.accentColor && COLOR.test(s.accentColor) ? s.accentColor : "#0b6e4f",
+      logo: plainHttpsUrl(s.logoUrl) ? { src: s.logoUrl, alt: s.shopName, aspect_ratio: 1 } : null,
+      // Hex only: the snippet prints the colours into a style attribute.
+      primary_color: safeColor(s.primaryColor, "#1f3a5f"),
+      accent_color: safeColor(s.accentColor, "#0b6e4f"),
       layout: "stacked",
       show_recommendations: s.recommendationSource !== "off",
       recommendation_source: source,
@@ -201,8 +209,9 @@ export function resultHtml(r: LookupResponse, locale: Locale): string {
     parts.push(`<article><h3>${title}</h3><p>${e(s.statusLabel)}</p>`);
     if (s.delayed) parts.push(`<p>${s.delayNotice ? e(s.delayNotice) : t("tracking.result.delayed")}</p>`);
     if (s.carrier) parts.push(`<p>${t("tracking.result.carrier")}: ${e(s.carrier)}${s.trackingNumber ? ` · ${e(s.trackingNumber)}` : ""}</p>`);
-    if (s.carrierUrl && /^https:\/\//i.test(s.carrierUrl)) {
-      parts.push(`<p><a href="${e(s.carrierUrl)}" rel="noopener noreferrer">${t("tracking.result.carrier_link", { carrier: s.carrier ?? "" })}</a></p>`);
+    const carrierUrl = plainHttpsUrl(s.carrierUrl);
+    if (carrierUrl) {
+      parts.push(`<p><a href="${e(carrierUrl)}" rel="noopener noreferrer">${t("tracking.result.carrier_link", { carrier: s.carrier ?? "" })}</a></p>`);
     }
     if (s.events.length > 0) {
       parts.push("<ol>");

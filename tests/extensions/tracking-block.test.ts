@@ -135,7 +135,7 @@ describe("order-tracking block: rendered markup", () => {
     expect(logo?.attrs.src).toBe("https://cdn.shopify.test/s/files/logo.png?width=320");
 
     // The theme editor's attributes wrap the block.
-    expect(html).toContain(`data-shopify-editor-block='{"id":"AbC123"}'`);
+    expect(all.find((x) => x.attrs.class === "wpt-block")?.attrs["data-shopify-editor-block"]).toBe(`{"id":"AbC123","type":"@app"}`);
   });
 
   it.each(["en", "fr", "de", "es"] as const)("hands tracking.js every message, decoded exactly as translated (%s)", async (locale) => {

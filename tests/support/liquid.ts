@@ -216,7 +216,8 @@ export async function renderBlock({ locale, settings, blockId = "AbC123", rootUr
     id: blockId,
     type: "@app",
     settings: settingsWithDefaults(settings),
-    shopify_attributes: `data-shopify-editor-block='{"id":"${blockId}"}'`,
+    // Shopify's own markup: JSON in a double-quoted, escaped attribute.
+    shopify_attributes: `data-shopify-editor-block="${escapeHtml(JSON.stringify({ id: blockId, type: "@app" }))}"`,
   };
   return engine.parseAndRender(fs.readFileSync(BLOCK_PATH, "utf8"), { block }, { globals });
 }
