@@ -23,11 +23,11 @@
 //   message click-throughs        DailyStat/AnalyticsEvent message_click, else Notification.clickCount sum
 import appDb, { type Db, type Prisma } from "../db.server";
 import { isNotDelivered } from "../notifications/rules/delivery-status";
-import { type Histogram, dayKey, fromJSON, merge, quantile } from "../intelligence/rules/histogram";
+import { type Histogram, fromJSON, merge, quantile } from "../intelligence/rules/histogram";
 import type { Stage } from "../pipeline/rules/types";
 import { carrierName } from "../intelligence/rules/bottlenecks";
 import { type BottleneckFlag, loadBottlenecks } from "../intelligence/bottlenecks.server";
-import { DAY_MS } from "../lib/time";
+import { DAY_MS, dayKey } from "../lib/time";
 import type { AdminShop } from "./shop.server";
 
 

@@ -16,9 +16,6 @@ import { normalizeCarrierName } from "../../pipeline/rules/carriers";
 import { type Histogram, count, merge, quantile, sumQuantiles } from "./histogram";
 import { DAY_MS, HOUR_MS, addBusinessDays } from "../../lib/time";
 
-/** @deprecated Import addBusinessDays from lib/time; re-exported only until notifications' split imports it from there. */
-export { addBusinessDays };
-
 // --- Parameters ------------------------------------------------------------------------------------
 
 /**

@@ -24,10 +24,7 @@
 // LaneStat.histogram and read back with fromJSON(). Every function is pure: add() and merge() return new
 // histograms and never mutate their inputs.
 
-import { DAY_MS, dayKey, dayStart, utcDayStart } from "../../lib/time";
-
-/** @deprecated Import dayKey from lib/time; re-exported only until the admin dashboard and notifications tests do. */
-export { dayKey };
+import { DAY_MS, dayStart, utcDayStart } from "../../lib/time";
 
 /** Version of the bucket scheme. Histograms with another version are refused, never silently mixed. */
 export const HISTOGRAM_VERSION = 1 as const;
