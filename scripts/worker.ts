@@ -34,7 +34,7 @@ if (problem) {
 await untilAvailable("database", () => prepareDb(db));
 if (!stopping) {
   worker = new Worker(db, jobHandlers, {
-    batchSize: Number(process.env.WORKER_BATCH ?? 20),
+    batchSize: config.WORKER_BATCH,
     // Retried by the worker through any outage, like its claims.
     startup: (client, now) => scheduleMaintenance(client, now),
   });

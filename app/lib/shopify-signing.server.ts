@@ -13,7 +13,7 @@
 // decoded; join the values of a repeated key with "," (`a=1&a=2` is signed as `a=1,2`); build
 // "key=value" strings, sort them, concatenate with no separator; HMAC-SHA256 with the app's secret,
 // hex. We compare in constant time and refuse timestamps more than 90 s away from now. Why the app
-// does not use the library's `authenticate.public.appProxy`: app/storefront/app-proxy.server.ts.
+// does not use the library's `authenticate.public.appProxy`: docs/decisions/007-app-proxy-signature.md.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import {
   WEBHOOK_HEADER_NAMES,
@@ -21,6 +21,7 @@ import {
   WebhookValidationErrorReason,
   type WebhookValidation,
 } from "@shopify/shopify-api";
+import { isShopDomain } from "./shop-domain";
 
 /** HMAC-SHA256 of `message` with `secret`: the one primitive behind every Shopify signature. */
 export function hmacSha256(secret: string, message: Buffer | string, encoding: "base64" | "base64url" | "hex"): string {
@@ -121,7 +122,6 @@ export interface ProxyContext {
 
 export type ProxyVerdict = { ok: true; context: ProxyContext } | { ok: false; reason: ProxyRejection };
 
-const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]{0,99}\.myshopify\.com$/;
 const HEX_SHA256 = /^[0-9a-f]{64}$/;
 
 /** The string Shopify signs: sorted "key=value" pairs (repeated keys joined by ","), no separator. */
@@ -185,7 +185,7 @@ export function verifyAppProxyQuery(params: URLSearchParams, secret: string, now
   const valid = given.length === expected.length && timingSafeEqual(given, expected);
   if (!valid) return { ok: false, reason: "bad_signature" };
   if (Math.abs(Math.floor(now.getTime() / 1000) - Number(timestamp)) > MAX_SKEW_SECONDS) return { ok: false, reason: "stale" };
-  if (!SHOP_DOMAIN.test(shop)) return { ok: false, reason: "malformed" };
+  if (!isShopDomain(shop)) return { ok: false, reason: "malformed" };
   return {
     ok: true,
     context: {
