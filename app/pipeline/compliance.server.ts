@@ -21,6 +21,7 @@ import { dbProvider, Prisma } from "../db.server";
 import { redactText } from "../lib/logger.server";
 import { normalizePhone } from "../lib/phone";
 import { parseWebhookJson } from "./payloads";
+import { scanCityIsPersonal } from "./rules/redaction";
 
 interface CustomerRef {
   id: string | null;
@@ -171,7 +172,6 @@ function scrubPayload(value: unknown, pattern: RegExp | null, inPerson = false):
 // ───────────────────────────────────────────── customers/redact ─────────────────────────────────────────────
 
 /** Carrier statuses at or near the customer's door: their location is the customer's. */
-const LAST_MILE = new Set(["out_for_delivery", "attempted_delivery", "delivered", "ready_for_pickup"]);
 
 export interface RedactCounts {
   orders: number;
@@ -264,7 +264,7 @@ async function redactRows(
     const shipmentIds = shipments.map((s) => s.id);
     const returnIds = new Set(shipments.filter((s) => s.kind === "return").map((s) => s.id));
     const events = await tx.trackingEvent.findMany({ where: { shipmentId: { in: shipmentIds } }, select: { id: true, shipmentId: true, status: true, city: true } });
-    const atTheDoor = events.filter((e) => returnIds.has(e.shipmentId) || LAST_MILE.has(e.status) || (e.city && cities.has(e.city.toLowerCase())));
+    const atTheDoor = events.filter((e) => scanCityIsPersonal(returnIds.has(e.shipmentId) ? "return" : "outbound", e.status) || (e.city && cities.has(e.city.toLowerCase())));
     await tx.trackingEvent.updateMany({ where: { shipmentId: { in: shipmentIds } }, data: { zip: null, message: null } });
     await tx.trackingEvent.updateMany({ where: { id: { in: atTheDoor.map((e) => e.id) } }, data: { city: null } });
 

@@ -5,6 +5,7 @@
 import { type Prisma, prismaErrorCode, type Db } from "../db.server";
 import { cleanTrackingNumber } from "./rules/carriers";
 import { foldShipment, transitionsBetween } from "./rules/fold";
+import { withoutPersonalData } from "./rules/redaction";
 import type { ShipmentFact, ShipmentKind, ShipmentState, Stage, Transition } from "./rules/types";
 import { enqueue } from "../jobs/queue.server";
 
@@ -113,13 +114,17 @@ export async function applyFacts(
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.$transaction(async (tx) => {
-        const shipment = await tx.shipment.findUniqueOrThrow({ where: { id: shipmentId } });
+        const { order, ...shipment } = await tx.shipment.findUniqueOrThrow({ where: { id: shipmentId }, include: { order: { select: { redactedAt: true } } } });
         const keys = [...new Set(facts.map((f) => f.key))];
         const known = new Set(
           (await tx.trackingEvent.findMany({ where: { shopId: shipment.shopId, dedupeKey: { in: keys } }, select: { dedupeKey: true } }))
             .map((r) => r.dedupeKey),
         );
-        const fresh = dedupe(facts).filter((f) => !known.has(f.key));
+        // A scan that arrives after customers/redact keeps its status, not the person (rules/redaction).
+        const redacted = order?.redactedAt != null;
+        const fresh = dedupe(facts)
+          .filter((f) => !known.has(f.key))
+          .map((f) => (redacted ? withoutPersonalData(shipment.kind as ShipmentKind, f) : f));
         if (fresh.length > 0) {
           await tx.trackingEvent.createMany({
             data: fresh.map((f) => ({

@@ -243,6 +243,18 @@ describe.each(providers)("customers/redact on %s", (provider) => {
     expect((await t.db.webhookReceipt.findUniqueOrThrow({ where: { webhookId: "pending-maya" } })).status).toBe("processed");
     expect(await findTraces(t.db, [...MAYA, ...tokens])).toEqual({});
 
+    // A carrier scan of hers that arrives after the redact moves the parcel, and brings none of her back.
+    await post("fulfillment_events/create", {
+      ...fixture<Record<string, unknown>>("fulfillment_events-create.1001.1-delivered"),
+      id: 44556678111, admin_graphql_api_id: "gid://shopify/FulfillmentEvent/44556678111", status: "attempted_delivery", message: "Attempted: Maya Chen not at 55 Hampshire St", happened_at: "2026-11-21T10:15:00-05:00",
+    });
+    await drain();
+    expect(await t.db.trackingEvent.findFirstOrThrow({ where: { dedupeKey: { contains: "44556678111" } } })).toMatchObject({ status: "attempted_delivery", city: null, zip: null, message: null });
+    // Only the new delivery's own raw receipt holds what Shopify just sent; retention prunes it like any other.
+    const late = await findTraces(t.db, [...MAYA, ...tokens]);
+    expect(Object.keys(late)).toEqual(["WebhookReceipt.rawBody"]);
+    expect(late["WebhookReceipt.rawBody"]!.every((body) => body.includes("44556678111"))).toBe(true);
+
     // Nothing logged along the way carried her data.
     expect(logs.length).toBeGreaterThan(0);
     expect(logs.filter((line) => MAYA.some((p) => p.test(line)))).toEqual([]);
