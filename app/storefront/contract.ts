@@ -1,7 +1,11 @@
 // The storefront lookup's answer: the JSON the tracking block renders. Written down for the block in
-// extensions/tracking-block/CONTRACT.md and the typedefs at the top of its assets/tracking.js; keep
+// extensions/tracking-block/CONTRACT.md and the typedefs at the top of its assets/tracking-core.js; keep
 // the three in step. Types and the fixed failure answers only: rules/view.ts builds a found answer,
 // lookup.server.ts runs the queries.
+//
+// Two found answers: the whole order (order number + email or phone, or a signed link), and one
+// parcel (`scope: "parcel"`, a tracking number alone). A tracking number is printed on the parcel and
+// shared freely, so it opens only what the carrier's own tracking page shows, never the order.
 import type { Locale } from "../notifications/copy";
 import type { ShipmentKind, Stage } from "../pipeline/rules/types";
 // Type only (erased): the recommender's item is the contract's recommendation, one declaration.
@@ -28,34 +32,62 @@ export interface LookupEvent {
   at: string;
   status: string;
   label: string;
+  /** The scan's own place, as the carrier gives it. */
   location: string | null;
 }
 
-export interface LookupShipment {
-  id: string;
-  kind: ShipmentKind;
+export interface LookupEstimate {
+  /** Bare dates ("2026-11-27") for a date-only carrier estimate, else ISO instants. */
+  start: string;
+  end: string;
+  source: "carrier" | "predicted";
+}
+
+/** A parcel as its carrier's public tracking page shows it: all a tracking number alone opens. */
+export interface LookupParcel {
   stage: Stage;
   subStatus: string;
   statusLabel: string;
+  carrier: string | null;
+  trackingNumber: string | null;
+  /** The carrier's page for this number (never a link that carries the destination's postcode). */
+  carrierUrl: string | null;
+  /** The carrier's own estimate only: ours is made from the order. */
+  estimate: (LookupEstimate & { source: "carrier" }) | null;
+  /** Newest first, at most MAX_EVENTS. */
+  events: LookupEvent[];
+}
+
+/** A parcel of the order, as the order's own answer shows it. */
+export interface LookupShipment extends Omit<LookupParcel, "estimate"> {
+  id: string;
+  kind: ShipmentKind;
   delayed: boolean;
   delayNotice?: string;
   needsAttention: boolean;
-  carrier: string | null;
-  trackingNumber: string | null;
-  carrierUrl: string | null;
-  /** Bare dates ("2026-11-27") for a date-only carrier estimate, else ISO instants. */
-  estimate: { start: string; end: string; source: "carrier" | "predicted" } | null;
+  estimate: LookupEstimate | null;
   destination: { city: string | null; region: string | null; country: string | null };
-  /** Newest first, at most MAX_EVENTS. */
-  events: LookupEvent[];
   items: { title: string; quantity: number; image: string | null }[];
 }
 
+/** The whole order: its number + the email or phone it was placed with, or a signed link. */
 export interface LookupFound {
   found: true;
+  /** Always "order" in our answers; the block reads a found answer without scope as the order. */
+  scope?: "order";
   order: LookupOrder;
   shipments: LookupShipment[];
   recommendations: Recommendation[];
+  locale: Locale;
+}
+
+/** A tracking number alone: that parcel, and nothing of the order it belongs to. */
+export interface LookupParcelFound {
+  found: true;
+  scope: "parcel";
+  parcel: LookupParcel;
+  /** In `locale`: the whole order opens with its number and the email or phone used at checkout. */
+  hint: string;
   locale: Locale;
 }
 
@@ -67,7 +99,7 @@ export interface LookupFailure {
   message: string;
 }
 
-export type LookupResponse = LookupFound | LookupFailure;
+export type LookupResponse = LookupFound | LookupParcelFound | LookupFailure;
 
 export const FAILURE_STATUS: Record<FailureReason, number> = { not_found: 404, rate_limited: 429, invalid: 400 };
 

@@ -17,7 +17,7 @@ import { BODY_LIMITS, readText } from "../lib/body.server";
 import { errorMessage, logger } from "../lib/logger.server";
 import { failure, FAILURE_STATUS } from "./contract";
 import { LookupService, type LookupOptions, type LookupResult } from "./lookup.server";
-import { pageAsset, renderTrackingPage } from "./page.server";
+import { pageAsset, proxyRoot, renderTrackingPage } from "./page.server";
 import { StorefrontRateLimiter, type RateLimitOptions } from "./rate-limit.server";
 import { Recommender, type RecommenderOptions } from "./recommendations.server";
 import { verifyTrackingToken } from "./tracking-links.server";
@@ -152,8 +152,7 @@ export class Storefront {
         const target = new URLSearchParams({ token });
         const keep = url.searchParams.get("locale");
         if (keep) target.set("locale", keep);
-        const root = ctx.pathPrefix && /^\/(?!\/)[\w/-]*$/.test(ctx.pathPrefix) ? ctx.pathPrefix.replace(/\/+$/, "") : "/apps/track";
-        return new Response(null, { status: 302, headers: { Location: `${root}?${target}`, "Cache-Control": "no-store" } });
+        return new Response(null, { status: 302, headers: { Location: `${proxyRoot(ctx.pathPrefix)}?${target}`, "Cache-Control": "no-store" } });
       }
       // A code that opens nothing is a guess: it spends the shop's budget of misses.
       const refused = limited.ok ? await this.limiter.lookupMissed(ctx.shop) : limited;

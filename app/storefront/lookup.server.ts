@@ -5,33 +5,40 @@
 // Privacy rules, each tested in tests/storefront/lookup.test.ts:
 // - The shop is always the one that signed the proxy request (the caller passes it); nothing here
 //   reads another shop's rows.
-// - An order is shown only for its number + the matching email/phone (compared in constant time), a
-//   valid token for that shop, or, for one shipment, its tracking number (that shipment only, no items).
+// - An order is shown only for its number + the matching email/phone (compared in constant time) or a
+//   valid token for that shop. A tracking number alone (printed on the parcel, shared freely) shows
+//   that parcel as its carrier does and nothing of the order (rules/view.ts parcelView), plus the hint
+//   that the order opens with its number and contact.
 // - An unknown order number and a known one with the wrong contact get the same answer, status and
 //   work: one indexed query, then a constant-time comparison (against a stand-in when nothing matched).
 // - The shopper's address is shown as city / region / country only (rules/view.ts).
 //
 // Cost per found lookup (p99 < 30 ms at 200 req/s with a million shipments): the shop row from a
-// short in-process cache; one Order statement on [shopId, orderNumber] (or TrackingNumber on
-// [shopId, number] joined to its Shipment by primary key, then Order by id); one Shipment statement
-// on [orderId]; one TrackingEvent statement that reads at most MAX_EVENTS rows per shipment from
-// [shipmentId, happenedAt]. Recommendations come from a cache and never hold a lookup longer than
-// their wait budget (recommendations.server.ts). Measured on SQLite with 1M shipments / 4M events:
-// ~1.2 ms CPU per found lookup, ~0.15 ms per miss.
+// short in-process cache; one Order statement on [shopId, orderNumber] (or by id for a token); one
+// Shipment statement on [orderId]; one TrackingEvent statement that reads at most MAX_EVENTS rows per
+// shipment from [shipmentId, happenedAt]. Recommendations come from a cache and never hold a lookup
+// longer than their wait budget (recommendations.server.ts). A tracking number: one statement
+// (TrackingNumber on [shopId, number] joined to its Shipment and Order by primary key), then the
+// TrackingEvent one; no recommendations. Measured on SQLite with 1M shipments / 4M events: ~1.2 ms
+// CPU per found order lookup, ~0.15 ms per miss.
 import { Prisma, type Db } from "../db.server";
 import { safeEqual } from "../lib/crypto.server";
 import { normalizePhone } from "../lib/phone";
 import { DAY_MS } from "../lib/time";
 import { cleanTrackingNumber } from "../pipeline/rules/carriers";
 import { failure, FAILURE_STATUS, MAX_EVENTS, MAX_SHIPMENTS, type LookupResponse } from "./contract";
+import { storefrontString } from "./page.server";
 import { type RecommendationSource, RECOMMENDATION_SOURCES, Recommender } from "./recommendations.server";
-import { foundView, orderItems, visibleShipments } from "./rules/view";
+import { foundView, orderItems, parcelView, visibleShipments } from "./rules/view";
 import { storefrontLocale } from "./rules/status-labels";
 import { isTrackingCode, signTrackingToken, trackingCodeValid, verifyTrackingToken } from "./tracking-links.server";
 
 // --- Inputs ---------------------------------------------------------------------------------------
 
 const LIMITS = { order: 40, email: 254, phone: 40, tracking: 64, token: 1024 } as const;
+
+/** The tracking block's string (its locale files) telling a tracking-number shopper how to open the order. */
+const PARCEL_HINT = "tracking.result.parcel_hint";
 
 export interface LookupOptions {
   /** The storefront's locale (request.locale.iso_code), for the status words. */
@@ -99,13 +106,17 @@ type ShipmentRow = Prisma.ShipmentGetPayload<{ select: typeof SHIPMENT_SELECT }>
 const EVENT_SELECT = { shipmentId: true, status: true, happenedAt: true, city: true, province: true, country: true } as const satisfies Prisma.TrackingEventSelect;
 type EventRow = Prisma.TrackingEventGetPayload<{ select: typeof EVENT_SELECT }>;
 
-/** `"a", "b", ...`: a select's columns for a raw statement (the names are ours, never input). */
-function columns(select: Record<string, true>): Prisma.Sql {
-  return Prisma.raw(Object.keys(select).map((c) => `"${c}"`).join(", "));
+/** `"a", "b", ...` (or `t."a", ...`): a select's columns for a raw statement (the names are ours, never input). */
+function columns(select: Record<string, true>, table?: string): Prisma.Sql {
+  return Prisma.raw(Object.keys(select).map((c) => `${table ? `${table}.` : ""}"${c}"`).join(", "));
 }
 const ORDER_COLUMNS = columns(ORDER_SELECT);
 const SHIPMENT_COLUMNS = columns(SHIPMENT_SELECT);
 const EVENT_COLUMNS = columns(EVENT_SELECT);
+const PARCEL_COLUMNS = columns(SHIPMENT_SELECT, "s");
+
+/** A tracking number's parcel: its shipment's columns, the number matched, and of its order only what the answer needs. */
+type ParcelRow = ShipmentRow & { number: string; orderId: string; orderZip: string | null };
 
 /**
  * A statement composed (nested fragments flattened) with @prisma/client's Prisma.sql and handed to
@@ -179,21 +190,26 @@ export class LookupService {
       if (ok && o && !match) match = o;
     }
     if (!shop || !match) return this.miss(shop, "not_found");
-    return this.found(shop, match, null, options);
+    return this.found(shop, match, options);
   }
 
-  /** A tracking number: that shipment of the order, without the order's items. */
+  /**
+   * A tracking number: that parcel as its carrier shows it, nothing of its order (rules/view.ts
+   * parcelView). Found only while its order is there and not redacted, as by the other two paths.
+   */
   async byTracking(shopDomain: string, tracking: unknown, options: LookupOptions = {}): Promise<LookupResult> {
     const number = typedTrackingNumber(typeof tracking === "string" ? tracking : "");
     const shop = await this.shop(shopDomain);
     if (number === null) return this.miss(shop, "invalid");
     if (!shop) return this.miss(shop, "not_found");
-    const [hit] = await this.db.$queryRaw<{ shipmentId: string; orderId: string | null }[]>(
-      composed`SELECT s."id" AS "shipmentId", s."orderId" AS "orderId" FROM "TrackingNumber" t JOIN "Shipment" s ON s."id" = t."shipmentId" WHERE t."shopId" = ${shop.id} AND t."number" = ${number} AND s."shopId" = ${shop.id} LIMIT 1`,
+    const [hit] = await this.db.$queryRaw<ParcelRow[]>(
+      composed`SELECT ${PARCEL_COLUMNS}, t."number" AS "number", o."id" AS "orderId", o."shipZip" AS "orderZip" FROM "TrackingNumber" t JOIN "Shipment" s ON s."id" = t."shipmentId" JOIN "Order" o ON o."id" = s."orderId" WHERE t."shopId" = ${shop.id} AND t."number" = ${number} AND s."shopId" = ${shop.id} AND o."shopId" = ${shop.id} AND o."redactedAt" IS NULL LIMIT 1`,
     );
-    const order = hit?.orderId ? ((await this.orders(Prisma.sql`"id" = ${hit.orderId} AND "shopId" = ${shop.id}`, 1))[0] ?? null) : null;
-    if (!hit || !order) return this.miss(shop, "not_found");
-    return this.found(shop, order, hit.shipmentId, options);
+    if (!hit) return this.miss(shop, "not_found");
+    const locale = storefrontLocale(options.locale);
+    const events = (await this.events([hit.id])).get(hit.id) ?? [];
+    const body = parcelView({ shipment: hit, number: hit.number, postcode: hit.orderZip, events, hint: storefrontString(locale, PARCEL_HINT), locale });
+    return { status: 200, body, shopId: shop.id, orderId: hit.orderId, outcome: "found" };
   }
 
   /** The signed token from a tracking email or text (tracking-links.server.ts). */
@@ -205,7 +221,7 @@ export class LookupService {
     if (!claims || !shop || !safeEqual(claims.shopDomain, shop.domain)) return this.miss(shop, "not_found");
     const order = (await this.orders(Prisma.sql`"id" = ${claims.orderId} AND "shopId" = ${shop.id}`, 1))[0] ?? null;
     if (!order) return this.miss(shop, "not_found");
-    return this.found(shop, order, null, options);
+    return this.found(shop, order, options);
   }
 
   /**
@@ -226,11 +242,11 @@ export class LookupService {
     return { status: FAILURE_STATUS[reason], body: failure(reason), shopId: shop?.id ?? null, orderId: null, outcome: reason };
   }
 
-  private async found(shop: ShopRow, order: OrderRow, onlyShipmentId: string | null, options: LookupOptions): Promise<LookupResult> {
+  private async found(shop: ShopRow, order: OrderRow, options: LookupOptions): Promise<LookupResult> {
     const locale = storefrontLocale(options.locale);
     const items = orderItems(order.lineItems);
     const [shipments, recommendations] = await Promise.all([
-      this.shipments(order.id, onlyShipmentId),
+      this.shipments(order.id),
       this.recommender.recommend({
         storefrontHost: storefrontHostOf(shop),
         productIds: [...new Set(items.map((i) => i.productId).filter((id): id is string => !!id))],
@@ -241,7 +257,7 @@ export class LookupService {
     ]);
     const shown = visibleShipments(shipments);
     const events = await this.events(shown.map((s) => s.id));
-    const body = foundView({ order, items, shipments: shown, events, trackingOnly: onlyShipmentId !== null, recommendations, locale });
+    const body = foundView({ order, items, shipments: shown, events, recommendations, locale });
     return { status: 200, body, shopId: shop.id, orderId: order.id, outcome: "found" };
   }
 
@@ -250,13 +266,12 @@ export class LookupService {
     return this.db.$queryRaw<OrderRow[]>(composed`SELECT ${ORDER_COLUMNS} FROM "Order" WHERE ${where} AND "redactedAt" IS NULL LIMIT ${limit}`);
   }
 
-  /** An order's shipments on [orderId], oldest first (or the one a tracking number named). */
-  private async shipments(orderId: string, onlyShipmentId: string | null): Promise<ShipmentRow[]> {
-    const where = onlyShipmentId ? Prisma.sql`"id" = ${onlyShipmentId} AND "orderId" = ${orderId}` : Prisma.sql`"orderId" = ${orderId}`;
+  /** An order's shipments on [orderId], outbound first. */
+  private async shipments(orderId: string): Promise<ShipmentRow[]> {
     // Parcels in a stable order whatever order their webhooks arrived in: outbound before returns,
     // then by Shopify's name (#1001.1, #1001.2), then as first heard of.
     return this.db.$queryRaw<ShipmentRow[]>(
-      composed`SELECT ${SHIPMENT_COLUMNS} FROM "Shipment" WHERE ${where} ORDER BY "kind" ASC, COALESCE("name", '') ASC, "createdAt" ASC, "id" ASC LIMIT ${MAX_SHIPMENTS}`,
+      composed`SELECT ${SHIPMENT_COLUMNS} FROM "Shipment" WHERE "orderId" = ${orderId} ORDER BY "kind" ASC, COALESCE("name", '') ASC, "createdAt" ASC, "id" ASC LIMIT ${MAX_SHIPMENTS}`,
     );
   }
 

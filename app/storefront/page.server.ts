@@ -16,7 +16,7 @@ import type { Liquid, TagToken, TopLevelToken, Context, Emitter, Template, Parse
 import { env } from "../env.server";
 import { escapeHtml, plainHttpsUrl, safeColor } from "../lib/html";
 import type { Locale } from "../notifications/copy";
-import type { LookupResponse } from "./contract";
+import type { LookupParcel, LookupResponse } from "./contract";
 
 export const EXTENSION_ROOT = path.resolve(env().WAYPOINT_EXTENSION_ROOT);
 export const PAGE_ASSETS = ["tracking.css", "tracking-core.js", "tracking.js"] as const;
@@ -156,12 +156,20 @@ export interface PageSettings {
   result?: LookupResponse | null;
 }
 
+/**
+ * The proxy root the shopper's browser is sent to (forms, scripts, redirects): a same-site path such
+ * as "/apps/track" or "/fr/apps/track", else the default; "//host" would be another site.
+ */
+export function proxyRoot(prefix: string | null | undefined): string {
+  const root = prefix && /^\/(?!\/)[\w/-]*$/.test(prefix) ? prefix.replace(/\/+$/, "") : "";
+  return root || "/apps/track";
+}
+
 /** The page body: an optional server-rendered result, then the block's markup. */
 export async function renderTrackingPage(s: PageSettings): Promise<string> {
   const engine = await engineFor(s.locale);
   const source = ["related", "complementary", "collection"].includes(s.recommendationSource) ? s.recommendationSource : "related";
-  // A same-site path only: "//host" would send the forms and load the scripts from another site.
-  const proxy = /^\/(?!\/)[\w/-]*$/.test(s.proxyUrl) ? s.proxyUrl.replace(/\/+$/, "") : "/apps/track";
+  const proxy = proxyRoot(s.proxyUrl);
   const html = await engine.renderFile(
     "waypoint-tracking",
     {
@@ -202,23 +210,32 @@ export function resultHtml(r: LookupResponse, locale: Locale): string {
     return `<section class="wpt-nojs" role="status"><p>${t(`tracking.status.${r.reason}`)}</p></section>`;
   }
   const e = (s: string | null | undefined) => escapeHtml(s ?? "");
+  /** One parcel: status, delay, carrier and number, the carrier's link, the scans. */
+  const parcel = (s: Omit<LookupParcel, "estimate"> & { delayed?: boolean; delayNotice?: string }): string[] => {
+    const out = [`<p>${e(s.statusLabel)}</p>`];
+    if (s.delayed) out.push(`<p>${s.delayNotice ? e(s.delayNotice) : t("tracking.result.delayed")}</p>`);
+    if (s.carrier) out.push(`<p>${t("tracking.result.carrier")}: ${e(s.carrier)}${s.trackingNumber ? ` · ${e(s.trackingNumber)}` : ""}</p>`);
+    const carrierUrl = plainHttpsUrl(s.carrierUrl);
+    if (carrierUrl) {
+      out.push(`<p><a href="${e(carrierUrl)}" rel="noopener noreferrer">${t("tracking.result.carrier_link", { carrier: s.carrier ?? "" })}</a></p>`);
+    }
+    if (s.events.length > 0) {
+      out.push("<ol>");
+      for (const ev of s.events) out.push(`<li><time datetime="${e(ev.at)}">${e(ev.at.slice(0, 16).replace("T", " "))}</time> ${e(ev.label)}${ev.location ? ` (${e(ev.location)})` : ""}</li>`);
+      out.push("</ol>");
+    }
+    return out;
+  };
+  // A tracking number alone: that parcel, and how to open the whole order (the block's form below).
+  if (r.scope === "parcel") {
+    const title = t("tracking.result.parcel", { tracking: r.parcel.trackingNumber ?? "" });
+    return [`<section class="wpt-nojs" aria-labelledby="wpt-nojs-title">`, `<h2 id="wpt-nojs-title">${title}</h2>`, ...parcel(r.parcel), `<p>${e(r.hint)}</p>`, "</section>"].join("");
+  }
   const parts = [`<section class="wpt-nojs" aria-labelledby="wpt-nojs-title">`, `<h2 id="wpt-nojs-title">${t("tracking.result.order", { order: r.order.name })}</h2>`, `<p>${e(r.order.statusLabel)}</p>`];
   if (r.order.cancelled) parts.push(`<p>${t("tracking.result.cancelled")}</p>`);
   r.shipments.forEach((s, i) => {
     const title = s.kind === "return" ? t("tracking.result.return_package") : t("tracking.result.package", { n: i + 1, total: r.shipments.length });
-    parts.push(`<article><h3>${title}</h3><p>${e(s.statusLabel)}</p>`);
-    if (s.delayed) parts.push(`<p>${s.delayNotice ? e(s.delayNotice) : t("tracking.result.delayed")}</p>`);
-    if (s.carrier) parts.push(`<p>${t("tracking.result.carrier")}: ${e(s.carrier)}${s.trackingNumber ? ` · ${e(s.trackingNumber)}` : ""}</p>`);
-    const carrierUrl = plainHttpsUrl(s.carrierUrl);
-    if (carrierUrl) {
-      parts.push(`<p><a href="${e(carrierUrl)}" rel="noopener noreferrer">${t("tracking.result.carrier_link", { carrier: s.carrier ?? "" })}</a></p>`);
-    }
-    if (s.events.length > 0) {
-      parts.push("<ol>");
-      for (const ev of s.events) parts.push(`<li><time datetime="${e(ev.at)}">${e(ev.at.slice(0, 16).replace("T", " "))}</time> ${e(ev.label)}${ev.location ? ` (${e(ev.location)})` : ""}</li>`);
-      parts.push("</ol>");
-    }
-    parts.push("</article>");
+    parts.push(`<article><h3>${title}</h3>`, ...parcel(s), "</article>");
   });
   parts.push("</section>");
   return parts.join("");

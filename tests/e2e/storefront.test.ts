@@ -243,7 +243,9 @@ describe.skipIf(!haveChromium && !process.env.CI)("storefront in Chromium", () =
     expect(await result.locator("h3").first().textContent()).toContain("#1001");
   }, 60_000);
 
-  it("serves the app's own Liquid page with working scripts, and tracks by number there", async () => {
+  it("serves the app's own Liquid page with working scripts; a tracking number there shows the parcel only", async () => {
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
     await page.goto(`${base}/apps/track?locale=en`);
     await page.getByRole("textbox", { name: "Tracking number" }).fill("1Z999AA10123456784");
     await page.getByRole("button", { name: "Track package" }).click();
@@ -251,6 +253,29 @@ describe.skipIf(!haveChromium && !process.env.CI)("storefront in Chromium", () =
     await expect.poll(() => result.isVisible(), { timeout: 15_000 }).toBe(true);
     expect(await result.locator(".wpt__shipment").count()).toBe(1);
     expect(proxied).toContain("GET /apps/track/assets/tracking.js");
+    // The parcel as its carrier shows it, under its number: status, bar, scans, the carrier's link.
+    expect(await result.locator("h3").first().textContent()).toBe("Package 1Z999AA10123456784");
+    expect(await result.locator(".wpt__shipment .wpt__now").textContent()).toContain("In transit");
+    expect(await result.locator(".wpt__shipment [role=progressbar]").getAttribute("aria-valuenow")).toBe("3");
+    expect(await result.locator(".wpt__events").textContent()).toContain("Hodgkins, IL, US");
+    expect(await result.locator("a.wpt__carrier").getAttribute("href")).toBe("https://www.ups.com/track?tracknum=1Z999AA10123456784");
+    // Nothing of the order: no name or date, destination, items or recommendations on screen.
+    const visible = await result.innerText();
+    for (const secret of ["#1001", "Cambridge", "Trailhead", "Summit", "Ridge Rain Cover", "Placed"]) expect(visible).not.toContain(secret);
+    expect(await result.locator(".wpt__recs").isHidden()).toBe(true);
+    // The order form stays, with how to see the whole order.
+    const hint = page.locator("[data-wpt-parcel-hint]");
+    expect(await hint.isVisible()).toBe(true);
+    expect(await hint.textContent()).toContain("To see your whole order, enter your order number");
     await page.screenshot({ path: "test-results/storefront-proxy-page.png", fullPage: true });
+
+    await page.getByLabel("Order number").fill("#1001");
+    await page.getByLabel("Email or phone number").fill("maya.chen@example.com");
+    await page.getByRole("button", { name: "Track order" }).click();
+    await expect.poll(() => result.locator("h3").first().textContent(), { timeout: 15_000 }).toContain("#1001");
+    expect(await result.locator(".wpt__shipment").first().innerText()).toContain("Cambridge");
+    expect(await hint.isHidden()).toBe(true);
+    expect(await page.locator("[data-wpt-forms]").isHidden()).toBe(true);
+    expect(errors).toEqual([]);
   }, 60_000);
 });

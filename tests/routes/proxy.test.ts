@@ -7,7 +7,8 @@ import { Worker } from "~/jobs/worker.server";
 import { ensureTrackingCode, signTrackingToken } from "~/storefront/tracking-links.server";
 import type * as StorefrontModule from "~/storefront/handlers.server";
 import { freshDb, type TestDb } from "../support/db";
-import { fixture, receiverFor, signedWebhook, TEST_SHOP } from "../support/shopify-webhooks";
+import { signAppProxyQuery } from "~/lib/shopify-signing.server";
+import { fixture, receiverFor, SECRET, signedWebhook, TEST_SHOP } from "../support/shopify-webhooks";
 import { demoCatalog, proxyRequest, startFakeStorefront, type FakeStorefront } from "../support/storefront";
 
 type Handler = (args: LoaderFunctionArgs) => Promise<Response>;
@@ -129,9 +130,12 @@ describe("api/lookup", () => {
     expect(JSON.parse(texts[0]!)).toEqual({ found: false, reason: "not_found", message: expect.any(String) });
   });
 
-  it("finds by tracking number (GET) and by the no-JS form's contact field", async () => {
-    const byNumber = await call("lookup", proxyRequest("/api/lookup", { query: "tracking=1Z999AA10123456784" }));
+  it("finds by tracking number (GET: that parcel only) and by the no-JS form's contact field", async () => {
+    const byNumber = await call("lookup", proxyRequest("/api/lookup", { query: "tracking=1Z999AA10123456784&locale=fr" }));
     expect(byNumber.status).toBe(200);
+    const parcel = (await byNumber.json()) as Record<string, unknown>;
+    expect(parcel).toMatchObject({ found: true, scope: "parcel", locale: "fr", parcel: { trackingNumber: "1Z999AA10123456784", statusLabel: "En transit" } });
+    expect(Object.keys(parcel).sort()).toEqual(["found", "hint", "locale", "parcel", "scope"]);
     const form = await lookup("order=1001&contact=%2B1+617+555+0142", { contentType: "application/x-www-form-urlencoded" });
     expect(form.status).toBe(200);
   });
@@ -218,6 +222,20 @@ describe("short SMS links (/apps/track?c=<code>)", () => {
     const token = location.searchParams.get("token")!;
     const opened = await call("token", proxyRequest(`/api/token/${encodeURIComponent(token)}`), { token });
     expect(((await opened.json()) as { order: { name: string } }).order.name).toBe("#1001");
+  });
+
+  it("redirect to the signed proxy root, or to /apps/track when it is not a plain same-site path", async () => {
+    const order = await t.db.order.findFirstOrThrow({ where: { orderNumber: 1001 } });
+    const code = await ensureTrackingCode(t.db, order.id);
+    const visit = (pathPrefix: string) => {
+      const q = signAppProxyQuery(`c=${code}`, { shop: TEST_SHOP, secret: SECRET, pathPrefix });
+      return call("page", new Request(`https://waypoint.test/proxy?${q}`, { headers: { "X-Forwarded-For": "198.51.100.8" } }));
+    };
+    for (const [prefix, root] of [["/fr/apps/track/", "/fr/apps/track"], ["//evil.example/apps/track", "/apps/track"], ["/apps/track?x=1", "/apps/track"], ["/", "/apps/track"]]) {
+      const res = await visit(prefix!);
+      expect(res.status, prefix).toBe(302);
+      expect(res.headers.get("location")!.split("?")[0], prefix).toBe(root);
+    }
   });
 
   it("answer an unknown, malformed or other shop's code with the page and a not-found notice", async () => {

@@ -2,7 +2,7 @@
 // builds it: signed webhooks through the receiver, the queue and the worker.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { jobHandlers } from "~/jobs/registry.server";
-import { MAX_EVENTS, type LookupFound } from "~/storefront/contract";
+import { MAX_EVENTS, type LookupFound, type LookupParcelFound } from "~/storefront/contract";
 import { LookupService, parseOrderNumber, typedTrackingNumber, type LookupResult } from "~/storefront/lookup.server";
 import { Recommender } from "~/storefront/recommendations.server";
 import { subStatusText } from "~/storefront/rules/status-labels";
@@ -26,6 +26,13 @@ function found(r: LookupResult): LookupFound {
   expect(r.status).toBe(200);
   expect(r.body.found).toBe(true);
   return r.body as LookupFound;
+}
+
+/** A tracking-number answer: that parcel only. */
+function parcelOf(r: LookupResult): LookupParcelFound["parcel"] {
+  expect(r.status).toBe(200);
+  expect(r.body).toMatchObject({ found: true, scope: "parcel" });
+  return (r.body as LookupParcelFound).parcel;
 }
 
 describe("parseOrderNumber", () => {
@@ -202,10 +209,20 @@ describe.each(providers)("storefront lookups on %s", (provider) => {
   });
 
   describe("by tracking number and token", () => {
-    it("shows just that parcel for its tracking number, in any spacing or case, and no items", async () => {
-      const body = found(await lookups.byTracking(TEST_SHOP, " 1z999aa1 0123456793 "));
-      expect(body.shipments).toHaveLength(1);
-      expect(body.shipments[0]).toMatchObject({ carrier: "UPS", items: [] });
+    it("shows just that parcel for its tracking number, in any spacing or case, and the hint", async () => {
+      const r = await lookups.byTracking(TEST_SHOP, " 1z999aa1 0123456793 ", { locale: "de" });
+      // Every column read through the join comes back typed on this database (dates, JSON).
+      expect(parcelOf(r)).toMatchObject({
+        carrier: "UPS",
+        trackingNumber: "1Z999AA10123456793",
+        subStatus: "in_transit",
+        statusLabel: "Unterwegs",
+        carrierUrl: "https://www.ups.com/track?tracknum=1Z999AA10123456793",
+        estimate: { source: "carrier", start: "2026-11-21T01:00:00.000Z", end: "2026-11-21T01:00:00.000Z" },
+      });
+      expect(parcelOf(r).events.find((e) => e.status === "in_transit")).toMatchObject({ at: "2026-11-18T11:20:00.000Z", location: "Hodgkins, IL, US" });
+      expect(r.body).toMatchObject({ locale: "de", hint: expect.stringContaining("Bestellnummer") });
+      expect(r.orderId).toBe((await order1001()).id); // for analytics only, never in the answer
       expect((await lookups.byTracking(TEST_SHOP, "1Z999AA10000000000")).status).toBe(404);
       expect((await lookups.byTracking(OTHER_SHOP, "1Z999AA10123456784")).status).toBe(404);
       expect((await lookups.byTracking(TEST_SHOP, "<script>")).status).toBe(400);
@@ -226,9 +243,8 @@ describe.each(providers)("storefront lookups on %s", (provider) => {
       expect(stored.map((r) => r.number).sort()).toEqual(numbers); // one form in storage, whatever came in
       for (const [i, [, storedForm]] of TYPED_FORMS.entries()) {
         for (const [label, typedForm] of TYPED_FORMS) {
-          const body = found(await lookups.byTracking(TEST_SHOP, typedForm(numbers[i]!)));
-          expect(body.shipments, `${label}`).toHaveLength(1);
-          expect(body.shipments[0]!.trackingNumber, label).toBe(storedForm(numbers[i]!).trim()); // shown as the merchant wrote it
+          const parcel = parcelOf(await lookups.byTracking(TEST_SHOP, typedForm(numbers[i]!)));
+          expect(parcel.trackingNumber, label).toBe(storedForm(numbers[i]!).trim()); // shown as the merchant wrote it
         }
       }
       // A return label's number is stored the same way.
@@ -238,8 +254,34 @@ describe.each(providers)("storefront lookups on %s", (provider) => {
       await post("reverse_deliveries/attach_deliverable", label);
       await worker.drain();
       for (const [, form] of TYPED_FORMS) {
-        expect(found(await lookups.byTracking(TEST_SHOP, form("1Z999AA10123456999"))).shipments[0]!.kind).toBe("return");
+        expect(parcelOf(await lookups.byTracking(TEST_SHOP, form("1Z999AA10123456999")))).toMatchObject({ stage: 5, subStatus: "return_label_created" });
       }
+    });
+
+    it("reads a parcel in two statements and asks for no recommendations", async () => {
+      const queries: string[] = [];
+      const counted = new LookupService(t.db, { recommender: new Recommender({ origin: () => fake.origin }) });
+      await counted.shop(TEST_SHOP);
+      (counted as unknown as { db: unknown }).db = new Proxy(t.db, {
+        get(target, prop) {
+          // Statements and model calls (order, shipment, ...), not the client's internals they go through.
+          if (typeof prop === "string" && (["$queryRaw", "$queryRawUnsafe", "$transaction"].includes(prop) || /^[a-z]/.test(prop))) queries.push(prop);
+          return Reflect.get(target, prop);
+        },
+      });
+      const hits = fake.hits.length;
+      parcelOf(await counted.byTracking(TEST_SHOP, "1Z999AA10123456784", { recs: "related" }));
+      expect(queries).toEqual(["$queryRaw", "$queryRaw"]); // the parcel with its order's id and postcode, then its scans
+      expect(fake.hits.length).toBe(hits);
+    });
+
+    it("opens nothing for a parcel whose order was redacted or has not arrived", async () => {
+      const o = await order1001();
+      await t.db.order.update({ where: { id: o.id }, data: { redactedAt: new Date() } });
+      expect((await lookups.byTracking(TEST_SHOP, "1Z999AA10123456784")).status).toBe(404);
+      await t.db.order.update({ where: { id: o.id }, data: { redactedAt: null } });
+      await t.db.shipment.updateMany({ where: { orderId: o.id }, data: { orderId: null } });
+      expect((await lookups.byTracking(TEST_SHOP, "1Z999AA10123456784")).status).toBe(404);
     });
 
     it("opens the order from a valid token of this shop only", async () => {

@@ -2,16 +2,19 @@
 // no database, no clock (nothing here depends on the time). Privacy rules that live here, each tested
 // in tests/storefront/rules/view.test.ts and tests/storefront/lookup.test.ts:
 // - the destination is city / region / country only, and only on outbound parcels;
-// - a lookup by tracking number shows that parcel without the order's items.
+// - a lookup by tracking number (parcelView) shows what the carrier's own tracking page shows of that
+//   parcel and nothing of its order: no order name or date, destination, items, other parcels,
+//   returns, our own estimate (made from the order) or delay notes, and no link carrying the postcode.
 import { z } from "zod";
 import { windowFromCarrierEdd } from "../../intelligence/rules/delivery-window";
-import { DAY_MS } from "../../lib/time";
+import { urlCarriesPostcode } from "../../lib/postcode";
+import { DAY_MS, dayKey } from "../../lib/time";
 import { messagesFor, type Locale } from "../../notifications/copy";
-import { CARRIER_NAMES, trackingUrlFor } from "../../pipeline/rules/carriers";
+import { CARRIER_NAMES, cleanTrackingNumber, trackingUrlFor } from "../../pipeline/rules/carriers";
 import { formatLocation } from "../../pipeline/rules/fold";
 import { isDeliveredSubStatus } from "../../pipeline/rules/stages";
 import type { ShipmentKind, Stage } from "../../pipeline/rules/types";
-import type { LookupFound, LookupShipment, Recommendation } from "../contract";
+import type { LookupEstimate, LookupFound, LookupParcel, LookupParcelFound, LookupShipment, Recommendation } from "../contract";
 import { eventStatusText, subStatusText } from "./status-labels";
 
 // --- What the view reads (the columns lookup.server.ts selects) ---------------------------------
@@ -112,28 +115,58 @@ function clampStage(n: number): Stage {
 
 // --- One parcel -----------------------------------------------------------------------------------
 
-function estimateOf(s: ShipmentColumns, order: OrderColumns): LookupShipment["estimate"] {
+function kindOf(s: Pick<ShipmentColumns, "kind">): ShipmentKind {
+  return s.kind === "return" ? "return" : "outbound";
+}
+
+/** The carrier's own estimate of an outbound parcel still on its way, or null. */
+function carrierEstimate(s: ShipmentColumns): LookupParcel["estimate"] {
+  if (s.kind !== "outbound" || isDeliveredSubStatus(s.subStatus) || s.subStatus === "cancelled" || !s.carrierEdd) return null;
+  const w = windowFromCarrierEdd(s.carrierEdd, null);
+  if (!w) return null;
+  const dateOnly = w.end.getTime() - w.start.getTime() === DAY_MS - 1;
+  return dateOnly
+    ? { start: dayKey(w.start), end: dayKey(w.start), source: "carrier" }
+    : { start: w.start.toISOString(), end: w.end.toISOString(), source: "carrier" };
+}
+
+/** The carrier's estimate, else ours (the parcel's window, or the order's). */
+function estimateOf(s: ShipmentColumns, order: OrderColumns): LookupEstimate | null {
   if (s.kind !== "outbound" || isDeliveredSubStatus(s.subStatus) || s.subStatus === "cancelled") return null;
-  if (s.carrierEdd) {
-    const w = windowFromCarrierEdd(s.carrierEdd, null);
-    if (w) {
-      const dateOnly = w.end.getTime() - w.start.getTime() === DAY_MS - 1;
-      return dateOnly
-        ? { start: w.start.toISOString().slice(0, 10), end: w.start.toISOString().slice(0, 10), source: "carrier" }
-        : { start: w.start.toISOString(), end: w.end.toISOString(), source: "carrier" };
-    }
-  }
+  const carrier = carrierEstimate(s);
+  if (carrier) return carrier;
   const start = s.predictedStart ?? order.predictedStart;
   const end = s.predictedEnd ?? order.predictedEnd;
   if (start && end) return { start: start.toISOString(), end: end.toISOString(), source: "predicted" };
   return null;
 }
 
-function carrierUrlOf(s: ShipmentColumns): string | null {
+function carrierName(s: ShipmentColumns): string | null {
+  return s.carrier ?? (s.carrierCode ? (CARRIER_NAMES[s.carrierCode] ?? null) : null);
+}
+
+/** The https tracking URLs Shopify gave (Shipment.trackingUrls), in their order. */
+function givenUrls(s: ShipmentColumns): string[] {
   const urls = Array.isArray(s.trackingUrls) ? s.trackingUrls.filter((u): u is string => typeof u === "string") : [];
-  const given = urls.find((u) => /^https:\/\/[^/\s]+/i.test(u));
+  return urls.filter((u) => /^https:\/\/[^/\s]+/i.test(u));
+}
+
+function carrierUrlOf(s: ShipmentColumns): string | null {
+  const given = givenUrls(s)[0];
   if (given) return given;
   return s.carrierCode && s.primaryTracking ? trackingUrlFor(s.carrierCode, s.primaryTracking) : null;
+}
+
+/**
+ * The carrier link for a tracking-number lookup: the carrier's page for that number (our template
+ * holds the number only), else a link Shopify gave for that number that does not carry the order's
+ * postcode; never a link of another number on the same fulfillment.
+ */
+function parcelUrlOf(s: ShipmentColumns, number: string, postcode: string | null): string | null {
+  const template = s.carrierCode ? trackingUrlFor(s.carrierCode, number) : null;
+  if (template) return template;
+  const forNumber = (u: string) => cleanTrackingNumber(u).includes(number);
+  return givenUrls(s).find((u) => forNumber(u) && !urlCarriesPostcode(u, postcode)) ?? null;
 }
 
 /**
@@ -141,15 +174,16 @@ function carrierUrlOf(s: ShipmentColumns): string | null {
  * every update (those rows are left out in SQL), and its shipment_status repeats what the carrier
  * scan already said; an entry that only repeats the older one's status with no place is dropped.
  */
-function withoutRepeats<E extends EventColumns>(events: E[]): E[] {
-  return events.filter((e, i) => {
+function timeline(events: EventColumns[], kind: ShipmentKind, locale: Locale): LookupParcel["events"] {
+  const kept = events.filter((e, i) => {
     const older = events[i + 1];
     return !(older && older.status === e.status && !e.city && !e.province && !e.country);
   });
+  return kept.map((e) => ({ at: e.happenedAt.toISOString(), status: e.status, label: eventStatusText(e.status, kind, locale), location: formatLocation(e) }));
 }
 
 function shipmentView(s: ShipmentColumns, order: OrderColumns, events: EventColumns[], items: LookupShipment["items"], locale: Locale): LookupShipment {
-  const kind: ShipmentKind = s.kind === "return" ? "return" : "outbound";
+  const kind = kindOf(s);
   const reason = s.delayReason as keyof ReturnType<typeof messagesFor>["delayReasons"] | null;
   const notice = s.delayed && reason ? messagesFor(locale).delayReasons[reason] : undefined;
   return {
@@ -161,17 +195,12 @@ function shipmentView(s: ShipmentColumns, order: OrderColumns, events: EventColu
     delayed: s.delayed,
     ...(notice ? { delayNotice: notice } : {}),
     needsAttention: s.needsAttention,
-    carrier: s.carrier ?? (s.carrierCode ? (CARRIER_NAMES[s.carrierCode] ?? null) : null),
+    carrier: carrierName(s),
     trackingNumber: s.primaryTracking,
     carrierUrl: carrierUrlOf(s),
     estimate: estimateOf(s, order),
     destination: kind === "outbound" ? { city: order.shipCity, region: order.shipRegion, country: order.shipCountry } : { city: null, region: null, country: null },
-    events: withoutRepeats(events).map((e) => ({
-      at: e.happenedAt.toISOString(),
-      status: e.status,
-      label: eventStatusText(e.status, kind, locale),
-      location: formatLocation(e),
-    })),
+    events: timeline(events, kind, locale),
     items,
   };
 }
@@ -186,8 +215,6 @@ export interface FoundInput {
   shipments: ShipmentColumns[];
   /** Each shown parcel's events, newest first. */
   events: ReadonlyMap<string, EventColumns[]>;
-  /** A lookup by tracking number: that parcel only, and none of the order's items. */
-  trackingOnly: boolean;
   recommendations: Recommendation[];
   locale: Locale;
 }
@@ -199,7 +226,7 @@ export function foundView(input: FoundInput): LookupFound {
   // Each parcel lists the items its fulfillment carries; a parcel from before that was recorded,
   // alone on its order, lists the order's shippable items.
   const itemsOf = (s: ShipmentColumns): LookupShipment["items"] => {
-    if (input.trackingOnly || s.kind !== "outbound") return [];
+    if (s.kind !== "outbound") return [];
     const carried = parcelItems(s.lineItems);
     if (carried.length > 0) {
       return carried.flatMap(({ id, quantity }) => {
@@ -211,6 +238,7 @@ export function foundView(input: FoundInput): LookupFound {
   };
   return {
     found: true,
+    scope: "order",
     order: {
       name: order.name,
       placedAt: order.processedAt.toISOString(),
@@ -223,6 +251,45 @@ export function foundView(input: FoundInput): LookupFound {
       shipmentView(s, order, input.events.get(s.id) ?? [], itemsOf(s), locale),
     ),
     recommendations: input.recommendations,
+    locale,
+  };
+}
+
+export interface ParcelInput {
+  shipment: ShipmentColumns;
+  /** The number the lookup matched, in cleanTrackingNumber's form. */
+  number: string;
+  /** The order's shipping postcode, read only to keep a link that carries it out of the answer. */
+  postcode: string | null;
+  /** The parcel's events, newest first. */
+  events: EventColumns[];
+  /** How to see the whole order, in `locale`. */
+  hint: string;
+  locale: Locale;
+}
+
+/**
+ * The answer to a tracking number alone: that parcel as its carrier shows it (status, the carrier's
+ * estimate and link, the scans), under the number the shopper typed (another number of the same
+ * fulfillment is another parcel), and the hint that the order itself opens with its number and contact.
+ */
+export function parcelView(input: ParcelInput): LookupParcelFound {
+  const { shipment: s, number, locale } = input;
+  const primary = s.primaryTracking && cleanTrackingNumber(s.primaryTracking) === number ? s.primaryTracking : null;
+  return {
+    found: true,
+    scope: "parcel",
+    parcel: {
+      stage: clampStage(s.stage),
+      subStatus: s.subStatus,
+      statusLabel: subStatusText(s.subStatus, locale),
+      carrier: carrierName(s),
+      trackingNumber: primary ?? number,
+      carrierUrl: parcelUrlOf(s, number, input.postcode),
+      estimate: carrierEstimate(s),
+      events: timeline(input.events, kindOf(s), locale),
+    },
+    hint: input.hint,
     locale,
   };
 }

@@ -101,10 +101,12 @@
       });
     };
 
-    const order = data.order || {}, ships = data.shipments || [], recs = data.recommendations || [];
-    const waiting = !ships.length && !order.cancelled;
+    // scope "parcel" (a tracking number alone): that parcel only, under its number; no order fields.
+    const parcel = data.scope === "parcel" && (data.parcel || {});
+    const order = (!parcel && data.order) || {}, ships = parcel ? [parcel] : data.shipments || [];
+    const recs = (!parcel && data.recommendations) || [], waiting = !parcel && !ships.length && !order.cancelled;
     const out = put(tpl("order"), {
-      title: fill(S.order, { order: order.name }),
+      title: parcel ? fill(S.parcel, { tracking: parcel.trackingNumber }) : fill(S.order, { order: order.name }),
       placed: toDate(order.placedAt) && fill(S.placed, { date: formatDate(order.placedAt, locale, { dateStyle: "long" }) }),
       status: order.statusLabel,
       cancelled: !!order.cancelled,

@@ -3,16 +3,15 @@
    window.WaypointTracking. Under Node (tests) it exports a factory taking the core, touching no page. */
 /**
  * What the app proxy answers (/apps/track/api/lookup and /api/token/<token>); CONTRACT.md has the details.
- * @typedef {{found: true, order: Order, shipments: Shipment[], recommendations: Rec[], locale: string}
+ * @typedef {{found: true, scope?: "order", order: Order, shipments: Shipment[], recommendations: Rec[], locale: string}
+ *   | {found: true, scope: "parcel", parcel: Parcel, hint: string, locale: string}
  *   | {found: false, reason: "not_found" | "rate_limited" | "invalid", message: string}} Lookup
- * @typedef {{name: string, placedAt: string, stage: 1|2|3|4|5, status: string, statusLabel: string,
- *   cancelled: boolean}} Order
- * @typedef {{id: string, kind: "outbound" | "return", stage: 1|2|3|4|5, subStatus: string,
- *   statusLabel: string, delayed: boolean, delayNotice?: string, needsAttention: boolean,
- *   carrier: ?string, trackingNumber: ?string, carrierUrl: ?string,
- *   estimate: ?{start: string, end: string, source: "carrier" | "predicted"},
- *   destination: {city: ?string, region: ?string, country: ?string},
- *   events: {at: string, status: string, label: string, location: ?string}[],
+ * @typedef {{name: string, placedAt: string, stage: 1|2|3|4|5, status: string, statusLabel: string, cancelled: boolean}} Order
+ * @typedef {{stage: 1|2|3|4|5, subStatus: string, statusLabel: string, carrier: ?string, trackingNumber: ?string,
+ *   carrierUrl: ?string, estimate: ?{start: string, end: string, source: "carrier" | "predicted"},
+ *   events: {at: string, status: string, label: string, location: ?string}[]}} Parcel
+ * @typedef {Parcel & {id: string, kind: "outbound" | "return", delayed: boolean, delayNotice?: string,
+ *   needsAttention: boolean, destination: {city: ?string, region: ?string, country: ?string},
  *   items: {title: string, quantity: number, image: ?string}[]}} Shipment
  * @typedef {{productId: string, variantId: string, title: string, url: string, image: ?string,
  *   price: string, currency: string}} Rec
@@ -81,11 +80,10 @@
     if (root.hasAttribute("data-wpt-ready")) return;
     root.setAttribute("data-wpt-ready", "");
     const d = root.ownerDocument, w = d.defaultView, ds = root.dataset;
-    const status = root.querySelector("[data-wpt-status]");
-    const result = root.querySelector("[data-wpt-result]");
-    const forms = root.querySelector("[data-wpt-forms]");
+    const $ = (s) => root.querySelector(`[data-wpt-${s}]`);
+    const status = $("status"), result = $("result"), forms = $("forms"), hint = $("parcel-hint");
     const headers = { Accept: "application/json", "Content-Type": "application/json" };
-    const S = { ...root.querySelector("[data-wpt-strings]").dataset }; // data-carrier-link -> S.carrierLink
+    const S = { ...$("strings").dataset }; // data-carrier-link -> S.carrierLink
     let order = null;
 
     // The live region: visible for progress and errors; a found result is announced but not shown twice.
@@ -106,14 +104,18 @@
 
     const show = (data, moveFocus) => {
       if (!data || data.found !== true) return say(core.errorText(data, S));
-      order = data.order.name;
-      const recs = data.recommendations || [];
+      const parcel = data.scope === "parcel";
+      order = parcel ? null : data.order.name;
+      const recs = (!parcel && data.recommendations) || [];
       result.textContent = "";
       result.appendChild(core.render(root, data, S, d.documentElement.lang || data.locale || ds.locale));
       result.hidden = false;
-      forms.hidden = true;
-      say(core.fill(S.found, { order, status: data.order.statusLabel }), true);
-      if (moveFocus) result.querySelector("h3").focus();
+      // A parcel alone: the forms stay, the order form with its hint.
+      forms.hidden = !parcel;
+      hint.hidden = !parcel;
+      const h = result.querySelector("h3");
+      say(parcel ? `${h.textContent}: ${data.parcel.statusLabel}` : core.fill(S.found, { order, status: data.order.statusLabel }), true);
+      if (moveFocus) h.focus();
       if (!recs.length) return;
       // One impression per result, once the recommendations are actually on screen.
       const seen = () => send("rec_impression", recs.map((r) => r.productId));
@@ -176,6 +178,7 @@
       if (t.hasAttribute("data-wpt-again")) {
         result.hidden = true;
         forms.hidden = false;
+        hint.hidden = true;
         say("");
         forms.querySelector("input").focus();
       } else if (t.hasAttribute("data-add")) addToCart(t);

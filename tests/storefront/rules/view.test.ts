@@ -1,6 +1,6 @@
 // The storefront view without a database: rows in, the tracking block's answer out.
 import { describe, expect, it } from "vitest";
-import { foundView, orderItems, visibleShipments, type EventColumns, type FoundInput, type OrderColumns, type ShipmentColumns } from "~/storefront/rules/view";
+import { foundView, orderItems, parcelView, visibleShipments, type EventColumns, type FoundInput, type OrderColumns, type ParcelInput, type ShipmentColumns } from "~/storefront/rules/view";
 
 const ORDER: OrderColumns = {
   name: "#1001",
@@ -42,7 +42,7 @@ function parcel(over: Partial<ShipmentColumns> = {}): ShipmentColumns {
 }
 
 function view(over: Partial<FoundInput> = {}) {
-  const input: FoundInput = { order: ORDER, items: orderItems(ORDER.lineItems), shipments: [parcel()], events: new Map(), trackingOnly: false, recommendations: [], locale: "en", ...over };
+  const input: FoundInput = { order: ORDER, items: orderItems(ORDER.lineItems), shipments: [parcel()], events: new Map(), recommendations: [], locale: "en", ...over };
   return foundView(input);
 }
 
@@ -63,6 +63,7 @@ describe("orderItems", () => {
 describe("foundView", () => {
   it("shows the order and a parcel with a masked destination and the carrier's page", () => {
     const body = view();
+    expect(body.scope).toBe("order");
     expect(body.order).toEqual({ name: "#1001", placedAt: "2026-11-16T14:12:40.000Z", stage: 3, status: "in_transit", statusLabel: "In transit", cancelled: false });
     const [s] = body.shipments;
     expect(s).toMatchObject({ carrier: "UPS", trackingNumber: "1Z999AA10123456784", destination: { city: "Cambridge", region: "MA", country: "US" } });
@@ -70,14 +71,13 @@ describe("foundView", () => {
     expect(s!.estimate).toEqual({ start: "2026-11-20T00:00:00.000Z", end: "2026-11-22T00:00:00.000Z", source: "predicted" });
   });
 
-  it("lists a lone parcel's shippable items, or what its fulfillment carries, and nothing for a tracking-number lookup", () => {
+  it("lists a lone parcel's shippable items, or what its fulfillment carries", () => {
     expect(view().shipments[0]!.items).toEqual([
       { title: "Backpack", quantity: 2, image: null },
       { title: "Bottle", quantity: 1, image: null },
     ]);
     const carried = view({ shipments: [parcel({ lineItems: [{ id: "12", quantity: 1 }, { id: "99", quantity: 1 }] }), parcel({ id: "s2" })] });
     expect(carried.shipments.map((s) => s.items)).toEqual([[{ title: "Bottle", quantity: 1, image: null }], []]);
-    expect(view({ trackingOnly: true }).shipments[0]!.items).toEqual([]);
   });
 
   it("puts outbound parcels before returns, and gives returns no destination, items or estimate", () => {
@@ -123,6 +123,78 @@ describe("foundView", () => {
     const body = view({ order: { ...ORDER, cancelledAt: new Date("2026-11-18T00:00:00Z"), stage: 9 } });
     expect(body.order).toMatchObject({ cancelled: true, status: "in_transit", stage: 1 });
     expect(body.order.statusLabel).toBe(view({ order: { ...ORDER, subStatus: "cancelled" } }).order.statusLabel);
+  });
+});
+
+describe("parcelView (a tracking number alone)", () => {
+  const at = (h: number) => new Date(Date.UTC(2026, 10, 18, h));
+  const EVENTS: EventColumns[] = [
+    { status: "in_transit", happenedAt: at(11), city: "Hodgkins", province: "IL", country: "US" },
+    { status: "label_purchased", happenedAt: at(10), city: null, province: null, country: null },
+  ];
+  function answer(over: Partial<ShipmentColumns> = {}, input: Partial<ParcelInput> = {}) {
+    return parcelView({ shipment: parcel(over), number: "1Z999AA10123456784", postcode: "02139", events: EVENTS, hint: "Enter your order number", locale: "en", ...input });
+  }
+
+  it("answers what the carrier's page shows, and no field of the order", () => {
+    const body = answer({ carrierEdd: new Date("2026-11-21T00:00:00Z"), delayed: true, delayReason: "no_scan", needsAttention: true, lineItems: [{ id: "11", quantity: 2 }] });
+    expect(body).toEqual({
+      found: true,
+      scope: "parcel",
+      parcel: {
+        stage: 3,
+        subStatus: "in_transit",
+        statusLabel: "In transit",
+        carrier: "UPS",
+        trackingNumber: "1Z999AA10123456784",
+        carrierUrl: "https://www.ups.com/track?tracknum=1Z999AA10123456784",
+        estimate: { start: "2026-11-21", end: "2026-11-21", source: "carrier" },
+        events: [
+          { at: at(11).toISOString(), status: "in_transit", label: "On its way", location: "Hodgkins, IL, US" },
+          { at: at(10).toISOString(), status: "label_purchased", label: expect.any(String), location: null },
+        ],
+      },
+      hint: "Enter your order number",
+      locale: "en",
+    });
+  });
+
+  it("gives the carrier's estimate only: never ours, which is made from the order", () => {
+    expect(answer({ predictedStart: ORDER.predictedStart, predictedEnd: ORDER.predictedEnd }).parcel.estimate).toBeNull();
+    const timed = new Date("2026-11-21T01:00:00Z");
+    expect(answer({ carrierEdd: timed }).parcel.estimate).toEqual({ start: timed.toISOString(), end: timed.toISOString(), source: "carrier" });
+    expect(answer({ carrierEdd: timed, subStatus: "delivered" }).parcel.estimate).toBeNull();
+  });
+
+  it("shows the number looked up, as the merchant wrote it when it is the parcel's first", () => {
+    expect(answer({ primaryTracking: "1z999aa1 0123 4567 84" }).parcel.trackingNumber).toBe("1z999aa1 0123 4567 84");
+    // The fulfillment's other number is another parcel: its number and link stay out of the answer.
+    const second = answer({}, { number: "1Z999AA10123456793" }).parcel;
+    expect(second.trackingNumber).toBe("1Z999AA10123456793");
+    expect(second.carrierUrl).toBe("https://www.ups.com/track?tracknum=1Z999AA10123456793");
+  });
+
+  it("links a carrier without a template by Shopify's URL for that number, never one carrying the postcode", () => {
+    const other = { carrierCode: null, carrier: "Local Couriers" };
+    const mine = "https://track.example/p?n=1Z999AA10123456784";
+    const sibling = "https://track.example/p?n=1Z999AA10123456793";
+    expect(answer({ ...other, trackingUrls: [sibling, mine] }).parcel.carrierUrl).toBe(mine);
+    for (const postcode of ["02139", "021 39"]) {
+      for (const url of [`${mine}&zip=02139`, `${mine}&zip=021%2039`, `${mine}&zip=021%20 39`]) {
+        expect(answer({ ...other, trackingUrls: [url] }, { postcode }).parcel.carrierUrl, `${url} / ${postcode}`).toBeNull();
+      }
+    }
+    expect(answer({ ...other, trackingUrls: [`${mine}&zip=02139`] }, { postcode: null }).parcel.carrierUrl).toBe(`${mine}&zip=02139`);
+    expect(answer({ ...other, trackingUrls: [sibling] }).parcel.carrierUrl).toBeNull();
+    expect(answer({ ...other, trackingUrls: ["javascript:alert('1Z999AA10123456784')"] }).parcel.carrierUrl).toBeNull();
+    // A known carrier's own page holds the number only, whatever Shopify gave.
+    expect(answer({ trackingUrls: [`${mine}&zip=02139`] }).parcel.carrierUrl).toBe("https://www.ups.com/track?tracknum=1Z999AA10123456784");
+  });
+
+  it("labels a return's scans as a return's, in the shopper's language", () => {
+    const ret = answer({ kind: "return", stage: 5, subStatus: "return_in_transit" }, { locale: "fr" }).parcel;
+    expect(ret).toMatchObject({ stage: 5, statusLabel: "Retour en chemin", estimate: null });
+    expect(ret.events[0]!.label).not.toBe(answer({}, { locale: "fr" }).parcel.events[0]!.label);
   });
 });
 
