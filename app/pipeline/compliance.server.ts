@@ -22,6 +22,7 @@ import { redactText } from "../lib/logger.server";
 import { normalizePhone } from "../lib/phone";
 import { parseWebhookJson } from "./payloads";
 import { scanCityIsPersonal } from "./rules/redaction";
+import { urlCarriesPostcode } from "../lib/postcode";
 
 interface CustomerRef {
   id: string | null;
@@ -226,7 +227,7 @@ async function redactRows(
       for (const w of [o.customerFirstName, o.shipCity, o.shipZip]) if (w) traces.words.add(w);
     }
     const cities = new Set(orders.map((o) => o.shipCity?.toLowerCase()).filter(Boolean));
-    const zips = orders.map((o) => o.shipZip?.replace(/\s/g, "").toLowerCase()).filter((z): z is string => !!z);
+    const zips = orders.map((o) => o.shipZip);
     const orderShopifyIds = orders.map((o) => o.shopifyId).concat(args.orderIds);
 
     const notes = await tx.notification.findMany({ where: { orderId: { in: ids } }, select: { id: true } });
@@ -255,7 +256,7 @@ async function redactRows(
       for (const id of [s.shopifyFulfillmentId, s.reverseDeliveryId]) if (id) traces.ids.add(id);
       // Some carriers' tracking links carry the destination postcode (PostNL, DPD).
       const urls = Array.isArray(s.trackingUrls) ? s.trackingUrls.filter((u): u is string => typeof u === "string") : null;
-      const kept = urls?.filter((u) => !zips.some((z) => u.replace(/\s|%20/g, "").toLowerCase().includes(z)));
+      const kept = urls?.filter((u) => !zips.some((z) => urlCarriesPostcode(u, z)));
       await tx.shipment.update({
         where: { id: s.id },
         data: { lastLocation: null, returnLabelUrl: null, ...(urls && kept && kept.length !== urls.length ? { trackingUrls: kept } : {}) },
