@@ -10,6 +10,9 @@ import { recordInstall } from "./pipeline/shops.server";
 /** One API version for the whole app, and the same one shopify.app.toml pins (2026-07). */
 export const API_VERSION = ApiVersion.July26;
 
+/** Where the library's auth paths live (routes/auth.$.tsx): bounce page, exit-iframe, login. */
+export const AUTH_PATH_PREFIX = "/auth";
+
 const config = env();
 
 const shopify = shopifyApp({
@@ -18,7 +21,7 @@ const shopify = shopifyApp({
   apiVersion: API_VERSION,
   scopes: config.SCOPES?.split(","),
   appUrl: config.SHOPIFY_APP_URL,
-  authPathPrefix: "/auth",
+  authPathPrefix: AUTH_PATH_PREFIX,
   sessionStorage: new PrismaSessionStorage(db),
   distribution: AppDistribution.AppStore,
   future: {

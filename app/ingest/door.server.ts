@@ -62,6 +62,13 @@ export const MAX_WEBHOOK_BYTES = BODY_LIMITS.webhook;
 /** Most receipts one transaction carries (keeps statements well under both databases' parameter limits). */
 const MAX_BATCH = 200;
 
+/**
+ * Longest webhook id and topic stored. Both are indexed, and a header of a few kilobytes there fails
+ * PostgreSQL's index, which fails the whole group commit (503 for every delivery in it). Shopify's are
+ * a UUID and a topic name.
+ */
+export const MAX_WEBHOOK_KEY_LENGTH = 255;
+
 export interface IncomingWebhook {
   /** The body exactly as received: the signature covers these bytes. */
   rawBody: Buffer | string;
@@ -117,19 +124,26 @@ export function createWebhookIngest({ db, secret, maxPending = env().WEBHOOK_MAX
     // Signed is not enough: the domain names the Shop row the worker creates (never echoed back).
     if (!isShopDomain(check.domain)) return answer(400, "X-Shopify-Shop-Domain is not a shop domain (expected <shop>.myshopify.com)");
 
+    // The library's form upper-cases the topic for its registry (ORDERS_CREATE); keep Shopify's own name.
+    const topic = (webhook.header("x-shopify-topic") ?? check.topic).toLowerCase();
+    if (check.webhookId.length > MAX_WEBHOOK_KEY_LENGTH) return answer(400, `X-Shopify-Webhook-Id is longer than ${MAX_WEBHOOK_KEY_LENGTH} characters`);
+    if (topic.length > MAX_WEBHOOK_KEY_LENGTH) return answer(400, `X-Shopify-Topic is longer than ${MAX_WEBHOOK_KEY_LENGTH} characters`);
+
     const headers: Record<string, string> = {};
     for (const [name, value] of webhook.headerEntries()) {
       if (KEPT_HEADERS.test(name)) headers[name.toLowerCase()] = value;
     }
-    const rawBody = typeof webhook.rawBody === "string" ? webhook.rawBody : webhook.rawBody.toString("utf8");
+    const decoded = typeof webhook.rawBody === "string" ? webhook.rawBody : webhook.rawBody.toString("utf8");
+    // PostgreSQL's text cannot hold NUL (the commit would fail for every delivery in it), and no JSON
+    // body contains one: replaced like undecodable bytes are, so the receipt is kept and fails visibly.
+    const rawBody = decoded.includes("\u0000") ? decoded.replaceAll("\u0000", "\uFFFD") : decoded;
     pending += 1;
     try {
       const outcome = await writer.write({
         id: crypto.randomUUID(), // made here so the receipt's job can name it in the same batch
         webhookId: check.webhookId,
         shopDomain: check.domain,
-        // The library's form upper-cases the topic for its registry (ORDERS_CREATE); keep Shopify's own name.
-        topic: (webhook.header("x-shopify-topic") ?? check.topic).toLowerCase(),
+        topic,
         apiVersion: check.apiVersion,
         eventId: check.eventId ?? null,
         triggeredAt: parseTime(check.triggeredAt),
@@ -298,8 +312,11 @@ function send(res: ServerResponse, a: IngestAnswer | BodyRefusal): void {
   res.end(body);
 }
 
+/** X-Shopify-Triggered-At, or null when absent, unreadable or outside four-digit years (which PostgreSQL's timestamp refuses). */
 function parseTime(value: string | null | undefined): Date | null {
   if (!value) return null;
   const d = new Date(value);
-  return Number.isNaN(d.getTime()) ? null : d;
+  if (Number.isNaN(d.getTime())) return null;
+  const year = d.getUTCFullYear();
+  return year >= 1970 && year <= 9999 ? d : null;
 }

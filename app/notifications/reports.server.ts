@@ -25,7 +25,7 @@ import { NOTIFICATION_ARG, SHOP_ARG } from "./providers/sendgrid.server";
 import { BODY_LIMITS, readText } from "../lib/body.server";
 import { decryptSecret } from "../lib/crypto.server";
 import { errorMessage, logger } from "../lib/logger.server";
-import { candidateAccounts, type InboundConfig, inboundConfigFromEnv, signedUrls } from "./sms-optout.server";
+import { candidateAccounts, type InboundConfig, inboundConfigFromEnv, signedUrls, twilioForbidden } from "./sms-optout.server";
 
 export const SENDGRID_EVENTS_PATH = "/webhooks/sendgrid";
 /** Shops whose own verification keys are tried for one batch (a batch comes from one SendGrid account). */
@@ -79,7 +79,7 @@ function methodNotAllowed(): Response {
 export async function handleTwilioStatus(db: Db, request: Request, config: InboundConfig = inboundConfigFromEnv(), now: () => Date = () => new Date()): Promise<Response> {
   if (request.method !== "POST") return methodNotAllowed();
   const signature = request.headers.get("x-twilio-signature");
-  if (!signature) return plain(403);
+  if (!signature) return twilioForbidden();
   const params = Object.fromEntries(new URLSearchParams(await readText(request, BODY_LIMITS.twilio)));
   const sid = params.MessageSid ?? params.SmsSid ?? "";
   const accountSid = params.AccountSid ?? null;
@@ -111,7 +111,7 @@ export async function handleTwilioStatus(db: Db, request: Request, config: Inbou
   const urls = signedUrls(request, config.appUrl);
   if (!tokens.some((token) => urls.some((url) => twilio.validateRequest(token, signature, url, params)))) {
     logger.warn({ accountSid }, "Twilio status callback with a bad signature refused");
-    return plain(403);
+    return twilioForbidden();
   }
 
   if (!n) {
@@ -251,7 +251,7 @@ export async function handleSendGridEvents(db: Db, request: Request, config: Sen
   const key = signature && timestamp ? keys.find((k) => verifies(k.key, body, signature, timestamp)) : undefined;
   if (!key) {
     if (keys.length > 0) logger.warn({ signed: Boolean(signature && timestamp) }, "SendGrid Event Webhook with a missing or bad signature refused");
-    return plain(403);
+    return plain(403, `Missing or invalid signature (${EventWebhookHeader.SIGNATURE()})`);
   }
   if (!Array.isArray(parsed)) return plain(400, "Expected a JSON array of events");
 

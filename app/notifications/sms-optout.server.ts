@@ -70,8 +70,13 @@ export interface Account {
   shopIds: string[] | "app";
 }
 
-function twiml(status = 200): Response {
-  return new Response(status === 200 ? EMPTY_TWIML : "", { status, headers: { "Content-Type": "text/xml; charset=utf-8" } });
+function twiml(): Response {
+  return new Response(EMPTY_TWIML, { headers: { "Content-Type": "text/xml; charset=utf-8" } });
+}
+
+/** A refused Twilio callback (inbound or status): says what is wrong, never repeats what was sent. */
+export function twilioForbidden(): Response {
+  return new Response("Missing or invalid X-Twilio-Signature", { status: 403, headers: { "Content-Type": "text/plain; charset=utf-8" } });
 }
 
 /** The accounts that may own the number the message was sent to (also used by the SMS status callback). */
@@ -124,7 +129,7 @@ async function appAccountShopsFor(db: Db, phone: string): Promise<string[]> {
 export async function handleTwilioInbound(db: Db, request: Request, config: InboundConfig = inboundConfigFromEnv()): Promise<Response> {
   if (request.method !== "POST") return new Response("Method Not Allowed", { status: 405, headers: { Allow: "POST" } });
   const signature = request.headers.get("x-twilio-signature");
-  if (!signature) return twiml(403);
+  if (!signature) return twilioForbidden();
   const params = Object.fromEntries(new URLSearchParams(await readText(request, BODY_LIMITS.twilio)));
   const to = params.To ?? "";
   const from = params.From ?? "";
@@ -135,7 +140,7 @@ export async function handleTwilioInbound(db: Db, request: Request, config: Inbo
   const account = accounts.find((a) => urls.some((url) => twilio.validateRequest(a.authToken, signature, url, params)));
   if (!account) {
     logger.warn({ accountSid }, "Twilio webhook with a bad signature refused");
-    return twiml(403);
+    return twilioForbidden();
   }
 
   const action = keywordAction(params.Body);

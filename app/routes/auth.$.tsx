@@ -1,7 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { authenticate } from "../shopify.server";
+import { authPage } from "../admin/auth.server";
 
-export const loader = async ({ request }: LoaderFunctionArgs) => {
-  await authenticate.admin(request);
-  return null;
-};
+// The library's auth paths (bounce page, exit-iframe, login): app/admin/auth.server.ts.
+export const loader = ({ request }: LoaderFunctionArgs) => authPage(request);
