@@ -1,9 +1,12 @@
 // The Prisma client, with the driver adapter chosen from DATABASE_URL: SQLite (better-sqlite3) by
 // default, PostgreSQL (pg) for multi-instance production. Both clients are generated from the one
-// schema design, so the same model API serves both. Provider-specific SQL asks `dbProvider()` or
-// `dbTarget()`, and lives in three places: the queue's claim (jobs/queue.server.ts), the webhook
-// receipt store (ingest/receipt-store.server.ts) and the PostgreSQL rate limits
-// (storefront/rate-limit.server.ts), besides the SQLite pragmas of prepareDb below; see decisions 001, 002.
+// schema design, so the same model API serves both. Code that differs per provider asks `dbProvider()`
+// or `dbTarget()`: the queue's claim (jobs/queue.server.ts), the webhook receipt store
+// (ingest/receipt-store.server.ts), the PostgreSQL rate limits (storefront/rate-limit.server.ts), JSON
+// path and case-insensitive filters (admin/failures.server.ts, pipeline/compliance.server.ts), the
+// migration check at start-up (runtime.server.ts) and the SQLite pragmas of prepareDb below. Plain SQL
+// that reads the same on both (the storefront lookup, the order row lock in pipeline/orders.server.ts)
+// says why where it is written; see decisions 001, 002.
 import { createRequire } from "node:module";
 import { PrismaClient } from "@prisma/client";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
