@@ -18,7 +18,7 @@ import { Random } from "./random";
 import { cancelOrder, placeOrder } from "./story/order";
 import { returns } from "./story/returns";
 import { carrierScans, fulfill, pickupScans, planFulfillments } from "./story/shipping";
-import { castStory, startStory, type StoryContext } from "./story/state";
+import { castStory, startStory, type Exception, type ReturnOutcome, type Scenario, type SimShipment, type StoryContext } from "./story/state";
 
 // The fixtures' shop and API version (./payloads), so generated and fixture webhooks agree.
 export { API_VERSION };
@@ -40,21 +40,8 @@ export interface SimWebhook {
   orderIndex: number;
 }
 
-export type Scenario = "shipping" | "pickup" | "cancelled";
-export type Exception = "none" | "delayed" | "attempted" | "failure" | "stalled";
-export type ReturnOutcome = "none" | "refunded" | "declined";
-
-export interface SimShipment {
-  fulfillmentId: string;
-  name: string;
-  carrier: string | null;
-  service: string | null;
-  trackingNumbers: string[];
-  /** When the fulfillment was created (virtual time). */
-  createdAt: Date;
-  /** The carrier statuses this shipment goes through, in order (virtual times). */
-  statuses: { status: string; at: Date }[];
-}
+// The story's vocabulary lives with its state (story/state.ts), which the generator drives.
+export type { Exception, ReturnOutcome, Scenario, SimShipment } from "./story/state";
 
 export interface OrderStory {
   index: number;

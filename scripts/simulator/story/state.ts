@@ -7,7 +7,22 @@ import type { SupportedTopic } from "../../../app/pipeline/payloads";
 import { CARRIERS, CARRIER_MIX, DESTINATIONS, FIRST_NAMES, LAST_NAMES, PRODUCTS, type Carrier, type Destination, type Product, type Service } from "../catalog";
 import type { JsonObject } from "../payloads";
 import type { Random } from "../random";
-import type { Exception, ReturnOutcome, Scenario, SimShipment } from "../generator";
+
+export type Scenario = "shipping" | "pickup" | "cancelled";
+export type Exception = "none" | "delayed" | "attempted" | "failure" | "stalled";
+export type ReturnOutcome = "none" | "refunded" | "declined";
+
+export interface SimShipment {
+  fulfillmentId: string;
+  name: string;
+  carrier: string | null;
+  service: string | null;
+  trackingNumbers: string[];
+  /** When the fulfillment was created (virtual time). */
+  createdAt: Date;
+  /** The carrier statuses this shipment goes through, in order (virtual times). */
+  statuses: { status: string; at: Date }[];
+}
 
 // Ids: disjoint numeric ranges per kind, derived from the order index (unique, deterministic, < 2^53).
 export const ids = (i: number) => ({
