@@ -2,6 +2,7 @@
 // editing, and the approve / discard / approve-with-a-note actions (admin/notifications.server.ts checks
 // every id against the shop and sends).
 import { z } from "zod";
+import { PERSONAL_NOTE_MAX_LENGTH, PERSONAL_NOTE_TOO_LONG } from "../notifications/rules/policy";
 import appDb, { type Db } from "../db.server";
 import { approveDrafts, discardDrafts } from "./notifications.server";
 import type { AdminShop, ShopContext } from "./shop.server";
@@ -52,7 +53,7 @@ const reviewSchema = z.discriminatedUnion("intent", [
   z.object({
     intent: z.literal("approve_edited"),
     ids: idList.max(1),
-    personalNote: z.string().trim().max(1000, "Keep the note under 1,000 characters").optional(),
+    personalNote: z.string().trim().max(PERSONAL_NOTE_MAX_LENGTH, PERSONAL_NOTE_TOO_LONG).optional(),
   }),
 ]);
 

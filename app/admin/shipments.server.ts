@@ -5,6 +5,7 @@
 // order-details block's API.
 import { json } from "@remix-run/node";
 import { z } from "zod";
+import { PERSONAL_NOTE_MAX_LENGTH, PERSONAL_NOTE_TOO_LONG } from "../notifications/rules/policy";
 import appDb, { type Db, type Prisma } from "../db.server";
 import { resendCurrent, sendPersonalUpdate } from "./notifications.server";
 import type { AdminShop, ShopContext } from "./shop.server";
@@ -382,7 +383,7 @@ export async function shipmentPage(shop: AdminShop, id: string | undefined, db: 
 const shipmentActionSchema = z.discriminatedUnion("intent", [
   z.object({
     intent: z.literal("personal_update"),
-    note: z.string().trim().min(1, "Write a note for the customer").max(1000, "Keep the note under 1,000 characters"),
+    note: z.string().trim().min(1, "Write a note for the customer").max(PERSONAL_NOTE_MAX_LENGTH, PERSONAL_NOTE_TOO_LONG),
   }),
   z.object({ intent: z.literal("resend") }),
 ]);

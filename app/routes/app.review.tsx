@@ -11,11 +11,11 @@ import {
   InlineStack,
   Page,
   Text,
-  TextField,
   useIndexResourceState,
 } from "@shopify/polaris";
 import { useState } from "react";
 import { formatDateTime } from "../components/format";
+import { NoteField } from "../components/NoteField";
 import { AdminRouteError } from "../components/RouteError";
 import { reviewDrafts, reviewQueue } from "../admin/review.server";
 import { requireShop } from "../admin/shop.server";
@@ -48,15 +48,12 @@ function EditDraft({ draft, errors, timeZone }: { draft: NonNullable<ReturnType<
           <BlockStack gap="300">
             <input type="hidden" name="ids" value={draft.id} />
             <input type="hidden" name="intent" value="approve_edited" />
-            <TextField
+            <NoteField
               label="Personal note (optional)"
               name="personalNote"
               value={note}
               onChange={setNote}
-              multiline={3}
-              maxLength={1000}
-              showCharacterCount
-              autoComplete="off"
+              rows={3}
               error={errors.personalNote}
               helpText="Shown above the message. The rest is written from the shipment's latest facts, so it is always current."
             />

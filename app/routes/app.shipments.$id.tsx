@@ -13,10 +13,10 @@ import {
   Link,
   Page,
   Text,
-  TextField,
 } from "@shopify/polaris";
 import { useState } from "react";
 import { formatDate, formatDateTime, formatShortDateTime } from "../components/format";
+import { NoteField } from "../components/NoteField";
 import { AdminRouteError } from "../components/RouteError";
 import { DeliveryStatusBadge, NotificationStatusBadge, OutboxOnlyBadge, ShipmentStatusBadge } from "../components/StatusBadge";
 import { shipmentAction, shipmentPage } from "../admin/shipments.server";
@@ -194,15 +194,12 @@ export default function ShipmentPage() {
                 <BlockStack gap="300">
                   <Text as="h2" variant="headingMd">Send a personal update</Text>
                   <input type="hidden" name="intent" value="personal_update" />
-                  <TextField
+                  <NoteField
                     label="Note to the customer"
                     name="note"
                     value={note}
                     onChange={setNote}
-                    multiline={4}
-                    maxLength={1000}
-                    showCharacterCount
-                    autoComplete="off"
+                    rows={4}
                     helpText="Sent with the shipment's current status and tracking link."
                     error={result && !result.ok ? result.fieldErrors.note : undefined}
                   />

@@ -29,6 +29,10 @@ export const MILESTONES = [
 ] as const;
 export type Milestone = (typeof MILESTONES)[number];
 
+/** Longest personal note staff may add to a message (the review queue's and a shipment's personal update). */
+export const PERSONAL_NOTE_MAX_LENGTH = 1000;
+export const PERSONAL_NOTE_TOO_LONG = "Keep the note under 1,000 characters";
+
 export const CHANNELS = ["email", "sms"] as const;
 export type Channel = (typeof CHANNELS)[number];
 
