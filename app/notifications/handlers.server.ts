@@ -8,6 +8,7 @@ import { STAGE_CHANGED, type StageChangedEvent } from "../pipeline/shipments.ser
 import { autoApproveDrafts } from "./drafts.server";
 import { NOTIFY_AUTO_APPROVE, NOTIFY_DIGEST, NOTIFY_SEND, type NotificationDeps, scheduleSend } from "./outbox.server";
 import { onOrderConfirmed, onStageChanged, planDigest } from "./plan.server";
+import { IN_DOUBT } from "./rules/in-doubt";
 import { sendNotification } from "./send.server";
 
 function idFrom(payload: unknown, field: string): string {
@@ -41,12 +42,20 @@ export const notificationHandlers: HandlerMap = createNotificationHandlers();
 
 /**
  * Safety net for rows whose wake-up job was lost (dead-lettered after repeated infrastructure errors,
- * or deleted): every queued, deferred or in-doubt row overdue by more than `graceMs` gets a new one.
- * Cheap and idempotent; meant for a periodic maintenance job. Returns how many were re-scheduled.
+ * or deleted): every queued, deferred or interrupted ("sending") row overdue by more than `graceMs` gets
+ * a new one, and so does a row in doubt whose automatic resend is overdue. Cheap and idempotent; meant
+ * for a periodic maintenance job. Returns how many were re-scheduled.
  */
 export async function sweepOverdueNotifications(db: Db, now: Date, graceMs = 15 * 60_000): Promise<number> {
+  const before = { lt: new Date(now.getTime() - graceMs) };
   const overdue = await db.notification.findMany({
-    where: { status: { in: ["queued", "deferred", "sending"] }, nextAttemptAt: { lt: new Date(now.getTime() - graceMs) } },
+    where: {
+      OR: [
+        { status: { in: ["queued", "deferred", "sending"] }, nextAttemptAt: before },
+        // Only a row in doubt waiting for its automatic resend has a nextAttemptAt; other failed rows have none.
+        { status: "failed", errorKind: IN_DOUBT, nextAttemptAt: before },
+      ],
+    },
     select: { id: true, shop: { select: { domain: true } } },
     take: 500,
   });

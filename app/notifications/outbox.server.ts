@@ -4,13 +4,17 @@
 // messages and previews build on it; the rules live in rules/ (docs/decisions/003-exactly-once-notifications.md).
 //
 // Row life: draft → (approve) → queued/deferred → sending → sent | failed, or suppressed / discarded.
-// Every queued/deferred row has a notify.send job due at its nextAttemptAt, written in the same
-// transaction as the row. Jobs are only wake-ups: the row is the truth, so an extra or late job is harmless.
+// A failed row with errorKind "in_doubt" may have gone out (the provider cannot tell): staff, or the shop's
+// automatic resend for critical milestones, put it back to queued for one more attempt.
+// Every queued/deferred row (and an in-doubt row due for its automatic resend) has a notify.send job due
+// at its nextAttemptAt, written in the same transaction as the row. Jobs are only wake-ups: the row is the
+// truth, so an extra or late job is harmless.
 import type { Notification, Order, ReturnCase, Shipment, Shop } from "@prisma/client";
 import { Prisma, type Db } from "../db.server";
 import { enqueue } from "../jobs/queue.server";
 import { pickTimeZone } from "../lib/time";
 import { type ProviderConfig, providersForShop, type ResolvedProviders } from "./providers/index.server";
+import { IN_DOUBT, type Resend } from "./rules/in-doubt";
 import type { DelayReason } from "./templates";
 
 export const NOTIFY_SEND = "notify.send";
@@ -46,6 +50,10 @@ export interface NotificationFacts {
   attemptStartedAt?: string;
   /** Set when a crashed attempt was found at the provider and recorded without sending again. */
   reconciled?: boolean;
+  /** While the row is in doubt: since when, which provider could not tell and why, and which attempt it was. */
+  inDoubt?: { since: string; provider: string; reason: string; attempt: number };
+  /** Each time the message was resent after being in doubt (kept for staff: who, when, why, which attempt). */
+  resends?: Resend[];
 }
 
 export type ShipmentWithRelations = Shipment & { order: Order | null; shop: Shop; returnCase: ReturnCase | null };
@@ -69,6 +77,14 @@ export function localeOf(shop: Shop, order: Order | null): string {
 
 export async function loadShipment(db: Db, shipmentId: string): Promise<ShipmentWithRelations | null> {
   return db.shipment.findUnique({ where: { id: shipmentId }, include: { order: true, shop: true, returnCase: true } });
+}
+
+/**
+ * The shop's messages in doubt. errorKind "in_doubt" is only ever set with status "failed" and cleared
+ * by a resend, so this is an index walk of [shopId, errorKind, createdAt].
+ */
+export function inDoubtWhere(shopId: string): Prisma.NotificationWhereInput {
+  return { shopId, errorKind: IN_DOUBT };
 }
 
 export function sendsNothing(shop: Shop): boolean {

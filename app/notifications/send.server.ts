@@ -2,10 +2,24 @@
 // (docs/decisions/003-exactly-once-notifications.md, "Sending and crashes"). An attempt claims its row
 // (status sending, attempts + 1, a deadline) before the provider call and records the answer after it;
 // a row found "sending" past its deadline is reconciled with the provider, never sent blindly again.
+// When the provider cannot tell, the row is "in doubt" (failed, errorKind in_doubt): shown to staff, who
+// can resend it, and resent once automatically for critical milestones when the shop wants it.
 import type { Notification, Order, Shipment, Shop } from "@prisma/client";
 import type { Db, Prisma } from "../db.server";
 import { errorMessage, logger } from "../lib/logger.server";
-import { asJson, factsOf, type NotificationDeps, type Now, resolveProviders, scheduleSend, sendsNothing, timeZoneOf } from "./outbox.server";
+import { MINUTE_MS } from "../lib/time";
+import {
+  asJson,
+  factsOf,
+  inTransaction,
+  type NotificationDeps,
+  type Now,
+  resolveProviders,
+  scheduleSend,
+  sendsNothing,
+  timeZoneOf,
+  type Tx,
+} from "./outbox.server";
 import {
   type EmailMessage,
   ProviderError,
@@ -16,6 +30,7 @@ import {
 } from "./providers/index.server";
 import { messageContext, needsOptOutHint, type Rendered, renderFor, smsContext } from "./render.server";
 import { type Channel, isMilestone, stillRelevant } from "./rules/policy";
+import { AUTO_RESEND_BY, autoResendAt, IN_DOUBT } from "./rules/in-doubt";
 import { applyQuietHours } from "./rules/quiet-hours";
 import { MAX_SEND_ATTEMPTS, providerRetryDelay, TWILIO_UNSUBSCRIBED } from "./rules/retry";
 import { isOptedOut, recordOptOut } from "./sms-optout.server";
@@ -48,7 +63,7 @@ function smsMessage(n: NotificationRow, p: ResolvedProviders, body: string): Sms
 }
 
 /** Conditional write on the row as this attempt last saw it: losing a race changes nothing. */
-async function transition(db: Db, n: Pick<Notification, "id" | "status" | "attempts">, data: Prisma.NotificationUpdateManyMutationInput): Promise<boolean> {
+async function transition(db: Pick<Tx, "notification">, n: Pick<Notification, "id" | "status" | "attempts">, data: Prisma.NotificationUpdateManyMutationInput): Promise<boolean> {
   const r = await db.notification.updateMany({ where: { id: n.id, status: n.status, attempts: n.attempts }, data });
   return r.count === 1;
 }
@@ -91,6 +106,12 @@ export async function sendNotification(db: Db, id: string, clock: Now, deps: Not
       return;
     }
     await reconcile(db, n, clock, deps);
+    return;
+  }
+  if (n.status === "failed" && n.errorKind === IN_DOUBT) {
+    // Resent: the attempt goes in this run. Its wake-up "due now" cannot be relied on: when this job is
+    // the one due now, the queue's one live job per row and time is this job itself, done when it returns.
+    if (await autoResend(db, n, now)) await sendNotification(db, id, clock, deps);
     return;
   }
   if (n.status !== "queued" && n.status !== "deferred") return; // sent, failed, draft, suppressed, discarded: nothing to do
@@ -253,12 +274,94 @@ async function reconcile(db: Db, n: NotificationRow, clock: Now, deps: Notificat
       if (await transition(db, n, { nextAttemptAt: lookup.recheckAt })) await scheduleSend(db, n.id, n.shop.domain, lookup.recheckAt);
       return;
     case "unknown":
-      await transition(db, n, {
-        status: "failed",
-        nextAttemptAt: null,
-        errorKind: "permanent",
-        error: `in_doubt: an attempt was interrupted and ${provider.name} cannot tell whether it was sent (${lookup.reason}). Not resent, to avoid a duplicate: check the provider's log, and resend from the admin if it never arrived.`,
-      });
+      await markInDoubt(db, n, provider.name, lookup.reason, now);
       return;
   }
+}
+
+/** The row's error while in doubt: what happened, and what comes next. */
+function inDoubtError(provider: string, reason: string, resendAt: Date | null, alreadyAutoResent: boolean): string {
+  const what = `in_doubt: an attempt was interrupted and ${provider} cannot tell whether it was sent (${reason}).`;
+  if (resendAt) return `${what} Resent automatically at ${resendAt.toISOString()} (the shop's setting for critical messages), unless staff resend it first.`;
+  const why = alreadyAutoResent ? "It was already resent automatically once, so it is not resent again" : "Not resent automatically, to avoid a duplicate";
+  return `${what} ${why}: check the provider's log, and resend it from the failures page if it never arrived.`;
+}
+
+/**
+ * The provider cannot tell whether the interrupted attempt went out. The row ends failed/in_doubt with
+ * the reason; a critical milestone whose shop resends automatically gets its wake-up in the same
+ * transaction (the durable queue), once.
+ */
+async function markInDoubt(db: Db, n: NotificationRow, provider: string, reason: string, now: Date): Promise<void> {
+  const facts = factsOf(n);
+  const resends = facts.resends ?? [];
+  const resendAt = autoResendAt({ milestone: n.milestone, since: now, minutes: n.shop.inDoubtResendMinutes, resends });
+  const marked = await inTransaction(db, async (tx) => {
+    const ok = await transition(tx, n, {
+      status: "failed",
+      nextAttemptAt: resendAt,
+      errorKind: IN_DOUBT,
+      error: inDoubtError(provider, reason, resendAt, resends.some((r) => r.by === AUTO_RESEND_BY)),
+      context: asJson({ ...facts, inDoubt: { since: now.toISOString(), provider, reason, attempt: n.attempts } }),
+    });
+    if (ok && resendAt) await scheduleSend(tx, n.id, n.shop.domain, resendAt);
+    return ok;
+  });
+  if (marked) logger.warn({ notificationId: n.id, provider, resendAt: resendAt?.toISOString() ?? null }, "send in doubt: the provider cannot tell whether it went out");
+}
+
+/**
+ * notify.send on a row in doubt: its automatic resend, when due. The shop's setting is read again: a
+ * shop that chose "never" since leaves it to staff; a changed delay moves the wake-up. True when the
+ * row went back to the queue (the caller attempts it at once).
+ */
+async function autoResend(db: Db, n: NotificationRow, now: Date): Promise<boolean> {
+  if (!n.nextAttemptAt) return false; // waits for staff
+  const facts = factsOf(n);
+  const since = facts.inDoubt ? new Date(facts.inDoubt.since) : n.updatedAt;
+  const resends = facts.resends ?? [];
+  const due = autoResendAt({ milestone: n.milestone, since, minutes: n.shop.inDoubtResendMinutes, resends });
+  const provider = facts.inDoubt?.provider ?? n.provider ?? "the provider";
+  const reason = facts.inDoubt?.reason ?? "no reason recorded";
+  if (!due) {
+    await transition(db, n, { nextAttemptAt: null, error: inDoubtError(provider, reason, null, false) });
+    return false;
+  }
+  if (due.getTime() > now.getTime()) {
+    if (due.getTime() === n.nextAttemptAt.getTime()) return false; // an early or duplicate wake-up: its own is scheduled
+    await inTransaction(db, async (tx) => {
+      if (await transition(tx, n, { nextAttemptAt: due, error: inDoubtError(provider, reason, due, false) })) await scheduleSend(tx, n.id, n.shop.domain, due);
+    });
+    return false;
+  }
+  const attempt = facts.inDoubt?.attempt ?? n.attempts;
+  const minutes = Math.round((now.getTime() - since.getTime()) / MINUTE_MS);
+  return resendInDoubt(db, n, AUTO_RESEND_BY, `resent automatically ${minutes} minutes after ${provider} could not confirm attempt ${attempt} (${reason})`, now);
+}
+
+/**
+ * A message in doubt back in the queue for one more attempt (attempts keeps counting), with who resent
+ * it and why recorded on the row. Conditional on the row as the caller saw it (still in doubt, same
+ * attempts): a second click, or staff racing the automatic resend, changes nothing and answers false.
+ */
+export async function resendInDoubt(
+  db: Db,
+  n: Pick<Notification, "id" | "attempts" | "context"> & { shop: Pick<Shop, "domain"> },
+  by: string,
+  reason: string,
+  now: Date,
+): Promise<boolean> {
+  const { inDoubt: _wasInDoubt, ...facts } = factsOf(n);
+  const resends = [...(facts.resends ?? []), { attempt: n.attempts + 1, at: now.toISOString(), by, reason }];
+  const resent = await inTransaction(db, async (tx) => {
+    const r = await tx.notification.updateMany({
+      where: { id: n.id, status: "failed", errorKind: IN_DOUBT, attempts: n.attempts },
+      data: { status: "queued", errorKind: null, error: null, nextAttemptAt: now, context: asJson({ ...facts, resends }) },
+    });
+    if (r.count !== 1) return false;
+    await scheduleSend(tx, n.id, n.shop.domain, now);
+    return true;
+  });
+  if (resent) logger.info({ notificationId: n.id, attempt: n.attempts + 1, by: by === AUTO_RESEND_BY ? by : "staff" }, "resending a message in doubt");
+  return resent;
 }

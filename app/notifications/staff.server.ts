@@ -1,11 +1,14 @@
 // Messages staff send about a shipment: a personal update (a note, by email, with the current status)
 // and a resend of the current status's message (after fixing credentials, or on a customer's request).
 // Both are planned like automatic ones, from the same facts, under keys of their own; they skip review
-// and the digest hour. The service trusts its caller: admin/notifications.server.ts checks the shop.
+// and the digest hour. And the resend of messages in doubt: the same message again, one more attempt.
+// The service trusts its caller: admin/notifications.server.ts and admin/failures.server.ts check the shop.
 import type { Order, Shipment } from "@prisma/client";
 import type { Db } from "../db.server";
-import { loadShipment, type NotificationDeps, type NotificationFacts, sendsNothing, type ShipmentWithRelations } from "./outbox.server";
+import { factsOf, loadShipment, type NotificationDeps, type NotificationFacts, sendsNothing, type ShipmentWithRelations } from "./outbox.server";
 import { lastDigestSentAt, planAndStore, type PlanRequest } from "./plan.server";
+import { IN_DOUBT } from "./rules/in-doubt";
+import { resendInDoubt } from "./send.server";
 import { idempotencyKey, type Milestone, milestoneForTransition } from "./rules/policy";
 import type { DelayReason } from "./templates";
 
@@ -101,4 +104,32 @@ export async function resendCurrentStatusMessages(
     out.push({ shipmentId, milestone, notificationIds: ids });
   }
   return out;
+}
+
+/** A message in doubt as staff saw it: its id and the attempt it was in doubt after. */
+export interface InDoubtRef {
+  id: string;
+  attempts: number;
+}
+
+/**
+ * Staff resend messages in doubt, each once: the row goes back to the queue for one more attempt
+ * (the same message under the same key; relevance, consent and quiet hours are checked again when it
+ * goes), with who resent it recorded on it. A ref whose row is no longer in doubt after that attempt
+ * (resent already, by a second click or automatically) is skipped. Returns the ids resent.
+ */
+export async function resendInDoubtMessages(db: Db, refs: readonly InDoubtRef[], by: string, now: Date = new Date()): Promise<string[]> {
+  const wanted = new Map(refs.map((r) => [r.id, r.attempts]));
+  const rows = await db.notification.findMany({
+    where: { id: { in: [...wanted.keys()] }, status: "failed", errorKind: IN_DOUBT },
+    include: { shop: true },
+  });
+  const resent: string[] = [];
+  for (const n of rows) {
+    if (n.attempts !== wanted.get(n.id) || sendsNothing(n.shop)) continue;
+    const doubt = factsOf(n).inDoubt;
+    const why = doubt ? `${doubt.provider} could not confirm attempt ${doubt.attempt} (${doubt.reason})` : "the provider could not confirm the last attempt";
+    if (await resendInDoubt(db, n, by, `resent by staff after ${why}`, now)) resent.push(n.id);
+  }
+  return resent;
 }

@@ -12,11 +12,12 @@ import { encryptSecret } from "~/lib/crypto.server";
 import { handleSendGridEvents, handleTwilioStatus } from "~/notifications/reports.server";
 import { approveDraft, discardDraft } from "~/notifications/drafts.server";
 import { createNotificationHandlers, sweepOverdueNotifications } from "~/notifications/handlers.server";
-import type { NotificationDeps } from "~/notifications/outbox.server";
+import type { NotificationDeps, NotificationFacts } from "~/notifications/outbox.server";
 import { previewTemplate, testSend } from "~/notifications/previews.server";
+import { AUTO_RESEND_BY, IN_DOUBT } from "~/notifications/rules/in-doubt";
 import { providerRetryDelay } from "~/notifications/rules/retry";
 import { SEND_DEADLINE_MS } from "~/notifications/send.server";
-import { resendCurrentStatusMessages, sendPersonalUpdate } from "~/notifications/staff.server";
+import { resendCurrentStatusMessages, resendInDoubtMessages, sendPersonalUpdate } from "~/notifications/staff.server";
 import { ORDER_CONFIRMED, type OrderConfirmedEvent } from "~/pipeline/orders.server";
 import { enqueue } from "~/jobs/queue.server";
 import { STAGE_CHANGED, type StageChangedEvent } from "~/pipeline/shipments.server";
@@ -531,8 +532,8 @@ describe.each(providers)("notifications (%s)", (provider) => {
     expect(tw.requests.filter((r) => r.method === "GET")).toHaveLength(1); // asked before sending again
   });
 
-  it("when the provider cannot tell (no Email Activity access), an interrupted email is marked in doubt and never resent", async () => {
-    const shop = await makeShop(ownAccounts());
+  it("when the provider cannot tell (no Email Activity access), an interrupted email is marked in doubt and, when the shop chose never, not resent", async () => {
+    const shop = await makeShop({ ...ownAccounts(), inDoubtResendMinutes: null });
     const order = await makeOrder(shop.id, { phone: null });
     const s = await makeShipment(shop.id, order.id);
     sg.activity = "forbidden";
@@ -544,8 +545,10 @@ describe.each(providers)("notifications (%s)", (provider) => {
     advance(SEND_DEADLINE_MS + 60_000);
     await worker(deps(), t.connect()).drain();
     let n = await one({ channel: "email" });
-    expect([n.status, n.errorKind]).toEqual(["failed", "permanent"]);
+    expect([n.status, n.errorKind, n.nextAttemptAt]).toEqual(["failed", IN_DOUBT, null]);
     expect(n.error).toMatch(/^in_doubt: /);
+    expect(n.error).toMatch(/Not resent automatically/);
+    expect((n.context as NotificationFacts).inDoubt).toMatchObject({ provider: "sendgrid", attempt: 1, reason: expect.stringMatching(/Email Activity/) });
 
     advance(7 * 24 * HOUR);
     await worker().drain();
@@ -554,6 +557,240 @@ describe.each(providers)("notifications (%s)", (provider) => {
     expect(mailSendRequests(sg)).toHaveLength(1);
     sg.reset();
     await crashed;
+  });
+
+  /**
+   * Providers whose email send "kills the process" the next `crash.left` times (the row stays
+   * "sending", nothing reaches SendGrid) and who cannot tell afterwards whether it went out: every
+   * interrupted attempt ends in doubt. Other sends go to the fake SendGrid for real.
+   */
+  function inDoubtDeps(crash: { left: number }): NotificationDeps {
+    const config = deps().providerConfig!;
+    return deps({
+      providers: (client, sh): ResolvedProviders => {
+        const real = providersForShop(client, sh, config);
+        return {
+          ...real,
+          email: {
+            name: real.email.name,
+            sendEmail: async (m) => {
+              if (crash.left > 0) {
+                crash.left--;
+                throw new Error("process killed");
+              }
+              return real.email.sendEmail(m);
+            },
+            findSentEmail: async () => ({ state: "unknown", reason: "no Email Activity access" }),
+          },
+        };
+      },
+    });
+  }
+
+  /** Emits the event and drains with an interrupted attempt, then reconciles it after its deadline: the email ends in doubt. Returns when it went in doubt. */
+  async function intoDoubt(d: NotificationDeps, event: StageChangedEvent): Promise<Date> {
+    await emit(STAGE_CHANGED, event);
+    await worker(d).drain();
+    advance(SEND_DEADLINE_MS + 60_000);
+    const since = new Date(clock);
+    await worker(d).drain();
+    return since;
+  }
+
+  const facts = (n: { context: Prisma.JsonValue }) => n.context as NotificationFacts;
+
+  it("a critical message in doubt is resent automatically once, after the shop's minutes and not before", async () => {
+    const shop = await makeShop({ ...ownAccounts(), inDoubtResendMinutes: 30 });
+    const order = await makeOrder(shop.id, { phone: null });
+    const s = await makeShipment(shop.id, order.id);
+    const d = inDoubtDeps({ left: 1 });
+    const since = await intoDoubt(d, shipped(s));
+
+    let n = await one({ channel: "email" });
+    const due = new Date(since.getTime() + 30 * 60_000);
+    expect(n).toMatchObject({ status: "failed", errorKind: IN_DOUBT, attempts: 1, nextAttemptAt: due });
+    expect(n.error).toContain(`Resent automatically at ${due.toISOString()}`);
+    expect(facts(n).inDoubt).toEqual({ since: since.toISOString(), provider: "sendgrid", reason: "no Email Activity access", attempt: 1 });
+    // Its wake-up is in the durable queue, written with the row.
+    expect(await db.job.count({ where: { kind: "notify.send", status: "queued", runAfter: due } })).toBe(1);
+    expect(mailSendRequests(sg)).toHaveLength(0);
+
+    // An early wake-up (a duplicate or retried job) a minute before it is due changes nothing.
+    at(new Date(due.getTime() - 60_000).toISOString());
+    await enqueue(db, { kind: "notify.send", payload: { notificationId: n.id }, runAfter: clock });
+    await worker(d).drain();
+    expect(await one({ id: n.id })).toEqual(n);
+    expect(mailSendRequests(sg)).toHaveLength(0);
+
+    at(due.toISOString());
+    await worker(d).drain();
+    n = await one({ id: n.id });
+    expect(n).toMatchObject({ status: "sent", attempts: 2, errorKind: null, error: null });
+    expect(facts(n).inDoubt).toBeUndefined();
+    expect(facts(n).resends).toEqual([
+      { attempt: 2, at: due.toISOString(), by: AUTO_RESEND_BY, reason: "resent automatically 30 minutes after sendgrid could not confirm attempt 1 (no Email Activity access)" },
+    ]);
+    expect(mailSendRequests(sg)).toHaveLength(1);
+
+    advance(7 * 24 * HOUR);
+    await worker(d).drain();
+    expect(await sweepOverdueNotifications(db, clock)).toBe(0);
+    expect(mailSendRequests(sg)).toHaveLength(1);
+  });
+
+  it("out for delivery and delivery failed are resent automatically too; other milestones, and a shop that chose never, wait for staff", async () => {
+    const shop = await makeShop({ ...ownAccounts(), inDoubtResendMinutes: 30 });
+    const never = await makeShop({ ...ownAccounts(), domain: "never.myshopify.com", inDoubtResendMinutes: null });
+    const order = await makeOrder(shop.id, { phone: null });
+    const ofd = await makeShipment(shop.id, order.id, { name: "#1001.1", stage: 4, subStatus: "out_for_delivery" });
+    const failed = await makeShipment(shop.id, order.id, { name: "#1001.2", stage: 4, subStatus: "attempted_delivery" });
+    const delivered = await makeShipment(shop.id, order.id, { name: "#1001.3", stage: 4, subStatus: "delivered", deliveredAt: clock });
+    const neverOrder = await makeOrder(never.id, { phone: null });
+    const neverShipped = await makeShipment(never.id, neverOrder.id);
+    const d = inDoubtDeps({ left: 4 });
+    await emit(STAGE_CHANGED, stageEvent(ofd, [3, "in_transit"], [4, "out_for_delivery"]));
+    await emit(STAGE_CHANGED, stageEvent(failed, [3, "in_transit"], [4, "attempted_delivery"]));
+    await emit(STAGE_CHANGED, stageEvent(delivered, [3, "in_transit"], [4, "delivered"]));
+    const since = await intoDoubt(d, shipped(neverShipped));
+    const due = new Date(since.getTime() + 30 * 60_000);
+
+    const byShipment = async (shipmentId: string) => one({ shipmentId, channel: "email" });
+    for (const [s, milestone] of [[ofd, "out_for_delivery"], [failed, "delivery_failed"]] as const) {
+      expect(await byShipment(s.id), milestone).toMatchObject({ milestone, status: "failed", errorKind: IN_DOUBT, nextAttemptAt: due });
+    }
+    for (const [s, milestone] of [[delivered, "delivered"], [neverShipped, "shipped"]] as const) {
+      const n = await byShipment(s.id);
+      expect(n, milestone).toMatchObject({ milestone, status: "failed", errorKind: IN_DOUBT, nextAttemptAt: null });
+      expect(n.error).toMatch(/Not resent automatically, to avoid a duplicate/);
+    }
+
+    advance(7 * 24 * HOUR);
+    expect(await sweepOverdueNotifications(db, clock)).toBe(2); // overdue: the two automatic resends; the two waiting for staff are never woken
+    await worker(d).drain();
+    expect((await byShipment(ofd.id)).status).toBe("sent");
+    expect((await byShipment(failed.id)).status).toBe("sent");
+    for (const s of [delivered, neverShipped]) expect(await byShipment(s.id)).toMatchObject({ status: "failed", errorKind: IN_DOUBT, attempts: 1 });
+    expect(mailSendRequests(sg)).toHaveLength(2);
+    expect(await sweepOverdueNotifications(db, clock)).toBe(0);
+  });
+
+  it("the shop's setting is read again when the resend comes due: a longer delay moves it, never cancels it", async () => {
+    const shop = await makeShop({ ...ownAccounts(), inDoubtResendMinutes: 30 });
+    const order = await makeOrder(shop.id, { phone: null });
+    const s = await makeShipment(shop.id, order.id);
+    const d = inDoubtDeps({ left: 1 });
+    const since = await intoDoubt(d, shipped(s));
+
+    await db.shop.update({ where: { id: shop.id }, data: { inDoubtResendMinutes: 60 } });
+    at(new Date(since.getTime() + 30 * 60_000).toISOString());
+    await worker(d).drain();
+    let n = await one({ channel: "email" });
+    const moved = new Date(since.getTime() + 60 * 60_000);
+    expect(n).toMatchObject({ status: "failed", errorKind: IN_DOUBT, nextAttemptAt: moved });
+    expect(n.error).toContain(`Resent automatically at ${moved.toISOString()}`);
+    expect(mailSendRequests(sg)).toHaveLength(0);
+
+    await db.shop.update({ where: { id: shop.id }, data: { inDoubtResendMinutes: null } });
+    at(moved.toISOString());
+    await worker(d).drain();
+    n = await one({ channel: "email" });
+    expect(n).toMatchObject({ status: "failed", errorKind: IN_DOUBT, nextAttemptAt: null });
+    expect(n.error).toMatch(/Not resent automatically/);
+    advance(7 * 24 * HOUR);
+    await worker(d).drain();
+    expect(mailSendRequests(sg)).toHaveLength(0);
+  });
+
+  it("a resend that ends in doubt again is not resent automatically a second time; staff can still resend it", async () => {
+    const shop = await makeShop({ ...ownAccounts(), inDoubtResendMinutes: 30 });
+    const order = await makeOrder(shop.id, { phone: null });
+    const s = await makeShipment(shop.id, order.id);
+    const d = inDoubtDeps({ left: 2 });
+    const since = await intoDoubt(d, shipped(s));
+
+    at(new Date(since.getTime() + 30 * 60_000).toISOString());
+    await worker(d).drain(); // the automatic resend: interrupted as well
+    let n = await one({ channel: "email" });
+    expect([n.status, n.attempts]).toEqual(["sending", 2]);
+    advance(SEND_DEADLINE_MS + 60_000);
+    await worker(d).drain();
+    n = await one({ channel: "email" });
+    expect(n).toMatchObject({ status: "failed", errorKind: IN_DOUBT, attempts: 2, nextAttemptAt: null });
+    expect(n.error).toMatch(/already resent automatically once, so it is not resent again/);
+    expect(facts(n).inDoubt).toMatchObject({ attempt: 2 });
+    expect(facts(n).resends?.map((r) => r.by)).toEqual([AUTO_RESEND_BY]);
+
+    advance(7 * 24 * HOUR);
+    await worker(d).drain();
+    expect(await sweepOverdueNotifications(db, clock)).toBe(0);
+    expect(mailSendRequests(sg)).toHaveLength(0);
+    expect((await one({ id: n.id })).status).toBe("failed");
+
+    // Staff resend the attempt they saw in doubt: it goes, once.
+    expect(await resendInDoubtMessages(db, [{ id: n.id, attempts: 1 }], "staff@acme.test", clock)).toEqual([]); // a stale ref
+    expect(await resendInDoubtMessages(db, [{ id: n.id, attempts: 2 }], "staff@acme.test", clock)).toEqual([n.id]);
+    expect(await resendInDoubtMessages(db, [{ id: n.id, attempts: 2 }], "staff@acme.test", clock)).toEqual([]); // a second click
+    await worker(d).drain();
+    n = await one({ id: n.id });
+    expect(n).toMatchObject({ status: "sent", attempts: 3 });
+    expect(facts(n).resends?.map((r) => [r.by, r.attempt])).toEqual([[AUTO_RESEND_BY, 2], ["staff@acme.test", 3]]);
+    expect(mailSendRequests(sg)).toHaveLength(1);
+  });
+
+  it("a staff resend is not the automatic one: ending in doubt again, it still gets its automatic resend (and the stale wake-up does nothing)", async () => {
+    const shop = await makeShop({ ...ownAccounts(), inDoubtResendMinutes: 30 });
+    const order = await makeOrder(shop.id, { phone: null });
+    const s = await makeShipment(shop.id, order.id);
+    const d = inDoubtDeps({ left: 2 });
+    const first = await intoDoubt(d, shipped(s));
+    let n = await one({ channel: "email" });
+
+    at(new Date(first.getTime() + 10 * 60_000).toISOString());
+    expect(await resendInDoubtMessages(db, [{ id: n.id, attempts: 1 }], "staff@acme.test", clock)).toEqual([n.id]);
+    await worker(d).drain(); // interrupted again
+    advance(SEND_DEADLINE_MS + 60_000);
+    const second = new Date(clock);
+    await worker(d).drain();
+    n = await one({ id: n.id });
+    const due = new Date(second.getTime() + 30 * 60_000);
+    expect(n).toMatchObject({ status: "failed", errorKind: IN_DOUBT, attempts: 2, nextAttemptAt: due });
+
+    // The first automatic wake-up (first + 30 min) comes before the new one: nothing happens.
+    at(new Date(first.getTime() + 30 * 60_000).toISOString());
+    await worker(d).drain();
+    expect(await one({ id: n.id })).toEqual(n);
+
+    at(due.toISOString());
+    await worker(d).drain();
+    n = await one({ id: n.id });
+    expect(n).toMatchObject({ status: "sent", attempts: 3 });
+    expect(facts(n).resends?.map((r) => r.by)).toEqual(["staff@acme.test", AUTO_RESEND_BY]);
+    expect(mailSendRequests(sg)).toHaveLength(1);
+  });
+
+  it("the sweep wakes an overdue automatic resend whose job was lost", async () => {
+    const shop = await makeShop({ ...ownAccounts(), inDoubtResendMinutes: 30 });
+    const order = await makeOrder(shop.id, { phone: null });
+    const s = await makeShipment(shop.id, order.id);
+    const d = inDoubtDeps({ left: 1 });
+    const since = await intoDoubt(d, shipped(s));
+    const n = await one({ channel: "email" });
+    expect(n.nextAttemptAt).toEqual(new Date(since.getTime() + 30 * 60_000));
+    await db.job.deleteMany({ where: { kind: "notify.send" } }); // dead-lettered and pruned, say
+
+    at(new Date(since.getTime() + 40 * 60_000).toISOString()); // overdue, but within the sweep's grace
+    await worker(d).drain();
+    expect(await sweepOverdueNotifications(db, clock)).toBe(0);
+    expect((await one({ id: n.id })).status).toBe("failed");
+
+    at(new Date(since.getTime() + 46 * 60_000).toISOString());
+    expect(await sweepOverdueNotifications(db, clock)).toBe(1);
+    await worker(d).drain();
+    const after = await one({ id: n.id });
+    expect(after).toMatchObject({ status: "sent", attempts: 2 });
+    expect(facts(after).resends?.map((r) => r.by)).toEqual([AUTO_RESEND_BY]);
+    expect(mailSendRequests(sg)).toHaveLength(1);
+    expect(await sweepOverdueNotifications(db, clock)).toBe(0);
   });
 
   it("a connection reset mid-request is reconciled before any retry, allowing for Email Activity's lag", async () => {
