@@ -21,6 +21,7 @@
 //   notifications                 Notification groupBy channel×status×deliveryStatus with segment and click sums
 //                                                                    [shopId, createdAt]
 //   message click-throughs        DailyStat/AnalyticsEvent message_click, else Notification.clickCount sum
+//   messages in doubt (live)      Notification count                 [shopId, errorKind, createdAt]
 import appDb, { type Db, type Prisma } from "../db.server";
 import { isNotDelivered } from "../notifications/rules/delivery-status";
 import { type Histogram, fromJSON, merge, quantile } from "../intelligence/rules/histogram";
@@ -28,6 +29,8 @@ import type { Stage } from "../pipeline/rules/types";
 import { carrierName } from "../intelligence/rules/bottlenecks";
 import { type BottleneckFlag, loadBottlenecks } from "../intelligence/bottlenecks.server";
 import { DAY_MS, dayKey } from "../lib/time";
+import { inDoubtWhere } from "../notifications/outbox.server";
+import { deadJobsWhere } from "./failures.server";
 import type { AdminShop } from "./shop.server";
 
 
@@ -118,7 +121,8 @@ export interface Dashboard {
     deflectionRate: number;
   };
   crossSell: { impressions: number; clicks: number; clickRate: number | null; orders: number; revenueCents: number };
-  notifications: { byChannel: ChannelCounts[]; smsSegments: number; total: number };
+  /** inDoubt: live, not range-bound: messages the provider cannot confirm were sent (the failures page lists them). */
+  notifications: { byChannel: ChannelCounts[]; smsSegments: number; total: number; inDoubt: number };
   pipeline: { failedReceipts: number; deadJobs: number; queued: number };
   bottlenecks: BottleneckFlag[];
 }
@@ -234,7 +238,7 @@ export async function loadDashboard(db: Db, shopDomain: string, range: DateRange
 
   const [
     delivered, withWindow, onTime,
-    laneRows, statRows, attributed, notifRows, failedReceipts, deadJobs, queued,
+    laneRows, statRows, attributed, notifRows, failedReceipts, deadJobs, queued, inDoubt,
   ] = await Promise.all([
     rolledDelivery ? null : db.shipment.count({ where: deliveredWhere }),
     rolledDelivery ? null : db.shipment.count({ where: { ...deliveredWhere, predictedEnd: { not: null } } }),
@@ -253,8 +257,9 @@ export async function loadDashboard(db: Db, shopDomain: string, range: DateRange
     // One pass over the range's notifications: counts, SMS segments and click-throughs together.
     db.notification.groupBy({ by: ["channel", "status", "deliveryStatus"], where: { shopId, createdAt: { gte: range.from, lt: range.to } }, _count: { _all: true }, _sum: { segments: true, clickCount: true } }),
     db.webhookReceipt.count({ where: { shopDomain, status: "failed" } }),
-    db.job.count({ where: { shopDomain, status: "dead" } }),
+    db.job.count({ where: deadJobsWhere(shopDomain) }),
     db.job.count({ where: { shopDomain, status: { in: ["queued", "running"] } } }),
+    db.notification.count({ where: inDoubtWhere(shopId) }),
   ]);
 
   const onTimeFigures = rolledDelivery ?? { delivered: delivered ?? 0, withWindow: withWindow ?? 0, onTime: onTime ?? 0 };
@@ -368,6 +373,7 @@ export async function loadDashboard(db: Db, shopDomain: string, range: DateRange
       byChannel: [...channels.values()].sort((a, b) => a.channel.localeCompare(b.channel)),
       smsSegments: notifRows.filter((r) => r.channel === "sms" && r.status === "sent").reduce((a, r) => a + (r._sum.segments ?? 0), 0),
       total: notifTotal,
+      inDoubt,
     },
     pipeline: { failedReceipts, deadJobs, queued },
     bottlenecks: bottlenecks.flags,

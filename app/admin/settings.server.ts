@@ -5,6 +5,7 @@
 import { z } from "zod";
 import appDb, { type Db } from "../db.server";
 import { CRITICAL_SMS, MILESTONES, type Milestone, isSmsCapable, resolveChannels, type ChannelMatrix } from "../notifications/rules/policy";
+import { DEFAULT_IN_DOUBT_RESEND_MINUTES, IN_DOUBT_RESEND_MINUTES } from "../notifications/rules/in-doubt";
 import { type CredentialSource, providersForShop } from "../notifications/providers/index.server";
 import { encryptSecret, maskSecret } from "../lib/crypto.server";
 import { isHexColor, plainHttpsUrl } from "../lib/html";
@@ -14,6 +15,8 @@ import type { AdminShop } from "./shop.server";
 
 export const NOTIFICATION_MODES = ["automated", "hybrid", "off"] as const;
 export const RECOMMENDATION_SOURCES = ["related", "complementary", "collection", "off"] as const;
+/** When the provider cannot confirm a critical message was sent: resend it automatically, or leave it to staff. */
+export const IN_DOUBT_RESEND = ["auto", "never"] as const;
 // The Event Webhook's verification key is a public key, not a secret: it is stored like the credentials
 // anyway, so every provider setting has one write-only, encrypted pattern.
 export const SECRET_FIELDS = ["sendgridApiKey", "sendgridWebhookKey", "twilioAccountSid", "twilioAuthToken"] as const;
@@ -38,6 +41,9 @@ export interface SettingsView {
   smsTransactionalOk: boolean;
   quietHoursStart: number;
   quietHoursEnd: number;
+  inDoubtResend: (typeof IN_DOUBT_RESEND)[number];
+  /** Minutes before the automatic resend (the default when the shop never resends, for the form). */
+  inDoubtResendMinutes: string;
   senderName: string;
   senderEmail: string;
   replyToEmail: string;
@@ -97,6 +103,17 @@ export const settingsSchema = z
     smsTransactionalOk: z.boolean(),
     quietHoursStart: hour,
     quietHoursEnd: hour,
+    // Absent from an older form: the product's default (resend automatically).
+    inDoubtResend: z.preprocess(blankToUndefined, z.enum(IN_DOUBT_RESEND, { errorMap: () => ({ message: "Choose whether to resend automatically or never" }) }).default("auto")),
+    inDoubtResendMinutes: z.preprocess(
+      blankToUndefined,
+      z.coerce
+        .number({ invalid_type_error: `Resend after must be a number of minutes from ${IN_DOUBT_RESEND_MINUTES.min} to ${IN_DOUBT_RESEND_MINUTES.max}` })
+        .int("Resend after must be a whole number of minutes")
+        .min(IN_DOUBT_RESEND_MINUTES.min, `Resend after must be at least ${IN_DOUBT_RESEND_MINUTES.min} minutes`)
+        .max(IN_DOUBT_RESEND_MINUTES.max, `Resend after must be at most ${IN_DOUBT_RESEND_MINUTES.max} minutes (a day)`)
+        .default(DEFAULT_IN_DOUBT_RESEND_MINUTES),
+    ),
     senderName: optionalText("Sender name", 100),
     senderEmail: z.preprocess(blankToUndefined, z.string().trim().email("Enter a valid email address").optional()),
     replyToEmail: z.preprocess(blankToUndefined, z.string().trim().email("Enter a valid email address").optional()),
@@ -149,6 +166,8 @@ export function settingsFromForm(form: FormData): Record<string, unknown> {
     smsTransactionalOk: form.get("smsTransactionalOk") === "on",
     quietHoursStart: text("quietHoursStart"),
     quietHoursEnd: text("quietHoursEnd"),
+    inDoubtResend: text("inDoubtResend"),
+    inDoubtResendMinutes: text("inDoubtResendMinutes"),
     senderName: text("senderName"),
     senderEmail: text("senderEmail"),
     replyToEmail: text("replyToEmail"),
@@ -184,6 +203,8 @@ export async function loadSettings(db: Db, shopDomain: string): Promise<Settings
     smsTransactionalOk: s.smsTransactionalOk,
     quietHoursStart: s.quietHoursStart,
     quietHoursEnd: s.quietHoursEnd,
+    inDoubtResend: s.inDoubtResendMinutes === null ? "never" : "auto",
+    inDoubtResendMinutes: String(s.inDoubtResendMinutes ?? DEFAULT_IN_DOUBT_RESEND_MINUTES),
     senderName: s.senderName ?? "",
     senderEmail: s.senderEmail ?? "",
     replyToEmail: s.replyToEmail ?? "",
@@ -249,6 +270,7 @@ export async function saveSettings(db: Db, shopDomain: string, input: Record<str
       smsTransactionalOk: v.smsTransactionalOk,
       quietHoursStart: v.quietHoursStart,
       quietHoursEnd: v.quietHoursEnd,
+      inDoubtResendMinutes: v.inDoubtResend === "auto" ? v.inDoubtResendMinutes : null,
       senderName: v.senderName ?? null,
       senderEmail: v.senderEmail ?? null,
       replyToEmail: v.replyToEmail ?? null,
@@ -274,11 +296,18 @@ export async function settingsPage(shop: AdminShop, db: Db = appDb) {
   return { settings, preview, sendgridEventsUrl: sendGridEventsUrl() };
 }
 
+// Unsaved branding for the live preview, held to the same rules as saving (lib/html.ts); a value that
+// breaks them is left out of the preview (the saved one shows) rather than refused.
 const previewSchema = z.object({
   milestone: z.string().refine(isPreviewMilestone, "Choose a milestone"),
-  brandLogoUrl: z.string().trim().url().startsWith("https://").optional().or(z.literal("")).catch(undefined),
-  brandPrimaryColor: z.string().regex(/^#[0-9a-fA-F]{3,6}$/).optional().catch(undefined),
-  brandAccentColor: z.string().regex(/^#[0-9a-fA-F]{3,6}$/).optional().catch(undefined),
+  brandLogoUrl: z
+    .string()
+    .trim()
+    .refine((v) => v === "" || plainHttpsUrl(v) !== null)
+    .optional()
+    .catch(undefined),
+  brandPrimaryColor: z.string().trim().refine(isHexColor).optional().catch(undefined),
+  brandAccentColor: z.string().trim().refine(isHexColor).optional().catch(undefined),
 });
 const testSendSchema = z.discriminatedUnion("channel", [
   z.object({ channel: z.literal("email"), milestone: z.string().refine(isPreviewMilestone, "Choose a milestone"), to: z.string().trim().email("Enter an email address") }),

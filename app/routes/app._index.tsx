@@ -124,6 +124,11 @@ export default function Overview() {
         </InlineStack>
 
         <BottleneckBanner flags={d.bottlenecks} />
+        {d.notifications.inDoubt > 0 ? (
+          <Banner tone="warning" title={`${formatNumber(d.notifications.inDoubt)} ${d.notifications.inDoubt === 1 ? "message" : "messages"} may not have been delivered`} action={{ content: "Review and resend", url: "/app/failures#in-doubt" }}>
+            <p>Sending was interrupted and the provider cannot tell whether they went out.</p>
+          </Banner>
+        ) : null}
         {d.pipeline.failedReceipts + d.pipeline.deadJobs > 0 ? (
           <Banner tone="critical" title="Some updates could not be processed" action={{ content: "Review failures", url: "/app/failures" }}>
             <p>

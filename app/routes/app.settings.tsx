@@ -150,6 +150,7 @@ export default function Settings() {
     brandLogoUrl: s.brandLogoUrl, brandPrimaryColor: s.brandPrimaryColor, brandAccentColor: s.brandAccentColor, trackingHeading: s.trackingHeading,
     notificationMode: s.notificationMode as string, hybridAutoSendHours: s.hybridAutoSendHours, smsTransactionalOk: s.smsTransactionalOk,
     quietHoursStart: String(s.quietHoursStart), quietHoursEnd: String(s.quietHoursEnd), senderName: s.senderName, senderEmail: s.senderEmail,
+    inDoubtResend: s.inDoubtResend as string, inDoubtResendMinutes: s.inDoubtResendMinutes,
     replyToEmail: s.replyToEmail, twilioFromNumber: s.twilioFromNumber, sendgridApiKey: "", sendgridWebhookKey: "", twilioAccountSid: "", twilioAuthToken: "",
     recommendationSource: s.recommendationSource as string, recommendationCollection: s.recommendationCollection, costPerTicket: s.costPerTicket,
     noScanAlertDays: String(s.noScanAlertDays), receiptRetentionDays: String(s.receiptRetentionDays), jobRetentionDays: String(s.jobRetentionDays),
@@ -239,6 +240,25 @@ export default function Settings() {
                     <Select label="Quiet hours start" options={HOURS} {...field("quietHoursStart")} helpText={`Customer's local time (store: ${s.timezone})`} />
                     <Select label="Quiet hours end" options={HOURS} {...field("quietHoursEnd")} />
                   </InlineGrid>
+                  <ChoiceList
+                    title="When the provider cannot confirm a shipped, out for delivery or delivery failed message was sent"
+                    name="inDoubtResend"
+                    choices={[
+                      {
+                        value: "auto",
+                        label: "Resend it automatically",
+                        helpText: "Once, after the delay below. A customer missing “out for delivery” is worse than a rare duplicate.",
+                        renderChildren: (selected: boolean) =>
+                          selected ? <TextField label="Resend after (minutes)" type="number" min={5} max={1440} {...field("inDoubtResendMinutes")} /> : null,
+                      },
+                      { value: "never", label: "Never resend it automatically", helpText: "It waits on the failures page for staff to check the provider's log and resend it." },
+                    ]}
+                    selected={[v.inDoubtResend]}
+                    onChange={(x) => setV((o) => ({ ...o, inDoubtResend: x[0] ?? "auto" }))}
+                    error={errors.inDoubtResend}
+                  />
+                  {v.inDoubtResend === "never" ? <input type="hidden" name="inDoubtResendMinutes" value="" /> : null}
+                  <Text as="p" tone="subdued">Other messages the provider cannot confirm are never resent automatically: they are listed on the failures page.</Text>
                   <InlineGrid columns={2} gap="300">
                     <TextField label="Sender name" {...field("senderName")} />
                     <TextField label="Sender email" type="email" {...field("senderEmail")} />

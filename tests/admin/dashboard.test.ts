@@ -155,6 +155,27 @@ describe.each(providers)("dashboard on %s", (provider) => {
     await t.db.notification.updateMany({ where: { id: { in: [email.id, sms.id] } }, data: { deliveryStatus: null, deliveryError: null } });
   });
 
+  it("counts the messages in doubt, live (not range-bound), this shop's only", async () => {
+    // The story's failed email (a config error) is not in doubt.
+    expect((await loadDashboard(t.db, STORY_SHOP, range(), story.now))!.notifications.inDoubt).toBe(0);
+    const order = await t.db.order.findFirstOrThrow({ where: { shopId: story.shopId, orderNumber: 2002 } });
+    const other = await t.db.shop.create({ data: { domain: "dashboard-other.myshopify.com", name: "Other" } });
+    const otherOrder = await t.db.order.create({ data: { shopId: other.id, shopifyId: "other-1", name: "#1", orderNumber: 1, processedAt: story.now, factsAt: story.now } });
+    const inDoubt = (shopId: string, orderId: string, key: string, createdAt: Date) =>
+      t.db.notification.create({ data: { shopId, orderId, channel: "email", milestone: "shipped", idempotencyKey: key, status: "failed", errorKind: "in_doubt", error: "in_doubt: test", createdAt } });
+    const created = [
+      await inDoubt(story.shopId, order.id, "doubt-recent", new Date(story.now.getTime() - DAY)),
+      await inDoubt(story.shopId, order.id, "doubt-old", new Date(story.now.getTime() - 400 * DAY)), // outside the range: still counted
+      await inDoubt(other.id, otherOrder.id, "doubt-other", story.now),
+    ];
+    const d = (await loadDashboard(t.db, STORY_SHOP, range(), story.now))!;
+    expect(d.notifications.inDoubt).toBe(2);
+    const past = (await loadDashboard(t.db, STORY_SHOP, { from: new Date(story.now.getTime() - 400 * DAY), to: new Date(story.now.getTime() - 300 * DAY) }, story.now))!;
+    expect(past.notifications.inDoubt).toBe(2);
+    await t.db.notification.deleteMany({ where: { id: { in: created.map((n) => n.id) } } });
+    await t.db.shop.delete({ where: { id: other.id } });
+  });
+
   it("excludes what falls outside the date range", async () => {
     const past = { from: new Date(story.now.getTime() - 400 * DAY), to: new Date(story.now.getTime() - 300 * DAY) };
     const d = (await loadDashboard(t.db, STORY_SHOP, past, story.now))!;
@@ -169,7 +190,10 @@ describe.each(providers)("dashboard on %s", (provider) => {
   it("reports pipeline failures and the bottleneck flags", async () => {
     const d = (await loadDashboard(t.db, STORY_SHOP, range(), story.now))!;
     expect(d.pipeline.failedReceipts).toBe(1);
-    expect(d.pipeline.deadJobs).toBe(2); // the send that Twilio refused, and the unparseable webhook (permanent: dead at once)
+    // The send that Twilio refused. The unparseable webhook's processing job is dead too (permanent: dead
+    // at once), but it is counted with its receipt (failedReceipts), as the failures page shows it.
+    expect(d.pipeline.deadJobs).toBe(1);
+    expect(await t.db.job.count({ where: { shopDomain: STORY_SHOP, status: "dead", kind: "webhook.process" } })).toBe(1);
     expect(d.bottlenecks).toHaveLength(1);
     expect(d.bottlenecks[0]).toMatchObject({ carrier: "ups", region: "US-OH", shipments: 12 });
     expect(d.bottlenecks[0]!.fastest).toMatchObject({ carrier: "fedex", shipments: 10 });

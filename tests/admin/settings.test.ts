@@ -20,6 +20,7 @@ function form(view: SettingsView, changes: Record<string, string | null> = {}): 
     senderEmail: view.senderEmail, replyToEmail: view.replyToEmail, twilioFromNumber: view.twilioFromNumber,
     recommendationSource: view.recommendationSource, recommendationCollection: view.recommendationCollection, costPerTicket: view.costPerTicket,
     noScanAlertDays: String(view.noScanAlertDays), receiptRetentionDays: String(view.receiptRetentionDays), jobRetentionDays: String(view.jobRetentionDays),
+    inDoubtResend: view.inDoubtResend, inDoubtResendMinutes: view.inDoubtResendMinutes,
   };
   if (view.smsTransactionalOk) values.smsTransactionalOk = "on";
   for (const m of MILESTONES) {
@@ -48,6 +49,7 @@ describe.each(providers)("settings on %s", (provider) => {
   it("loads the defaults with the policy's channel matrix and no secrets", async () => {
     const v = await view();
     expect(v).toMatchObject({ notificationMode: "automated", quietHoursStart: 21, quietHoursEnd: 8, costPerTicket: "6.00", recommendationSource: "related" });
+    expect([v.inDoubtResend, v.inDoubtResendMinutes]).toEqual(["auto", "30"]);
     expect(v.channels.shipped).toEqual({ email: true, sms: true });
     expect(v.channels.delivered.sms).toBe(false);
     expect(v.secrets).toEqual({ sendgridApiKey: null, sendgridWebhookKey: null, twilioAccountSid: null, twilioAuthToken: null });
@@ -93,6 +95,48 @@ describe.each(providers)("settings on %s", (provider) => {
     expect(r2.ok ? null : r2.fieldErrors.quietHoursEnd).toBeTruthy();
     const r4 = await save({ smsTransactionalOk: "on", "channel.delivered.sms": "on" });
     expect(r4.ok ? null : r4.fieldErrors["channel.delivered.sms"]).toMatch(/only available/);
+  });
+
+  it("messages in doubt: resend automatically after N minutes (stored), or never (stored as null)", async () => {
+    const stored = async () => (await t.db.shop.findUniqueOrThrow({ where: { domain: SHOP } })).inDoubtResendMinutes;
+    expect(await save({ inDoubtResend: "auto", inDoubtResendMinutes: "45" })).toEqual({ ok: true });
+    expect(await stored()).toBe(45);
+    expect([(await view()).inDoubtResend, (await view()).inDoubtResendMinutes]).toEqual(["auto", "45"]);
+
+    // The page sends the minutes blank with "never" (the field is hidden); never is stored as null.
+    expect(await save({ inDoubtResend: "never", inDoubtResendMinutes: "" })).toEqual({ ok: true });
+    expect(await stored()).toBeNull();
+    // The form still offers the default, should staff switch back.
+    expect([(await view()).inDoubtResend, (await view()).inDoubtResendMinutes]).toEqual(["never", "30"]);
+
+    // The range's ends are accepted.
+    for (const [minutes, expected] of [["5", 5], ["1440", 1440], [" 60 ", 60]] as const) {
+      expect(await save({ inDoubtResend: "auto", inDoubtResendMinutes: minutes }), minutes).toEqual({ ok: true });
+      expect(await stored()).toBe(expected);
+    }
+    // Auto with the minutes left blank: the default.
+    expect(await save({ inDoubtResend: "auto", inDoubtResendMinutes: "" })).toEqual({ ok: true });
+    expect(await stored()).toBe(30);
+  });
+
+  it("refuses a resend delay outside 5 to 1440 minutes, naming the field, and an unknown choice", async () => {
+    await save({ inDoubtResend: "auto", inDoubtResendMinutes: "45" });
+    const before = await t.db.shop.findUniqueOrThrow({ where: { domain: SHOP } });
+    for (const bad of ["4", "0", "-30", "1441", "2.5", "soon", "1e9"]) {
+      const r = await save({ inDoubtResend: "auto", inDoubtResendMinutes: bad });
+      expect(r.ok, bad).toBe(false);
+      expect(r.ok ? null : r.fieldErrors.inDoubtResendMinutes, bad).toMatch(/^Resend after /);
+    }
+    const r = await save({ inDoubtResend: "sometimes" });
+    expect(r.ok ? null : r.fieldErrors.inDoubtResend).toBe("Choose whether to resend automatically or never");
+    expect(await t.db.shop.findUniqueOrThrow({ where: { domain: SHOP } })).toEqual(before);
+  });
+
+  it("an older form without the in-doubt fields saves the default: resend automatically after 30 minutes", async () => {
+    await save({ inDoubtResend: "auto", inDoubtResendMinutes: "90" });
+    expect(await save({ inDoubtResend: null, inDoubtResendMinutes: null })).toEqual({ ok: true });
+    expect((await t.db.shop.findUniqueOrThrow({ where: { domain: SHOP } })).inDoubtResendMinutes).toBe(30);
+    expect([(await view()).inDoubtResend, (await view()).inDoubtResendMinutes]).toEqual(["auto", "30"]);
   });
 
   it("stores provider credentials encrypted, shows them masked, keeps them when left empty, removes them on request", async () => {
