@@ -175,8 +175,10 @@ describe("admin routes", () => {
     expect(data.receiptCount).toBe(1);
     expect(data.receipts[0]).toMatchObject({ topic: "orders/updated" });
     expect(data.receipts[0].error).toBeTruthy();
-    // The unparseable webhook is a permanent error: its job is dead after one attempt, beside the send.
-    expect(data.jobs.map((j: { kind: string }) => j.kind).sort()).toEqual(["notifications.send", "webhook.process"]);
+    // The unparseable webhook is a permanent error: its job is dead after one attempt, and shown with its
+    // receipt (one bad webhook reads as one problem), not again among the dead jobs beside the send.
+    expect(data.receipts[0].job).toMatchObject({ status: "dead", attempts: 1, permanent: true });
+    expect(data.jobs.map((j: { kind: string }) => j.kind)).toEqual(["notifications.send"]);
     const sendJob = data.jobs.find((j: { kind: string }) => j.kind === "notifications.send");
     expect(sendJob).toMatchObject({ lastError: "Twilio: 21610 unsubscribed recipient" });
     const r1 = await submit("failures", "/app/failures", { intent: "replay_receipts", ids: [data.receipts[0].id] });
