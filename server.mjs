@@ -23,7 +23,9 @@ const root = path.dirname(url.fileURLToPath(import.meta.url));
 const build = await import(url.pathToFileURL(path.join(root, "build/server/index.js")).href);
 const handleWebhookRequest = build.entry.module.handleWebhookRequest;
 if (typeof handleWebhookRequest !== "function") {
-  throw new Error("build/server/index.js does not export handleWebhookRequest from app/entry.server.tsx; run npm run build");
+  throw new Error(
+    "build/server/index.js does not export handleWebhookRequest from app/entry.server.tsx; run npm run build",
+  );
 }
 
 const app = express();

@@ -37,10 +37,16 @@ export function createDb(url: string | undefined, options: CreateDbOptions = {})
     const { PrismaClient: PgClient } = require(".prisma/client-postgresql/index.js") as {
       PrismaClient: new (o: unknown) => Db;
     };
-    client = new PgClient({ adapter: new PrismaPg({ connectionString: target.url, max: options.max ?? 10 }), errorFormat: "minimal" });
+    client = new PgClient({
+      adapter: new PrismaPg({ connectionString: target.url, max: options.max ?? 10 }),
+      errorFormat: "minimal",
+    });
   } else {
     // WAL lets the storefront read while the worker writes; busy_timeout waits out a short write lock.
-    client = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: target.url, timeout: 5000 }), errorFormat: "minimal" });
+    client = new PrismaClient({
+      adapter: new PrismaBetterSQLite3({ url: target.url, timeout: 5000 }),
+      errorFormat: "minimal",
+    });
   }
   targets.set(client, { provider: target.provider, url: target.url });
   return client;
@@ -72,7 +78,13 @@ export async function prepareDb(client: Db): Promise<void> {
  * @prisma/client's error classes fails for its errors.
  */
 export function prismaErrorCode(error: unknown): string | undefined {
-  if (typeof error === "object" && error !== null && "code" in error && typeof error.code === "string" && /^P\d{4}$/.test(error.code)) {
+  if (
+    typeof error === "object" &&
+    error !== null &&
+    "code" in error &&
+    typeof error.code === "string" &&
+    /^P\d{4}$/.test(error.code)
+  ) {
     return error.code;
   }
   return undefined;

@@ -23,16 +23,40 @@ const key32 = z
   .refine((v) => Buffer.from(v, "base64").length === 32, "must be 32 random bytes, base64-encoded");
 
 export const ENV_DOCS = {
-  SHOPIFY_API_KEY: ["The app's client id from the Partner Dashboard", "`shopify app env pull`, or set by `shopify app dev`"],
-  SHOPIFY_API_SECRET: ["The app's client secret; signs webhooks and app-proxy requests", "`shopify app env pull`, or set by `shopify app dev`"],
+  SHOPIFY_API_KEY: [
+    "The app's client id from the Partner Dashboard",
+    "`shopify app env pull`, or set by `shopify app dev`",
+  ],
+  SHOPIFY_API_SECRET: [
+    "The app's client secret; signs webhooks and app-proxy requests",
+    "`shopify app env pull`, or set by `shopify app dev`",
+  ],
   SHOPIFY_APP_URL: ["Public https URL of this app", "set by `shopify app dev`; in production your app's URL"],
   SCOPES: ["Access scopes (comma-separated); defaults to those in shopify.app.toml", "usually left unset"],
-  SHOP_CUSTOM_DOMAIN: ["Optional custom shop domain allowed besides *.myshopify.com", "leave unset unless Shopify support asks"],
-  DATABASE_URL: ["Database: file:./prisma/dev.sqlite (default) or postgres://user:pass@host/db", "export DATABASE_URL=..."],
-  ENCRYPTION_KEY: ["Key that encrypts provider credentials at rest (AES-256-GCM)", "`openssl rand -base64 32`; the preflight writes one to .env for local use"],
-  TRACKING_LINK_SECRET: ["Signs the expiring tracking links in emails and SMS", "`openssl rand -base64 32`; the preflight writes one to .env for local use"],
-  SENDGRID_API_KEY: ["The app's own SendGrid key, used when a shop has none (optional)", "SendGrid > Settings > API Keys"],
-  SENDGRID_FROM: ["Default sender address for the app's SendGrid account", "a verified sender, e.g. tracking@example.com"],
+  SHOP_CUSTOM_DOMAIN: [
+    "Optional custom shop domain allowed besides *.myshopify.com",
+    "leave unset unless Shopify support asks",
+  ],
+  DATABASE_URL: [
+    "Database: file:./prisma/dev.sqlite (default) or postgres://user:pass@host/db",
+    "export DATABASE_URL=...",
+  ],
+  ENCRYPTION_KEY: [
+    "Key that encrypts provider credentials at rest (AES-256-GCM)",
+    "`openssl rand -base64 32`; the preflight writes one to .env for local use",
+  ],
+  TRACKING_LINK_SECRET: [
+    "Signs the expiring tracking links in emails and SMS",
+    "`openssl rand -base64 32`; the preflight writes one to .env for local use",
+  ],
+  SENDGRID_API_KEY: [
+    "The app's own SendGrid key, used when a shop has none (optional)",
+    "SendGrid > Settings > API Keys",
+  ],
+  SENDGRID_FROM: [
+    "Default sender address for the app's SendGrid account",
+    "a verified sender, e.g. tracking@example.com",
+  ],
   SENDGRID_WEBHOOK_VERIFICATION_KEY: [
     "Verification key of the app's SendGrid signed Event Webhook (delivery reports for email sent through SENDGRID_API_KEY; unsigned reports are refused)",
     "SendGrid > Settings > Mail Settings > Event Webhook > Signed Event Webhook: copy the verification key (base64)",
@@ -43,16 +67,37 @@ export const ENV_DOCS = {
   TWILIO_FROM: ["Default sending number or messaging service SID", "Twilio console, E.164 format"],
   TWILIO_BASE_URL: ["Override of Twilio's API base URL (tests, proxies)", "leave unset in production"],
   WORKER_BATCH: ["Jobs a standalone worker claims at once", "20 (default)"],
-  WORKER: ["Where jobs run: inline (in the web process, default) or off (run `npm run worker` separately)", "WORKER=off"],
+  WORKER: [
+    "Where jobs run: inline (in the web process, default) or off (run `npm run worker` separately)",
+    "WORKER=off",
+  ],
   LOG_LEVEL: ["pino log level", "info (default), debug, warn, error"],
   RECEIPT_RETENTION_DAYS: ["Days processed webhook receipts are kept", "14 (default)"],
   JOB_RETENTION_DAYS: ["Days finished jobs are kept", "7 (default)"],
-  PROXY_TRUSTED_HOPS: ["How many proxies of your own (load balancers) sit between Shopify's app proxy and the app, for per-shopper rate limits", "0 (default) when Shopify connects to the app directly"],
-  WAYPOINT_STOREFRONT_ORIGIN: ["Where storefront recommendation requests go instead of the shop's domain (the demo's local storefront)", "leave unset in production"],
-  WAYPOINT_EXTENSION_ROOT: ["Folder of the theme extension the proxy page renders", "leave unset (extensions/tracking-block)"],
-  WEBHOOK_MAX_PENDING: ["Webhooks one process holds for its database commit before it answers 503 with Retry-After (Shopify retries)", "1000 (default)"],
-  STOREFRONT_MAX_IN_FLIGHT: ["Storefront lookups and tracking pages one process works on at once before it answers 429 with Retry-After", "100 (default)"],
-  MAX_BUFFERED_BODY_MB: ["Megabytes of request bodies one process buffers at once before they are authenticated (webhooks, Twilio, SendGrid, app proxy); past it, 503", "64 (default); at least 16"],
+  PROXY_TRUSTED_HOPS: [
+    "How many proxies of your own (load balancers) sit between Shopify's app proxy and the app, for per-shopper rate limits",
+    "0 (default) when Shopify connects to the app directly",
+  ],
+  WAYPOINT_STOREFRONT_ORIGIN: [
+    "Where storefront recommendation requests go instead of the shop's domain (the demo's local storefront)",
+    "leave unset in production",
+  ],
+  WAYPOINT_EXTENSION_ROOT: [
+    "Folder of the theme extension the proxy page renders",
+    "leave unset (extensions/tracking-block)",
+  ],
+  WEBHOOK_MAX_PENDING: [
+    "Webhooks one process holds for its database commit before it answers 503 with Retry-After (Shopify retries)",
+    "1000 (default)",
+  ],
+  STOREFRONT_MAX_IN_FLIGHT: [
+    "Storefront lookups and tracking pages one process works on at once before it answers 429 with Retry-After",
+    "100 (default)",
+  ],
+  MAX_BUFFERED_BODY_MB: [
+    "Megabytes of request bodies one process buffers at once before they are authenticated (webhooks, Twilio, SendGrid, app proxy); past it, 503",
+    "64 (default); at least 16",
+  ],
 } as const;
 
 const optionalUrl = z.string().url().optional();
@@ -93,7 +138,10 @@ const variables = z.object({
 });
 
 // Tests are silent unless they ask for logs; elsewhere the default level is info.
-const schema = variables.transform((v) => ({ ...v, LOG_LEVEL: v.LOG_LEVEL ?? (v.NODE_ENV === "test" ? "silent" : "info") }));
+const schema = variables.transform((v) => ({
+  ...v,
+  LOG_LEVEL: v.LOG_LEVEL ?? (v.NODE_ENV === "test" ? "silent" : "info"),
+}));
 const NAMES = Object.keys(variables.shape);
 
 export type Env = z.infer<typeof schema>;

@@ -38,11 +38,20 @@ export async function checkDatabase(client: Db, url: string | undefined): Promis
     if (/no such table|does not exist/i.test(msg)) {
       return `Database ${safeUrl} has no migrations applied. Run: npm run setup`;
     }
-    const reason = msg.match(/Message: `([^`]+)`/)?.[1] ?? msg.split("\n").map((l) => l.trim()).filter(Boolean).at(-1) ?? "no answer";
+    const reason =
+      msg.match(/Message: `([^`]+)`/)?.[1] ??
+      msg
+        .split("\n")
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .at(-1) ??
+      "no answer";
     return `Cannot reach the ${provider} database at ${safeUrl} (${reason}). Start it or set DATABASE_URL.`;
   }
   const dir = path.resolve(provider === "postgresql" ? "prisma/postgresql/migrations" : "prisma/migrations");
-  const expected = fs.existsSync(dir) ? fs.readdirSync(dir).filter((d) => fs.statSync(path.join(dir, d)).isDirectory()) : [];
+  const expected = fs.existsSync(dir)
+    ? fs.readdirSync(dir).filter((d) => fs.statSync(path.join(dir, d)).isDirectory())
+    : [];
   const pending = expected.filter((m) => !applied.includes(m));
   if (pending.length > 0) {
     return `Database ${safeUrl} is behind: ${pending.length} migration(s) not applied (${pending.join(", ")}). Run: npm run setup`;

@@ -61,11 +61,22 @@ export async function benchDashboard(dataset: Dataset, opts: { repeats: number }
       if (n > 1) name = `${name} #${n}`;
       const ms = median(times);
       rows.push(
-        row({ id: `dashboard.${name}`, metric: `Dashboard query ${name}`, value: ms, unit: "ms", baseline: null, baselineLabel: "", target: "< 200 ms", verdict: verdict(ms < 200) }),
+        row({
+          id: `dashboard.${name}`,
+          metric: `Dashboard query ${name}`,
+          value: ms,
+          unit: "ms",
+          baseline: null,
+          baselineLabel: "",
+          target: "< 200 ms",
+          verdict: verdict(ms < 200),
+        }),
       );
     }
     const wall = median(walls);
-    log(`dashboard: ${calls.length} queries; whole page ${wall.toFixed(0)} ms (median of ${opts.repeats}); slowest ${rows.reduce((m, r) => Math.max(m, r.value ?? 0), 0).toFixed(0)} ms`);
+    log(
+      `dashboard: ${calls.length} queries; whole page ${wall.toFixed(0)} ms (median of ${opts.repeats}); slowest ${rows.reduce((m, r) => Math.max(m, r.value ?? 0), 0).toFixed(0)} ms`,
+    );
     rows.sort((a, b) => (b.value ?? 0) - (a.value ?? 0));
     rows.unshift(
       row({

@@ -67,8 +67,12 @@ interface Column {
 
 /** One prepared INSERT per table over all its columns; absent values take the schema's default. */
 function inserter(db: Database.Database, table: Table, nowIso: string): (row: Record<string, unknown>) => void {
-  const cols = (db.prepare(`PRAGMA table_info("${table}")`).all() as { name: string; dflt_value: string | null }[]).map((c): Column => ({ name: c.name, dflt: c.dflt_value }));
-  const stmt = db.prepare(`INSERT INTO "${table}" (${cols.map((c) => `"${c.name}"`).join(",")}) VALUES (${cols.map(() => "?").join(",")})`);
+  const cols = (db.prepare(`PRAGMA table_info("${table}")`).all() as { name: string; dflt_value: string | null }[]).map(
+    (c): Column => ({ name: c.name, dflt: c.dflt_value }),
+  );
+  const stmt = db.prepare(
+    `INSERT INTO "${table}" (${cols.map((c) => `"${c.name}"`).join(",")}) VALUES (${cols.map(() => "?").join(",")})`,
+  );
   const defaults = cols.map((c): (() => unknown) => {
     if (c.name === "id") return () => crypto.randomUUID();
     if (c.name === "updatedAt" || c.dflt === "CURRENT_TIMESTAMP") return () => nowIso;
@@ -101,9 +105,18 @@ export function writeStories(file: string, o: WriteOptions): { orders: number; s
   db.pragma("temp_store = MEMORY");
   const now = o.now ?? new Date();
   const nowIso = encode(now) as string;
-  const ins = Object.fromEntries(TABLES.map((t) => [t, inserter(db, t, nowIso)])) as Record<Table, (r: Record<string, unknown>) => void>;
+  const ins = Object.fromEntries(TABLES.map((t) => [t, inserter(db, t, nowIso)])) as Record<
+    Table,
+    (r: Record<string, unknown>) => void
+  >;
   // About 1.1 shipments per order: the seed's arrival rate spreads the orders over 120 days.
-  const gen = createGenerator({ seed: o.seed, shop: DEMO_SHOP, now, spanDays: 120, seedOrders: Math.ceil(o.shipments / 1.05) });
+  const gen = createGenerator({
+    seed: o.seed,
+    shop: DEMO_SHOP,
+    now,
+    spanDays: 120,
+    seedOrders: Math.ceil(o.shipments / 1.05),
+  });
   let orders = 0;
   let shipments = 0;
   let events = 0;
@@ -131,7 +144,10 @@ export function writeStories(file: string, o: WriteOptions): { orders: number; s
   return { orders, shipments, events };
 }
 
-export async function ensureDataset(spec: DatasetSpec, opts: { interactive?: boolean; rebuild?: boolean } = {}): Promise<Dataset> {
+export async function ensureDataset(
+  spec: DatasetSpec,
+  opts: { interactive?: boolean; rebuild?: boolean } = {},
+): Promise<Dataset> {
   ensureResultsDir();
   const key = datasetKey(spec);
   const file = path.join(RESULTS_DIR, `dataset-${spec.shipments}-${key}.sqlite`);
@@ -139,16 +155,27 @@ export async function ensureDataset(spec: DatasetSpec, opts: { interactive?: boo
   const url = `file:${file}`;
   if (fs.existsSync(file) && fs.existsSync(meta)) {
     const m = JSON.parse(fs.readFileSync(meta, "utf8")) as Dataset;
-    log(`dataset: reusing ${path.relative(ROOT, file)} (${m.shipments} shipments, ${m.events} events; schema and generator unchanged)`);
+    log(
+      `dataset: reusing ${path.relative(ROOT, file)} (${m.shipments} shipments, ${m.events} events; schema and generator unchanged)`,
+    );
     return { ...m, file, url, cached: true };
   }
   // The schema moved on since the cached file was built: apply the new migrations to it (additive ones
   // take seconds; a rebuild takes many minutes). `--rebuild-dataset` regenerates it instead.
-  const older = fs.readdirSync(RESULTS_DIR).find((f) => f.startsWith(`dataset-${spec.shipments}-`) && f.endsWith(".sqlite") && fs.existsSync(path.join(RESULTS_DIR, `${f}.json`)));
+  const older = fs
+    .readdirSync(RESULTS_DIR)
+    .find(
+      (f) =>
+        f.startsWith(`dataset-${spec.shipments}-`) &&
+        f.endsWith(".sqlite") &&
+        fs.existsSync(path.join(RESULTS_DIR, `${f}.json`)),
+    );
   if (older && !opts.rebuild) {
     const from = path.join(RESULTS_DIR, older);
     try {
-      log(`dataset: the schema changed since ${older} was built: migrating it forward (--rebuild-dataset regenerates it)...`);
+      log(
+        `dataset: the schema changed since ${older} was built: migrating it forward (--rebuild-dataset regenerates it)...`,
+      );
       migrate(`file:${from}`);
       const m = JSON.parse(fs.readFileSync(`${from}.json`, "utf8")) as Dataset;
       fs.renameSync(from, file);
@@ -162,26 +189,43 @@ export async function ensureDataset(spec: DatasetSpec, opts: { interactive?: boo
   }
   // Older datasets of this size are stale now: remove them (they are gigabytes).
   for (const f of fs.readdirSync(RESULTS_DIR)) {
-    if (f.startsWith(`dataset-${spec.shipments}-`) && !f.includes(key)) fs.rmSync(path.join(RESULTS_DIR, f), { force: true });
+    if (f.startsWith(`dataset-${spec.shipments}-`) && !f.includes(key))
+      fs.rmSync(path.join(RESULTS_DIR, f), { force: true });
   }
   const tmp = `${file}.building`;
   for (const s of ["", "-wal", "-shm", "-journal"]) fs.rmSync(tmp + s, { force: true });
   const started = Date.now();
-  log(`dataset: building ${spec.shipments} shipments / ${spec.events} events from the simulator's stories (cached afterwards)...`);
+  log(
+    `dataset: building ${spec.shipments} shipments / ${spec.events} events from the simulator's stories (cached afterwards)...`,
+  );
   migrate(`file:${tmp}`);
   const prisma = createDb(`file:${tmp}`);
-  const shop = await prisma.shop.upsert({ where: { domain: DEMO_SHOP }, create: { domain: DEMO_SHOP, name: "Waypoint Bench Outfitters" }, update: {} });
+  const shop = await prisma.shop.upsert({
+    where: { domain: DEMO_SHOP },
+    create: { domain: DEMO_SHOP, name: "Waypoint Bench Outfitters" },
+    update: {},
+  });
   await prisma.$disconnect();
 
   const db = new Database(tmp);
-  const indexes = (db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${TABLES.map((t) => `'${t}'`).join(",")})`).all() as { name: string; sql: string }[])
-    .filter((r) => !/CREATE UNIQUE INDEX/i.test(r.sql));
+  const indexes = (
+    db
+      .prepare(
+        `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${TABLES.map((t) => `'${t}'`).join(",")})`,
+      )
+      .all() as { name: string; sql: string }[]
+  ).filter((r) => !/CREATE UNIQUE INDEX/i.test(r.sql));
   for (const r of indexes) db.exec(`DROP INDEX "${r.name}"`);
   db.close();
 
   const interactive = opts.interactive ?? true;
   const bar = new ProgressBar("shipments", spec.shipments, process.stderr, interactive);
-  const w = writeStories(tmp, { seed: spec.seed ?? "waypoint-bench", shopId: shop.id, shipments: spec.shipments, onProgress: (o, s) => bar.update(s, `${o} orders`) });
+  const w = writeStories(tmp, {
+    seed: spec.seed ?? "waypoint-bench",
+    shopId: shop.id,
+    shipments: spec.shipments,
+    onProgress: (o, s) => bar.update(s, `${o} orders`),
+  });
   bar.done(`${w.orders} orders, ${w.events} events`);
   let events = w.events;
 
@@ -203,9 +247,20 @@ export async function ensureDataset(spec: DatasetSpec, opts: { interactive?: boo
   }
   for (const s of ["-wal", "-shm"]) fs.rmSync(tmp + s, { force: true });
   fs.renameSync(tmp, file);
-  const result: Dataset = { file, url, shop: DEMO_SHOP, shipments: w.shipments, orders: w.orders, events, cached: false, buildMs: Date.now() - started };
+  const result: Dataset = {
+    file,
+    url,
+    shop: DEMO_SHOP,
+    shipments: w.shipments,
+    orders: w.orders,
+    events,
+    cached: false,
+    buildMs: Date.now() - started,
+  };
   fs.writeFileSync(meta, JSON.stringify(result, null, 2));
-  log(`dataset: ${w.shipments} shipments, ${w.orders} orders, ${events} events in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  log(
+    `dataset: ${w.shipments} shipments, ${w.orders} orders, ${events} events in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  );
   return result;
 }
 

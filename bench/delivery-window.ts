@@ -1,7 +1,12 @@
 // Held-out coverage of predicted delivery windows over many synthetic lanes: the large version of the
 // few-lane check in tests/intelligence/rules/delivery-window.test.ts (same evaluation, ./held-out).
 // CPU only, no database or server: a few seconds on a quiet machine.
-import { MIN_PROCESSING_SAMPLES, MIN_TRANSIT_SAMPLES, WINDOW_HIGH_QUANTILE, WINDOW_LOW_QUANTILE } from "../app/intelligence/rules/delivery-window";
+import {
+  MIN_PROCESSING_SAMPLES,
+  MIN_TRANSIT_SAMPLES,
+  WINDOW_HIGH_QUANTILE,
+  WINDOW_LOW_QUANTILE,
+} from "../app/intelligence/rules/delivery-window";
 import { type HeldOutOptions, type LaneResult, heldOutLane, meanOf } from "../tests/intelligence/rules/held-out";
 import { log, row, type Row, verdict } from "./lib";
 
@@ -23,11 +28,19 @@ export function benchDeliveryWindow(profile: WindowsProfile): Row[] {
   const { lanes: n, heldOut } = profile;
   // Seeds start where the test suite's do, so the suite's lanes are the first few of these.
   const well = lanes(100, n, { processingSamples: 400, transitSamples: 400, heldOut });
-  const thin = lanes(500, n * 2, { processingSamples: MIN_PROCESSING_SAMPLES, transitSamples: MIN_TRANSIT_SAMPLES, heldOut });
+  const thin = lanes(500, n * 2, {
+    processingSamples: MIN_PROCESSING_SAMPLES,
+    transitSamples: MIN_TRANSIT_SAMPLES,
+    heldOut,
+  });
   const fulfilled = lanes(900, n, { processingSamples: 400, transitSamples: 400, heldOut, afterFulfillment: true });
-  const consistent = [...well, ...thin, ...fulfilled].every((r) => r.offsetsStable && r.source === "carrier_service_region");
+  const consistent = [...well, ...thin, ...fulfilled].every(
+    (r) => r.offsetsStable && r.source === "carrier_service_region",
+  );
   const minOf = (rs: LaneResult[]) => Math.min(...rs.map((r) => r.coverage));
-  log(`windows: ${well.length + thin.length + fulfilled.length} lanes × ${heldOut} held-out orders in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  log(
+    `windows: ${well.length + thin.length + fulfilled.length} lanes × ${heldOut} held-out orders in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   const note = `${n} lanes × ${heldOut} held-out orders (2 × ${n} at the minimum sample sizes); window = the [${pct(WINDOW_LOW_QUANTILE)} %, ${pct(WINDOW_HIGH_QUANTILE)} %] quantiles, nominal ${pct(WINDOW_HIGH_QUANTILE - WINDOW_LOW_QUANTILE).toFixed(0)} %`;
   return [
     row({
@@ -40,7 +53,9 @@ export function benchDeliveryWindow(profile: WindowsProfile): Row[] {
       baselineLabel: "mean",
       target: "≥ 80 %",
       verdict: verdict(consistent && minOf(well) >= 0.8),
-      note: consistent ? note : `${note}; some windows depended on the order's time, so coverage from shared offsets is not valid`,
+      note: consistent
+        ? note
+        : `${note}; some windows depended on the order's time, so coverage from shared offsets is not valid`,
     }),
     row({
       id: "windows.coverage.thin",

@@ -41,8 +41,14 @@ export async function startFakeProviders(): Promise<FakeProviders> {
         let notificationId: string | null = null;
         let to: string | null = null;
         try {
-          const b = JSON.parse(raw) as { custom_args?: Record<string, string>; personalizations?: { to?: { email?: string }[]; custom_args?: Record<string, string> }[] };
-          notificationId = b.custom_args?.waypoint_notification_id ?? b.personalizations?.[0]?.custom_args?.waypoint_notification_id ?? null;
+          const b = JSON.parse(raw) as {
+            custom_args?: Record<string, string>;
+            personalizations?: { to?: { email?: string }[]; custom_args?: Record<string, string> }[];
+          };
+          notificationId =
+            b.custom_args?.waypoint_notification_id ??
+            b.personalizations?.[0]?.custom_args?.waypoint_notification_id ??
+            null;
           to = b.personalizations?.[0]?.to?.[0]?.email ?? null;
         } catch {
           // recorded as is
@@ -56,15 +62,27 @@ export async function startFakeProviders(): Promise<FakeProviders> {
         requests.push({ provider: "twilio", at, notificationId: null, to: form.get("To"), body: form.get("Body") });
         const sid = `SM${String(++seq).padStart(32, "0")}`;
         res.writeHead(201, { "Content-Type": "application/json" }).end(
-          JSON.stringify({ sid, status: "queued", to: form.get("To"), from: form.get("From"), body: form.get("Body"), num_segments: "1", date_created: new Date(at).toUTCString() }),
+          JSON.stringify({
+            sid,
+            status: "queued",
+            to: form.get("To"),
+            from: form.get("From"),
+            body: form.get("Body"),
+            num_segments: "1",
+            date_created: new Date(at).toUTCString(),
+          }),
         );
         return;
       }
       if (req.method === "GET" && /\/Messages\.json$/.test(url.pathname)) {
-        res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ messages: [], next_page_uri: null }));
+        res
+          .writeHead(200, { "Content-Type": "application/json" })
+          .end(JSON.stringify({ messages: [], next_page_uri: null }));
         return;
       }
-      res.writeHead(404, { "Content-Type": "application/json" }).end(JSON.stringify({ errors: [{ message: "not found" }] }));
+      res
+        .writeHead(404, { "Content-Type": "application/json" })
+        .end(JSON.stringify({ errors: [{ message: "not found" }] }));
     });
   });
   server.keepAliveTimeout = 60_000;

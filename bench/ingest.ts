@@ -46,14 +46,21 @@ async function measure(url: string, secret: string, hooks: SimWebhook[], o: Inge
     count: pacedSet.length,
     request: (i) => {
       const w = pacedSet[i] as SimWebhook;
-      return { url: new URL(webhookPath(w.topic), url).toString(), method: "POST", headers: webhookHeaders(w, secret), body: w.body };
+      return {
+        url: new URL(webhookPath(w.topic), url).toString(),
+        method: "POST",
+        headers: webhookHeaders(w, secret),
+        body: w.body,
+      };
     },
   });
   return { burst, paced };
 }
 
 function describe(r: LoadResult): string {
-  const bad = Object.entries(r.byStatus).filter(([s]) => s !== "200").map(([s, n]) => `${n}×${s}`);
+  const bad = Object.entries(r.byStatus)
+    .filter(([s]) => s !== "200")
+    .map(([s, n]) => `${n}×${s}`);
   return `${r.requests} req, ${r.throughput.toFixed(0)}/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms${bad.length ? `, ${bad.join(" ")}` : ""}`;
 }
 
@@ -72,7 +79,9 @@ export async function benchIngest(o: IngestOptions): Promise<Row[]> {
   }
   log(`ingest: ceiling (bare HMAC)   burst ${describe(base.burst)} | paced ${describe(base.paced)}`);
 
-  const targets: { label: string; url: () => Promise<string> }[] = [{ label: "SQLite", url: async () => freshSqlite("ingest") }];
+  const targets: { label: string; url: () => Promise<string> }[] = [
+    { label: "SQLite", url: async () => freshSqlite("ingest") },
+  ];
   if (o.postgres) {
     const pgc = o.postgres;
     targets.push({ label: "PostgreSQL", url: () => pgc.fresh("bench_ingest") });
@@ -103,7 +112,9 @@ export async function benchIngest(o: IngestOptions): Promise<Row[]> {
         baselineLabel: "bare-HMAC ceiling",
         target: "≥ 0.5× ceiling",
         verdict: verdict(ratio >= 0.5 && failures === 0),
-        note: failures ? `${failures} requests were not answered 200 (${JSON.stringify({ ...r.burst.byStatus })} / ${JSON.stringify({ ...r.paced.byStatus })})` : undefined,
+        note: failures
+          ? `${failures} requests were not answered 200 (${JSON.stringify({ ...r.burst.byStatus })} / ${JSON.stringify({ ...r.paced.byStatus })})`
+          : undefined,
       }),
       row({
         id: `ingest.p99.${t.label.toLowerCase()}`,

@@ -55,7 +55,16 @@ export function verdict(ok: boolean | null): Verdict {
 function fmt(n: number | null, unit = ""): string {
   if (n === null || Number.isNaN(n)) return "–";
   const abs = Math.abs(n);
-  const s = abs >= 1000 ? n.toFixed(0) : abs >= 100 ? n.toFixed(0) : abs >= 10 ? n.toFixed(1) : abs >= 1 ? n.toFixed(2) : n.toFixed(3);
+  const s =
+    abs >= 1000
+      ? n.toFixed(0)
+      : abs >= 100
+        ? n.toFixed(0)
+        : abs >= 10
+          ? n.toFixed(1)
+          : abs >= 1
+            ? n.toFixed(2)
+            : n.toFixed(3);
   return unit ? `${s} ${unit}` : s;
 }
 
@@ -74,9 +83,7 @@ export function formatTable(rows: readonly Row[]): string {
   const widths = head.map((h, c) => Math.max(h.length, ...body.map((b) => (b[c] ?? "").length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(" | ")} |`;
   const sep = `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`;
-  const notes = rows
-    .map((r, i) => (r.note ? `  ${i + 1}. ${r.note}` : null))
-    .filter((x): x is string => x !== null);
+  const notes = rows.map((r, i) => (r.note ? `  ${i + 1}. ${r.note}` : null)).filter((x): x is string => x !== null);
   return [line(head), sep, ...body.map(line), ...(notes.length ? ["", "Notes:", ...notes] : [])].join("\n");
 }
 

@@ -12,7 +12,15 @@ import lighthouse from "lighthouse";
 import { ASSET_PATH, LOGO_SVG, renderTrackingPage } from "../scripts/demo/storefront";
 import { log, median, RESULTS_DIR, ROOT, row, type Row, verdict } from "./lib";
 
-export const CHROME_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+export const CHROME_FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
 
 const BRANDING = {
   shopName: "Waypoint Outfitters",
@@ -27,7 +35,10 @@ const BRANDING = {
 export function withoutBlock(page: string): string {
   return page
     .replace(/<link rel="stylesheet" href="[^"]*tracking\.css">\n?/, "")
-    .replace(/<main>[\s\S]*<\/main>/, "<main><h1>Track your order</h1><p>Enter your order number and email to see where your parcel is.</p></main>");
+    .replace(
+      /<main>[\s\S]*<\/main>/,
+      "<main><h1>Track your order</h1><p>Enter your order number and email to see where your parcel is.</p></main>",
+    );
 }
 
 async function storefront(): Promise<{ url: string; close(): Promise<void> }> {
@@ -39,12 +50,15 @@ async function storefront(): Promise<{ url: string; close(): Promise<void> }> {
     const p = new URL(req.url ?? "/", "http://127.0.0.1").pathname;
     if (p === "/with") return void res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(withBlock);
     if (p === "/without") return void res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(without);
-    if (p === "/cdn/shop/demo/logo.svg") return void res.writeHead(200, { "Content-Type": "image/svg+xml" }).end(LOGO_SVG);
+    if (p === "/cdn/shop/demo/logo.svg")
+      return void res.writeHead(200, { "Content-Type": "image/svg+xml" }).end(LOGO_SVG);
     if (p.startsWith(ASSET_PATH)) {
       const file = path.join(assets, path.basename(p));
       if (!fs.existsSync(file)) return void res.writeHead(404).end();
       const type = file.endsWith(".css") ? "text/css" : "text/javascript";
-      return void res.writeHead(200, { "Content-Type": `${type}; charset=utf-8`, "Cache-Control": "public, max-age=3600" }).end(fs.readFileSync(file));
+      return void res
+        .writeHead(200, { "Content-Type": `${type}; charset=utf-8`, "Cache-Control": "public, max-age=3600" })
+        .end(fs.readFileSync(file));
     }
     // The app proxy (beacons, lookups): answered at once, as the page's load does not wait for it.
     if (p.startsWith("/apps/track")) return void res.writeHead(204).end();
@@ -65,7 +79,19 @@ interface Audit {
 export async function benchLighthouse(opts: { runs: number }): Promise<Row[]> {
   process.env.CHROME_PATH ??= "/usr/bin/chromium";
   if (!fs.existsSync(process.env.CHROME_PATH)) {
-    return [row({ id: "lighthouse", metric: "Theme block Lighthouse cost", value: null, unit: "pts", baseline: null, baselineLabel: "", target: "< 2 points", verdict: "SKIP", note: `no Chromium at ${process.env.CHROME_PATH}` })];
+    return [
+      row({
+        id: "lighthouse",
+        metric: "Theme block Lighthouse cost",
+        value: null,
+        unit: "pts",
+        baseline: null,
+        baselineLabel: "",
+        target: "< 2 points",
+        verdict: "SKIP",
+        note: `no Chromium at ${process.env.CHROME_PATH}`,
+      }),
+    ];
   }
   const site = await storefront();
   const chrome = await chromeLauncher.launch({ chromePath: process.env.CHROME_PATH, chromeFlags: CHROME_FLAGS });
@@ -73,7 +99,12 @@ export async function benchLighthouse(opts: { runs: number }): Promise<Row[]> {
   try {
     for (let i = 0; i < opts.runs; i++) {
       for (const variant of ["without", "with"] as const) {
-        const r = await lighthouse(`${site.url}/${variant}`, { port: chrome.port, output: "json", logLevel: "error", onlyCategories: ["performance"] });
+        const r = await lighthouse(`${site.url}/${variant}`, {
+          port: chrome.port,
+          output: "json",
+          logLevel: "error",
+          onlyCategories: ["performance"],
+        });
         const lhr = r?.lhr;
         if (!lhr) throw new Error("Lighthouse returned no result");
         const score = Math.round((lhr.categories.performance?.score ?? 0) * 100);
@@ -89,7 +120,9 @@ export async function benchLighthouse(opts: { runs: number }): Promise<Row[]> {
   const s = (v: "with" | "without") => median(results[v].map((x) => x.score));
   const t = (v: "with" | "without") => median(results[v].map((x) => x.tbt));
   const cost = s("without") - s("with");
-  log(`lighthouse: without block ${results.without.map((x) => x.score).join("/")} (TBT ${t("without").toFixed(0)} ms), with block ${results.with.map((x) => x.score).join("/")} (TBT ${t("with").toFixed(0)} ms)`);
+  log(
+    `lighthouse: without block ${results.without.map((x) => x.score).join("/")} (TBT ${t("without").toFixed(0)} ms), with block ${results.with.map((x) => x.score).join("/")} (TBT ${t("with").toFixed(0)} ms)`,
+  );
   return [
     row({
       id: "lighthouse.score",

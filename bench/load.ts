@@ -20,9 +20,13 @@ export function timedFetch(maxSockets: number, onTimed: (t: Timed) => void): typ
   const agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
   const fn = (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
     const url = new URL(input instanceof Request ? input.url : input);
-    if (url.hostname !== "127.0.0.1" && url.hostname !== "localhost") return Promise.reject(new Error(`bench load stays on loopback, not ${url.hostname}`));
+    if (url.hostname !== "127.0.0.1" && url.hostname !== "localhost")
+      return Promise.reject(new Error(`bench load stays on loopback, not ${url.hostname}`));
     const body = typeof init.body === "string" ? init.body : "";
-    const headers: Record<string, string> = { ...(init.headers as Record<string, string>), "Content-Length": String(Buffer.byteLength(body)) };
+    const headers: Record<string, string> = {
+      ...(init.headers as Record<string, string>),
+      "Content-Length": String(Buffer.byteLength(body)),
+    };
     const start = performance.now();
     return new Promise<Response>((resolve, reject) => {
       const req = http.request(url, { method: init.method ?? "GET", headers, agent }, (res) => {
@@ -32,7 +36,12 @@ export function timedFetch(maxSockets: number, onTimed: (t: Timed) => void): typ
           const status = res.statusCode ?? 0;
           onTimed({ start, ms: performance.now() - start, status });
           const buf = Buffer.concat(chunks);
-          resolve({ status, ok: status >= 200 && status < 300, arrayBuffer: async () => buf, text: async () => buf.toString() } as unknown as Response);
+          resolve({
+            status,
+            ok: status >= 200 && status < 300,
+            arrayBuffer: async () => buf,
+            text: async () => buf.toString(),
+          } as unknown as Response);
         });
         res.on("error", reject);
       });

@@ -70,7 +70,9 @@ function sampleOrders(file: string, count: number): { shopId: string; samples: S
   try {
     const max = Number((db.prepare(`SELECT MAX(rowid) AS m FROM "Order"`).get() as { m: number }).m);
     const shopId = (db.prepare(`SELECT shopId FROM "Order" LIMIT 1`).get() as { shopId: string }).shopId;
-    const pick = db.prepare(`SELECT orderNumber, name, email FROM "Order" WHERE rowid = ? AND email IS NOT NULL AND cancelledAt IS NULL`);
+    const pick = db.prepare(
+      `SELECT orderNumber, name, email FROM "Order" WHERE rowid = ? AND email IS NOT NULL AND cancelledAt IS NULL`,
+    );
     const samples: Sample[] = [];
     let x = 12345;
     for (let tries = 0; samples.length < count && tries < count * 5; tries++) {
@@ -86,7 +88,9 @@ function sampleOrders(file: string, count: number): { shopId: string; samples: S
 
 /** A storefront origin stand-in so recommendations never leave the machine (no products: fast answers). */
 async function storefrontStub(): Promise<{ origin: string; close(): Promise<void> }> {
-  const server = http.createServer((_req, res) => res.writeHead(200, { "Content-Type": "application/json" }).end('{"products":[]}'));
+  const server = http.createServer((_req, res) =>
+    res.writeHead(200, { "Content-Type": "application/json" }).end('{"products":[]}'),
+  );
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
   return {
     origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
@@ -104,13 +108,22 @@ export async function benchLookup(o: LookupOptions): Promise<Row[]> {
   const floorP99 = percentile(floor, 99);
 
   const stub = await storefrontStub();
-  const app = await startAppServer({ databaseUrl: o.dataset.url, secrets: o.secrets, worker: "off", env: { WAYPOINT_STOREFRONT_ORIGIN: stub.origin } });
+  const app = await startAppServer({
+    databaseUrl: o.dataset.url,
+    secrets: o.secrets,
+    worker: "off",
+    env: { WAYPOINT_STOREFRONT_ORIGIN: stub.origin },
+  });
   let r: Awaited<ReturnType<typeof runRequests>>;
   try {
     const secret = o.secrets.SHOPIFY_API_SECRET;
     const build = (i: number) => {
       const s = samples[i % samples.length] as Sample;
-      const q = signAppProxyQuery(new URLSearchParams({ locale: "en" }), { shop: o.dataset.shop, secret, pathPrefix: "/apps/track" });
+      const q = signAppProxyQuery(new URLSearchParams({ locale: "en" }), {
+        shop: o.dataset.shop,
+        secret,
+        pathPrefix: "/apps/track",
+      });
       return {
         url: `${app.url}/proxy/api/lookup?${q}`,
         method: "POST",
@@ -131,7 +144,9 @@ export async function benchLookup(o: LookupOptions): Promise<Row[]> {
     await stub.close();
   }
   const bad = Object.entries(r.byStatus).filter(([s]) => s !== "200");
-  log(`lookup: ${r.requests} req at ${r.throughput.toFixed(0)}/s: p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms${bad.length ? `, statuses ${JSON.stringify(r.byStatus)}` : ""} | floor p50 ${percentile(floor, 50).toFixed(2)} ms, p99 ${floorP99.toFixed(2)} ms`);
+  log(
+    `lookup: ${r.requests} req at ${r.throughput.toFixed(0)}/s: p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms${bad.length ? `, statuses ${JSON.stringify(r.byStatus)}` : ""} | floor p50 ${percentile(floor, 50).toFixed(2)} ms, p99 ${floorP99.toFixed(2)} ms`,
+  );
   return [
     row({
       id: "lookup.p99",

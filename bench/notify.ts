@@ -29,7 +29,14 @@ export function newOrderWebhooks(count: number, seed: string): SimWebhook[] {
 export async function benchNotify(o: NotifyOptions): Promise<Row[]> {
   const databaseUrl = freshSqlite("notify");
   const db = createDb(databaseUrl);
-  await db.shop.create({ data: { domain: DEMO_SHOP, name: "Bench Outfitters", contactEmail: "help@bench.example", timezone: "America/New_York" } });
+  await db.shop.create({
+    data: {
+      domain: DEMO_SHOP,
+      name: "Bench Outfitters",
+      contactEmail: "help@bench.example",
+      timezone: "America/New_York",
+    },
+  });
   const fakes = await startFakeProviders();
   const app = await startAppServer({ databaseUrl, secrets: o.secrets, worker: "inline", env: providerEnv(fakes) });
   const hooks = newOrderWebhooks(o.orders, "bench-notify");
@@ -51,14 +58,17 @@ export async function benchNotify(o: NotifyOptions): Promise<Row[]> {
     });
     // Wait for every confirmation to reach the provider (or give up after 60 s).
     const deadline = Date.now() + 60_000;
-    while (fakes.requests.filter((r) => r.provider === "sendgrid").length < acceptedAt.size && Date.now() < deadline) await sleep(200);
+    while (fakes.requests.filter((r) => r.provider === "sendgrid").length < acceptedAt.size && Date.now() < deadline)
+      await sleep(200);
     const mem = memoryOf(app.child.pid ?? 0);
     if (mem) o.onPeakRss?.("notify (inline worker)", mem.peakMb);
   } finally {
     await app.stop();
     await fakes.close();
   }
-  const notifications = await db.notification.findMany({ select: { id: true, channel: true, milestone: true, order: { select: { shopifyId: true } } } });
+  const notifications = await db.notification.findMany({
+    select: { id: true, channel: true, milestone: true, order: { select: { shopifyId: true } } },
+  });
   await db.$disconnect();
   const orderOf = new Map(notifications.map((n) => [n.id, n.order.shopifyId]));
   const firstSend = new Map<string, number>();
@@ -74,7 +84,9 @@ export async function benchNotify(o: NotifyOptions): Promise<Row[]> {
   const missing = acceptedAt.size - latencies.length;
   const p50 = percentile(latencies, 50);
   const p95 = percentile(latencies, 95);
-  log(`notify: ${latencies.length}/${acceptedAt.size} confirmations reached SendGrid; p50 ${p50.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms, max ${Math.max(...latencies).toFixed(0)} ms`);
+  log(
+    `notify: ${latencies.length}/${acceptedAt.size} confirmations reached SendGrid; p50 ${p50.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms, max ${Math.max(...latencies).toFixed(0)} ms`,
+  );
   return [
     row({
       id: "notify.p95",
@@ -85,7 +97,9 @@ export async function benchNotify(o: NotifyOptions): Promise<Row[]> {
       baselineLabel: "",
       target: "p95 < 2000 ms",
       verdict: verdict(p95 < 2000 && missing === 0),
-      note: missing ? `${missing} of ${acceptedAt.size} accepted orders had no provider request within 60 s` : undefined,
+      note: missing
+        ? `${missing} of ${acceptedAt.size} accepted orders had no provider request within 60 s`
+        : undefined,
     }),
   ];
 }

@@ -68,7 +68,16 @@ export const PROFILES: Record<Profile["name"], Profile> = {
   },
 };
 
-export const SECTIONS = ["ingest", "notify", "lookup", "dashboard", "rss", "lighthouse", "scaleout", "windows"] as const;
+export const SECTIONS = [
+  "ingest",
+  "notify",
+  "lookup",
+  "dashboard",
+  "rss",
+  "lighthouse",
+  "scaleout",
+  "windows",
+] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchResult {
@@ -81,7 +90,11 @@ export interface BenchResult {
   notes: string[];
 }
 
-export async function runBench(profile: Profile, sections: readonly Section[], opts: { interactive?: boolean; resultsFile?: string | null; rebuildDataset?: boolean } = {}): Promise<BenchResult> {
+export async function runBench(
+  profile: Profile,
+  sections: readonly Section[],
+  opts: { interactive?: boolean; resultsFile?: string | null; rebuildDataset?: boolean } = {},
+): Promise<BenchResult> {
   const started = Date.now();
   ensureResultsDir();
   const secrets = benchSecrets();
@@ -114,17 +127,37 @@ export async function runBench(profile: Profile, sections: readonly Section[], o
         const lines = (error instanceof Error ? error.message : String(error)).split("\n").filter(Boolean);
         const message = [lines[0], ...lines.slice(1).slice(-2)].join(" … ");
         log(`${name}: failed: ${message}`);
-        rows.push(row({ id: `${name}.error`, metric: `${name}: could not run`, value: null, unit: "", baseline: null, baselineLabel: "", target: "", verdict: "MISS", note: message }));
+        rows.push(
+          row({
+            id: `${name}.error`,
+            metric: `${name}: could not run`,
+            value: null,
+            unit: "",
+            baseline: null,
+            baselineLabel: "",
+            target: "",
+            verdict: "MISS",
+            note: message,
+          }),
+        );
       }
     };
     if (has("ingest")) await section("ingest", () => benchIngest({ ...profile.ingest, secrets, postgres, onPeakRss }));
     if (has("notify")) await section("notify", () => benchNotify({ ...profile.notify, secrets, onPeakRss }));
     if (has("lookup") || has("dashboard")) {
-      const dataset = await ensureDataset(profile.dataset, { interactive: opts.interactive ?? Boolean(process.stderr.isTTY), rebuild: opts.rebuildDataset });
-      if (dataset.migratedFrom) notes.push(`the cached dataset (${dataset.migratedFrom}) was built for an older schema and migrated forward; columns added since are empty (--rebuild-dataset regenerates it)`);
-      if (!dataset.cached) notes.push(`dataset built in ${(dataset.buildMs / 1000).toFixed(0)} s (cached for later runs)`);
+      const dataset = await ensureDataset(profile.dataset, {
+        interactive: opts.interactive ?? Boolean(process.stderr.isTTY),
+        rebuild: opts.rebuildDataset,
+      });
+      if (dataset.migratedFrom)
+        notes.push(
+          `the cached dataset (${dataset.migratedFrom}) was built for an older schema and migrated forward; columns added since are empty (--rebuild-dataset regenerates it)`,
+        );
+      if (!dataset.cached)
+        notes.push(`dataset built in ${(dataset.buildMs / 1000).toFixed(0)} s (cached for later runs)`);
       if (has("lookup")) await section("lookup", () => benchLookup({ dataset, ...profile.lookup, secrets, onPeakRss }));
-      if (has("dashboard")) await section("dashboard", () => benchDashboard(dataset, { repeats: profile.dashboardRepeats }));
+      if (has("dashboard"))
+        await section("dashboard", () => benchDashboard(dataset, { repeats: profile.dashboardRepeats }));
     }
     if (has("rss") && peaks.length) {
       const worst = peaks.reduce((a, b) => (b.mb > a.mb ? b : a));
@@ -147,7 +180,20 @@ export async function runBench(profile: Profile, sections: readonly Section[], o
       if (postgres) {
         const pgc = postgres;
         await section("scaleout", () => benchScaleOut({ orders: profile.scaleOutOrders, postgres: pgc, secrets }));
-      } else rows.push(row({ id: "scaleout", metric: "Scale-out on PostgreSQL", value: null, unit: "", baseline: null, baselineLabel: "", target: "", verdict: "SKIP", note: "no PostgreSQL" }));
+      } else
+        rows.push(
+          row({
+            id: "scaleout",
+            metric: "Scale-out on PostgreSQL",
+            value: null,
+            unit: "",
+            baseline: null,
+            baselineLabel: "",
+            target: "",
+            verdict: "SKIP",
+            note: "no PostgreSQL",
+          }),
+        );
     }
     if (has("windows")) await section("windows", async () => benchDeliveryWindow(profile.windows));
   } finally {
@@ -165,14 +211,25 @@ export async function runBench(profile: Profile, sections: readonly Section[], o
     table,
     notes,
   };
-  if (opts.resultsFile !== null) fs.writeFileSync(opts.resultsFile ?? path.join(ROOT, "bench/results.json"), `${JSON.stringify(result, null, 2)}\n`);
+  if (opts.resultsFile !== null)
+    fs.writeFileSync(opts.resultsFile ?? path.join(ROOT, "bench/results.json"), `${JSON.stringify(result, null, 2)}\n`);
   return result;
 }
 
 if (process.argv[1]?.endsWith(path.join("bench", "run.ts"))) {
-  const { values } = parseArgs({ options: { quick: { type: "boolean" }, "rebuild-dataset": { type: "boolean" }, only: { type: "string" }, help: { type: "boolean", short: "h" } }, strict: true });
+  const { values } = parseArgs({
+    options: {
+      quick: { type: "boolean" },
+      "rebuild-dataset": { type: "boolean" },
+      only: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+  });
   if (values.help) {
-    process.stdout.write("npm run bench [-- --quick] [-- --rebuild-dataset] [-- --only ingest,notify,lookup,dashboard,rss,lighthouse,scaleout,windows]\n");
+    process.stdout.write(
+      "npm run bench [-- --quick] [-- --rebuild-dataset] [-- --only ingest,notify,lookup,dashboard,rss,lighthouse,scaleout,windows]\n",
+    );
     process.exit(0);
   }
   const only = values.only ? (values.only.split(",").map((s) => s.trim()) as Section[]) : [...SECTIONS];
@@ -184,5 +241,7 @@ if (process.argv[1]?.endsWith(path.join("bench", "run.ts"))) {
   process.stdout.write(`\n${result.table}\n`);
   for (const n of result.notes) process.stdout.write(`* ${n}\n`);
   const m = result.machine;
-  process.stdout.write(`\n${m.nproc} CPUs (${m.cpu}), ${m.memory} RAM, Node ${m.node}; ${result.durationS} s; written to bench/results.json\n`);
+  process.stdout.write(
+    `\n${m.nproc} CPUs (${m.cpu}), ${m.memory} RAM, Node ${m.node}; ${result.durationS} s; written to bench/results.json\n`,
+  );
 }

@@ -10,7 +10,16 @@ import { Sender } from "../scripts/simulator/sender";
 import { providerEnv, startFakeProviders, type FakeProviders } from "./fake-providers";
 import { formatTable, log, row, type Row, sleep, verdict } from "./lib";
 import { timedFetch } from "./load";
-import { type AppServer, BenchPostgres, benchSecrets, type BenchSecrets, ensureBuild, startAppServer, startWorkerProcess, type WorkerProcess } from "./servers";
+import {
+  type AppServer,
+  BenchPostgres,
+  benchSecrets,
+  type BenchSecrets,
+  ensureBuild,
+  startAppServer,
+  startWorkerProcess,
+  type WorkerProcess,
+} from "./servers";
 
 export interface ScaleOutOptions {
   orders: number;
@@ -49,16 +58,36 @@ const errors: string[] = [];
 async function phase(o: ScaleOutOptions, workers: number, hooks: SimWebhook[]): Promise<Phase> {
   const url = await o.postgres.fresh(`bench_scale_${workers}`);
   const db = createDb(url, { max: 4 });
-  await db.shop.create({ data: { domain: DEMO_SHOP, name: "Bench Outfitters", contactEmail: "help@bench.example", timezone: "UTC", quietHoursStart: 0, quietHoursEnd: 0, smsTransactionalOk: true } });
+  await db.shop.create({
+    data: {
+      domain: DEMO_SHOP,
+      name: "Bench Outfitters",
+      contactEmail: "help@bench.example",
+      timezone: "UTC",
+      quietHoursStart: 0,
+      quietHoursEnd: 0,
+      smsTransactionalOk: true,
+    },
+  });
   const fakes: FakeProviders = await startFakeProviders();
   const env = providerEnv(fakes);
   const apps: AppServer[] = [];
   const procs: WorkerProcess[] = [];
   try {
-    for (let i = 0; i < 2; i++) apps.push(await startAppServer({ databaseUrl: url, secrets: o.secrets, worker: "off", env }));
+    for (let i = 0; i < 2; i++)
+      apps.push(await startAppServer({ databaseUrl: url, secrets: o.secrets, worker: "off", env }));
     // The storm: half the deliveries to each instance (a load balancer), duplicates and reordering on.
     const senders = apps.map(
-      (a, i) => new Sender({ baseUrl: a.url, secret: o.secrets.SHOPIFY_API_SECRET, concurrency: 16, duplicateRate: 0.03, reorderRate: 0.02, seed: `storm-${i}`, fetch: timedFetch(16, () => {}) }),
+      (a, i) =>
+        new Sender({
+          baseUrl: a.url,
+          secret: o.secrets.SHOPIFY_API_SECRET,
+          concurrency: 16,
+          duplicateRate: 0.03,
+          reorderRate: 0.02,
+          seed: `storm-${i}`,
+          fetch: timedFetch(16, () => {}),
+        }),
     );
     hooks.forEach((w, i) => senders[i % 2]?.enqueue([w]));
     await Promise.all(senders.map((s) => s.drain()));
@@ -75,7 +104,10 @@ async function phase(o: ScaleOutOptions, workers: number, hooks: SimWebhook[]): 
         db.job.count({ where: { status: { in: ["queued", "running"] }, runAfter: { lte: new Date() } } }),
       ]);
       if (pending === 0 && due === 0) break;
-      if (Date.now() > deadline) throw new Error(`scale-out: ${workers} worker(s) did not drain within ${(deadline - started) / 1000} s (${pending} receipts, ${due} jobs)`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `scale-out: ${workers} worker(s) did not drain within ${(deadline - started) / 1000} s (${pending} receipts, ${due} jobs)`,
+        );
       await sleep(200);
     }
     const drainMs = Date.now() - started;
@@ -84,35 +116,53 @@ async function phase(o: ScaleOutOptions, workers: number, hooks: SimWebhook[]): 
     log(`scale-out: ${workers} worker(s) started in ${((started - started0) / 1000).toFixed(1)} s`);
 
     // The checks, from the database and the providers' log.
-    const jobs = await db.job.findMany({ where: { status: { in: ["done", "dead"] } }, select: { kind: true, attempts: true, lastError: true, status: true } });
+    const jobs = await db.job.findMany({
+      where: { status: { in: ["done", "dead"] } },
+      select: { kind: true, attempts: true, lastError: true, status: true },
+    });
     // A receipt's attempts count every run of its job, failed ones included: more runs than its job's
     // recorded failures (plus the one that succeeded) means it was processed twice.
     const receipts = await db.webhookReceipt.findMany({ select: { status: true, attempts: true } });
-    const receiptRetries = jobs.filter((j) => j.kind === "webhook.process" && j.attempts > 1).reduce((n, j) => n + j.attempts - 1, 0);
+    const receiptRetries = jobs
+      .filter((j) => j.kind === "webhook.process" && j.attempts > 1)
+      .reduce((n, j) => n + j.attempts - 1, 0);
     const extraRuns = receipts.reduce((n, r) => n + Math.max(0, r.attempts - 1), 0);
-    const receiptsNotOnce = receipts.filter((r) => r.status !== "processed").length + Math.max(0, extraRuns - receiptRetries);
+    const receiptsNotOnce =
+      receipts.filter((r) => r.status !== "processed").length + Math.max(0, extraRuns - receiptRetries);
     // Prisma's messages start with a blank line and put the cause last: show the last line that says something.
-    const cause = (e: string) => e.split("\n").map((l) => l.trim()).filter(Boolean).at(-1)?.slice(0, 200) ?? "";
+    const cause = (e: string) =>
+      e
+        .split("\n")
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .at(-1)
+        ?.slice(0, 200) ?? "";
     errors.push(...jobs.filter((j) => j.lastError).map((j) => `${j.kind}: ${cause(j.lastError ?? "")}`));
     // A job claimed twice without a recorded failure was run twice; a retry after an error is not.
     const jobsClaimedTwice = jobs.filter((j) => j.attempts > 1 && !j.lastError).length;
     const retried = jobs.filter((j) => j.attempts > 1 && j.lastError).length;
     const dead = jobs.filter((j) => j.status === "dead").length;
-    const sent = await db.notification.findMany({ where: { status: "sent" }, select: { id: true, channel: true, recipient: true, bodyText: true } });
+    const sent = await db.notification.findMany({
+      where: { status: "sent" },
+      select: { id: true, channel: true, recipient: true, bodyText: true },
+    });
     const perEmail = new Map<string, number>();
     const perSms = new Map<string, number>();
     let unmatched = 0;
     for (const r of fakes.requests) {
-      if (r.provider === "sendgrid" && r.notificationId) perEmail.set(r.notificationId, (perEmail.get(r.notificationId) ?? 0) + 1);
+      if (r.provider === "sendgrid" && r.notificationId)
+        perEmail.set(r.notificationId, (perEmail.get(r.notificationId) ?? 0) + 1);
       else if (r.provider === "twilio") perSms.set(`${r.to}\n${r.body}`, (perSms.get(`${r.to}\n${r.body}`) ?? 0) + 1);
       else unmatched++;
     }
-    let sentTwice = [...perEmail.values()].filter((n) => n > 1).length + [...perSms.values()].filter((n) => n > 1).length;
+    let sentTwice =
+      [...perEmail.values()].filter((n) => n > 1).length + [...perSms.values()].filter((n) => n > 1).length;
     // Every request must belong to a sent notification and every sent notification to one request.
     const sentIds = new Set(sent.filter((n) => n.channel === "email").map((n) => n.id));
     unmatched += [...perEmail.keys()].filter((id) => !sentIds.has(id)).length;
     const smsSent = sent.filter((n) => n.channel === "sms").length;
-    if ([...perSms.values()].reduce((a, b) => a + b, 0) !== smsSent) sentTwice += Math.max(0, [...perSms.values()].reduce((a, b) => a + b, 0) - smsSent);
+    if ([...perSms.values()].reduce((a, b) => a + b, 0) !== smsSent)
+      sentTwice += Math.max(0, [...perSms.values()].reduce((a, b) => a + b, 0) - smsSent);
     return {
       workers,
       webhooks: hooks.length,
@@ -144,7 +194,8 @@ export async function benchScaleOut(o: ScaleOutOptions): Promise<Row[]> {
   const two = await phase(o, 2, hooks);
   log(`scale-out: 2 workers ${JSON.stringify(two)}`);
   if (errors.length) log(`scale-out: errors behind retries: ${[...new Set(errors)].slice(0, 5).join(" | ")}`);
-  const clean = (p: Phase) => p.receiptsNotOnce === 0 && p.jobsClaimedTwice === 0 && p.sentTwice === 0 && p.unmatchedRequests === 0;
+  const clean = (p: Phase) =>
+    p.receiptsNotOnce === 0 && p.jobsClaimedTwice === 0 && p.sentTwice === 0 && p.unmatchedRequests === 0;
   return [
     row({
       id: "scaleout.exactly-once",

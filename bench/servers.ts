@@ -72,10 +72,22 @@ export interface WorkerProcess {
 }
 
 /** `npm run worker` as its own process (scripts/worker.ts under tsx). */
-export async function startWorkerProcess(databaseUrl: string, secrets: BenchSecrets, env: Record<string, string> = {}): Promise<WorkerProcess> {
+export async function startWorkerProcess(
+  databaseUrl: string,
+  secrets: BenchSecrets,
+  env: Record<string, string> = {},
+): Promise<WorkerProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts/worker.ts")], {
     cwd: ROOT,
-    env: { ...process.env, ...secrets, SHOPIFY_APP_URL: "http://127.0.0.1:1", DATABASE_URL: databaseUrl, NODE_ENV: "production", LOG_LEVEL: "error", ...env },
+    env: {
+      ...process.env,
+      ...secrets,
+      SHOPIFY_APP_URL: "http://127.0.0.1:1",
+      DATABASE_URL: databaseUrl,
+      NODE_ENV: "production",
+      LOG_LEVEL: "error",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
@@ -110,10 +122,14 @@ export interface Ceiling {
 
 export async function startCeiling(secret: string): Promise<Ceiling> {
   const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "bench/ceiling-server.ts"), String(port), secret], {
-    cwd: ROOT,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", path.join(ROOT, "bench/ceiling-server.ts"), String(port), secret],
+    {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   await new Promise<void>((resolve, reject) => {
     child.stdout?.on("data", (b: Buffer) => b.toString().includes("ready") && resolve());
     child.once("exit", (code) => reject(new Error(`ceiling server exited (${code})`)));

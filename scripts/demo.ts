@@ -72,8 +72,14 @@ async function main(): Promise<void> {
   // A parcel on its way right now, to try on the tracking page.
   const now = demo.generator.options.now;
   const sample =
-    [...demo.stories].reverse().find((s) => s.scenario === "shipping" && s.shipments.length === 1 && s.shipments[0]?.statuses.filter((x) => x.at <= now).pop()?.status === "in_transit") ??
-    demo.stories[0];
+    [...demo.stories]
+      .reverse()
+      .find(
+        (s) =>
+          s.scenario === "shipping" &&
+          s.shipments.length === 1 &&
+          s.shipments[0]?.statuses.filter((x) => x.at <= now).pop()?.status === "in_transit",
+      ) ?? demo.stories[0];
   process.stderr.write(
     [
       "",
@@ -82,7 +88,9 @@ async function main(): Promise<void> {
       `  Storefront tracking page                       ${u}/pages/track-order${sample ? `   try ${sample.name} + ${sample.email}` : ""}`,
       `  Dev outbox (emails and SMS)                    ${u}/outbox`,
       `  Everything in one place                        ${u}/`,
-      values["no-replay"] ? "No live traffic (--no-replay); Ctrl-C stops the app." : `Live traffic keeps coming at ${demo.generator.options.speed}×; Ctrl-C stops the app and the simulator.`,
+      values["no-replay"]
+        ? "No live traffic (--no-replay); Ctrl-C stops the app."
+        : `Live traffic keeps coming at ${demo.generator.options.speed}×; Ctrl-C stops the app and the simulator.`,
       "",
     ].join("\n"),
   );

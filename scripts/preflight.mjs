@@ -30,17 +30,32 @@ if (!args.has("--no-install") && (!fs.existsSync(marker) || mtime(marker) < mtim
 
 // 2. Prisma clients (SQLite default and PostgreSQL), regenerated when a schema is newer than its client
 const clients = [
-  { schema: "prisma/schema.prisma", marker: "node_modules/.prisma/client/.waypoint-schema-hash", url: "file:./prisma/dev.sqlite" },
-  { schema: "prisma/postgresql/schema.prisma", marker: "node_modules/.prisma/client-postgresql/.waypoint-schema-hash", url: "postgresql://localhost/waypoint" },
+  {
+    schema: "prisma/schema.prisma",
+    marker: "node_modules/.prisma/client/.waypoint-schema-hash",
+    url: "file:./prisma/dev.sqlite",
+  },
+  {
+    schema: "prisma/postgresql/schema.prisma",
+    marker: "node_modules/.prisma/client-postgresql/.waypoint-schema-hash",
+    url: "postgresql://localhost/waypoint",
+  },
 ];
 for (const c of clients) {
   // Prisma keeps a reformatted copy of the schema, so a hash of the source marks what was generated.
-  const hash = crypto.createHash("sha256").update(fs.readFileSync(path.join(root, c.schema))).digest("hex");
+  const hash = crypto
+    .createHash("sha256")
+    .update(fs.readFileSync(path.join(root, c.schema)))
+    .digest("hex");
   const marker = path.join(root, c.marker);
   if (!fs.existsSync(marker) || fs.readFileSync(marker, "utf8") !== hash) {
     console.log(`preflight: generating the Prisma client for ${c.schema}...`);
     try {
-      execFileSync("npx", ["prisma", "generate", "--schema", c.schema], { cwd: root, stdio: "pipe", env: { ...process.env, DATABASE_URL: c.url } });
+      execFileSync("npx", ["prisma", "generate", "--schema", c.schema], {
+        cwd: root,
+        stdio: "pipe",
+        env: { ...process.env, DATABASE_URL: c.url },
+      });
     } catch (error) {
       process.stderr.write(`${error.stdout ?? ""}${error.stderr ?? ""}`);
       throw error;
@@ -61,9 +76,14 @@ if (args.has("--test-deps")) {
     const canApt = process.getuid?.() === 0 && fs.existsSync("/usr/bin/apt-get");
     if (canApt) {
       console.log(`preflight: installing ${missing.join(", ")} for the tests (apt-get)...`);
-      run("sh", ["-c", `apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ${missing.join(" ")} >/dev/null`]);
+      run("sh", [
+        "-c",
+        `apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ${missing.join(" ")} >/dev/null`,
+      ]);
     } else {
-      console.log(`preflight: ${missing.join(" and ")} missing and not installable here (needs root and apt-get): the tests that need them say they are skipped.`);
+      console.log(
+        `preflight: ${missing.join(" and ")} missing and not installable here (needs root and apt-get): the tests that need them say they are skipped.`,
+      );
     }
   }
 }

@@ -15,11 +15,18 @@ const LOGIN_PATH = `${AUTH_PATH_PREFIX}/login`;
 const EXIT_IFRAME_PATH = `${AUTH_PATH_PREFIX}/exit-iframe`;
 
 function text(status: number, body: string): Response {
-  return new Response(body, { status, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });
+  return new Response(body, {
+    status,
+    headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },
+  });
 }
 
 /** Whether the exit-iframe page may send the top window to `destination` (resolved against the app's URL). */
-export function exitIframeAllowed(destination: string | null, shop: string | null, appUrl: string = env().SHOPIFY_APP_URL): boolean {
+export function exitIframeAllowed(
+  destination: string | null,
+  shop: string | null,
+  appUrl: string = env().SHOPIFY_APP_URL,
+): boolean {
   if (!destination || /\s/.test(destination) || destination.includes("///")) return false;
   let url: URL;
   try {
@@ -28,7 +35,9 @@ export function exitIframeAllowed(destination: string | null, shop: string | nul
     return false;
   }
   if (url.protocol !== "https:" || /[/\\]{2}/.test(url.pathname)) return false; // what the library's own check refuses
-  return url.host === new URL(appUrl).host || url.host === "admin.shopify.com" || (isShopDomain(shop) && url.host === shop);
+  return (
+    url.host === new URL(appUrl).host || url.host === "admin.shopify.com" || (isShopDomain(shop) && url.host === shop)
+  );
 }
 
 /** The auth.$ route's answer: the library's, or null once it has authenticated the request. */

@@ -33,7 +33,6 @@ import { inDoubtWhere } from "../notifications/outbox.server";
 import { deadJobsWhere } from "./failures.server";
 import type { AdminShop } from "./shop.server";
 
-
 export interface DateRange {
   /** Inclusive start (00:00 UTC of the first day). */
   from: Date;
@@ -47,7 +46,16 @@ export interface DateRange {
  * delivered_on_time (delivered on or before the window's end). Nothing writes them yet: the pipeline
  * would increment them in the transaction that records the delivery.
  */
-const EXCEPTION_SELECT = { id: true, name: true, carrier: true, delayed: true, subStatus: true, lastEventAt: true, lastLocation: true, order: { select: { name: true } } } as const;
+const EXCEPTION_SELECT = {
+  id: true,
+  name: true,
+  carrier: true,
+  delayed: true,
+  subStatus: true,
+  lastEventAt: true,
+  lastLocation: true,
+  order: { select: { name: true } },
+} as const;
 const EXCEPTION_ORDER = [{ lastEventAt: "asc" }, { id: "asc" }] as const;
 
 /**
@@ -56,7 +64,11 @@ const EXCEPTION_ORDER = [{ lastEventAt: "asc" }, { id: "asc" }] as const;
  * order and sorts every live exception (hundreds of thousands at a million shipments).
  */
 async function oldestExceptions(db: Db, kinds: Prisma.ShipmentWhereInput[]) {
-  const lists = await Promise.all(kinds.map((where) => db.shipment.findMany({ where, orderBy: [...EXCEPTION_ORDER], take: 10, select: EXCEPTION_SELECT })));
+  const lists = await Promise.all(
+    kinds.map((where) =>
+      db.shipment.findMany({ where, orderBy: [...EXCEPTION_ORDER], take: 10, select: EXCEPTION_SELECT }),
+    ),
+  );
   const byId = new Map(lists.flat().map((s) => [s.id, s]));
   const time = (s: { lastEventAt: Date | null }) => s.lastEventAt?.getTime() ?? Number.NEGATIVE_INFINITY;
   return [...byId.values()].sort((a, b) => time(a) - time(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).slice(0, 10);
@@ -108,7 +120,14 @@ export interface Dashboard {
   costPerTicketCents: number;
   noScanAlertDays: number;
   byStage: Record<Stage, number>;
-  exceptions: { delayed: number; attempted: number; failure: number; noScan: number; total: number; rows: ExceptionRow[] };
+  exceptions: {
+    delayed: number;
+    attempted: number;
+    failure: number;
+    noScan: number;
+    total: number;
+    rows: ExceptionRow[];
+  };
   onTime: { delivered: number; withWindow: number; onTime: number; rate: number | null };
   carriers: CarrierMedians[];
   wismo: {
@@ -129,7 +148,10 @@ export interface Dashboard {
 
 /** Parses ?from=YYYY-MM-DD&to=YYYY-MM-DD (both inclusive days, UTC); default: the last 30 days. */
 export function parseRange(params: URLSearchParams, now: Date, defaultDays = 30): DateRange {
-  const day = (v: string | null) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) ? new Date(`${v}T00:00:00Z`) : null);
+  const day = (v: string | null) =>
+    v && /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`))
+      ? new Date(`${v}T00:00:00Z`)
+      : null;
   const today = new Date(`${dayKey(now)}T00:00:00Z`);
   let to = day(params.get("to"));
   let from = day(params.get("from"));
@@ -168,12 +190,27 @@ type LiveFigures = {
   delayed: number;
   attentionRows: Array<{ subStatus: string; _count: { _all: number } }>;
   noScan: number;
-  exceptionRows: Array<{ id: string; name: string | null; carrier: string | null; delayed: boolean; subStatus: string; lastEventAt: Date | null; lastLocation: string | null; order: { name: string } | null }>;
+  exceptionRows: Array<{
+    id: string;
+    name: string | null;
+    carrier: string | null;
+    delayed: boolean;
+    subStatus: string;
+    lastEventAt: Date | null;
+    lastLocation: string | null;
+    order: { name: string } | null;
+  }>;
   bottlenecks: Awaited<ReturnType<typeof loadBottlenecks>>;
 };
 const liveCache = new Map<string, { until: number; value: LiveFigures }>();
 
-export async function loadDashboard(db: Db, shopDomain: string, range: DateRange, now: Date = new Date(), options: DashboardOptions = {}): Promise<Dashboard | null> {
+export async function loadDashboard(
+  db: Db,
+  shopDomain: string,
+  range: DateRange,
+  now: Date = new Date(),
+  options: DashboardOptions = {},
+): Promise<Dashboard | null> {
   const shop = await db.shop.findUnique({
     where: { domain: shopDomain },
     select: { id: true, currency: true, costPerTicketCents: true, noScanAlertDays: true },
@@ -185,7 +222,15 @@ export async function loadDashboard(db: Db, shopDomain: string, range: DateRange
   const lastDay = days[days.length - 1]!;
   const noScanBefore = new Date(now.getTime() - shop.noScanAlertDays * DAY_MS);
   const live = { cancelledAt: null, deliveredAt: null } as const;
-  const noScanWhere = { shopId, stage: 3, lastEventAt: { lt: noScanBefore }, cancelledAt: null, deliveredAt: null, delayed: false, kind: "outbound" };
+  const noScanWhere = {
+    shopId,
+    stage: 3,
+    lastEventAt: { lt: noScanBefore },
+    cancelledAt: null,
+    deliveredAt: null,
+    delayed: false,
+    kind: "outbound",
+  };
   const deliveredWhere = {
     shopId,
     stage: 4,
@@ -201,19 +246,24 @@ export async function loadDashboard(db: Db, shopDomain: string, range: DateRange
     cached && cached.until > now.getTime()
       ? cached.value
       : await (async () => {
-          const [confirmedOrders, stageRows, delayed, attentionRows, noScan, exceptionRows, bottlenecks] = await Promise.all([
-            db.order.count({ where: { shopId, stage: 1, cancelledAt: null } }),
-            db.shipment.groupBy({ by: ["stage"], where: { shopId, cancelledAt: null }, _count: { _all: true } }),
-            db.shipment.count({ where: { shopId, delayed: true, stage: { in: [2, 3, 4] }, ...live } }),
-            db.shipment.groupBy({ by: ["subStatus"], where: { shopId, needsAttention: true, ...live }, _count: { _all: true } }),
-            db.shipment.count({ where: noScanWhere }),
-            oldestExceptions(db, [
-              { shopId, ...live, delayed: true },
-              { shopId, ...live, needsAttention: true },
-              { shopId, ...live, stage: 3, lastEventAt: { lt: noScanBefore }, kind: "outbound", delayed: false },
-            ]),
-            loadBottlenecks(db, shopId, now),
-          ]);
+          const [confirmedOrders, stageRows, delayed, attentionRows, noScan, exceptionRows, bottlenecks] =
+            await Promise.all([
+              db.order.count({ where: { shopId, stage: 1, cancelledAt: null } }),
+              db.shipment.groupBy({ by: ["stage"], where: { shopId, cancelledAt: null }, _count: { _all: true } }),
+              db.shipment.count({ where: { shopId, delayed: true, stage: { in: [2, 3, 4] }, ...live } }),
+              db.shipment.groupBy({
+                by: ["subStatus"],
+                where: { shopId, needsAttention: true, ...live },
+                _count: { _all: true },
+              }),
+              db.shipment.count({ where: noScanWhere }),
+              oldestExceptions(db, [
+                { shopId, ...live, delayed: true },
+                { shopId, ...live, needsAttention: true },
+                { shopId, ...live, stage: 3, lastEventAt: { lt: noScanBefore }, kind: "outbound", delayed: false },
+              ]),
+              loadBottlenecks(db, shopId, now),
+            ]);
           const value = { confirmedOrders, stageRows, delayed, attentionRows, noScan, exceptionRows, bottlenecks };
           if (options.liveCacheMs) {
             if (liveCache.size > 1000) liveCache.clear();
@@ -233,16 +283,37 @@ export async function loadDashboard(db: Db, shopDomain: string, range: DateRange
   const deliverySums = Object.fromEntries(deliveryStats.map((r) => [r.metric, Math.round(r._sum.count ?? 0)]));
   const rolledDelivery =
     deliverySums.delivered !== undefined
-      ? { delivered: deliverySums.delivered, withWindow: deliverySums.delivered_with_window ?? 0, onTime: deliverySums.delivered_on_time ?? 0 }
+      ? {
+          delivered: deliverySums.delivered,
+          withWindow: deliverySums.delivered_with_window ?? 0,
+          onTime: deliverySums.delivered_on_time ?? 0,
+        }
       : null;
 
   const [
-    delivered, withWindow, onTime,
-    laneRows, statRows, attributed, notifRows, failedReceipts, deadJobs, queued, inDoubt,
+    delivered,
+    withWindow,
+    onTime,
+    laneRows,
+    statRows,
+    attributed,
+    notifRows,
+    failedReceipts,
+    deadJobs,
+    queued,
+    inDoubt,
   ] = await Promise.all([
     rolledDelivery ? null : db.shipment.count({ where: deliveredWhere }),
     rolledDelivery ? null : db.shipment.count({ where: { ...deliveredWhere, predictedEnd: { not: null } } }),
-    rolledDelivery ? null : db.shipment.count({ where: { ...deliveredWhere, predictedEnd: { not: null }, deliveredAt: { gte: range.from, lt: range.to, lte: db.shipment.fields.predictedEnd } } }),
+    rolledDelivery
+      ? null
+      : db.shipment.count({
+          where: {
+            ...deliveredWhere,
+            predictedEnd: { not: null },
+            deliveredAt: { gte: range.from, lt: range.to, lte: db.shipment.fields.predictedEnd },
+          },
+        }),
     db.laneStat.findMany({
       where: { shopId, metric: { in: ["processing_hours", "transit_hours"] }, day: { gte: firstDay, lte: lastDay } },
       select: { metric: true, carrier: true, histogram: true },
@@ -253,16 +324,29 @@ export async function loadDashboard(db: Db, shopDomain: string, range: DateRange
       where: { shopId, metric: { in: [...ANALYTICS_METRICS] }, day: { gte: firstDay, lte: lastDay }, dimension: "" },
       _sum: { count: true },
     }),
-    db.attributedOrder.aggregate({ where: { shopId, createdAt: { gte: range.from, lt: range.to } }, _count: { _all: true }, _sum: { revenueCents: true } }),
+    db.attributedOrder.aggregate({
+      where: { shopId, createdAt: { gte: range.from, lt: range.to } },
+      _count: { _all: true },
+      _sum: { revenueCents: true },
+    }),
     // One pass over the range's notifications: counts, SMS segments and click-throughs together.
-    db.notification.groupBy({ by: ["channel", "status", "deliveryStatus"], where: { shopId, createdAt: { gte: range.from, lt: range.to } }, _count: { _all: true }, _sum: { segments: true, clickCount: true } }),
+    db.notification.groupBy({
+      by: ["channel", "status", "deliveryStatus"],
+      where: { shopId, createdAt: { gte: range.from, lt: range.to } },
+      _count: { _all: true },
+      _sum: { segments: true, clickCount: true },
+    }),
     db.webhookReceipt.count({ where: { shopDomain, status: "failed" } }),
     db.job.count({ where: deadJobsWhere(shopDomain) }),
     db.job.count({ where: { shopDomain, status: { in: ["queued", "running"] } } }),
     db.notification.count({ where: inDoubtWhere(shopId) }),
   ]);
 
-  const onTimeFigures = rolledDelivery ?? { delivered: delivered ?? 0, withWindow: withWindow ?? 0, onTime: onTime ?? 0 };
+  const onTimeFigures = rolledDelivery ?? {
+    delivered: delivered ?? 0,
+    withWindow: withWindow ?? 0,
+    onTime: onTime ?? 0,
+  };
 
   const byStage: Record<Stage, number> = { 1: confirmedOrders, 2: 0, 3: 0, 4: 0, 5: 0 };
   for (const r of stageRows) if (r.stage >= 2 && r.stage <= 5) byStage[r.stage as Stage] += r._count._all;
@@ -289,7 +373,14 @@ export async function loadDashboard(db: Db, shopDomain: string, range: DateRange
     .map(([key, l]) => {
       const p = medianOf(l.processing);
       const t = medianOf(l.transit);
-      return { carrier: key, carrierName: carrierName(key), orderToShipHours: p.hours, orderToShipSamples: p.samples, shipToDeliverHours: t.hours, shipToDeliverSamples: t.samples };
+      return {
+        carrier: key,
+        carrierName: carrierName(key),
+        orderToShipHours: p.hours,
+        orderToShipSamples: p.samples,
+        shipToDeliverHours: t.hours,
+        shipToDeliverSamples: t.samples,
+      };
     })
     .sort((a, b) => b.shipToDeliverSamples - a.shipToDeliverSamples || a.carrier.localeCompare(b.carrier));
   // Processing is usually recorded per shop (carrier ""): shown as "All carriers" when it is.
@@ -297,11 +388,24 @@ export async function loadDashboard(db: Db, shopDomain: string, range: DateRange
   if (allCarriers) {
     const p = medianOf(allCarriers.processing);
     const t = medianOf(allCarriers.transit);
-    carriers.unshift({ carrier: "", carrierName: "All carriers", orderToShipHours: p.hours, orderToShipSamples: p.samples, shipToDeliverHours: t.hours, shipToDeliverSamples: t.samples });
+    carriers.unshift({
+      carrier: "",
+      carrierName: "All carriers",
+      orderToShipHours: p.hours,
+      orderToShipSamples: p.samples,
+      shipToDeliverHours: t.hours,
+      shipToDeliverSamples: t.samples,
+    });
   }
 
   // Storefront analytics: the roll-up when it has rows, else an indexed count of the raw events.
-  const analytics: Record<AnalyticsMetric, number> = { page_view: 0, lookup: 0, message_click: 0, rec_impression: 0, rec_click: 0 };
+  const analytics: Record<AnalyticsMetric, number> = {
+    page_view: 0,
+    lookup: 0,
+    message_click: 0,
+    rec_impression: 0,
+    rec_click: 0,
+  };
   const rolled = new Set<string>();
   for (const r of statRows) {
     analytics[r.metric as AnalyticsMetric] = Math.round(r._sum.count ?? 0);
@@ -317,14 +421,22 @@ export async function loadDashboard(db: Db, shopDomain: string, range: DateRange
     for (const r of raw) analytics[r.kind as AnalyticsMetric] = r._count._all;
   }
   // Click-throughs from messages: the storefront's roll-up when it records them, else the per-message counter.
-  if (analytics.message_click === 0) analytics.message_click = notifRows.reduce((a, r) => a + (r._sum.clickCount ?? 0), 0);
+  if (analytics.message_click === 0)
+    analytics.message_click = notifRows.reduce((a, r) => a + (r._sum.clickCount ?? 0), 0);
   const interactions = analytics.page_view + analytics.lookup + analytics.message_click;
   const ticketsAvoided = Math.round(interactions * TICKET_DEFLECTION_RATE);
 
   const channels = new Map<string, ChannelCounts>();
   let notifTotal = 0;
   for (const r of notifRows) {
-    const c = channels.get(r.channel) ?? { channel: r.channel, sent: 0, failed: 0, suppressed: 0, other: 0, notDelivered: 0 };
+    const c = channels.get(r.channel) ?? {
+      channel: r.channel,
+      sent: 0,
+      failed: 0,
+      suppressed: 0,
+      other: 0,
+      notDelivered: 0,
+    };
     const n = r._count._all;
     notifTotal += n;
     if (r.status === "sent") c.sent += n;
@@ -339,7 +451,14 @@ export async function loadDashboard(db: Db, shopDomain: string, range: DateRange
     id: s.id,
     orderName: s.order?.name ?? s.name,
     carrier: s.carrier,
-    reason: s.subStatus === "failure" ? "failure" : s.subStatus === "attempted_delivery" ? "attempted_delivery" : s.delayed ? "delayed" : "no_scan",
+    reason:
+      s.subStatus === "failure"
+        ? "failure"
+        : s.subStatus === "attempted_delivery"
+          ? "attempted_delivery"
+          : s.delayed
+            ? "delayed"
+            : "no_scan",
     lastEventAt: s.lastEventAt?.toISOString() ?? null,
     lastLocation: s.lastLocation,
   }));
@@ -350,8 +469,18 @@ export async function loadDashboard(db: Db, shopDomain: string, range: DateRange
     costPerTicketCents: shop.costPerTicketCents,
     noScanAlertDays: shop.noScanAlertDays,
     byStage,
-    exceptions: { delayed, attempted, failure, noScan, total: delayed + attempted + failure + noScan, rows: exceptionList },
-    onTime: { ...onTimeFigures, rate: onTimeFigures.withWindow > 0 ? onTimeFigures.onTime / onTimeFigures.withWindow : null },
+    exceptions: {
+      delayed,
+      attempted,
+      failure,
+      noScan,
+      total: delayed + attempted + failure + noScan,
+      rows: exceptionList,
+    },
+    onTime: {
+      ...onTimeFigures,
+      rate: onTimeFigures.withWindow > 0 ? onTimeFigures.onTime / onTimeFigures.withWindow : null,
+    },
     carriers,
     wismo: {
       pageViews: analytics.page_view,
@@ -371,7 +500,9 @@ export async function loadDashboard(db: Db, shopDomain: string, range: DateRange
     },
     notifications: {
       byChannel: [...channels.values()].sort((a, b) => a.channel.localeCompare(b.channel)),
-      smsSegments: notifRows.filter((r) => r.channel === "sms" && r.status === "sent").reduce((a, r) => a + (r._sum.segments ?? 0), 0),
+      smsSegments: notifRows
+        .filter((r) => r.channel === "sms" && r.status === "sent")
+        .reduce((a, r) => a + (r._sum.segments ?? 0), 0),
       total: notifTotal,
       inDoubt,
     },

@@ -28,9 +28,16 @@ export function deadJobsWhere(shopDomain: string): Prisma.JobWhereInput {
 /** The processing jobs of the given receipts, matched on their payload's receiptId (Json path syntax differs per provider). */
 function processingJobsWhere(db: Db, shopDomain: string, receiptIds: string[]): Prisma.JobWhereInput {
   const byId = (id: string) =>
-    dbProvider(db) === "postgresql" ? ({ path: ["receiptId"], equals: id } as unknown as Prisma.JsonFilter) : { path: "$.receiptId", equals: id };
+    dbProvider(db) === "postgresql"
+      ? ({ path: ["receiptId"], equals: id } as unknown as Prisma.JsonFilter)
+      : { path: "$.receiptId", equals: id };
   // Live or dead only: done jobs (the bulk of the table until pruned) are never a failed receipt's.
-  return { kind: PROCESS_RECEIPT, status: { in: ["queued", "running", "dead"] }, shopDomain, OR: receiptIds.map((id) => ({ payload: byId(id) })) };
+  return {
+    kind: PROCESS_RECEIPT,
+    status: { in: ["queued", "running", "dead"] },
+    shopDomain,
+    OR: receiptIds.map((id) => ({ payload: byId(id) })),
+  };
 }
 
 function receiptIdOf(payload: Prisma.JsonValue): string | null {
@@ -63,8 +70,18 @@ async function listInDoubt(db: Db, shopId: string, cursor: string | null) {
     take: PAGE_SIZE + 1,
     ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
     select: {
-      id: true, milestone: true, channel: true, recipient: true, attempts: true, provider: true, error: true, context: true,
-      nextAttemptAt: true, updatedAt: true, shipmentId: true, order: { select: { name: true } },
+      id: true,
+      milestone: true,
+      channel: true,
+      recipient: true,
+      attempts: true,
+      provider: true,
+      error: true,
+      context: true,
+      nextAttemptAt: true,
+      updatedAt: true,
+      shipmentId: true,
+      order: { select: { name: true } },
     },
   });
   const out: InDoubtRow[] = rows.slice(0, PAGE_SIZE).map((n) => {
@@ -79,7 +96,9 @@ async function listInDoubt(db: Db, shopId: string, cursor: string | null) {
       channel: n.channel,
       recipient: maskRecipient(n.recipient),
       since: doubt?.since ?? n.updatedAt.toISOString(),
-      why: doubt ? `${doubt.provider} cannot tell whether attempt ${doubt.attempt} was sent: ${doubt.reason}` : (n.error ?? "The provider cannot tell whether it was sent"),
+      why: doubt
+        ? `${doubt.provider} cannot tell whether attempt ${doubt.attempt} was sent: ${doubt.reason}`
+        : (n.error ?? "The provider cannot tell whether it was sent"),
       attempts: n.attempts,
       autoResendAt: n.nextAttemptAt?.toISOString() ?? null,
       resends: facts.resends?.length ?? 0,
@@ -116,7 +135,15 @@ export async function listFailures(shop: Pick<AdminShop, "id" | "domain">, param
       orderBy: [{ finishedAt: "desc" }, { id: "desc" }],
       take: PAGE_SIZE + 1,
       ...(jcursor ? { cursor: { id: jcursor }, skip: 1 } : {}),
-      select: { id: true, kind: true, lastError: true, attempts: true, maxAttempts: true, finishedAt: true, createdAt: true },
+      select: {
+        id: true,
+        kind: true,
+        lastError: true,
+        attempts: true,
+        maxAttempts: true,
+        finishedAt: true,
+        createdAt: true,
+      },
     }),
     db.notification.count({ where: inDoubtWhere(shop.id) }),
     db.webhookReceipt.count({ where: { shopDomain, status: "failed" } }),
@@ -126,7 +153,11 @@ export async function listFailures(shop: Pick<AdminShop, "id" | "domain">, param
   // Each receipt's processing job (the newest, should it have been replayed): retrying, or dead and why.
   const processing = receiptPage.length
     ? await db.job.findMany({
-        where: processingJobsWhere(db, shopDomain, receiptPage.map((r) => r.id)),
+        where: processingJobsWhere(
+          db,
+          shopDomain,
+          receiptPage.map((r) => r.id),
+        ),
         orderBy: [{ createdAt: "asc" }, { id: "asc" }],
         select: { id: true, status: true, attempts: true, maxAttempts: true, payload: true },
       })
@@ -136,7 +167,13 @@ export async function listFailures(shop: Pick<AdminShop, "id" | "domain">, param
     const receiptId = receiptIdOf(j.payload);
     if (!receiptId) continue;
     const dead = j.status === "dead";
-    jobOf.set(receiptId, { id: j.id, status: dead ? "dead" : "retrying", attempts: j.attempts, maxAttempts: j.maxAttempts, permanent: dead && j.attempts < j.maxAttempts });
+    jobOf.set(receiptId, {
+      id: j.id,
+      status: dead ? "dead" : "retrying",
+      attempts: j.attempts,
+      maxAttempts: j.maxAttempts,
+      permanent: dead && j.attempts < j.maxAttempts,
+    });
   }
   return {
     inDoubt: inDoubt.rows,
@@ -158,19 +195,28 @@ export async function listFailures(shop: Pick<AdminShop, "id" | "domain">, param
 
 const REF = /^([A-Za-z0-9_-]{1,64}):(\d{1,6})$/;
 
-const actionSchema = z.discriminatedUnion("intent", [
-  z.object({
-    intent: z.enum(["replay_receipts", "replay_jobs"]),
-    ids: z.array(z.string().min(1).max(64)).min(1, "Select at least one").max(100, "Select at most 100"),
-  }),
-  z.object({
-    intent: z.literal("resend_messages"),
-    ids: z
-      .array(z.string().regex(REF, "ids: each selected message must be given as <id>:<attempts>"))
-      .min(1, "Select at least one message")
-      .max(100, "Select at most 100 messages"),
-  }),
-], { errorMap: (issue, ctx) => (issue.code === "invalid_union_discriminator" ? { message: "intent: choose replay_receipts, replay_jobs or resend_messages" } : { message: ctx.defaultError }) });
+const actionSchema = z.discriminatedUnion(
+  "intent",
+  [
+    z.object({
+      intent: z.enum(["replay_receipts", "replay_jobs"]),
+      ids: z.array(z.string().min(1).max(64)).min(1, "Select at least one").max(100, "Select at most 100"),
+    }),
+    z.object({
+      intent: z.literal("resend_messages"),
+      ids: z
+        .array(z.string().regex(REF, "ids: each selected message must be given as <id>:<attempts>"))
+        .min(1, "Select at least one message")
+        .max(100, "Select at most 100 messages"),
+    }),
+  ],
+  {
+    errorMap: (issue, ctx) =>
+      issue.code === "invalid_union_discriminator"
+        ? { message: "intent: choose replay_receipts, replay_jobs or resend_messages" }
+        : { message: ctx.defaultError },
+  },
+);
 
 export interface ReplayResult {
   ok: boolean;
@@ -185,11 +231,17 @@ export interface ReplayResult {
  * only this shop's (other ids are skipped). Resending is idempotent: a message is resent once for the
  * attempt staff saw in doubt, so a second click (or a click after the automatic resend) changes nothing.
  */
-export async function replayFailures(ctx: { shop: Pick<AdminShop, "id" | "domain">; staff: ShopContext["staff"] }, form: FormData, db: Db = appDb, now: Date = new Date()): Promise<ReplayResult> {
+export async function replayFailures(
+  ctx: { shop: Pick<AdminShop, "id" | "domain">; staff: ShopContext["staff"] },
+  form: FormData,
+  db: Db = appDb,
+  now: Date = new Date(),
+): Promise<ReplayResult> {
   const raw = form.get("intent");
   const parsed = actionSchema.safeParse({ intent: raw, ids: form.getAll("ids") });
   const intent = typeof raw === "string" ? raw : null;
-  if (!parsed.success) return { ok: false, error: parsed.error.issues[0]?.message ?? "Invalid request", replayed: 0, intent };
+  if (!parsed.success)
+    return { ok: false, error: parsed.error.issues[0]?.message ?? "Invalid request", replayed: 0, intent };
   const { ids } = parsed.data;
   const shopDomain = ctx.shop.domain;
   let replayed = 0;
@@ -199,12 +251,25 @@ export async function replayFailures(ctx: { shop: Pick<AdminShop, "id" | "domain
       const m = REF.exec(ref)!;
       return { id: m[1]!, attempts: Number(m[2]) };
     });
-    const own = await db.notification.findMany({ where: { ...inDoubtWhere(ctx.shop.id), id: { in: refs.map((r) => r.id) } }, select: { id: true } });
+    const own = await db.notification.findMany({
+      where: { ...inDoubtWhere(ctx.shop.id), id: { in: refs.map((r) => r.id) } },
+      select: { id: true },
+    });
     const mine = new Set(own.map((n) => n.id));
-    replayed = (await resendInDoubtMessages(db, refs.filter((r) => mine.has(r.id)), ctx.staff, now)).length;
+    replayed = (
+      await resendInDoubtMessages(
+        db,
+        refs.filter((r) => mine.has(r.id)),
+        ctx.staff,
+        now,
+      )
+    ).length;
     skipped = "were already resent or are no longer in doubt";
   } else if (parsed.data.intent === "replay_receipts") {
-    const own = await db.webhookReceipt.findMany({ where: { id: { in: ids }, shopDomain, status: "failed" }, select: { id: true } });
+    const own = await db.webhookReceipt.findMany({
+      where: { id: { in: ids }, shopDomain, status: "failed" },
+      select: { id: true },
+    });
     for (const r of own) if (await replayReceipt(db, r.id)) replayed++;
   } else {
     const own = await db.job.findMany({ where: { id: { in: ids }, shopDomain, status: "dead" }, select: { id: true } });

@@ -19,11 +19,18 @@ function message(error: unknown): string {
 
 /** The subset of `ids` that are this shop's drafts. */
 async function ownDrafts(db: Db, shopId: string, ids: readonly string[]): Promise<Set<string>> {
-  const rows = await db.notification.findMany({ where: { id: { in: [...ids] }, shopId, status: "draft" }, select: { id: true } });
+  const rows = await db.notification.findMany({
+    where: { id: { in: [...ids] }, shopId, status: "draft" },
+    select: { id: true },
+  });
   return new Set(rows.map((r) => r.id));
 }
 
-async function each(ids: readonly string[], allowed: Set<string>, run: (id: string) => Promise<boolean>): Promise<ActionOutcome> {
+async function each(
+  ids: readonly string[],
+  allowed: Set<string>,
+  run: (id: string) => Promise<boolean>,
+): Promise<ActionOutcome> {
   const out: ActionOutcome = { ok: 0, failed: [] };
   for (const id of new Set(ids)) {
     if (!allowed.has(id)) {
@@ -41,12 +48,23 @@ async function each(ids: readonly string[], allowed: Set<string>, run: (id: stri
 }
 
 /** Approves drafts (queued for sending at once); `note`, when given, replaces the draft's personal note. */
-export async function approveDrafts(db: Db, shopId: string, ids: readonly string[], by: string, note?: string | null): Promise<ActionOutcome> {
+export async function approveDrafts(
+  db: Db,
+  shopId: string,
+  ids: readonly string[],
+  by: string,
+  note?: string | null,
+): Promise<ActionOutcome> {
   const allowed = await ownDrafts(db, shopId, ids);
   return each(ids, allowed, (id) => approveDraft(db, id, note === undefined ? { by } : { by, note }));
 }
 
-export async function discardDrafts(db: Db, shopId: string, ids: readonly string[], by: string): Promise<ActionOutcome> {
+export async function discardDrafts(
+  db: Db,
+  shopId: string,
+  ids: readonly string[],
+  by: string,
+): Promise<ActionOutcome> {
   const allowed = await ownDrafts(db, shopId, ids);
   return each(ids, allowed, (id) => discardDraft(db, id, { by }));
 }
@@ -58,7 +76,12 @@ const SKIPPED: Record<string, string> = {
 };
 
 /** Sends each shipment's current-status message again. */
-export async function resendCurrent(db: Db, shopId: string, shipmentIds: readonly string[], by: string): Promise<ActionOutcome> {
+export async function resendCurrent(
+  db: Db,
+  shopId: string,
+  shipmentIds: readonly string[],
+  by: string,
+): Promise<ActionOutcome> {
   const own = await db.shipment.findMany({ where: { id: { in: [...shipmentIds] }, shopId }, select: { id: true } });
   const allowed = new Set(own.map((s) => s.id));
   const out: ActionOutcome = { ok: 0, failed: [] };
@@ -77,18 +100,32 @@ export async function resendCurrent(db: Db, shopId: string, shipmentIds: readonl
 }
 
 /** A note from staff, sent by email now with the shipment's current status. */
-export async function sendPersonalUpdate(db: Db, shopId: string, shipmentId: string, note: string, by: string): Promise<ActionOutcome> {
+export async function sendPersonalUpdate(
+  db: Db,
+  shopId: string,
+  shipmentId: string,
+  note: string,
+  by: string,
+): Promise<ActionOutcome> {
   const own = await db.shipment.findFirst({ where: { id: shipmentId, shopId }, select: { id: true } });
   if (!own) return { ok: 0, failed: [{ id: shipmentId, error: SKIPPED.not_found! }] };
   try {
     const id = await staff.sendPersonalUpdate(db, shipmentId, note, by);
-    return id ? { ok: 1, failed: [] } : { ok: 0, failed: [{ id: shipmentId, error: "The customer has no email address or has unsubscribed" }] };
+    return id
+      ? { ok: 1, failed: [] }
+      : { ok: 0, failed: [{ id: shipmentId, error: "The customer has no email address or has unsubscribed" }] };
   } catch (error) {
     return { ok: 0, failed: [{ id: shipmentId, error: message(error) }] };
   }
 }
 
-export async function testSend(db: Db, shopId: string, milestone: Milestone, channel: "email" | "sms", to: string): Promise<ActionOutcome> {
+export async function testSend(
+  db: Db,
+  shopId: string,
+  milestone: Milestone,
+  channel: "email" | "sms",
+  to: string,
+): Promise<ActionOutcome> {
   try {
     const r = await previews.testSend(db, shopId, milestone, channel, to);
     return r.ok ? { ok: 1, failed: [] } : { ok: 0, failed: [{ id: milestone, error: `${r.provider}: ${r.error}` }] };
@@ -123,7 +160,9 @@ export async function previewTemplate(
 ): Promise<TemplatePreview> {
   const render = async (client: Db): Promise<TemplatePreview> => {
     const email = await previews.previewTemplate(client, shopId, milestone, "email", locale);
-    const sms = isSmsCapable(milestone) ? await previews.previewTemplate(client, shopId, milestone, "sms", locale) : null;
+    const sms = isSmsCapable(milestone)
+      ? await previews.previewTemplate(client, shopId, milestone, "sms", locale)
+      : null;
     return {
       milestone,
       subject: email.channel === "email" ? email.subject : "",

@@ -10,8 +10,16 @@ import type { AdminShop, ShopContext } from "./shop.server";
 export const PAGE_SIZE = 25;
 
 const DRAFT_SELECT = {
-  id: true, channel: true, milestone: true, recipient: true, subject: true, bodyText: true, personalNote: true, createdAt: true,
-  shipmentId: true, order: { select: { name: true } },
+  id: true,
+  channel: true,
+  milestone: true,
+  recipient: true,
+  subject: true,
+  bodyText: true,
+  personalNote: true,
+  createdAt: true,
+  shipmentId: true,
+  order: { select: { name: true } },
 } as const;
 
 /** The queue page: ?cursor pages it, ?edit=<id> opens one draft. */
@@ -19,7 +27,10 @@ export async function reviewQueue(shop: AdminShop, params: URLSearchParams, db: 
   const cursor = params.get("cursor");
   const editId = params.get("edit");
   const [mode, rows, total, editing] = await Promise.all([
-    db.shop.findUniqueOrThrow({ where: { id: shop.id }, select: { notificationMode: true, hybridAutoSendHours: true } }),
+    db.shop.findUniqueOrThrow({
+      where: { id: shop.id },
+      select: { notificationMode: true, hybridAutoSendHours: true },
+    }),
     // Oldest first: the queue is worked from the front. [shopId, status, createdAt] index.
     db.notification.findMany({
       where: { shopId: shop.id, status: "draft" },
@@ -29,11 +40,21 @@ export async function reviewQueue(shop: AdminShop, params: URLSearchParams, db: 
       select: DRAFT_SELECT,
     }),
     db.notification.count({ where: { shopId: shop.id, status: "draft" } }),
-    editId ? db.notification.findFirst({ where: { id: editId, shopId: shop.id, status: "draft" }, select: DRAFT_SELECT }) : null,
+    editId
+      ? db.notification.findFirst({ where: { id: editId, shopId: shop.id, status: "draft" }, select: DRAFT_SELECT })
+      : null,
   ]);
   const view = (n: (typeof rows)[number]) => ({
-    id: n.id, channel: n.channel, milestone: n.milestone, recipient: n.recipient, subject: n.subject, bodyText: n.bodyText,
-    personalNote: n.personalNote, createdAt: n.createdAt.toISOString(), shipmentId: n.shipmentId, orderName: n.order.name,
+    id: n.id,
+    channel: n.channel,
+    milestone: n.milestone,
+    recipient: n.recipient,
+    subject: n.subject,
+    bodyText: n.bodyText,
+    personalNote: n.personalNote,
+    createdAt: n.createdAt.toISOString(),
+    shipmentId: n.shipmentId,
+    orderName: n.order.name,
   });
   return {
     drafts: rows.slice(0, PAGE_SIZE).map(view),
@@ -46,7 +67,10 @@ export async function reviewQueue(shop: AdminShop, params: URLSearchParams, db: 
   };
 }
 
-const idList = z.array(z.string().min(1).max(64)).min(1, "Select at least one draft").max(250, "Select at most 250 drafts");
+const idList = z
+  .array(z.string().min(1).max(64))
+  .min(1, "Select at least one draft")
+  .max(250, "Select at most 250 drafts");
 const reviewSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("approve"), ids: idList }),
   z.object({ intent: z.literal("discard"), ids: idList }),
@@ -65,9 +89,17 @@ export interface ReviewResult {
 }
 
 /** The queue's forms: approve or discard the selected drafts, or approve one with a personal note. */
-export async function reviewDrafts(ctx: Pick<ShopContext, "shop" | "staff">, form: FormData, db: Db = appDb): Promise<ReviewResult> {
+export async function reviewDrafts(
+  ctx: Pick<ShopContext, "shop" | "staff">,
+  form: FormData,
+  db: Db = appDb,
+): Promise<ReviewResult> {
   const text = (k: string) => (typeof form.get(k) === "string" ? (form.get(k) as string) : undefined);
-  const parsed = reviewSchema.safeParse({ intent: form.get("intent"), ids: form.getAll("ids"), personalNote: text("personalNote") });
+  const parsed = reviewSchema.safeParse({
+    intent: form.get("intent"),
+    ids: form.getAll("ids"),
+    personalNote: text("personalNote"),
+  });
   if (!parsed.success) {
     const fieldErrors: Record<string, string> = {};
     for (const issue of parsed.error.issues) fieldErrors[String(issue.path[0] ?? "form")] ??= issue.message;
@@ -77,10 +109,18 @@ export async function reviewDrafts(ctx: Pick<ShopContext, "shop" | "staff">, for
   const outcome =
     v.intent === "discard"
       ? await discardDrafts(db, ctx.shop.id, v.ids, ctx.staff)
-      : await approveDrafts(db, ctx.shop.id, v.ids, ctx.staff, v.intent === "approve_edited" ? v.personalNote || null : undefined);
+      : await approveDrafts(
+          db,
+          ctx.shop.id,
+          v.ids,
+          ctx.staff,
+          v.intent === "approve_edited" ? v.personalNote || null : undefined,
+        );
   return {
     ok: outcome.failed.length === 0,
-    fieldErrors: outcome.failed.length ? { form: `${outcome.failed.length} could not be updated: ${outcome.failed[0]!.error}` } : {},
+    fieldErrors: outcome.failed.length
+      ? { form: `${outcome.failed.length} could not be updated: ${outcome.failed[0]!.error}` }
+      : {},
     done: outcome.ok,
     intent: v.intent,
   };

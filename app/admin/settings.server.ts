@@ -4,12 +4,23 @@
 // live template preview and test sends are answered here too (settingsAction).
 import { z } from "zod";
 import appDb, { type Db } from "../db.server";
-import { CRITICAL_SMS, MILESTONES, type Milestone, isSmsCapable, resolveChannels, type ChannelMatrix } from "../notifications/rules/policy";
+import {
+  CRITICAL_SMS,
+  MILESTONES,
+  type Milestone,
+  isSmsCapable,
+  resolveChannels,
+  type ChannelMatrix,
+} from "../notifications/rules/policy";
 import { DEFAULT_IN_DOUBT_RESEND_MINUTES, IN_DOUBT_RESEND_MINUTES } from "../notifications/rules/in-doubt";
 import { type CredentialSource, providersForShop } from "../notifications/providers/index.server";
 import { encryptSecret, maskSecret } from "../lib/crypto.server";
 import { isHexColor, plainHttpsUrl } from "../lib/html";
-import { isSendGridVerificationKey, normalizeVerificationKey, sendGridEventsUrl } from "../notifications/reports.server";
+import {
+  isSendGridVerificationKey,
+  normalizeVerificationKey,
+  sendGridEventsUrl,
+} from "../notifications/reports.server";
 import { type TemplatePreview, isPreviewMilestone, previewTemplate, testSend } from "./notifications.server";
 import type { AdminShop } from "./shop.server";
 
@@ -88,9 +99,17 @@ const httpsUrl = (label: string) =>
       .refine((v) => plainHttpsUrl(v) !== null, `${label} must be a plain https:// address`)
       .optional(),
   );
-const hour = z.coerce.number({ invalid_type_error: "Enter an hour from 0 to 23" }).int("Enter a whole hour").min(0, "Enter an hour from 0 to 23").max(23, "Enter an hour from 0 to 23");
+const hour = z.coerce
+  .number({ invalid_type_error: "Enter an hour from 0 to 23" })
+  .int("Enter a whole hour")
+  .min(0, "Enter an hour from 0 to 23")
+  .max(23, "Enter an hour from 0 to 23");
 const days = (min: number, max: number) =>
-  z.coerce.number({ invalid_type_error: `Enter a number of days from ${min} to ${max}` }).int("Enter a whole number of days").min(min, `At least ${min}`).max(max, `At most ${max}`);
+  z.coerce
+    .number({ invalid_type_error: `Enter a number of days from ${min} to ${max}` })
+    .int("Enter a whole number of days")
+    .min(min, `At least ${min}`)
+    .max(max, `At most ${max}`);
 
 export const settingsSchema = z
   .object({
@@ -99,16 +118,31 @@ export const settingsSchema = z
     brandAccentColor: color("Accent colour"),
     trackingHeading: optionalText("Tracking page heading", 120),
     notificationMode: z.enum(NOTIFICATION_MODES, { errorMap: () => ({ message: "Choose automated, hybrid or off" }) }),
-    hybridAutoSendHours: z.preprocess(blankToUndefined, z.coerce.number({ invalid_type_error: "Enter hours from 1 to 168" }).int().min(1, "At least 1 hour").max(168, "At most 168 hours (7 days)").optional()),
+    hybridAutoSendHours: z.preprocess(
+      blankToUndefined,
+      z.coerce
+        .number({ invalid_type_error: "Enter hours from 1 to 168" })
+        .int()
+        .min(1, "At least 1 hour")
+        .max(168, "At most 168 hours (7 days)")
+        .optional(),
+    ),
     smsTransactionalOk: z.boolean(),
     quietHoursStart: hour,
     quietHoursEnd: hour,
     // Absent from an older form: the product's default (resend automatically).
-    inDoubtResend: z.preprocess(blankToUndefined, z.enum(IN_DOUBT_RESEND, { errorMap: () => ({ message: "Choose whether to resend automatically or never" }) }).default("auto")),
+    inDoubtResend: z.preprocess(
+      blankToUndefined,
+      z
+        .enum(IN_DOUBT_RESEND, { errorMap: () => ({ message: "Choose whether to resend automatically or never" }) })
+        .default("auto"),
+    ),
     inDoubtResendMinutes: z.preprocess(
       blankToUndefined,
       z.coerce
-        .number({ invalid_type_error: `Resend after must be a number of minutes from ${IN_DOUBT_RESEND_MINUTES.min} to ${IN_DOUBT_RESEND_MINUTES.max}` })
+        .number({
+          invalid_type_error: `Resend after must be a number of minutes from ${IN_DOUBT_RESEND_MINUTES.min} to ${IN_DOUBT_RESEND_MINUTES.max}`,
+        })
         .int("Resend after must be a whole number of minutes")
         .min(IN_DOUBT_RESEND_MINUTES.min, `Resend after must be at least ${IN_DOUBT_RESEND_MINUTES.min} minutes`)
         .max(IN_DOUBT_RESEND_MINUTES.max, `Resend after must be at most ${IN_DOUBT_RESEND_MINUTES.max} minutes (a day)`)
@@ -117,18 +151,67 @@ export const settingsSchema = z
     senderName: optionalText("Sender name", 100),
     senderEmail: z.preprocess(blankToUndefined, z.string().trim().email("Enter a valid email address").optional()),
     replyToEmail: z.preprocess(blankToUndefined, z.string().trim().email("Enter a valid email address").optional()),
-    twilioFromNumber: z.preprocess(blankToUndefined, z.string().trim().regex(/^(\+[1-9]\d{6,14}|MG[0-9a-fA-F]{32})$/, "Use E.164 (+15551234567) or a messaging service SID").optional()),
-    sendgridApiKey: z.preprocess(blankToUndefined, z.string().trim().regex(/^SG\.[\w-]+\.[\w-]+$/, "A SendGrid key looks like SG.xxxx.yyyy").optional()),
+    twilioFromNumber: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .trim()
+        .regex(/^(\+[1-9]\d{6,14}|MG[0-9a-fA-F]{32})$/, "Use E.164 (+15551234567) or a messaging service SID")
+        .optional(),
+    ),
+    sendgridApiKey: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .trim()
+        .regex(/^SG\.[\w-]+\.[\w-]+$/, "A SendGrid key looks like SG.xxxx.yyyy")
+        .optional(),
+    ),
     sendgridWebhookKey: z.preprocess(
       blankToUndefined,
-      z.string().trim().refine(isSendGridVerificationKey, "Paste the verification key SendGrid shows under Signed Event Webhook (it starts with MFkw)").transform(normalizeVerificationKey).optional(),
+      z
+        .string()
+        .trim()
+        .refine(
+          isSendGridVerificationKey,
+          "Paste the verification key SendGrid shows under Signed Event Webhook (it starts with MFkw)",
+        )
+        .transform(normalizeVerificationKey)
+        .optional(),
     ),
-    twilioAccountSid: z.preprocess(blankToUndefined, z.string().trim().regex(/^AC[0-9a-fA-F]{32}$/, "An account SID is AC followed by 32 hex characters").optional()),
-    twilioAuthToken: z.preprocess(blankToUndefined, z.string().trim().regex(/^[0-9a-fA-F]{32}$/, "An auth token is 32 hex characters").optional()),
+    twilioAccountSid: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .trim()
+        .regex(/^AC[0-9a-fA-F]{32}$/, "An account SID is AC followed by 32 hex characters")
+        .optional(),
+    ),
+    twilioAuthToken: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .trim()
+        .regex(/^[0-9a-fA-F]{32}$/, "An auth token is 32 hex characters")
+        .optional(),
+    ),
     clearSecrets: z.array(z.enum(SECRET_FIELDS)),
-    recommendationSource: z.enum(RECOMMENDATION_SOURCES, { errorMap: () => ({ message: "Choose a recommendation source" }) }),
-    recommendationCollection: z.preprocess(blankToUndefined, z.string().trim().regex(/^[a-z0-9][a-z0-9-]*$/, "Use the collection's handle, e.g. best-sellers").max(255).optional()),
-    costPerTicket: z.coerce.number({ invalid_type_error: "Enter an amount such as 6.00" }).min(0, "Cannot be negative").max(1000, "At most 1000"),
+    recommendationSource: z.enum(RECOMMENDATION_SOURCES, {
+      errorMap: () => ({ message: "Choose a recommendation source" }),
+    }),
+    recommendationCollection: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .trim()
+        .regex(/^[a-z0-9][a-z0-9-]*$/, "Use the collection's handle, e.g. best-sellers")
+        .max(255)
+        .optional(),
+    ),
+    costPerTicket: z.coerce
+      .number({ invalid_type_error: "Enter an amount such as 6.00" })
+      .min(0, "Cannot be negative")
+      .max(1000, "At most 1000"),
     noScanAlertDays: days(1, 30),
     receiptRetentionDays: days(1, 90),
     jobRetentionDays: days(1, 90),
@@ -136,10 +219,18 @@ export const settingsSchema = z
   })
   .superRefine((v, ctx) => {
     if (v.recommendationSource === "collection" && !v.recommendationCollection) {
-      ctx.addIssue({ code: "custom", path: ["recommendationCollection"], message: "Choose the collection to recommend from" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["recommendationCollection"],
+        message: "Choose the collection to recommend from",
+      });
     }
     if (v.quietHoursStart === v.quietHoursEnd) {
-      ctx.addIssue({ code: "custom", path: ["quietHoursEnd"], message: "Quiet hours must end at a different hour than they start" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["quietHoursEnd"],
+        message: "Quiet hours must end at a different hour than they start",
+      });
     }
     if (v.notificationMode !== "hybrid" && v.hybridAutoSendHours !== undefined) {
       ctx.addIssue({ code: "custom", path: ["hybridAutoSendHours"], message: "Auto-send applies to hybrid mode only" });
@@ -155,7 +246,8 @@ export function settingsFromForm(form: FormData): Record<string, unknown> {
     return typeof v === "string" ? v : "";
   };
   const channels: Record<string, { email: boolean; sms: boolean }> = {};
-  for (const m of MILESTONES) channels[m] = { email: form.get(`channel.${m}.email`) === "on", sms: form.get(`channel.${m}.sms`) === "on" };
+  for (const m of MILESTONES)
+    channels[m] = { email: form.get(`channel.${m}.email`) === "on", sms: form.get(`channel.${m}.sms`) === "on" };
   return {
     brandLogoUrl: text("brandLogoUrl"),
     brandPrimaryColor: text("brandPrimaryColor"),
@@ -197,7 +289,9 @@ export async function loadSettings(db: Db, shopDomain: string): Promise<Settings
     brandPrimaryColor: s.brandPrimaryColor,
     brandAccentColor: s.brandAccentColor,
     trackingHeading: s.trackingHeading ?? "",
-    notificationMode: (NOTIFICATION_MODES as readonly string[]).includes(s.notificationMode) ? (s.notificationMode as SettingsView["notificationMode"]) : "automated",
+    notificationMode: (NOTIFICATION_MODES as readonly string[]).includes(s.notificationMode)
+      ? (s.notificationMode as SettingsView["notificationMode"])
+      : "automated",
     hybridAutoSendHours: s.hybridAutoSendHours?.toString() ?? "",
     channels: resolveChannels(s.milestoneChannels),
     smsTransactionalOk: s.smsTransactionalOk,
@@ -215,7 +309,9 @@ export async function loadSettings(db: Db, shopDomain: string): Promise<Settings
       twilioAccountSid: maskSecret(s.twilioAccountSidEnc),
       twilioAuthToken: maskSecret(s.twilioAuthTokenEnc),
     },
-    recommendationSource: (RECOMMENDATION_SOURCES as readonly string[]).includes(s.recommendationSource) ? (s.recommendationSource as SettingsView["recommendationSource"]) : "related",
+    recommendationSource: (RECOMMENDATION_SOURCES as readonly string[]).includes(s.recommendationSource)
+      ? (s.recommendationSource as SettingsView["recommendationSource"])
+      : "related",
     recommendationCollection: s.recommendationCollection ?? "",
     costPerTicket: (s.costPerTicketCents / 100).toFixed(2),
     noScanAlertDays: s.noScanAlertDays,
@@ -229,7 +325,8 @@ export async function loadSettings(db: Db, shopDomain: string): Promise<Settings
 function fieldErrors(error: z.ZodError): FieldErrors {
   const out: FieldErrors = {};
   for (const issue of error.issues) {
-    const key = issue.path[0] === "channels" ? `channel.${issue.path.slice(1).join(".")}` : String(issue.path[0] ?? "form");
+    const key =
+      issue.path[0] === "channels" ? `channel.${issue.path.slice(1).join(".")}` : String(issue.path[0] ?? "form");
     out[key] ??= issue.message;
   }
   return out;
@@ -244,7 +341,8 @@ export async function saveSettings(db: Db, shopDomain: string, input: Record<str
   const overrides: Partial<Record<Milestone, { email: boolean; sms: boolean }>> = {};
   for (const m of MILESTONES) {
     const c = v.channels[m] ?? { email: false, sms: false };
-    if (c.sms && !isSmsCapable(m)) errors[`channel.${m}.sms`] = `SMS is only available for ${CRITICAL_SMS.join(", ").replaceAll("_", " ")}`;
+    if (c.sms && !isSmsCapable(m))
+      errors[`channel.${m}.sms`] = `SMS is only available for ${CRITICAL_SMS.join(", ").replaceAll("_", " ")}`;
     overrides[m] = { email: c.email, sms: isSmsCapable(m) ? c.sms : false };
   }
   // SMS channels may stay on without the consent attestation (the policy's defaults have them on):
@@ -310,8 +408,19 @@ const previewSchema = z.object({
   brandAccentColor: z.string().trim().refine(isHexColor).optional().catch(undefined),
 });
 const testSendSchema = z.discriminatedUnion("channel", [
-  z.object({ channel: z.literal("email"), milestone: z.string().refine(isPreviewMilestone, "Choose a milestone"), to: z.string().trim().email("Enter an email address") }),
-  z.object({ channel: z.literal("sms"), milestone: z.string().refine(isPreviewMilestone, "Choose a milestone"), to: z.string().trim().regex(/^\+[1-9]\d{6,14}$/, "Enter a phone number in E.164 format, e.g. +15551234567") }),
+  z.object({
+    channel: z.literal("email"),
+    milestone: z.string().refine(isPreviewMilestone, "Choose a milestone"),
+    to: z.string().trim().email("Enter an email address"),
+  }),
+  z.object({
+    channel: z.literal("sms"),
+    milestone: z.string().refine(isPreviewMilestone, "Choose a milestone"),
+    to: z
+      .string()
+      .trim()
+      .regex(/^\+[1-9]\d{6,14}$/, "Enter a phone number in E.164 format, e.g. +15551234567"),
+  }),
 ]);
 
 export type SettingsActionResult =
@@ -346,7 +455,12 @@ export async function settingsAction(shop: AdminShop, form: FormData, db: Db = a
     const r = await testSend(db, shop.id, parsed.data.milestone as Milestone, parsed.data.channel, parsed.data.to);
     return r.failed.length
       ? { intent: "test_send", ok: false, fieldErrors: { "test.to": r.failed[0]!.error } }
-      : { intent: "test_send", ok: true, fieldErrors: {}, message: `Test ${parsed.data.channel === "sms" ? "SMS" : "email"} sent to ${parsed.data.to}` };
+      : {
+          intent: "test_send",
+          ok: true,
+          fieldErrors: {},
+          message: `Test ${parsed.data.channel === "sms" ? "SMS" : "email"} sent to ${parsed.data.to}`,
+        };
   }
   const result = await saveSettings(db, shop.domain, settingsFromForm(form));
   return { intent: "save", ok: result.ok, fieldErrors: result.ok ? {} : result.fieldErrors };

@@ -21,7 +21,11 @@ export const MAX_NOTIFICATIONS = 100;
 export const EXCEPTIONS = ["any", "delayed", "attempted_delivery", "failure", "no_scan"] as const;
 export type ExceptionFilter = (typeof EXCEPTIONS)[number];
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined);
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .optional()
+  .catch(undefined);
 export const filtersSchema = z.object({
   q: z.string().trim().max(200).optional().catch(undefined),
   stage: z.coerce.number().int().min(1).max(5).optional().catch(undefined),
@@ -29,7 +33,13 @@ export const filtersSchema = z.object({
   exception: z.enum(EXCEPTIONS).optional().catch(undefined),
   from: day,
   to: day,
-  country: z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/).optional().catch(undefined),
+  country: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z]{2}$/)
+    .optional()
+    .catch(undefined),
   region: z.string().trim().toUpperCase().max(10).optional().catch(undefined),
   cursor: z.string().max(64).optional().catch(undefined),
   direction: z.enum(["next", "previous"]).optional().catch(undefined),
@@ -70,7 +80,12 @@ export interface ShipmentPage {
 }
 
 /** What a search string is: an order name/number, an email, or a tracking number. */
-export function classifySearch(q: string): { kind: "order"; number: number; name: string } | { kind: "email"; email: string } | { kind: "tracking"; number: string } {
+export function classifySearch(
+  q: string,
+):
+  | { kind: "order"; number: number; name: string }
+  | { kind: "email"; email: string }
+  | { kind: "tracking"; number: string } {
   const s = q.trim();
   if (s.includes("@")) return { kind: "email", email: s.toLowerCase() };
   const m = /^#?(\d{1,9})$/.exec(s);
@@ -81,7 +96,11 @@ export function classifySearch(q: string): { kind: "order"; number: number; name
 async function searchWhere(db: Db, shopId: string, q: string): Promise<Prisma.ShipmentWhereInput> {
   const c = classifySearch(q);
   if (c.kind === "tracking") {
-    const numbers = await db.trackingNumber.findMany({ where: { shopId, number: c.number }, select: { shipmentId: true }, take: 100 });
+    const numbers = await db.trackingNumber.findMany({
+      where: { shopId, number: c.number },
+      select: { shipmentId: true },
+      take: 100,
+    });
     // A tracking number is also tried as an order name ("1001-A" style names are rare but possible).
     return { OR: [{ id: { in: numbers.map((n) => n.shipmentId) } }, { primaryTracking: c.number }] };
   }
@@ -93,19 +112,29 @@ async function searchWhere(db: Db, shopId: string, q: string): Promise<Prisma.Sh
   return { orderId: { in: orders.map((o) => o.id) } };
 }
 
-export async function shipmentWhere(db: Db, shopId: string, f: ShipmentFilters, now: Date): Promise<Prisma.ShipmentWhereInput> {
+export async function shipmentWhere(
+  db: Db,
+  shopId: string,
+  f: ShipmentFilters,
+  now: Date,
+): Promise<Prisma.ShipmentWhereInput> {
   const and: Prisma.ShipmentWhereInput[] = [{ shopId }];
   if (f.q) and.push(await searchWhere(db, shopId, f.q));
   if (f.stage) and.push({ stage: f.stage });
   if (f.carrier) and.push({ carrier: f.carrier });
   if (f.country) and.push({ destCountry: f.country });
-  if (f.region) and.push({ destRegion: f.region.includes("-") ? f.region : f.country ? `${f.country}-${f.region}` : f.region });
+  if (f.region)
+    and.push({ destRegion: f.region.includes("-") ? f.region : f.country ? `${f.country}-${f.region}` : f.region });
   if (f.from) and.push({ createdAt: { gte: new Date(`${f.from}T00:00:00Z`) } });
   if (f.to) and.push({ createdAt: { lt: new Date(new Date(`${f.to}T00:00:00Z`).getTime() + DAY_MS) } });
   if (f.exception) {
     const live = { deliveredAt: null, cancelledAt: null };
     const shop = await db.shop.findUnique({ where: { id: shopId }, select: { noScanAlertDays: true } });
-    const noScan = { stage: 3, kind: "outbound", lastEventAt: { lt: new Date(now.getTime() - (shop?.noScanAlertDays ?? 4) * DAY_MS) } };
+    const noScan = {
+      stage: 3,
+      kind: "outbound",
+      lastEventAt: { lt: new Date(now.getTime() - (shop?.noScanAlertDays ?? 4) * DAY_MS) },
+    };
     const byKind: Record<ExceptionFilter, Prisma.ShipmentWhereInput> = {
       any: { ...live, OR: [{ delayed: true }, { needsAttention: true }, noScan] },
       delayed: { ...live, delayed: true },
@@ -119,15 +148,28 @@ export async function shipmentWhere(db: Db, shopId: string, f: ShipmentFilters, 
 }
 
 const listSelect = {
-  id: true, name: true, orderId: true, kind: true, stage: true, subStatus: true, carrier: true, primaryTracking: true,
-  destCountry: true, destRegion: true, delayed: true, needsAttention: true, lastEventAt: true, createdAt: true,
+  id: true,
+  name: true,
+  orderId: true,
+  kind: true,
+  stage: true,
+  subStatus: true,
+  carrier: true,
+  primaryTracking: true,
+  destCountry: true,
+  destRegion: true,
+  delayed: true,
+  needsAttention: true,
+  lastEventAt: true,
+  createdAt: true,
   order: { select: { name: true, email: true, shipCity: true } },
 } satisfies Prisma.ShipmentSelect;
 
 type ListRow = Prisma.ShipmentGetPayload<{ select: typeof listSelect }>;
 
 function toRow(s: ListRow): ShipmentRow {
-  const destination = [s.order?.shipCity, s.destRegion?.replace(/^[A-Z]{2}-/, ""), s.destCountry].filter(Boolean).join(", ") || null;
+  const destination =
+    [s.order?.shipCity, s.destRegion?.replace(/^[A-Z]{2}-/, ""), s.destCountry].filter(Boolean).join(", ") || null;
   return {
     id: s.id,
     name: s.name,
@@ -158,7 +200,12 @@ const CARRIER_CACHE_MS = 5 * 60_000;
 async function carrierChoices(db: Db, shopId: string, now: Date): Promise<string[]> {
   const hit = carrierCache.get(shopId);
   if (hit && hit.until > now.getTime()) return hit.carriers;
-  const rows = await db.shipment.groupBy({ by: ["carrier"], where: { shopId, carrier: { not: null } }, orderBy: { carrier: "asc" }, take: 50 });
+  const rows = await db.shipment.groupBy({
+    by: ["carrier"],
+    where: { shopId, carrier: { not: null } },
+    orderBy: { carrier: "asc" },
+    take: 50,
+  });
   const carriers = rows.map((r) => r.carrier).filter((c): c is string => !!c);
   if (carrierCache.size > 1000) carrierCache.clear();
   carrierCache.set(shopId, { until: now.getTime() + CARRIER_CACHE_MS, carriers });
@@ -169,10 +216,18 @@ async function carrierChoices(db: Db, shopId: string, now: Date): Promise<string
  * One page of shipments, newest first ([shopId, createdAt] index, id as tie-breaker). The cursor is a
  * shipment id; "previous" walks backwards from it and the page is reversed back into display order.
  */
-export async function listShipments(db: Db, shopId: string, f: ShipmentFilters, now: Date = new Date(), pageSize = PAGE_SIZE): Promise<ShipmentPage> {
+export async function listShipments(
+  db: Db,
+  shopId: string,
+  f: ShipmentFilters,
+  now: Date = new Date(),
+  pageSize = PAGE_SIZE,
+): Promise<ShipmentPage> {
   const where = await shipmentWhere(db, shopId, f, now);
   const backwards = f.direction === "previous" && !!f.cursor;
-  const order: Prisma.ShipmentOrderByWithRelationInput[] = backwards ? [{ createdAt: "asc" }, { id: "asc" }] : [{ createdAt: "desc" }, { id: "desc" }];
+  const order: Prisma.ShipmentOrderByWithRelationInput[] = backwards
+    ? [{ createdAt: "asc" }, { id: "asc" }]
+    : [{ createdAt: "desc" }, { id: "desc" }];
   const [found, carrierRows] = await Promise.all([
     db.shipment.findMany({
       where,
@@ -206,23 +261,69 @@ export interface TimelineEntry {
 
 export interface ShipmentDetail {
   shipment: {
-    id: string; name: string | null; kind: string; stage: number; subStatus: string; statusLabel: string;
-    carrier: string | null; service: string | null; trackingNumbers: string[]; trackingUrls: string[];
-    delayed: boolean; delayReason: string | null; needsAttention: boolean; lastLocation: string | null;
-    carrierEdd: string | null; predictedStart: string | null; predictedEnd: string | null;
-    destination: string | null; lastEventAt: string | null; deliveredAt: string | null; createdAt: string;
+    id: string;
+    name: string | null;
+    kind: string;
+    stage: number;
+    subStatus: string;
+    statusLabel: string;
+    carrier: string | null;
+    service: string | null;
+    trackingNumbers: string[];
+    trackingUrls: string[];
+    delayed: boolean;
+    delayReason: string | null;
+    needsAttention: boolean;
+    lastLocation: string | null;
+    carrierEdd: string | null;
+    predictedStart: string | null;
+    predictedEnd: string | null;
+    destination: string | null;
+    lastEventAt: string | null;
+    deliveredAt: string | null;
+    createdAt: string;
   };
-  order: { id: string; shopifyId: string; name: string; email: string | null; phone: string | null; customerFirstName: string | null; adminUrl: string; processedAt: string } | null;
+  order: {
+    id: string;
+    shopifyId: string;
+    name: string;
+    email: string | null;
+    phone: string | null;
+    customerFirstName: string | null;
+    adminUrl: string;
+    processedAt: string;
+  } | null;
   siblings: Array<{ id: string; name: string | null; statusLabel: string }>;
   timeline: TimelineEntry[];
-  events: Array<{ id: string; at: string; status: string; source: string; message: string | null; location: string | null; estimatedDeliveryAt: string | null; dedupeKey: string }>;
+  events: Array<{
+    id: string;
+    at: string;
+    status: string;
+    source: string;
+    message: string | null;
+    location: string | null;
+    estimatedDeliveryAt: string | null;
+    dedupeKey: string;
+  }>;
   eventsTruncated: boolean;
   notifications: Array<{
-    id: string; channel: string; milestone: string; status: string; recipient: string | null; subject: string | null;
-    error: string | null; errorKind: string | null; attempts: number; segments: number | null; personalNote: string | null;
-    createdAt: string; sentAt: string | null;
+    id: string;
+    channel: string;
+    milestone: string;
+    status: string;
+    recipient: string | null;
+    subject: string | null;
+    error: string | null;
+    errorKind: string | null;
+    attempts: number;
+    segments: number | null;
+    personalNote: string | null;
+    createdAt: string;
+    sentAt: string | null;
     /** What the provider reported afterwards (app/notifications/rules/delivery-status.ts), its reason and when. */
-    deliveryStatus: string | null; deliveryError: string | null; deliveryUpdatedAt: string | null;
+    deliveryStatus: string | null;
+    deliveryError: string | null;
+    deliveryUpdatedAt: string | null;
     /** sendgrid | twilio | dev-outbox: the dev outbox keeps a message in the app, it never reaches the customer. */
     provider: string | null;
   }>;
@@ -243,10 +344,24 @@ export function orderAdminUrl(orderShopifyId: string): string {
  */
 export function buildTimeline(
   kind: ShipmentKind,
-  events: ReadonlyArray<{ status: string; source: string; happenedAt: Date; message: string | null; city: string | null; province: string | null; country: string | null }>,
+  events: ReadonlyArray<{
+    status: string;
+    source: string;
+    happenedAt: Date;
+    message: string | null;
+    city: string | null;
+    province: string | null;
+    country: string | null;
+  }>,
 ): TimelineEntry[] {
   const out: TimelineEntry[] = [];
-  const sorted = events.slice().sort((a, b) => a.happenedAt.getTime() - b.happenedAt.getTime() || statusInfo(a.status, kind).rank - statusInfo(b.status, kind).rank);
+  const sorted = events
+    .slice()
+    .sort(
+      (a, b) =>
+        a.happenedAt.getTime() - b.happenedAt.getTime() ||
+        statusInfo(a.status, kind).rank - statusInfo(b.status, kind).rank,
+    );
   let furthest = 0;
   for (const e of sorted) {
     const info = statusInfo(e.status, kind);
@@ -257,7 +372,12 @@ export function buildTimeline(
     const rank = info.subStatus ? subStatusRank(info.subStatus) : 0;
     if (!scan && rank <= furthest) continue;
     furthest = Math.max(furthest, rank);
-    out.push({ at: e.happenedAt.toISOString(), label: info.label, location: place(e), message: scan ? e.message : null });
+    out.push({
+      at: e.happenedAt.toISOString(),
+      label: info.label,
+      location: place(e),
+      message: scan ? e.message : null,
+    });
   }
   return out.reverse();
 }
@@ -266,14 +386,30 @@ export async function shipmentDetail(db: Db, shopId: string, id: string): Promis
   const s = await db.shipment.findFirst({
     where: { id, shopId },
     include: {
-      order: { select: { id: true, shopifyId: true, name: true, email: true, phone: true, customerFirstName: true, processedAt: true, shipCity: true } },
+      order: {
+        select: {
+          id: true,
+          shopifyId: true,
+          name: true,
+          email: true,
+          phone: true,
+          customerFirstName: true,
+          processedAt: true,
+          shipCity: true,
+        },
+      },
       events: { orderBy: [{ happenedAt: "desc" }, { id: "asc" }], take: MAX_EVENTS + 1 },
       notifications: { orderBy: { createdAt: "desc" }, take: MAX_NOTIFICATIONS },
     },
   });
   if (!s) return null;
   const siblings = s.orderId
-    ? await db.shipment.findMany({ where: { shopId, orderId: s.orderId, id: { not: s.id } }, select: { id: true, name: true, subStatus: true }, take: 20, orderBy: { createdAt: "asc" } })
+    ? await db.shipment.findMany({
+        where: { shopId, orderId: s.orderId, id: { not: s.id } },
+        select: { id: true, name: true, subStatus: true },
+        take: 20,
+        orderBy: { createdAt: "asc" },
+      })
     : [];
   const events = s.events.slice(0, MAX_EVENTS);
   const kind = (s.kind === "return" ? "return" : "outbound") as ShipmentKind;
@@ -281,31 +417,72 @@ export async function shipmentDetail(db: Db, shopId: string, id: string): Promis
   const iso = (d: Date | null) => d?.toISOString() ?? null;
   return {
     shipment: {
-      id: s.id, name: s.name, kind: s.kind, stage: s.stage, subStatus: s.subStatus, statusLabel: subStatusLabel(s.subStatus),
-      carrier: s.carrier, service: s.service, trackingNumbers: strings(s.trackingNumbers), trackingUrls: strings(s.trackingUrls),
-      delayed: s.delayed, delayReason: s.delayReason, needsAttention: s.needsAttention, lastLocation: s.lastLocation,
-      carrierEdd: iso(s.carrierEdd), predictedStart: iso(s.predictedStart), predictedEnd: iso(s.predictedEnd),
-      destination: [s.order?.shipCity, s.destRegion?.replace(/^[A-Z]{2}-/, ""), s.destCountry].filter(Boolean).join(", ") || null,
-      lastEventAt: iso(s.lastEventAt), deliveredAt: iso(s.deliveredAt), createdAt: s.createdAt.toISOString(),
+      id: s.id,
+      name: s.name,
+      kind: s.kind,
+      stage: s.stage,
+      subStatus: s.subStatus,
+      statusLabel: subStatusLabel(s.subStatus),
+      carrier: s.carrier,
+      service: s.service,
+      trackingNumbers: strings(s.trackingNumbers),
+      trackingUrls: strings(s.trackingUrls),
+      delayed: s.delayed,
+      delayReason: s.delayReason,
+      needsAttention: s.needsAttention,
+      lastLocation: s.lastLocation,
+      carrierEdd: iso(s.carrierEdd),
+      predictedStart: iso(s.predictedStart),
+      predictedEnd: iso(s.predictedEnd),
+      destination:
+        [s.order?.shipCity, s.destRegion?.replace(/^[A-Z]{2}-/, ""), s.destCountry].filter(Boolean).join(", ") || null,
+      lastEventAt: iso(s.lastEventAt),
+      deliveredAt: iso(s.deliveredAt),
+      createdAt: s.createdAt.toISOString(),
     },
     order: s.order
       ? {
-          id: s.order.id, shopifyId: s.order.shopifyId, name: s.order.name, email: s.order.email, phone: s.order.phone,
-          customerFirstName: s.order.customerFirstName, adminUrl: orderAdminUrl(s.order.shopifyId), processedAt: s.order.processedAt.toISOString(),
+          id: s.order.id,
+          shopifyId: s.order.shopifyId,
+          name: s.order.name,
+          email: s.order.email,
+          phone: s.order.phone,
+          customerFirstName: s.order.customerFirstName,
+          adminUrl: orderAdminUrl(s.order.shopifyId),
+          processedAt: s.order.processedAt.toISOString(),
         }
       : null,
     siblings: siblings.map((x) => ({ id: x.id, name: x.name, statusLabel: subStatusLabel(x.subStatus) })),
     timeline: buildTimeline(kind, events),
     events: events.map((e) => ({
-      id: e.id, at: e.happenedAt.toISOString(), status: e.status, source: e.source, message: e.message, location: place(e),
-      estimatedDeliveryAt: iso(e.estimatedDeliveryAt), dedupeKey: e.dedupeKey,
+      id: e.id,
+      at: e.happenedAt.toISOString(),
+      status: e.status,
+      source: e.source,
+      message: e.message,
+      location: place(e),
+      estimatedDeliveryAt: iso(e.estimatedDeliveryAt),
+      dedupeKey: e.dedupeKey,
     })),
     eventsTruncated: s.events.length > MAX_EVENTS,
     notifications: s.notifications.map((n) => ({
-      id: n.id, channel: n.channel, milestone: n.milestone, status: n.status, recipient: n.recipient, subject: n.subject,
-      error: n.error, errorKind: n.errorKind, attempts: n.attempts, segments: n.segments, personalNote: n.personalNote,
-      createdAt: n.createdAt.toISOString(), sentAt: iso(n.sentAt),
-      deliveryStatus: n.deliveryStatus, deliveryError: n.deliveryError, deliveryUpdatedAt: iso(n.deliveryUpdatedAt), provider: n.provider,
+      id: n.id,
+      channel: n.channel,
+      milestone: n.milestone,
+      status: n.status,
+      recipient: n.recipient,
+      subject: n.subject,
+      error: n.error,
+      errorKind: n.errorKind,
+      attempts: n.attempts,
+      segments: n.segments,
+      personalNote: n.personalNote,
+      createdAt: n.createdAt.toISOString(),
+      sentAt: iso(n.sentAt),
+      deliveryStatus: n.deliveryStatus,
+      deliveryError: n.deliveryError,
+      deliveryUpdatedAt: iso(n.deliveryUpdatedAt),
+      provider: n.provider,
     })),
   };
 }
@@ -315,14 +492,39 @@ export async function orderTracking(db: Db, shopId: string, orderShopifyId: stri
   const order = await db.order.findUnique({
     where: { shopId_shopifyId: { shopId, shopifyId: orderShopifyId } },
     select: {
-      id: true, name: true, stage: true, subStatus: true, predictedStart: true, predictedEnd: true,
+      id: true,
+      name: true,
+      stage: true,
+      subStatus: true,
+      predictedStart: true,
+      predictedEnd: true,
       shipments: {
         where: { cancelledAt: null },
         orderBy: { createdAt: "asc" },
         take: 20,
         select: {
-          id: true, name: true, kind: true, stage: true, subStatus: true, carrier: true, primaryTracking: true, delayed: true, lastLocation: true,
-          events: { orderBy: { happenedAt: "desc" }, take: 50, select: { status: true, source: true, happenedAt: true, message: true, city: true, province: true, country: true } },
+          id: true,
+          name: true,
+          kind: true,
+          stage: true,
+          subStatus: true,
+          carrier: true,
+          primaryTracking: true,
+          delayed: true,
+          lastLocation: true,
+          events: {
+            orderBy: { happenedAt: "desc" },
+            take: 50,
+            select: {
+              status: true,
+              source: true,
+              happenedAt: true,
+              message: true,
+              city: true,
+              province: true,
+              country: true,
+            },
+          },
         },
       },
     },
@@ -332,10 +534,19 @@ export async function orderTracking(db: Db, shopId: string, orderShopifyId: stri
     orderName: order.name,
     stage: order.stage,
     statusLabel: subStatusLabel(order.subStatus),
-    window: order.predictedStart && order.predictedEnd ? { start: order.predictedStart.toISOString(), end: order.predictedEnd.toISOString() } : null,
+    window:
+      order.predictedStart && order.predictedEnd
+        ? { start: order.predictedStart.toISOString(), end: order.predictedEnd.toISOString() }
+        : null,
     shipments: order.shipments.map((s) => ({
-      id: s.id, name: s.name, stage: s.stage, statusLabel: subStatusLabel(s.subStatus), carrier: s.carrier,
-      trackingNumber: s.primaryTracking, delayed: s.delayed, lastLocation: s.lastLocation,
+      id: s.id,
+      name: s.name,
+      stage: s.stage,
+      statusLabel: subStatusLabel(s.subStatus),
+      carrier: s.carrier,
+      trackingNumber: s.primaryTracking,
+      delayed: s.delayed,
+      lastLocation: s.lastLocation,
       timeline: buildTimeline(s.kind === "return" ? "return" : "outbound", s.events).slice(0, 10),
     })),
   };
@@ -351,7 +562,10 @@ export async function shipmentsPage(shop: AdminShop, params: URLSearchParams, db
 
 const resendSchema = z.object({
   intent: z.literal("resend"),
-  ids: z.array(z.string().min(1).max(64)).min(1, "Select at least one shipment").max(250, "Select at most 250 shipments"),
+  ids: z
+    .array(z.string().min(1).max(64))
+    .min(1, "Select at least one shipment")
+    .max(250, "Select at most 250 shipments"),
 });
 
 export interface ResendResult {
@@ -362,9 +576,14 @@ export interface ResendResult {
 }
 
 /** The list's bulk action: resend the current update of each selected shipment. */
-export async function resendSelected(ctx: Pick<ShopContext, "shop" | "staff">, form: FormData, db: Db = appDb): Promise<ResendResult> {
+export async function resendSelected(
+  ctx: Pick<ShopContext, "shop" | "staff">,
+  form: FormData,
+  db: Db = appDb,
+): Promise<ResendResult> {
   const parsed = resendSchema.safeParse({ intent: form.get("intent"), ids: form.getAll("ids") });
-  if (!parsed.success) return { ok: false, error: parsed.error.issues[0]?.message ?? "Invalid request", resent: 0, failed: [] };
+  if (!parsed.success)
+    return { ok: false, error: parsed.error.issues[0]?.message ?? "Invalid request", resent: 0, failed: [] };
   const outcome = await resendCurrent(db, ctx.shop.id, parsed.data.ids, ctx.staff);
   return { ok: outcome.failed.length === 0, error: null, resent: outcome.ok, failed: outcome.failed };
 }
@@ -383,7 +602,11 @@ export async function shipmentPage(shop: AdminShop, id: string | undefined, db: 
 const shipmentActionSchema = z.discriminatedUnion("intent", [
   z.object({
     intent: z.literal("personal_update"),
-    note: z.string().trim().min(1, "Write a note for the customer").max(PERSONAL_NOTE_MAX_LENGTH, PERSONAL_NOTE_TOO_LONG),
+    note: z
+      .string()
+      .trim()
+      .min(1, "Write a note for the customer")
+      .max(PERSONAL_NOTE_MAX_LENGTH, PERSONAL_NOTE_TOO_LONG),
   }),
   z.object({ intent: z.literal("resend") }),
 ]);
@@ -393,7 +616,12 @@ export type ShipmentActionResult =
   | { ok: true; fieldErrors: Record<string, string>; message: string };
 
 /** The shipment page's forms: a personal update with the staff's note, or a resend of the current update. */
-export async function shipmentAction(ctx: Pick<ShopContext, "shop" | "staff">, id: string | undefined, form: FormData, db: Db = appDb): Promise<ShipmentActionResult> {
+export async function shipmentAction(
+  ctx: Pick<ShopContext, "shop" | "staff">,
+  id: string | undefined,
+  form: FormData,
+  db: Db = appDb,
+): Promise<ShipmentActionResult> {
   const parsed = shipmentActionSchema.safeParse(Object.fromEntries(form));
   if (!parsed.success) {
     const fieldErrors: Record<string, string> = {};
@@ -401,14 +629,27 @@ export async function shipmentAction(ctx: Pick<ShopContext, "shop" | "staff">, i
     return { ok: false, fieldErrors, message: null };
   }
   const shipmentId = id ?? "";
-  if (!(await db.shipment.findFirst({ where: { id: shipmentId, shopId: ctx.shop.id }, select: { id: true } }))) throw notFound();
-  const outcome = parsed.data.intent === "personal_update"
-    ? await sendPersonalUpdate(db, ctx.shop.id, shipmentId, parsed.data.note, ctx.staff)
-    : await resendCurrent(db, ctx.shop.id, [shipmentId], ctx.staff);
+  if (!(await db.shipment.findFirst({ where: { id: shipmentId, shopId: ctx.shop.id }, select: { id: true } })))
+    throw notFound();
+  const outcome =
+    parsed.data.intent === "personal_update"
+      ? await sendPersonalUpdate(db, ctx.shop.id, shipmentId, parsed.data.note, ctx.staff)
+      : await resendCurrent(db, ctx.shop.id, [shipmentId], ctx.staff);
   if (outcome.failed.length > 0) {
-    return { ok: false, fieldErrors: parsed.data.intent === "personal_update" ? { note: outcome.failed[0]!.error } : { form: outcome.failed[0]!.error }, message: null };
+    return {
+      ok: false,
+      fieldErrors:
+        parsed.data.intent === "personal_update"
+          ? { note: outcome.failed[0]!.error }
+          : { form: outcome.failed[0]!.error },
+      message: null,
+    };
   }
-  return { ok: true, fieldErrors: {}, message: parsed.data.intent === "personal_update" ? "Personal update sent" : "Current update resent" };
+  return {
+    ok: true,
+    fieldErrors: {},
+    message: parsed.data.intent === "personal_update" ? "Personal update sent" : "Current update resent",
+  };
 }
 
 /** "gid://shopify/Order/123" or "123" → "123". */
@@ -418,7 +659,11 @@ export function orderNumericId(raw: string | undefined): string | null {
 }
 
 /** The order-details admin block's answer (api.order-tracking.$orderId), with the CORS headers it needs. */
-export async function orderTrackingResponse(ctx: Pick<ShopContext, "shop" | "cors">, rawOrderId: string | undefined, db: Db = appDb): Promise<Response> {
+export async function orderTrackingResponse(
+  ctx: Pick<ShopContext, "shop" | "cors">,
+  rawOrderId: string | undefined,
+  db: Db = appDb,
+): Promise<Response> {
   const id = orderNumericId(rawOrderId);
   if (!id) return ctx.cors(json({ error: "Invalid order id" }, { status: 400 }));
   const tracking = await orderTracking(db, ctx.shop.id, id);

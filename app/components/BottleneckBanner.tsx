@@ -9,9 +9,14 @@ export interface BottleneckFlagView {
 
 export function BottleneckBanner({ flags, linkToPage = true }: { flags: BottleneckFlagView[]; linkToPage?: boolean }) {
   if (flags.length === 0) return null;
-  const title = flags.length === 1 ? "A carrier is stalling in one region" : `Carriers are stalling in ${flags.length} regions`;
+  const title =
+    flags.length === 1 ? "A carrier is stalling in one region" : `Carriers are stalling in ${flags.length} regions`;
   return (
-    <Banner tone="warning" title={title} action={linkToPage ? { content: "View carrier bottlenecks", url: "/app/bottlenecks" } : undefined}>
+    <Banner
+      tone="warning"
+      title={title}
+      action={linkToPage ? { content: "View carrier bottlenecks", url: "/app/bottlenecks" } : undefined}
+    >
       <List type="bullet">
         {flags.slice(0, 5).map((f) => (
           <List.Item key={`${f.carrier}|${f.region}`}>{f.sentence}</List.Item>

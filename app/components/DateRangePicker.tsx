@@ -64,11 +64,7 @@ export function DateRangePicker({ from, to, today }: { from: string; to: string;
       <Popover.Pane fixed>
         <InlineStack wrap={false} align="start" blockAlign="start">
           <Box minWidth="160px">
-            <OptionList
-              options={PRESETS}
-              selected={[]}
-              onChange={(selected) => preset(Number(selected[0] ?? 30))}
-            />
+            <OptionList options={PRESETS} selected={[]} onChange={(selected) => preset(Number(selected[0] ?? 30))} />
           </Box>
           <Box padding="400" maxWidth="520px">
             <DatePicker
@@ -88,7 +84,9 @@ export function DateRangePicker({ from, to, today }: { from: string; to: string;
         <Box padding="300">
           <InlineStack align="end" gap="200">
             <Button onClick={() => setOpen(false)}>Cancel</Button>
-            <Button variant="primary" onClick={() => apply(range.start, range.end)}>Apply</Button>
+            <Button variant="primary" onClick={() => apply(range.start, range.end)}>
+              Apply
+            </Button>
           </InlineStack>
         </Box>
       </Popover.Pane>

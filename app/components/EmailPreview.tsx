@@ -13,5 +13,13 @@ export function EmailPreview({ html, title, height = 420 }: { html: string; titl
     // Scripts never run from innerHTML, and the templates escape every value they insert.
     root.innerHTML = `<style>:host{display:block;background:#fff}</style>${html}`;
   }, [html]);
-  return <div ref={host} role="document" aria-label={title} data-preview="email" style={{ height, overflow: "auto", background: "#fff" }} />;
+  return (
+    <div
+      ref={host}
+      role="document"
+      aria-label={title}
+      data-preview="email"
+      style={{ height, overflow: "auto", background: "#fff" }}
+    />
+  );
 }

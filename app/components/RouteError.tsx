@@ -10,7 +10,11 @@ export function AdminRouteError({ title }: { title: string }) {
     return (
       <Page title={title} backAction={{ content: "Shipments", url: "/app/shipments" }}>
         <Banner tone="warning" title="Not found">
-          <p>{typeof error.data === "string" && error.data ? error.data : "It may have been removed, or it belongs to another store."}</p>
+          <p>
+            {typeof error.data === "string" && error.data
+              ? error.data
+              : "It may have been removed, or it belongs to another store."}
+          </p>
         </Banner>
       </Page>
     );
@@ -22,7 +26,9 @@ export function AdminRouteError({ title }: { title: string }) {
       <Banner tone="critical" title="This page could not load">
         <BlockStack gap="200">
           <Text as="p">Reload the page to try again. If it keeps happening, contact support with this message:</Text>
-          <Text as="p" tone="subdued">{message}</Text>
+          <Text as="p" tone="subdued">
+            {message}
+          </Text>
         </BlockStack>
       </Banner>
     </Page>

@@ -15,10 +15,18 @@ const SHIPMENT_TONES: Record<string, Tone> = {
   refunded: "success",
 };
 
-export function ShipmentStatusBadge(props: { subStatus: string; label: string; delayed?: boolean; needsAttention?: boolean }) {
+export function ShipmentStatusBadge(props: {
+  subStatus: string;
+  label: string;
+  delayed?: boolean;
+  needsAttention?: boolean;
+}) {
   return (
     <InlineStack gap="100" wrap={false}>
-      <Badge tone={SHIPMENT_TONES[props.subStatus]} progress={props.subStatus === "delivered" || props.subStatus === "picked_up" ? "complete" : "partiallyComplete"}>
+      <Badge
+        tone={SHIPMENT_TONES[props.subStatus]}
+        progress={props.subStatus === "delivered" || props.subStatus === "picked_up" ? "complete" : "partiallyComplete"}
+      >
         {props.label}
       </Badge>
       {props.delayed ? <Badge tone="warning">Delayed</Badge> : null}
@@ -68,7 +76,9 @@ const DELIVERY_LABELS: Record<string, string> = {
 export function OutboxOnlyBadge({ channel }: { channel: string }) {
   const account = channel === "sms" ? "Twilio" : "SendGrid";
   return (
-    <Tooltip content={`No ${account} account is set up, so this was kept in Waypoint's outbox and not sent to the customer. Add one in Settings.`}>
+    <Tooltip
+      content={`No ${account} account is set up, so this was kept in Waypoint's outbox and not sent to the customer. Add one in Settings.`}
+    >
       <Badge tone="attention">Outbox only</Badge>
     </Tooltip>
   );

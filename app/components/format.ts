@@ -42,5 +42,11 @@ export function isoDay(d: Date): string {
 /** "Nov 25, 1:54 PM": for dense tables, where the year is obvious. */
 export function formatShortDateTime(iso: string | null, timeZone = "UTC"): string {
   if (!iso) return "—";
-  return new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", hour: "numeric", minute: "2-digit", timeZone }).format(new Date(iso));
+  return new Intl.DateTimeFormat("en-US", {
+    month: "short",
+    day: "numeric",
+    hour: "numeric",
+    minute: "2-digit",
+    timeZone,
+  }).format(new Date(iso));
 }

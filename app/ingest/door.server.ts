@@ -19,16 +19,28 @@ import crypto from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Db } from "../db.server";
 import { env } from "../env.server";
-import { BODY_LIMITS, bodyBudget, type BodyBudget, type BodyRefusal, BUSY_RETRY_AFTER_SECONDS, leaveUnread, readBody, readNodeBody } from "../lib/body.server";
+import {
+  BODY_LIMITS,
+  bodyBudget,
+  type BodyBudget,
+  type BodyRefusal,
+  BUSY_RETRY_AFTER_SECONDS,
+  leaveUnread,
+  readBody,
+  readNodeBody,
+} from "../lib/body.server";
 import { errorMessage, logger } from "../lib/logger.server";
 import { isShopDomain } from "../lib/shop-domain";
 import { createReceiptStore, type ReceiptRow, type ReceiptStore } from "./receipt-store.server";
 import { type HeaderReader, verifyWebhook } from "../lib/shopify-signing.server";
 import { wakeWorkers } from "../jobs/worker.server";
 
-
 /** The paths of the webhooks.* routes (shopify.app.toml subscribes each topic to one of them). */
-export const WEBHOOK_PATHS: ReadonlySet<string> = new Set(["/webhooks/tracking", "/webhooks/app", "/webhooks/compliance"]);
+export const WEBHOOK_PATHS: ReadonlySet<string> = new Set([
+  "/webhooks/tracking",
+  "/webhooks/app",
+  "/webhooks/compliance",
+]);
 
 /**
  * The webhook route a request target names, or null. Exact paths are matched first (the hot path);
@@ -49,7 +61,10 @@ export function webhookPath(target: string | undefined): string | null {
   } catch {
     return null; // not a URL, or malformed percent-encoding: Remix refuses it too
   }
-  p = p.toLowerCase().replace(/\/{2,}/g, "/").replace(/\/+$/, "");
+  p = p
+    .toLowerCase()
+    .replace(/\/{2,}/g, "/")
+    .replace(/\/+$/, "");
   return WEBHOOK_PATHS.has(p) ? p : null;
 }
 
@@ -107,7 +122,12 @@ export interface WebhookIngest {
   close(): Promise<void>;
 }
 
-export function createWebhookIngest({ db, secret, maxPending = env().WEBHOOK_MAX_PENDING, bodyBudget: budget = bodyBudget() }: WebhookIngestDeps): WebhookIngest {
+export function createWebhookIngest({
+  db,
+  secret,
+  maxPending = env().WEBHOOK_MAX_PENDING,
+  bodyBudget: budget = bodyBudget(),
+}: WebhookIngestDeps): WebhookIngest {
   const store = createReceiptStore(db);
   const writer = new ReceiptWriter(store);
   let pending = 0;
@@ -122,12 +142,15 @@ export function createWebhookIngest({ db, secret, maxPending = env().WEBHOOK_MAX
     }
     if (check.webhookType !== "webhooks") return answer(400, "Unsupported webhook type");
     // Signed is not enough: the domain names the Shop row the worker creates (never echoed back).
-    if (!isShopDomain(check.domain)) return answer(400, "X-Shopify-Shop-Domain is not a shop domain (expected <shop>.myshopify.com)");
+    if (!isShopDomain(check.domain))
+      return answer(400, "X-Shopify-Shop-Domain is not a shop domain (expected <shop>.myshopify.com)");
 
     // The library's form upper-cases the topic for its registry (ORDERS_CREATE); keep Shopify's own name.
     const topic = (webhook.header("x-shopify-topic") ?? check.topic).toLowerCase();
-    if (check.webhookId.length > MAX_WEBHOOK_KEY_LENGTH) return answer(400, `X-Shopify-Webhook-Id is longer than ${MAX_WEBHOOK_KEY_LENGTH} characters`);
-    if (topic.length > MAX_WEBHOOK_KEY_LENGTH) return answer(400, `X-Shopify-Topic is longer than ${MAX_WEBHOOK_KEY_LENGTH} characters`);
+    if (check.webhookId.length > MAX_WEBHOOK_KEY_LENGTH)
+      return answer(400, `X-Shopify-Webhook-Id is longer than ${MAX_WEBHOOK_KEY_LENGTH} characters`);
+    if (topic.length > MAX_WEBHOOK_KEY_LENGTH)
+      return answer(400, `X-Shopify-Topic is longer than ${MAX_WEBHOOK_KEY_LENGTH} characters`);
 
     const headers: Record<string, string> = {};
     for (const [name, value] of webhook.headerEntries()) {
@@ -293,7 +316,11 @@ function answer(status: number, body: string): IngestAnswer {
 }
 
 /** Overloaded: too many deliveries wait for a commit. Shopify retries a 5xx later. */
-const BUSY: IngestAnswer = { status: 503, body: "Too many webhooks in progress; retry later", retryAfter: BUSY_RETRY_AFTER_SECONDS };
+const BUSY: IngestAnswer = {
+  status: 503,
+  body: "Too many webhooks in progress; retry later",
+  retryAfter: BUSY_RETRY_AFTER_SECONDS,
+};
 
 function text(a: IngestAnswer): Response {
   const headers: Record<string, string> = { "Content-Type": "text/plain" };

@@ -51,7 +51,12 @@ function payload(rows: ReceiptRow[]): string {
   const now = new Date();
   return JSON.stringify(
     rows.map((r) => {
-      const job = jobData({ kind: PROCESS_RECEIPT, payload: { receiptId: r.id }, shopDomain: r.shopDomain, runAfter: now });
+      const job = jobData({
+        kind: PROCESS_RECEIPT,
+        payload: { receiptId: r.id },
+        shopDomain: r.shopDomain,
+        runAfter: now,
+      });
       return {
         ...r,
         receivedAt: now,
@@ -95,10 +100,31 @@ function sqliteStore(url: string): ReceiptStore {
       const inserted: string[] = [];
       for (const r of rows) {
         const at = r.triggeredAt && sqliteTime(r.triggeredAt);
-        const added = receipt.run(r.id, r.webhookId, r.shopDomain, r.topic, r.apiVersion, r.eventId, at, JSON.stringify(r.headers), r.rawBody, now);
+        const added = receipt.run(
+          r.id,
+          r.webhookId,
+          r.shopDomain,
+          r.topic,
+          r.apiVersion,
+          r.eventId,
+          at,
+          JSON.stringify(r.headers),
+          r.rawBody,
+          now,
+        );
         if (added.changes === 0) continue; // a delivery we already hold
         const j = jobData({ kind: PROCESS_RECEIPT, payload: { receiptId: r.id }, shopDomain: r.shopDomain });
-        job.run(crypto.randomUUID(), j.kind, JSON.stringify(j.payload), j.shopDomain, now, j.maxAttempts, j.singletonKey, now, now);
+        job.run(
+          crypto.randomUUID(),
+          j.kind,
+          JSON.stringify(j.payload),
+          j.shopDomain,
+          now,
+          j.maxAttempts,
+          j.singletonKey,
+          now,
+          now,
+        );
         inserted.push(r.webhookId);
       }
       return inserted;
@@ -154,9 +180,15 @@ function postgresStore(url: string): ReceiptStore {
       if (!pool) {
         pool = new pg.Pool({ connectionString: url, max: 2 });
         // An idle connection dropped by the server must not crash the process; the next query reconnects.
-        pool.on("error", (error) => logger.warn({ err: errorMessage(error) }, "webhook ingest: idle database connection lost"));
+        pool.on("error", (error) =>
+          logger.warn({ err: errorMessage(error) }, "webhook ingest: idle database connection lost"),
+        );
       }
-      const result = await pool.query<{ webhookId: string }>({ name: "waypoint-ingest", text: POSTGRES_WRITE, values: [payload(rows)] });
+      const result = await pool.query<{ webhookId: string }>({
+        name: "waypoint-ingest",
+        text: POSTGRES_WRITE,
+        values: [payload(rows)],
+      });
       return new Set(result.rows.map((r) => r.webhookId));
     },
     close: async () => {

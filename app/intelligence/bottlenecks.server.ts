@@ -42,7 +42,14 @@ export async function loadBottlenecks(db: Db, shopId: string, now: Date = new Da
       // Oldest scans first: those are the ones that make a lane stall.
       orderBy: { lastEventAt: "asc" },
       take: MAX_IN_TRANSIT + 1,
-      select: { carrier: true, carrierCode: true, destRegion: true, destCountry: true, lastEventAt: true, inTransitAt: true },
+      select: {
+        carrier: true,
+        carrierCode: true,
+        destRegion: true,
+        destCountry: true,
+        lastEventAt: true,
+        inTransitAt: true,
+      },
     }),
     db.laneStat.findMany({
       where: { shopId, metric: "dwell_hours", day: { gte: since } },

@@ -5,14 +5,29 @@
 import type { Db } from "../db.server";
 import { prismaErrorCode } from "../db.server";
 import { detectDelay } from "./rules/delays";
-import { buildDeliveryModel, carrierKey, predictDeliveryWindow, PROCESSING_WINDOW_DAYS, processingHours, shippedEarly, TRANSIT_WINDOW_DAYS, transitHours, type DeliveryModel } from "./rules/delivery-window";
+import {
+  buildDeliveryModel,
+  carrierKey,
+  predictDeliveryWindow,
+  PROCESSING_WINDOW_DAYS,
+  processingHours,
+  shippedEarly,
+  TRANSIT_WINDOW_DAYS,
+  transitHours,
+  type DeliveryModel,
+} from "./rules/delivery-window";
 import { add, empty, fromJSON, merge, type Histogram } from "./rules/histogram";
 import { currentDwellHours } from "./rules/bottlenecks";
 import { enqueue } from "../jobs/queue.server";
 import { STAGE_CHANGED, type StageChangedEvent, type Tx } from "../pipeline/shipments.server";
 import { DAY_MS, HOUR_MS, dayKey } from "../lib/time";
 
-export const METRICS = { processing: "processing_hours", transit: "transit_hours", scanGap: "scan_gap_hours", dwell: "dwell_hours" } as const;
+export const METRICS = {
+  processing: "processing_hours",
+  transit: "transit_hours",
+  scanGap: "scan_gap_hours",
+  dwell: "dwell_hours",
+} as const;
 export const INTELLIGENCE_SCAN = "intelligence.scan";
 const SCAN_EVERY_MS = 30 * 60_000;
 
@@ -29,7 +44,14 @@ interface LaneKey {
 export async function addLaneSamples(db: Db | Tx, key: LaneKey, hours: number[]): Promise<void> {
   const values = hours.filter((h) => Number.isFinite(h) && h >= 0);
   if (values.length === 0) return;
-  const where = { shopId: key.shopId, metric: key.metric, carrier: key.carrier ?? "", service: key.service ?? "", region: key.region ?? "", day: key.day };
+  const where = {
+    shopId: key.shopId,
+    metric: key.metric,
+    carrier: key.carrier ?? "",
+    service: key.service ?? "",
+    region: key.region ?? "",
+    day: key.day,
+  };
   for (let attempt = 0; attempt < 10; attempt++) {
     const row = await db.laneStat.findUnique({ where: { shopId_metric_carrier_service_region_day: where } });
     const base = row ? fromJSON(row.histogram) : empty();
@@ -54,27 +76,51 @@ export async function addLaneSamples(db: Db | Tx, key: LaneKey, hours: number[])
 }
 
 /** The shop's learned model: one bounded query per metric over the trailing windows. */
-export async function deliveryModelFor(db: Db, shopId: string, now: Date, originCountry: string | null, originTimeZone: string | null = null): Promise<DeliveryModel> {
+export async function deliveryModelFor(
+  db: Db,
+  shopId: string,
+  now: Date,
+  originCountry: string | null,
+  originTimeZone: string | null = null,
+): Promise<DeliveryModel> {
   const since = (days: number) => dayKey(new Date(now.getTime() - days * DAY_MS));
   const [processingRows, transitRows] = await Promise.all([
-    db.laneStat.findMany({ where: { shopId, metric: METRICS.processing, day: { gte: since(PROCESSING_WINDOW_DAYS) } }, select: { histogram: true } }),
-    db.laneStat.findMany({ where: { shopId, metric: METRICS.transit, day: { gte: since(TRANSIT_WINDOW_DAYS) } }, select: { carrier: true, service: true, region: true, histogram: true } }),
+    db.laneStat.findMany({
+      where: { shopId, metric: METRICS.processing, day: { gte: since(PROCESSING_WINDOW_DAYS) } },
+      select: { histogram: true },
+    }),
+    db.laneStat.findMany({
+      where: { shopId, metric: METRICS.transit, day: { gte: since(TRANSIT_WINDOW_DAYS) } },
+      select: { carrier: true, service: true, region: true, histogram: true },
+    }),
   ]);
   return buildDeliveryModel({
     originCountry,
     originTimeZone,
     processing: processingRows.length ? merge(...processingRows.map((r) => fromJSON(r.histogram))) : null,
-    transit: transitRows.map((r) => ({ carrier: r.carrier, service: r.service, region: r.region, histogram: fromJSON(r.histogram) })),
+    transit: transitRows.map((r) => ({
+      carrier: r.carrier,
+      service: r.service,
+      region: r.region,
+      histogram: fromJSON(r.histogram),
+    })),
   });
 }
 
 /** Predicts and stores an order's delivery window (shown at confirmation, kept for accuracy). */
 export async function predictForOrder(db: Db, orderId: string, now: Date): Promise<void> {
-  const order = await db.order.findUnique({ where: { id: orderId }, include: { shop: { select: { timezone: true } } } });
+  const order = await db.order.findUnique({
+    where: { id: orderId },
+    include: { shop: { select: { timezone: true } } },
+  });
   if (!order || order.predictedStart) return;
   const model = await deliveryModelFor(db, order.shopId, now, null, order.shop.timezone);
   const region = order.shipCountry && order.shipRegion ? `${order.shipCountry}-${order.shipRegion}` : order.shipCountry;
-  const w = predictDeliveryWindow(model, { orderPlacedAt: order.processedAt, destRegion: region, destCountry: order.shipCountry });
+  const w = predictDeliveryWindow(model, {
+    orderPlacedAt: order.processedAt,
+    destRegion: region,
+    destCountry: order.shipCountry,
+  });
   await db.order.update({ where: { id: orderId }, data: { predictedStart: w.start, predictedEnd: w.end } });
 }
 
@@ -106,24 +152,46 @@ export async function learnFromStageChange(db: Db, event: StageChangedEvent, now
   if (!t || event.kind !== "outbound") return;
   if (t.toStage === 2 || (t.fromStage === null && t.toStage >= 2)) {
     await db.$transaction(async (tx) => {
-      const s = await tx.shipment.findUnique({ where: { id: event.shipmentId }, select: { orderId: true, labelCreatedAt: true } });
+      const s = await tx.shipment.findUnique({
+        where: { id: event.shipmentId },
+        select: { orderId: true, labelCreatedAt: true },
+      });
       if (!s?.orderId || !s.labelCreatedAt) return;
-      const claimed = await tx.order.updateMany({ where: { id: s.orderId, processingLearnedAt: null }, data: { processingLearnedAt: now } });
+      const claimed = await tx.order.updateMany({
+        where: { id: s.orderId, processingLearnedAt: null },
+        data: { processingLearnedAt: now },
+      });
       if (claimed.count !== 1) return;
       const order = await tx.order.findUniqueOrThrow({ where: { id: s.orderId }, select: { processedAt: true } });
       const hours = processingHours(order.processedAt, s.labelCreatedAt);
-      if (hours !== null) await addLaneSamples(tx, { shopId: event.shopId, metric: METRICS.processing, day: dayKey(s.labelCreatedAt) }, [hours]);
+      if (hours !== null)
+        await addLaneSamples(tx, { shopId: event.shopId, metric: METRICS.processing, day: dayKey(s.labelCreatedAt) }, [
+          hours,
+        ]);
     });
     await predictForShipment(db, event.shipmentId, now);
   }
   if (t.toStatus === "delivered" || t.toStatus === "picked_up") {
     await db.$transaction(async (tx) => {
-      const claimed = await tx.shipment.updateMany({ where: { id: event.shipmentId, learnedAt: null }, data: { learnedAt: now } });
+      const claimed = await tx.shipment.updateMany({
+        where: { id: event.shipmentId, learnedAt: null },
+        data: { learnedAt: now },
+      });
       if (claimed.count !== 1) return;
       const s = await tx.shipment.findUniqueOrThrow({ where: { id: event.shipmentId } });
       if (!s.deliveredAt) return;
-      const lane = { shopId: s.shopId, carrier: carrierKey(s.carrierCode ?? s.carrier), service: (s.service ?? "").toLowerCase(), region: s.destRegion ?? s.destCountry ?? "", day: dayKey(s.deliveredAt) };
-      const transit = transitHours({ fulfilledAt: s.labelCreatedAt, inTransitAt: s.inTransitAt, deliveredAt: s.deliveredAt });
+      const lane = {
+        shopId: s.shopId,
+        carrier: carrierKey(s.carrierCode ?? s.carrier),
+        service: (s.service ?? "").toLowerCase(),
+        region: s.destRegion ?? s.destCountry ?? "",
+        day: dayKey(s.deliveredAt),
+      };
+      const transit = transitHours({
+        fulfilledAt: s.labelCreatedAt,
+        inTransitAt: s.inTransitAt,
+        deliveredAt: s.deliveredAt,
+      });
       if (transit !== null) await addLaneSamples(tx, { ...lane, metric: METRICS.transit }, [transit]);
       const scans = await tx.trackingEvent.findMany({
         where: { shipmentId: s.id, source: "fulfillment_event" },
@@ -139,7 +207,11 @@ export async function learnFromStageChange(db: Db, event: StageChangedEvent, now
       if (s.predictedEnd && s.deliveredAt.getTime() <= s.predictedEnd.getTime()) metrics.push("delivered_on_time");
       for (const metric of metrics) {
         const key = { shopId: s.shopId, day: dayKey(s.deliveredAt), metric, dimension: "" };
-        await tx.dailyStat.upsert({ where: { shopId_day_metric_dimension: key }, create: { ...key, count: 1 }, update: { count: { increment: 1 } } });
+        await tx.dailyStat.upsert({
+          where: { shopId_day_metric_dimension: key },
+          create: { ...key, count: 1 },
+          update: { count: { increment: 1 } },
+        });
       }
     });
   }
@@ -150,7 +222,11 @@ export async function learnFromStageChange(db: Db, event: StageChangedEvent, now
  * event as carrier delays), and once a day each lane's current dwell is snapshotted as the
  * bottleneck baseline. Works in pages of in-transit shipments only (an indexed range), never history.
  */
-export async function scanInTransit(db: Db, now: Date, pageSize = 500): Promise<{ scanned: number; newlyDelayed: number }> {
+export async function scanInTransit(
+  db: Db,
+  now: Date,
+  pageSize = 500,
+): Promise<{ scanned: number; newlyDelayed: number }> {
   let cursor: string | undefined;
   let scanned = 0;
   let newlyDelayed = 0;
@@ -174,7 +250,13 @@ export async function scanInTransit(db: Db, now: Date, pageSize = 500): Promise<
       const laneId = `${s.shopId}|${carrier}|${region}`;
       if (!gapCache.has(laneId)) {
         const rows = await db.laneStat.findMany({
-          where: { shopId: s.shopId, metric: METRICS.scanGap, carrier, region, day: { gte: dayKey(new Date(now.getTime() - 90 * DAY_MS)) } },
+          where: {
+            shopId: s.shopId,
+            metric: METRICS.scanGap,
+            carrier,
+            region,
+            day: { gte: dayKey(new Date(now.getTime() - 90 * DAY_MS)) },
+          },
           select: { histogram: true },
         });
         gapCache.set(laneId, rows.length ? merge(...rows.map((r) => fromJSON(r.histogram))) : null);
@@ -186,15 +268,33 @@ export async function scanInTransit(db: Db, now: Date, pageSize = 500): Promise<
       );
       if (verdict.delayed && !s.delayed) {
         const updated = await db.$transaction(async (tx) => {
-          const r = await tx.shipment.updateMany({ where: { id: s.id, version: s.version }, data: { delayed: true, delayReason: verdict.reason, version: { increment: 1 } } });
+          const r = await tx.shipment.updateMany({
+            where: { id: s.id, version: s.version },
+            data: { delayed: true, delayReason: verdict.reason, version: { increment: 1 } },
+          });
           if (r.count !== 1) return false; // a new fact just arrived: the next scan decides
-          const event: StageChangedEvent = { shopId: s.shopId, shipmentId: s.id, orderId: s.orderId, kind: "outbound", transition: null, delayed: true, delayStarted: true };
-          await enqueue(tx, { kind: STAGE_CHANGED, payload: { ...event }, singletonKey: `delay:${s.id}:${verdict.reason}:${today}` });
+          const event: StageChangedEvent = {
+            shopId: s.shopId,
+            shipmentId: s.id,
+            orderId: s.orderId,
+            kind: "outbound",
+            transition: null,
+            delayed: true,
+            delayStarted: true,
+          };
+          await enqueue(tx, {
+            kind: STAGE_CHANGED,
+            payload: { ...event },
+            singletonKey: `delay:${s.id}:${verdict.reason}:${today}`,
+          });
           return true;
         });
         if (updated) newlyDelayed++;
       } else if (!verdict.delayed && s.delayed && s.delayReason !== "carrier") {
-        await db.shipment.updateMany({ where: { id: s.id, version: s.version }, data: { delayed: false, delayReason: null, version: { increment: 1 } } });
+        await db.shipment.updateMany({
+          where: { id: s.id, version: s.version },
+          data: { delayed: false, delayReason: null, version: { increment: 1 } },
+        });
       }
       if (snapshotDue) {
         const h = currentDwellHours(s, now);
@@ -207,7 +307,11 @@ export async function scanInTransit(db: Db, now: Date, pageSize = 500): Promise<
     }
   }
   for (const lane of dwell.values()) {
-    await addLaneSamples(db, { shopId: lane.shopId, metric: METRICS.dwell, carrier: lane.carrier, region: lane.region, day: today }, lane.hours);
+    await addLaneSamples(
+      db,
+      { shopId: lane.shopId, metric: METRICS.dwell, carrier: lane.carrier, region: lane.region, day: today },
+      lane.hours,
+    );
   }
   return { scanned, newlyDelayed };
 }
@@ -221,10 +325,20 @@ export async function scheduleScan(db: Db, runAfter: Date = new Date()): Promise
 export const SCAN_INTERVAL_MS = SCAN_EVERY_MS;
 
 /** Whether an order's first shipment beat the shop's usual processing time ("shipped early" notice). */
-export async function wasShippedEarly(db: Db, shopId: string, orderPlacedAt: Date, firstFulfilledAt: Date | null, now: Date): Promise<boolean> {
+export async function wasShippedEarly(
+  db: Db,
+  shopId: string,
+  orderPlacedAt: Date,
+  firstFulfilledAt: Date | null,
+  now: Date,
+): Promise<boolean> {
   if (!firstFulfilledAt) return false;
   const rows = await db.laneStat.findMany({
-    where: { shopId, metric: METRICS.processing, day: { gte: dayKey(new Date(now.getTime() - PROCESSING_WINDOW_DAYS * DAY_MS)) } },
+    where: {
+      shopId,
+      metric: METRICS.processing,
+      day: { gte: dayKey(new Date(now.getTime() - PROCESSING_WINDOW_DAYS * DAY_MS)) },
+    },
     select: { histogram: true },
   });
   if (rows.length === 0) return false;

@@ -72,7 +72,11 @@ export async function claimJobs(db: Db, opts: ClaimOptions): Promise<ClaimedJob[
          SELECT id FROM "Job" WHERE status = 'queued' AND "runAfter" <= $3 ${kindFilter}
          ORDER BY "runAfter" LIMIT $4 FOR UPDATE SKIP LOCKED)
        RETURNING id`,
-      opts.workerId, lease, opts.now, opts.limit, ...(opts.kinds ? [opts.kinds] : []),
+      opts.workerId,
+      lease,
+      opts.now,
+      opts.limit,
+      ...(opts.kinds ? [opts.kinds] : []),
     );
   } else {
     const kindFilter = opts.kinds ? `AND kind IN (${opts.kinds.map(() => "?").join(",")})` : "";
@@ -82,13 +86,26 @@ export async function claimJobs(db: Db, opts: ClaimOptions): Promise<ClaimedJob[
          SELECT id FROM "Job" WHERE status = 'queued' AND runAfter <= ? ${kindFilter}
          ORDER BY runAfter LIMIT ?)
        RETURNING id`,
-      opts.workerId, lease, opts.now, opts.now, ...(opts.kinds ?? []), opts.limit,
+      opts.workerId,
+      lease,
+      opts.now,
+      opts.now,
+      ...(opts.kinds ?? []),
+      opts.limit,
     );
   }
   if (ids.length === 0) return [];
   return db.job.findMany({
     where: { id: { in: ids.map((r) => r.id) }, lockedBy: opts.workerId },
-    select: { id: true, kind: true, payload: true, shopDomain: true, attempts: true, maxAttempts: true, lockedBy: true },
+    select: {
+      id: true,
+      kind: true,
+      payload: true,
+      shopDomain: true,
+      attempts: true,
+      maxAttempts: true,
+      lockedBy: true,
+    },
     orderBy: { runAfter: "asc" },
   });
 }
@@ -136,13 +153,25 @@ export function backoffMs(attempt: number, random: () => number = Math.random): 
  * once when the failure is `permanent` (no retry can change the outcome, so retrying only delays
  * the admin seeing it).
  */
-export async function failJob(db: Db, job: ClaimedJob, error: string, now: Date, opts: { permanent?: boolean } = {}): Promise<"retry" | "dead"> {
+export async function failJob(
+  db: Db,
+  job: ClaimedJob,
+  error: string,
+  now: Date,
+  opts: { permanent?: boolean } = {},
+): Promise<"retry" | "dead"> {
   const dead = opts.permanent === true || job.attempts >= job.maxAttempts;
   await db.job.updateMany({
     where: { id: job.id, lockedBy: job.lockedBy },
     data: dead
       ? { status: "dead", lastError: error, finishedAt: now, lockedBy: null, leaseExpiresAt: null, singletonKey: null }
-      : { status: "queued", lastError: error, runAfter: new Date(now.getTime() + backoffMs(job.attempts)), lockedBy: null, leaseExpiresAt: null },
+      : {
+          status: "queued",
+          lastError: error,
+          runAfter: new Date(now.getTime() + backoffMs(job.attempts)),
+          lockedBy: null,
+          leaseExpiresAt: null,
+        },
   });
   return dead ? "dead" : "retry";
 }

@@ -1,7 +1,14 @@
 // Every kind of background job and its handler. The worker runs them; each is idempotent.
 import type { Db } from "../db.server";
 import { PROCESS_RECEIPT } from "../ingest/receipt-store.server";
-import { INTELLIGENCE_SCAN, learnFromStageChange, predictForOrder, scanInTransit, scheduleScan, SCAN_INTERVAL_MS } from "../intelligence/lanes.server";
+import {
+  INTELLIGENCE_SCAN,
+  learnFromStageChange,
+  predictForOrder,
+  scanInTransit,
+  scheduleScan,
+  SCAN_INTERVAL_MS,
+} from "../intelligence/lanes.server";
 import { logger } from "../lib/logger.server";
 import { notificationHandlers, sweepOverdueNotifications } from "../notifications/handlers.server";
 import { adoptStrayShipments, ORDER_CONFIRMED, type OrderConfirmedEvent } from "../pipeline/orders.server";

@@ -65,14 +65,20 @@ export class Outage {
     this.failures += 1;
     if (this.failures === 1) {
       this.since = now.getTime();
-      logger.error({ ...this.context, err: errorMessage(error) }, `${this.what} unavailable: retrying with backoff until it answers`);
+      logger.error(
+        { ...this.context, err: errorMessage(error) },
+        `${this.what} unavailable: retrying with backoff until it answers`,
+      );
     }
     return retryDelay(this.failures, this.random, OUTAGE_BACKOFF);
   }
 
   recovered(now: Date): void {
     if (this.failures === 0) return;
-    logger.info({ ...this.context, failedTries: this.failures, downMs: now.getTime() - this.since }, `${this.what} available again`);
+    logger.info(
+      { ...this.context, failedTries: this.failures, downMs: now.getTime() - this.since },
+      `${this.what} available again`,
+    );
     this.failures = 0;
   }
 }
@@ -213,7 +219,9 @@ export class Worker {
       failure = { error };
     }
     const failed = failure;
-    const record = failed ? () => this.recordFailure(job, failed.error) : () => completeJob(this.db, job, this.opts.now());
+    const record = failed
+      ? () => this.recordFailure(job, failed.error)
+      : () => completeJob(this.db, job, this.opts.now());
     try {
       await record();
     } catch (error) {
@@ -277,7 +285,10 @@ export class Worker {
       // Last chance for outcomes the database missed; if it is still down, leases expire and the
       // jobs are claimed again (handlers are idempotent).
       await this.settle().catch((error: unknown) =>
-        logger.warn({ worker: this.id, unsettled: this.unsettled.length, err: errorMessage(error) }, "worker stopped with job outcomes unrecorded"),
+        logger.warn(
+          { worker: this.id, unsettled: this.unsettled.length, err: errorMessage(error) },
+          "worker stopped with job outcomes unrecorded",
+        ),
       );
     })();
   }

@@ -60,7 +60,11 @@ export function tooLarge(limit: number): BodyRefusal {
   return { status: 413, message: `Request body over ${limit} bytes` };
 }
 
-const BUSY: BodyRefusal = { status: 503, message: "Too many requests in progress; retry later", retryAfter: BUSY_RETRY_AFTER_SECONDS };
+const BUSY: BodyRefusal = {
+  status: 503,
+  message: "Too many requests in progress; retry later",
+  retryAfter: BUSY_RETRY_AFTER_SECONDS,
+};
 
 /** A declared Content-Length over the cap: refused before reading. */
 export function declaredOver(contentLength: string | null | undefined, limit: number): boolean {

@@ -17,9 +17,7 @@ export function databaseTarget(raw) {
     return { provider: "postgresql", url, schema: path.join(root, "prisma/postgresql/schema.prisma") };
   }
   if (!url.startsWith("file:")) {
-    throw new Error(
-      `DATABASE_URL must be a SQLite "file:" URL or a postgres:// URL; got "${url.split(":")[0]}:...".`,
-    );
+    throw new Error(`DATABASE_URL must be a SQLite "file:" URL or a postgres:// URL; got "${url.split(":")[0]}:...".`);
   }
   // Relative SQLite paths are relative to the project root, whatever the working directory.
   const file = url.slice("file:".length);

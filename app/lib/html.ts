@@ -65,7 +65,10 @@ export function safeFont(value: string | null | undefined, fallback: string): st
 
 /** One line of user text: control characters and runs of whitespace collapsed, length bounded. */
 export function oneLine(value: string | null | undefined, max = 200): string {
-  // eslint-disable-next-line no-control-regex -- stripping control characters is the point
-  const v = (value ?? "").replace(/[\u0000-\u001f\u007f]+/g, " ").replace(/\s+/g, " ").trim();
+  const v = (value ?? "")
+    // eslint-disable-next-line no-control-regex -- stripping control characters is the point
+    .replace(/[\u0000-\u001f\u007f]+/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
   return v.length > max ? `${v.slice(0, max - 1).trimEnd()}…` : v;
 }

@@ -7,11 +7,41 @@ import pino from "pino";
 import { env } from "../env.server";
 
 export const REDACT_PATHS = [
-  "email", "*.email", "*.*.email", "phone", "*.phone", "*.*.phone", "recipient", "*.recipient",
-  "to", "*.to", "firstName", "*.firstName", "lastName", "*.lastName", "name", "*.customer", "customer",
-  "address", "*.address", "shipping_address", "*.shipping_address", "billing_address", "*.billing_address",
-  "accessToken", "*.accessToken", "token", "*.token", "apiKey", "*.apiKey", "authToken", "*.authToken",
-  "rawBody", "*.rawBody", "headers.authorization", "*.headers.authorization",
+  "email",
+  "*.email",
+  "*.*.email",
+  "phone",
+  "*.phone",
+  "*.*.phone",
+  "recipient",
+  "*.recipient",
+  "to",
+  "*.to",
+  "firstName",
+  "*.firstName",
+  "lastName",
+  "*.lastName",
+  "name",
+  "*.customer",
+  "customer",
+  "address",
+  "*.address",
+  "shipping_address",
+  "*.shipping_address",
+  "billing_address",
+  "*.billing_address",
+  "accessToken",
+  "*.accessToken",
+  "token",
+  "*.token",
+  "apiKey",
+  "*.apiKey",
+  "authToken",
+  "*.authToken",
+  "rawBody",
+  "*.rawBody",
+  "headers.authorization",
+  "*.headers.authorization",
 ];
 
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
@@ -20,7 +50,8 @@ const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}
 // all (checked below). Runs glued to letters, dots, colons or slashes are left alone, so ids, epoch
 // times, ISO dates, clock times, versions, ports and URL paths stay readable. A bare digit run is an
 // id, not a phone: it cannot be told apart without knowing the country.
-const PHONE = /(?<![\w.:/+-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{2,4}(?:[ .-]\d{2,4}){1,4}(?![\w.:/-])|(?<![\w+])\+\d{8,15}(?!\w)/g;
+const PHONE =
+  /(?<![\w.:/+-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{2,4}(?:[ .-]\d{2,4}){1,4}(?![\w.:/-])|(?<![\w+])\+\d{8,15}(?!\w)/g;
 
 // V8's JSON.parse quotes the text around a bad token (`Unexpected token 'm', ..."{"email": maya.c"...
 // is not valid JSON`): a cut-off excerpt of a webhook body that the patterns above cannot recognise.
@@ -28,10 +59,13 @@ const JSON_EXCERPT = /(Unexpected token '[^']*', ).*?( is not valid JSON)/gs;
 
 /** Text with anything that looks like an email address or a phone number (or a JSON body excerpt) replaced. */
 export function redactText(text: string): string {
-  return text.replace(JSON_EXCERPT, "$1[excerpt]$2").replace(EMAIL, "[email]").replace(PHONE, (m) => {
-    const digits = m.replace(/\D/g, "").length;
-    return digits >= 9 && digits <= 15 ? "[phone]" : m;
-  });
+  return text
+    .replace(JSON_EXCERPT, "$1[excerpt]$2")
+    .replace(EMAIL, "[email]")
+    .replace(PHONE, (m) => {
+      const digits = m.replace(/\D/g, "").length;
+      return digits >= 9 && digits <= 15 ? "[phone]" : m;
+    });
 }
 
 const MAX_DEPTH = 8;

@@ -11,5 +11,11 @@ function comparable(postcode: string | null | undefined): string | null {
 /** Whether `url` carries `postcode` (false when there is no postcode to look for). */
 export function urlCarriesPostcode(url: string, postcode: string | null | undefined): boolean {
   const p = comparable(postcode);
-  return p !== null && url.replace(/\s|%20/gi, "").toLowerCase().includes(p);
+  return (
+    p !== null &&
+    url
+      .replace(/\s|%20/gi, "")
+      .toLowerCase()
+      .includes(p)
+  );
 }

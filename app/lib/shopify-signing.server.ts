@@ -46,7 +46,11 @@ export interface WebhookDelivery {
 }
 
 /** The headers Shopify sends with a webhook (classic X-Shopify-* names), signed over `rawBody`. */
-export function webhookHeaders(delivery: WebhookDelivery, rawBody: Buffer | string, secret: string): Record<string, string> {
+export function webhookHeaders(
+  delivery: WebhookDelivery,
+  rawBody: Buffer | string,
+  secret: string,
+): Record<string, string> {
   const names = WEBHOOK_HEADER_NAMES[WebhookType.Webhooks];
   const headers: Record<string, string> = {
     "Content-Type": "application/json",
@@ -73,9 +77,17 @@ export function verifyWebhook(secret: string, rawBody: Buffer | string, header: 
   if (rawBody.length === 0) return { valid: false, reason: WebhookValidationErrorReason.MissingBody };
   const given = header(names.hmac);
   if (!given) return { valid: false, reason: WebhookValidationErrorReason.MissingHmac };
-  if (!signatureMatches(secret, rawBody, given)) return { valid: false, reason: WebhookValidationErrorReason.InvalidHmac };
+  if (!signatureMatches(secret, rawBody, given))
+    return { valid: false, reason: WebhookValidationErrorReason.InvalidHmac };
 
-  const required = ["hmac", "topic", "domain", "apiVersion", "webhookId", ...(webhookType === WebhookType.Events ? ["eventId"] : [])] as const;
+  const required = [
+    "hmac",
+    "topic",
+    "domain",
+    "apiVersion",
+    "webhookId",
+    ...(webhookType === WebhookType.Events ? ["eventId"] : []),
+  ] as const;
   const optional =
     webhookType === WebhookType.Events
       ? (["handle", "action", "resourceId", "triggeredAt"] as const)
@@ -88,7 +100,8 @@ export function verifyWebhook(secret: string, rawBody: Buffer | string, header: 
     if (value) fields[key] = value;
     else missingHeaders.push(headerName);
   }
-  if (missingHeaders.length > 0) return { valid: false, reason: WebhookValidationErrorReason.MissingHeaders, missingHeaders };
+  if (missingHeaders.length > 0)
+    return { valid: false, reason: WebhookValidationErrorReason.MissingHeaders, missingHeaders };
   for (const key of optional) {
     const value = header((names as Record<string, string>)[key] as string);
     if (value) fields[key] = value;
@@ -136,7 +149,11 @@ export function appProxyMessage(params: URLSearchParams): string {
   const pairs = [...values].map(([key, list]) => `${key}=${list.join(",")}`);
   // Ruby's String#sort (Shopify's reference) compares bytes: compare UTF-8, not UTF-16 (a plain
   // .sort() puts U+1F600 before U+FF21, bytes put it after) and not locale.
-  return pairs.map((p) => Buffer.from(p, "utf8")).sort(Buffer.compare).map((b) => b.toString("utf8")).join("");
+  return pairs
+    .map((p) => Buffer.from(p, "utf8"))
+    .sort(Buffer.compare)
+    .map((b) => b.toString("utf8"))
+    .join("");
 }
 
 export function appProxySignature(params: URLSearchParams, secret: string): string {
@@ -184,7 +201,8 @@ export function verifyAppProxyQuery(params: URLSearchParams, secret: string, now
   const given = Buffer.from(signature, "hex");
   const valid = given.length === expected.length && timingSafeEqual(given, expected);
   if (!valid) return { ok: false, reason: "bad_signature" };
-  if (Math.abs(Math.floor(now.getTime() / 1000) - Number(timestamp)) > MAX_SKEW_SECONDS) return { ok: false, reason: "stale" };
+  if (Math.abs(Math.floor(now.getTime() / 1000) - Number(timestamp)) > MAX_SKEW_SECONDS)
+    return { ok: false, reason: "stale" };
   if (!isShopDomain(shop)) return { ok: false, reason: "malformed" };
   return {
     ok: true,

@@ -35,7 +35,8 @@ export function pickTimeZone(...candidates: (string | null | undefined)[]): stri
 function zoneOf(timeZone: string): Zone {
   if (timeZone === "UTC") return FixedOffsetZone.utcInstance;
   // Validate first: Luxon would otherwise return an invalid DateTime full of NaNs.
-  if (!isValidTimeZone(timeZone)) throw new RangeError("timeZone: not a time zone Intl knows (use pickTimeZone to fall back)");
+  if (!isValidTimeZone(timeZone))
+    throw new RangeError("timeZone: not a time zone Intl knows (use pickTimeZone to fall back)");
   return IANAZone.create(timeZone);
 }
 
@@ -56,7 +57,15 @@ export function wallTimeAt(instant: Date, timeZone: string): WallTime {
 
 /** The wall time with out-of-range fields rolled over on the calendar (day 32 → the next month), as Date.UTC does. */
 function normalised(w: WallTime): WallTime {
-  return wallOf(DateTime.utc(w.year, 1, 1).plus({ months: w.month - 1, days: w.day - 1, hours: w.hour, minutes: w.minute, seconds: w.second }));
+  return wallOf(
+    DateTime.utc(w.year, 1, 1).plus({
+      months: w.month - 1,
+      days: w.day - 1,
+      hours: w.hour,
+      minutes: w.minute,
+      seconds: w.second,
+    }),
+  );
 }
 
 /**

@@ -21,10 +21,20 @@ function idFrom(payload: unknown, field: string): string {
 export function createNotificationHandlers(deps: NotificationDeps = {}): HandlerMap {
   return {
     [STAGE_CHANGED]: async (payload, { db, now }) => {
-      await onStageChanged(db, { ...(payload as StageChangedEvent), shipmentId: idFrom(payload, "shipmentId") }, now(), deps);
+      await onStageChanged(
+        db,
+        { ...(payload as StageChangedEvent), shipmentId: idFrom(payload, "shipmentId") },
+        now(),
+        deps,
+      );
     },
     [ORDER_CONFIRMED]: async (payload, { db, now }) => {
-      await onOrderConfirmed(db, { shopId: idFrom(payload, "shopId"), orderId: idFrom(payload, "orderId") }, now(), deps);
+      await onOrderConfirmed(
+        db,
+        { shopId: idFrom(payload, "shopId"), orderId: idFrom(payload, "orderId") },
+        now(),
+        deps,
+      );
     },
     [NOTIFY_SEND]: async (payload, { db, now }) => {
       await sendNotification(db, idFrom(payload, "notificationId"), now, deps);

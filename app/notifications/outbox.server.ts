@@ -107,7 +107,12 @@ export async function inTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Prom
 }
 
 /** A wake-up for a notification's send job. The key collapses duplicates scheduled for the same instant. */
-export async function scheduleSend(tx: Pick<Db, "job">, notificationId: string, shopDomain: string, runAfter: Date): Promise<void> {
+export async function scheduleSend(
+  tx: Pick<Db, "job">,
+  notificationId: string,
+  shopDomain: string,
+  runAfter: Date,
+): Promise<void> {
   await enqueue(tx, {
     kind: NOTIFY_SEND,
     payload: { notificationId },

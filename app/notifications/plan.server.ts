@@ -71,7 +71,13 @@ export interface PlanRequest {
   changed?: boolean;
   newEstimate?: Date | null;
   /** Staff-initiated: a key of its own, sent now (no review, no digest hour), with who asked. */
-  staff?: { kind: "personal" | "resend"; discriminator: string; by: string; note?: string | null; channels?: Channel[] };
+  staff?: {
+    kind: "personal" | "resend";
+    discriminator: string;
+    by: string;
+    note?: string | null;
+    channels?: Channel[];
+  };
   /** More writes for the same transaction (e.g. the delay estimate just announced). */
   alsoInTx?: (tx: Tx) => Promise<void>;
 }
@@ -107,7 +113,10 @@ export async function planAndStore(db: Db, req: PlanRequest, deps: NotificationD
       .map((p) => ({
         ...p,
         idempotencyKey: idempotencyKey(req.subjectId, milestone, p.channel, staff.discriminator),
-        sendAfter: p.status === "suppressed" || p.channel === "email" ? now : applyQuietHours(now, tz, shop.quietHoursStart, shop.quietHoursEnd),
+        sendAfter:
+          p.status === "suppressed" || p.channel === "email"
+            ? now
+            : applyQuietHours(now, tz, shop.quietHoursStart, shop.quietHoursEnd),
       }));
   }
   if (plans.length === 0) return [];
@@ -115,9 +124,12 @@ export async function planAndStore(db: Db, req: PlanRequest, deps: NotificationD
   // Skip work for keys that exist already (the common duplicate-event case), then render outside the
   // transaction: MJML takes milliseconds we do not want to hold a write lock for.
   const existing = new Set(
-    (await db.notification.findMany({ where: { idempotencyKey: { in: plans.map((p) => p.idempotencyKey) } }, select: { idempotencyKey: true } })).map(
-      (r) => r.idempotencyKey,
-    ),
+    (
+      await db.notification.findMany({
+        where: { idempotencyKey: { in: plans.map((p) => p.idempotencyKey) } },
+        select: { idempotencyKey: true },
+      })
+    ).map((r) => r.idempotencyKey),
   );
   const fresh = plans.filter((p) => !existing.has(p.idempotencyKey));
   if (fresh.length === 0 && !req.alsoInTx) return [];
@@ -139,7 +151,14 @@ export async function planAndStore(db: Db, req: PlanRequest, deps: NotificationD
       try {
         let ctx = await messageContext(db, shop, order, shipment, milestone, facts, personalNote, now, deps);
         if (plan.channel === "sms") ctx = await smsContext(db, shop, order.id, ctx);
-        rendered = renderFor(milestone, plan.channel, ctx, shop, locale, plan.channel === "sms" && (await needsOptOutHint(db, shop.id, plan.recipient)));
+        rendered = renderFor(
+          milestone,
+          plan.channel,
+          ctx,
+          shop,
+          locale,
+          plan.channel === "sms" && (await needsOptOutHint(db, shop.id, plan.recipient)),
+        );
       } catch (e) {
         status = "failed";
         error = `render_failed: ${errorMessage(e)}`;
@@ -185,9 +204,15 @@ export async function planAndStore(db: Db, req: PlanRequest, deps: NotificationD
     for (const row of rows) {
       // Create-if-absent: a concurrent duplicate that got here first wins; this one is a no-op. (If both
       // pass this check, the unique key makes one transaction fail and inTransaction re-runs it.)
-      const taken = await tx.notification.findUnique({ where: { idempotencyKey: row.plan.idempotencyKey }, select: { id: true } });
+      const taken = await tx.notification.findUnique({
+        where: { idempotencyKey: row.plan.idempotencyKey },
+        select: { id: true },
+      });
       if (taken) continue;
-      const n = await tx.notification.create({ data: row.data, select: { id: true, status: true, nextAttemptAt: true } });
+      const n = await tx.notification.create({
+        data: row.data,
+        select: { id: true, status: true, nextAttemptAt: true },
+      });
       created.push(n.id);
       if ((n.status === "queued" || n.status === "deferred") && n.nextAttemptAt) {
         await scheduleSend(tx, n.id, shop.domain, n.nextAttemptAt);
@@ -205,7 +230,12 @@ export async function planAndStore(db: Db, req: PlanRequest, deps: NotificationD
 // ---------------------------------------------------------------------------------------------------
 
 /** tracking.stage_changed: the milestone a transition announces, the delay notice, the digest. */
-export async function onStageChanged(db: Db, event: StageChangedEvent, now: Date, deps: NotificationDeps = {}): Promise<void> {
+export async function onStageChanged(
+  db: Db,
+  event: StageChangedEvent,
+  now: Date,
+  deps: NotificationDeps = {},
+): Promise<void> {
   const s = await loadShipment(db, event.shipmentId);
   if (!s || sendsNothing(s.shop)) return;
   if (!s.order) {
@@ -221,8 +251,16 @@ export async function onStageChanged(db: Db, event: StageChangedEvent, now: Date
   }
   // "Shipped earlier than expected" (off unless the merchant turns it on): the order's first
   // shipment beat the shop's learned processing time.
-  if (milestone === "shipped" && s.kind === "outbound" && (await wasShippedEarly(db, s.shopId, s.order.processedAt, s.labelCreatedAt, now))) {
-    await planAndStore(db, { shop: s.shop, order: s.order, shipment: s, milestone: "shipped_early", subjectId: s.order.id, now }, deps);
+  if (
+    milestone === "shipped" &&
+    s.kind === "outbound" &&
+    (await wasShippedEarly(db, s.shopId, s.order.processedAt, s.labelCreatedAt, now))
+  ) {
+    await planAndStore(
+      db,
+      { shop: s.shop, order: s.order, shipment: s, milestone: "shipped_early", subjectId: s.order.id, now },
+      deps,
+    );
   }
   if (event.kind === "outbound" && (milestone === "delayed" || event.delayStarted || (event.delayed && s.delayed))) {
     await announceDelay(db, s, s.order, now, deps);
@@ -233,7 +271,13 @@ export async function onStageChanged(db: Db, event: StageChangedEvent, now: Date
  * The delay notice: once when the delay starts, and again only when the estimate slips past the one
  * announced (Shipment.delayAnnouncedEdd, written in the same transaction as the notice).
  */
-async function announceDelay(db: Db, s: ShipmentWithRelations, order: Order, now: Date, deps: NotificationDeps): Promise<void> {
+async function announceDelay(
+  db: Db,
+  s: ShipmentWithRelations,
+  order: Order,
+  now: Date,
+  deps: NotificationDeps,
+): Promise<void> {
   const verdict = detectDelay(
     {
       lastStatus: s.lastStatus,
@@ -275,7 +319,12 @@ async function announceDelay(db: Db, s: ShipmentWithRelations, order: Order, now
 }
 
 /** tracking.order_confirmed: the confirmation email with the delivery window and the tracking link. */
-export async function onOrderConfirmed(db: Db, event: OrderConfirmedEvent, now: Date, deps: NotificationDeps = {}): Promise<void> {
+export async function onOrderConfirmed(
+  db: Db,
+  event: OrderConfirmedEvent,
+  now: Date,
+  deps: NotificationDeps = {},
+): Promise<void> {
   const order = await db.order.findUnique({ where: { id: event.orderId }, include: { shop: true } });
   if (!order || sendsNothing(order.shop) || order.cancelledAt || order.redactedAt) return;
   const predicted = order.predictedStart && order.predictedEnd;
@@ -288,7 +337,15 @@ export async function onOrderConfirmed(db: Db, event: OrderConfirmedEvent, now: 
       };
   await planAndStore(
     db,
-    { shop: order.shop, order, shipment: null, milestone: "order_confirmed", subjectId: order.id, now, facts: { estimatedWindow } },
+    {
+      shop: order.shop,
+      order,
+      shipment: null,
+      milestone: "order_confirmed",
+      subjectId: order.id,
+      now,
+      facts: { estimatedWindow },
+    },
     deps,
   );
 }
@@ -320,13 +377,23 @@ export async function planDigest(db: Db, shipmentId: string, now: Date, deps: No
   if (scans > 0) {
     await planAndStore(
       db,
-      { shop: s.shop, order: s.order, shipment: s, milestone: "in_transit_digest", subjectId: s.id, now, changed: true, facts: { digestSince: since?.toISOString() ?? null } },
+      {
+        shop: s.shop,
+        order: s.order,
+        shipment: s,
+        milestone: "in_transit_digest",
+        subjectId: s.id,
+        now,
+        changed: true,
+        facts: { digestSince: since?.toISOString() ?? null },
+      },
       deps,
     );
   }
   const tz = timeZoneOf(s.shop, s.order);
   const local = wallTimeAt(now, tz);
-  const at = (w: typeof local) => instantOf({ ...w, hour: DIGEST_LOCAL_HOUR - DIGEST_LEAD_HOURS, minute: 0, second: 0 }, tz);
+  const at = (w: typeof local) =>
+    instantOf({ ...w, hour: DIGEST_LOCAL_HOUR - DIGEST_LEAD_HOURS, minute: 0, second: 0 }, tz);
   let next = at(local);
   if (next.getTime() <= now.getTime()) next = at(addLocalDays(local, 1));
   await enqueue(db, {

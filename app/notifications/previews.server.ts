@@ -33,7 +33,9 @@ export async function previewTemplate(
     // As real messages link: SMS with the order's short code (a stand-in of the same length, so the
     // segment count shown is the one customers' texts will have), email with the signed token link.
     trackingUrl:
-      channel === "sms" ? shortTrackingUrl(shop, PREVIEW_TRACKING_CODE) : trackingUrl(shop, "preview", now, deps.linkSecret ? { secret: deps.linkSecret } : {}),
+      channel === "sms"
+        ? shortTrackingUrl(shop, PREVIEW_TRACKING_CODE)
+        : trackingUrl(shop, "preview", now, deps.linkSecret ? { secret: deps.linkSecret } : {}),
     helpEmail: shop.replyToEmail ?? shop.contactEmail,
   };
   const r = renderFor(milestone, channel, ctx, shop, locale, false);
@@ -59,7 +61,9 @@ export async function testSend(
   const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId } });
   const address = channel === "email" ? to.trim().toLowerCase() : normalizePhone(to);
   if (!address || (channel === "email" && !/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(address))) {
-    throw new Error(channel === "email" ? "Enter a valid email address" : "Enter a valid phone number with its country code");
+    throw new Error(
+      channel === "email" ? "Enter a valid email address" : "Enter a valid phone number with its country code",
+    );
   }
   const preview = await previewTemplate(db, shopId, milestone, channel, shop.locale, now, deps);
   const providers = resolveProviders(db, shop, deps);
@@ -77,10 +81,21 @@ export async function testSend(
             html: preview.html,
             categories: ["waypoint", "test"],
           })
-        : await providers.sms.sendSms({ notificationId: null, to: address, from: providers.smsFrom, body: preview.body });
-    return { ok: true, provider: provider.name, providerMessageId: result.providerMessageId, ...(result.segments ? { segments: result.segments } : {}) };
+        : await providers.sms.sendSms({
+            notificationId: null,
+            to: address,
+            from: providers.smsFrom,
+            body: preview.body,
+          });
+    return {
+      ok: true,
+      provider: provider.name,
+      providerMessageId: result.providerMessageId,
+      ...(result.segments ? { segments: result.segments } : {}),
+    };
   } catch (error) {
-    if (error instanceof ProviderError) return { ok: false, provider: provider.name, error: error.message, kind: error.kind };
+    if (error instanceof ProviderError)
+      return { ok: false, provider: provider.name, error: error.message, kind: error.kind };
     throw error;
   }
 }

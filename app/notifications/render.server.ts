@@ -20,7 +20,12 @@ function stringList(value: PrismaTypes.JsonValue | null): string[] {
 }
 
 function branding(shop: Shop): Branding {
-  return { logoUrl: shop.brandLogoUrl, primaryColor: shop.brandPrimaryColor, accentColor: shop.brandAccentColor, font: shop.brandFont };
+  return {
+    logoUrl: shop.brandLogoUrl,
+    primaryColor: shop.brandPrimaryColor,
+    accentColor: shop.brandAccentColor,
+    font: shop.brandFont,
+  };
 }
 
 /** Scans of a shipment that arrived after `since` (newest first), for the in-transit digest. */
@@ -106,7 +111,14 @@ export async function smsContext(db: Db, shop: Shop, orderId: string, ctx: Messa
   return { ...ctx, trackingUrl: shortTrackingUrl(shop, await ensureTrackingCode(db, orderId)) };
 }
 
-export function renderFor(milestone: Milestone, channel: Channel, ctx: MessageContext, shop: Shop, locale: string, optOutHint: boolean): Rendered {
+export function renderFor(
+  milestone: Milestone,
+  channel: Channel,
+  ctx: MessageContext,
+  shop: Shop,
+  locale: string,
+  optOutHint: boolean,
+): Rendered {
   if (channel === "email") {
     const r = renderEmail(milestone, ctx, branding(shop), locale);
     return { subject: r.subject, text: r.text, html: r.html, segments: null };

@@ -25,7 +25,13 @@ import { NOTIFICATION_ARG, SHOP_ARG } from "./providers/sendgrid.server";
 import { BODY_LIMITS, readText } from "../lib/body.server";
 import { decryptSecret } from "../lib/crypto.server";
 import { errorMessage, logger } from "../lib/logger.server";
-import { candidateAccounts, type InboundConfig, inboundConfigFromEnv, signedUrls, twilioForbidden } from "./sms-optout.server";
+import {
+  candidateAccounts,
+  type InboundConfig,
+  inboundConfigFromEnv,
+  signedUrls,
+  twilioForbidden,
+} from "./sms-optout.server";
 
 export const SENDGRID_EVENTS_PATH = "/webhooks/sendgrid";
 /** Shops whose own verification keys are tried for one batch (a batch comes from one SendGrid account). */
@@ -42,7 +48,11 @@ export interface DeliveryReport {
  * Records a report on one notification if the rules let it advance (idempotent, monotonic).
  * A compare-and-set on the status it read, retried when a concurrent report won the race.
  */
-export async function recordDelivery(db: Pick<Db, "notification">, n: { id: string; deliveryStatus: string | null }, report: DeliveryReport): Promise<boolean> {
+export async function recordDelivery(
+  db: Pick<Db, "notification">,
+  n: { id: string; deliveryStatus: string | null },
+  report: DeliveryReport,
+): Promise<boolean> {
   let current = n.deliveryStatus;
   for (let attempt = 0; attempt < 5; attempt++) {
     if (!shouldAdvance(current, report.status)) return false;
@@ -76,7 +86,12 @@ function methodNotAllowed(): Response {
  * A valid callback for a message we do not know (sent by another tool on the same account, or erased):
  * 200, so Twilio does not retry it, and logged.
  */
-export async function handleTwilioStatus(db: Db, request: Request, config: InboundConfig = inboundConfigFromEnv(), now: () => Date = () => new Date()): Promise<Response> {
+export async function handleTwilioStatus(
+  db: Db,
+  request: Request,
+  config: InboundConfig = inboundConfigFromEnv(),
+  now: () => Date = () => new Date(),
+): Promise<Response> {
   if (request.method !== "POST") return methodNotAllowed();
   const signature = request.headers.get("x-twilio-signature");
   if (!signature) return twilioForbidden();
@@ -87,7 +102,12 @@ export async function handleTwilioStatus(db: Db, request: Request, config: Inbou
   const n = sid
     ? await db.notification.findFirst({
         where: { providerMessageId: sid, provider: "twilio" },
-        select: { id: true, shopId: true, deliveryStatus: true, shop: { select: { twilioAccountSidEnc: true, twilioAuthTokenEnc: true } } },
+        select: {
+          id: true,
+          shopId: true,
+          deliveryStatus: true,
+          shop: { select: { twilioAccountSidEnc: true, twilioAuthTokenEnc: true } },
+        },
       })
     : null;
 
@@ -98,13 +118,15 @@ export async function handleTwilioStatus(db: Db, request: Request, config: Inbou
     const { twilioAccountSidEnc, twilioAuthTokenEnc } = n.shop;
     if (twilioAccountSidEnc && twilioAuthTokenEnc) {
       try {
-        if (!accountSid || decryptSecret(twilioAccountSidEnc, config.encryptionKey) === accountSid) tokens.push(decryptSecret(twilioAuthTokenEnc, config.encryptionKey));
+        if (!accountSid || decryptSecret(twilioAccountSidEnc, config.encryptionKey) === accountSid)
+          tokens.push(decryptSecret(twilioAuthTokenEnc, config.encryptionKey));
       } catch (error) {
         logger.warn({ shopId: n.shopId, err: errorMessage(error) }, "cannot read a shop's Twilio credentials");
       }
     }
     // The app's token only for the app's account: a shop's own account never speaks with it.
-    if (config.appAuthToken && (!accountSid || !config.appAccountSid || accountSid === config.appAccountSid)) tokens.push(config.appAuthToken);
+    if (config.appAuthToken && (!accountSid || !config.appAccountSid || accountSid === config.appAccountSid))
+      tokens.push(config.appAuthToken);
   } else {
     tokens.push(...(await candidateAccounts(db, params.From ?? "", accountSid, config)).map((a) => a.authToken));
   }
@@ -115,7 +137,10 @@ export async function handleTwilioStatus(db: Db, request: Request, config: Inbou
   }
 
   if (!n) {
-    logger.info({ messageSid: sid, status: params.MessageStatus }, "Twilio status for a message we do not know: ignored");
+    logger.info(
+      { messageSid: sid, status: params.MessageStatus },
+      "Twilio status for a message we do not know: ignored",
+    );
     return plain(200);
   }
   const status = fromTwilioStatus(params.MessageStatus ?? params.SmsStatus);
@@ -148,7 +173,11 @@ export function normalizeVerificationKey(key: string): string {
 /** Whether a pasted key is an ECDSA P-256 public key, the kind SendGrid signs its events with. */
 export function isSendGridVerificationKey(key: string): boolean {
   try {
-    const k = crypto.createPublicKey({ key: Buffer.from(normalizeVerificationKey(key), "base64"), format: "der", type: "spki" });
+    const k = crypto.createPublicKey({
+      key: Buffer.from(normalizeVerificationKey(key), "base64"),
+      format: "der",
+      type: "spki",
+    });
     return k.asymmetricKeyType === "ec" && k.asymmetricKeyDetails?.namedCurve === "prime256v1";
   } catch {
     return false;
@@ -181,15 +210,28 @@ function reportMissingKey(account: string): void {
   );
 }
 
-async function verificationKeys(db: Db, events: SendGridEvent[], config: SendGridWebhookConfig): Promise<VerificationKey[]> {
+async function verificationKeys(
+  db: Db,
+  events: SendGridEvent[],
+  config: SendGridWebhookConfig,
+): Promise<VerificationKey[]> {
   const keys: VerificationKey[] = [];
   if (config.appKey) keys.push({ key: config.appKey, scope: "app" });
-  const domains = [...new Set(events.map((e) => str(e[SHOP_ARG])).filter((d): d is string => d !== null))].slice(0, MAX_SHOP_KEYS_PER_BATCH);
+  const domains = [...new Set(events.map((e) => str(e[SHOP_ARG])).filter((d): d is string => d !== null))].slice(
+    0,
+    MAX_SHOP_KEYS_PER_BATCH,
+  );
   if (domains.length > 0) {
-    const shops = await db.shop.findMany({ where: { domain: { in: domains }, sendgridWebhookKeyEnc: { not: null } }, select: { id: true, sendgridWebhookKeyEnc: true } });
+    const shops = await db.shop.findMany({
+      where: { domain: { in: domains }, sendgridWebhookKeyEnc: { not: null } },
+      select: { id: true, sendgridWebhookKeyEnc: true },
+    });
     for (const shop of shops) {
       try {
-        keys.push({ key: decryptSecret(shop.sendgridWebhookKeyEnc!, config.encryptionKey), scope: { shopId: shop.id } });
+        keys.push({
+          key: decryptSecret(shop.sendgridWebhookKeyEnc!, config.encryptionKey),
+          scope: { shopId: shop.id },
+        });
       } catch (error) {
         logger.warn({ shopId: shop.id, err: errorMessage(error) }, "cannot read a shop's SendGrid verification key");
       }
@@ -209,7 +251,12 @@ function verifies(key: string, body: string, signature: string, timestamp: strin
 }
 
 /** Our status for one event, and the notification it concerns (by our custom arg, else SendGrid's message id). */
-async function applyEvent(db: Db, e: SendGridEvent, scope: VerificationKey["scope"], now: Date): Promise<"applied" | "unchanged" | "ignored"> {
+async function applyEvent(
+  db: Db,
+  e: SendGridEvent,
+  scope: VerificationKey["scope"],
+  now: Date,
+): Promise<"applied" | "unchanged" | "ignored"> {
   const status = fromSendGridEvent(str(e.event));
   if (!status) return "ignored";
   const id = str(e[NOTIFICATION_ARG]);
@@ -233,7 +280,12 @@ async function applyEvent(db: Db, e: SendGridEvent, scope: VerificationKey["scop
  * Events for notifications we do not know (other mail from the same account) are ignored with 200.
  * No timestamp window: SendGrid documents none and retries for a day, and a replayed batch changes nothing.
  */
-export async function handleSendGridEvents(db: Db, request: Request, config: SendGridWebhookConfig = sendGridWebhookConfigFromEnv(), now: () => Date = () => new Date()): Promise<Response> {
+export async function handleSendGridEvents(
+  db: Db,
+  request: Request,
+  config: SendGridWebhookConfig = sendGridWebhookConfigFromEnv(),
+  now: () => Date = () => new Date(),
+): Promise<Response> {
   if (request.method !== "POST") return methodNotAllowed();
   const body = await readText(request, BODY_LIMITS.sendgrid);
   const signature = request.headers.get(EventWebhookHeader.SIGNATURE());
@@ -246,11 +298,17 @@ export async function handleSendGridEvents(db: Db, request: Request, config: Sen
   } catch {
     parsed = null;
   }
-  const events = Array.isArray(parsed) ? parsed.filter((e): e is SendGridEvent => typeof e === "object" && e !== null && !Array.isArray(e)) : [];
+  const events = Array.isArray(parsed)
+    ? parsed.filter((e): e is SendGridEvent => typeof e === "object" && e !== null && !Array.isArray(e))
+    : [];
   const keys = await verificationKeys(db, events, config);
   const key = signature && timestamp ? keys.find((k) => verifies(k.key, body, signature, timestamp)) : undefined;
   if (!key) {
-    if (keys.length > 0) logger.warn({ signed: Boolean(signature && timestamp) }, "SendGrid Event Webhook with a missing or bad signature refused");
+    if (keys.length > 0)
+      logger.warn(
+        { signed: Boolean(signature && timestamp) },
+        "SendGrid Event Webhook with a missing or bad signature refused",
+      );
     return plain(403, `Missing or invalid signature (${EventWebhookHeader.SIGNATURE()})`);
   }
   if (!Array.isArray(parsed)) return plain(400, "Expected a JSON array of events");

@@ -44,7 +44,11 @@ export const SEND_DEADLINE_MS = 2 * 60_000;
 
 type NotificationRow = Notification & { shop: Shop; order: Order; shipment: Shipment | null };
 
-function emailMessage(n: NotificationRow, p: ResolvedProviders, r: { subject: string | null; text: string; html: string | null }): EmailMessage {
+function emailMessage(
+  n: NotificationRow,
+  p: ResolvedProviders,
+  r: { subject: string | null; text: string; html: string | null },
+): EmailMessage {
   return {
     notificationId: n.id,
     shopDomain: n.shop.domain,
@@ -63,13 +67,20 @@ function smsMessage(n: NotificationRow, p: ResolvedProviders, body: string): Sms
 }
 
 /** Conditional write on the row as this attempt last saw it: losing a race changes nothing. */
-async function transition(db: Pick<Tx, "notification">, n: Pick<Notification, "id" | "status" | "attempts">, data: Prisma.NotificationUpdateManyMutationInput): Promise<boolean> {
+async function transition(
+  db: Pick<Tx, "notification">,
+  n: Pick<Notification, "id" | "status" | "attempts">,
+  data: Prisma.NotificationUpdateManyMutationInput,
+): Promise<boolean> {
   const r = await db.notification.updateMany({ where: { id: n.id, status: n.status, attempts: n.attempts }, data });
   return r.count === 1;
 }
 
 /** Why a message must not go now (terminal), or null. */
-async function blockedReason(db: Db, n: NotificationRow): Promise<{ status: "suppressed" | "discarded"; reason: string } | null> {
+async function blockedReason(
+  db: Db,
+  n: NotificationRow,
+): Promise<{ status: "suppressed" | "discarded"; reason: string } | null> {
   const facts = factsOf(n);
   if (sendsNothing(n.shop)) return { status: "suppressed", reason: "shop_uninstalled" };
   if (n.shop.notificationMode === "off" && !n.approvedBy) return { status: "suppressed", reason: "mode_off" };
@@ -132,12 +143,18 @@ async function attempt(db: Db, n: NotificationRow, clock: Now, deps: Notificatio
     const resume = applyQuietHours(now, tz, n.shop.quietHoursStart, n.shop.quietHoursEnd);
     if (resume.getTime() > now.getTime()) {
       // Quiet hours in the customer's zone: deferred, never dropped.
-      if (await transition(db, n, { status: "deferred", nextAttemptAt: resume })) await scheduleSend(db, n.id, n.shop.domain, resume);
+      if (await transition(db, n, { status: "deferred", nextAttemptAt: resume }))
+        await scheduleSend(db, n.id, n.shop.domain, resume);
       return;
     }
   }
   if (!isMilestone(n.milestone)) {
-    await transition(db, n, { status: "failed", error: `render_failed: unknown milestone ${n.milestone}`, errorKind: "permanent", nextAttemptAt: null });
+    await transition(db, n, {
+      status: "failed",
+      error: `render_failed: unknown milestone ${n.milestone}`,
+      errorKind: "permanent",
+      nextAttemptAt: null,
+    });
     return;
   }
 
@@ -149,7 +166,12 @@ async function attempt(db: Db, n: NotificationRow, clock: Now, deps: Notificatio
     const hint = n.channel === "sms" && (await needsOptOutHint(db, n.shopId, n.recipient));
     rendered = renderFor(n.milestone, n.channel as Channel, ctx, n.shop, n.locale, hint);
   } catch (e) {
-    await transition(db, n, { status: "failed", error: `render_failed: ${errorMessage(e)}`, errorKind: "permanent", nextAttemptAt: null });
+    await transition(db, n, {
+      status: "failed",
+      error: `render_failed: ${errorMessage(e)}`,
+      errorKind: "permanent",
+      nextAttemptAt: null,
+    });
     return;
   }
 
@@ -185,7 +207,13 @@ async function attempt(db: Db, n: NotificationRow, clock: Now, deps: Notificatio
   await recordSent(db, { ...n, status: "sending", attempts }, result, rendered.segments, clock());
 }
 
-async function recordSent(db: Db, n: NotificationRow, result: SendResult, renderedSegments: number | null, now: Date): Promise<void> {
+async function recordSent(
+  db: Db,
+  n: NotificationRow,
+  result: SendResult,
+  renderedSegments: number | null,
+  now: Date,
+): Promise<void> {
   const ok = await transition(db, n, {
     status: "sent",
     sentAt: now,
@@ -198,23 +226,40 @@ async function recordSent(db: Db, n: NotificationRow, result: SendResult, render
   if (!ok) logger.warn({ notificationId: n.id }, "sent, but the row changed meanwhile");
 }
 
-async function recordFailure(db: Db, n: NotificationRow, error: ProviderError, clock: Now, deps: NotificationDeps): Promise<void> {
+async function recordFailure(
+  db: Db,
+  n: NotificationRow,
+  error: ProviderError,
+  clock: Now,
+  deps: NotificationDeps,
+): Promise<void> {
   const now = clock();
   const random = deps.random ?? Math.random;
   if (error.ambiguous) {
     // No answer (timeout, reset): the provider may have accepted it. Stay "sending" and reconcile later.
     const at = new Date(now.getTime() + providerRetryDelay(n.attempts, random));
-    if (await transition(db, n, { nextAttemptAt: at, error: `${error.message} (in doubt: checked with the provider before any new attempt)`, errorKind: "transient" })) {
+    if (
+      await transition(db, n, {
+        nextAttemptAt: at,
+        error: `${error.message} (in doubt: checked with the provider before any new attempt)`,
+        errorKind: "transient",
+      })
+    ) {
       await scheduleSend(db, n.id, n.shop.domain, at);
     }
     return;
   }
   if (error.kind === "transient" && n.attempts < MAX_SEND_ATTEMPTS) {
     const at = new Date(now.getTime() + providerRetryDelay(n.attempts, random));
-    if (await transition(db, n, { status: "queued", nextAttemptAt: at, error: error.message, errorKind: "transient" })) {
+    if (
+      await transition(db, n, { status: "queued", nextAttemptAt: at, error: error.message, errorKind: "transient" })
+    ) {
       await scheduleSend(db, n.id, n.shop.domain, at);
     }
-    logger.warn({ notificationId: n.id, attempts: n.attempts, retryAt: at.toISOString(), err: error.message }, "send failed, will retry");
+    logger.warn(
+      { notificationId: n.id, attempts: n.attempts, retryAt: at.toISOString(), err: error.message },
+      "send failed, will retry",
+    );
     return;
   }
   const message = error.kind === "transient" ? `gave up after ${n.attempts} attempts: ${error.message}` : error.message;
@@ -234,7 +279,9 @@ async function recordFailure(db: Db, n: NotificationRow, error: ProviderError, c
 async function reconcile(db: Db, n: NotificationRow, clock: Now, deps: NotificationDeps): Promise<void> {
   const now = clock();
   const facts = factsOf(n);
-  const since = facts.attemptStartedAt ? new Date(facts.attemptStartedAt) : new Date((n.nextAttemptAt?.getTime() ?? now.getTime()) - SEND_DEADLINE_MS);
+  const since = facts.attemptStartedAt
+    ? new Date(facts.attemptStartedAt)
+    : new Date((n.nextAttemptAt?.getTime() ?? now.getTime()) - SEND_DEADLINE_MS);
   const providers = resolveProviders(db, n.shop, deps);
   const provider = n.channel === "email" ? providers.email : providers.sms;
   let lookup: SentLookup;
@@ -246,14 +293,21 @@ async function reconcile(db: Db, n: NotificationRow, clock: Now, deps: Notificat
     try {
       lookup =
         n.channel === "email"
-          ? await providers.email.findSentEmail(emailMessage(n, providers, { subject: n.subject, text: n.bodyText, html: n.bodyHtml }), since, now)
+          ? await providers.email.findSentEmail(
+              emailMessage(n, providers, { subject: n.subject, text: n.bodyText, html: n.bodyHtml }),
+              since,
+              now,
+            )
           : await providers.sms.findSentSms(smsMessage(n, providers, n.bodyText), since, now);
     } catch (error) {
       lookup = { state: "not_yet", recheckAt: new Date(now.getTime() + 60_000) };
       logger.warn({ notificationId: n.id, err: errorMessage(error) }, "reconciliation lookup failed");
     }
   }
-  logger.info({ notificationId: n.id, provider: provider.name, state: lookup.state }, "reconciling an interrupted send");
+  logger.info(
+    { notificationId: n.id, provider: provider.name, state: lookup.state },
+    "reconciling an interrupted send",
+  );
   switch (lookup.state) {
     case "found":
       await transition(db, n, {
@@ -271,7 +325,8 @@ async function reconcile(db: Db, n: NotificationRow, clock: Now, deps: Notificat
       await attempt(db, n, clock, deps);
       return;
     case "not_yet":
-      if (await transition(db, n, { nextAttemptAt: lookup.recheckAt })) await scheduleSend(db, n.id, n.shop.domain, lookup.recheckAt);
+      if (await transition(db, n, { nextAttemptAt: lookup.recheckAt }))
+        await scheduleSend(db, n.id, n.shop.domain, lookup.recheckAt);
       return;
     case "unknown":
       await markInDoubt(db, n, provider.name, lookup.reason, now);
@@ -282,8 +337,11 @@ async function reconcile(db: Db, n: NotificationRow, clock: Now, deps: Notificat
 /** The row's error while in doubt: what happened, and what comes next. */
 function inDoubtError(provider: string, reason: string, resendAt: Date | null, alreadyAutoResent: boolean): string {
   const what = `in_doubt: an attempt was interrupted and ${provider} cannot tell whether it was sent (${reason}).`;
-  if (resendAt) return `${what} Resent automatically at ${resendAt.toISOString()} (the shop's setting for critical messages), unless staff resend it first.`;
-  const why = alreadyAutoResent ? "It was already resent automatically once, so it is not resent again" : "Not resent automatically, to avoid a duplicate";
+  if (resendAt)
+    return `${what} Resent automatically at ${resendAt.toISOString()} (the shop's setting for critical messages), unless staff resend it first.`;
+  const why = alreadyAutoResent
+    ? "It was already resent automatically once, so it is not resent again"
+    : "Not resent automatically, to avoid a duplicate";
   return `${what} ${why}: check the provider's log, and resend it from the failures page if it never arrived.`;
 }
 
@@ -301,13 +359,22 @@ async function markInDoubt(db: Db, n: NotificationRow, provider: string, reason:
       status: "failed",
       nextAttemptAt: resendAt,
       errorKind: IN_DOUBT,
-      error: inDoubtError(provider, reason, resendAt, resends.some((r) => r.by === AUTO_RESEND_BY)),
+      error: inDoubtError(
+        provider,
+        reason,
+        resendAt,
+        resends.some((r) => r.by === AUTO_RESEND_BY),
+      ),
       context: asJson({ ...facts, inDoubt: { since: now.toISOString(), provider, reason, attempt: n.attempts } }),
     });
     if (ok && resendAt) await scheduleSend(tx, n.id, n.shop.domain, resendAt);
     return ok;
   });
-  if (marked) logger.warn({ notificationId: n.id, provider, resendAt: resendAt?.toISOString() ?? null }, "send in doubt: the provider cannot tell whether it went out");
+  if (marked)
+    logger.warn(
+      { notificationId: n.id, provider, resendAt: resendAt?.toISOString() ?? null },
+      "send in doubt: the provider cannot tell whether it went out",
+    );
 }
 
 /**
@@ -330,13 +397,20 @@ async function autoResend(db: Db, n: NotificationRow, now: Date): Promise<boolea
   if (due.getTime() > now.getTime()) {
     if (due.getTime() === n.nextAttemptAt.getTime()) return false; // an early or duplicate wake-up: its own is scheduled
     await inTransaction(db, async (tx) => {
-      if (await transition(tx, n, { nextAttemptAt: due, error: inDoubtError(provider, reason, due, false) })) await scheduleSend(tx, n.id, n.shop.domain, due);
+      if (await transition(tx, n, { nextAttemptAt: due, error: inDoubtError(provider, reason, due, false) }))
+        await scheduleSend(tx, n.id, n.shop.domain, due);
     });
     return false;
   }
   const attempt = facts.inDoubt?.attempt ?? n.attempts;
   const minutes = Math.round((now.getTime() - since.getTime()) / MINUTE_MS);
-  return resendInDoubt(db, n, AUTO_RESEND_BY, `resent automatically ${minutes} minutes after ${provider} could not confirm attempt ${attempt} (${reason})`, now);
+  return resendInDoubt(
+    db,
+    n,
+    AUTO_RESEND_BY,
+    `resent automatically ${minutes} minutes after ${provider} could not confirm attempt ${attempt} (${reason})`,
+    now,
+  );
 }
 
 /**
@@ -356,12 +430,22 @@ export async function resendInDoubt(
   const resent = await inTransaction(db, async (tx) => {
     const r = await tx.notification.updateMany({
       where: { id: n.id, status: "failed", errorKind: IN_DOUBT, attempts: n.attempts },
-      data: { status: "queued", errorKind: null, error: null, nextAttemptAt: now, context: asJson({ ...facts, resends }) },
+      data: {
+        status: "queued",
+        errorKind: null,
+        error: null,
+        nextAttemptAt: now,
+        context: asJson({ ...facts, resends }),
+      },
     });
     if (r.count !== 1) return false;
     await scheduleSend(tx, n.id, n.shop.domain, now);
     return true;
   });
-  if (resent) logger.info({ notificationId: n.id, attempt: n.attempts + 1, by: by === AUTO_RESEND_BY ? by : "staff" }, "resending a message in doubt");
+  if (resent)
+    logger.info(
+      { notificationId: n.id, attempt: n.attempts + 1, by: by === AUTO_RESEND_BY ? by : "staff" },
+      "resending a message in doubt",
+    );
   return resent;
 }

@@ -11,7 +11,16 @@ import { decryptSecret } from "../lib/crypto.server";
 import { errorMessage, logger } from "../lib/logger.server";
 
 /** Twilio's standard opt-out keywords (matched against the whole message, case-insensitively). */
-export const OPT_OUT_KEYWORDS: ReadonlySet<string> = new Set(["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "OPTOUT", "REVOKE"]);
+export const OPT_OUT_KEYWORDS: ReadonlySet<string> = new Set([
+  "STOP",
+  "STOPALL",
+  "UNSUBSCRIBE",
+  "CANCEL",
+  "END",
+  "QUIT",
+  "OPTOUT",
+  "REVOKE",
+]);
 /** Twilio's standard opt-in keywords. */
 export const OPT_IN_KEYWORDS: ReadonlySet<string> = new Set(["START", "UNSTOP", "YES"]);
 
@@ -21,7 +30,10 @@ export type KeywordAction = "opt_out" | "opt_in";
 
 /** What an inbound message asks for: the whole body (trimmed, any case, trailing punctuation ignored) is the keyword. */
 export function keywordAction(body: string | null | undefined): KeywordAction | null {
-  const word = (body ?? "").trim().replace(/[.!]+$/, "").toUpperCase();
+  const word = (body ?? "")
+    .trim()
+    .replace(/[.!]+$/, "")
+    .toUpperCase();
   if (OPT_OUT_KEYWORDS.has(word)) return "opt_out";
   if (OPT_IN_KEYWORDS.has(word)) return "opt_in";
   return null;
@@ -33,7 +45,12 @@ export async function isOptedOut(db: Pick<Db, "smsOptOut">, shopId: string, phon
   return row !== null;
 }
 
-export async function recordOptOut(db: Pick<Db, "smsOptOut">, shopIds: readonly string[], phone: string, fromNumber = ""): Promise<number> {
+export async function recordOptOut(
+  db: Pick<Db, "smsOptOut">,
+  shopIds: readonly string[],
+  phone: string,
+  fromNumber = "",
+): Promise<number> {
   for (const shopId of shopIds) {
     await db.smsOptOut.upsert({
       where: { shopId_phone_fromNumber: { shopId, phone, fromNumber } },
@@ -45,8 +62,15 @@ export async function recordOptOut(db: Pick<Db, "smsOptOut">, shopIds: readonly 
 }
 
 /** START to a number lifts the opt-out recorded for it (and any recorded without a sender). */
-export async function removeOptOut(db: Pick<Db, "smsOptOut">, shopIds: readonly string[], phone: string, fromNumber = ""): Promise<number> {
-  const r = await db.smsOptOut.deleteMany({ where: { shopId: { in: [...shopIds] }, phone, fromNumber: { in: [fromNumber, ""] } } });
+export async function removeOptOut(
+  db: Pick<Db, "smsOptOut">,
+  shopIds: readonly string[],
+  phone: string,
+  fromNumber = "",
+): Promise<number> {
+  const r = await db.smsOptOut.deleteMany({
+    where: { shopId: { in: [...shopIds] }, phone, fromNumber: { in: [fromNumber, ""] } },
+  });
   return r.count;
 }
 
@@ -61,7 +85,12 @@ export interface InboundConfig {
 
 export function inboundConfigFromEnv(): InboundConfig {
   const e = env();
-  return { appAccountSid: e.TWILIO_ACCOUNT_SID, appAuthToken: e.TWILIO_AUTH_TOKEN, appFrom: e.TWILIO_FROM, appUrl: e.SHOPIFY_APP_URL };
+  return {
+    appAccountSid: e.TWILIO_ACCOUNT_SID,
+    appAuthToken: e.TWILIO_AUTH_TOKEN,
+    appFrom: e.TWILIO_FROM,
+    appUrl: e.SHOPIFY_APP_URL,
+  };
 }
 
 export interface Account {
@@ -76,11 +105,19 @@ function twiml(): Response {
 
 /** A refused Twilio callback (inbound or status): says what is wrong, never repeats what was sent. */
 export function twilioForbidden(): Response {
-  return new Response("Missing or invalid X-Twilio-Signature", { status: 403, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+  return new Response("Missing or invalid X-Twilio-Signature", {
+    status: 403,
+    headers: { "Content-Type": "text/plain; charset=utf-8" },
+  });
 }
 
 /** The accounts that may own the number the message was sent to (also used by the SMS status callback). */
-export async function candidateAccounts(db: Db, to: string, accountSid: string | null, config: InboundConfig): Promise<Account[]> {
+export async function candidateAccounts(
+  db: Db,
+  to: string,
+  accountSid: string | null,
+  config: InboundConfig,
+): Promise<Account[]> {
   const accounts: Account[] = [];
   const shops = to
     ? await db.shop.findMany({
@@ -126,7 +163,11 @@ async function appAccountShopsFor(db: Db, phone: string): Promise<string[]> {
 }
 
 /** Twilio's inbound message webhook: validate, record STOP/START, answer empty TwiML. */
-export async function handleTwilioInbound(db: Db, request: Request, config: InboundConfig = inboundConfigFromEnv()): Promise<Response> {
+export async function handleTwilioInbound(
+  db: Db,
+  request: Request,
+  config: InboundConfig = inboundConfigFromEnv(),
+): Promise<Response> {
   if (request.method !== "POST") return new Response("Method Not Allowed", { status: 405, headers: { Allow: "POST" } });
   const signature = request.headers.get("x-twilio-signature");
   if (!signature) return twilioForbidden();

@@ -5,7 +5,14 @@
 // The service trusts its caller: admin/notifications.server.ts and admin/failures.server.ts check the shop.
 import type { Order, Shipment } from "@prisma/client";
 import type { Db } from "../db.server";
-import { factsOf, loadShipment, type NotificationDeps, type NotificationFacts, sendsNothing, type ShipmentWithRelations } from "./outbox.server";
+import {
+  factsOf,
+  loadShipment,
+  type NotificationDeps,
+  type NotificationFacts,
+  sendsNothing,
+  type ShipmentWithRelations,
+} from "./outbox.server";
 import { lastDigestSentAt, planAndStore, type PlanRequest } from "./plan.server";
 import { IN_DOUBT } from "./rules/in-doubt";
 import { resendInDoubt } from "./send.server";
@@ -13,16 +20,27 @@ import { idempotencyKey, type Milestone, milestoneForTransition } from "./rules/
 import type { DelayReason } from "./templates";
 
 /** Milestone a shipment is at now (personal updates and resends say "where it is"). */
-export function currentMilestone(shipment: Pick<Shipment, "kind" | "stage" | "subStatus" | "delayed" | "deliveredAt">): Milestone | null {
+export function currentMilestone(
+  shipment: Pick<Shipment, "kind" | "stage" | "subStatus" | "delayed" | "deliveredAt">,
+): Milestone | null {
   const kind = shipment.kind === "return" ? "return" : "outbound";
   if (kind === "outbound" && shipment.delayed && !shipment.deliveredAt) return "delayed";
   // A status no milestone uses as "from", so the mapping answers for the current status alone.
   return milestoneForTransition(kind, shipment.stage, shipment.subStatus, "__current__");
 }
 
-async function currentFacts(db: Db, s: Pick<Shipment, "id" | "delayAnnouncedEdd" | "delayReason">, milestone: Milestone): Promise<NotificationFacts> {
-  if (milestone === "in_transit_digest") return { digestSince: (await lastDigestSentAt(db, s.id))?.toISOString() ?? null };
-  if (milestone === "delayed") return { newEstimate: s.delayAnnouncedEdd?.toISOString() ?? null, delayReason: (s.delayReason as DelayReason | null) ?? "carrier" };
+async function currentFacts(
+  db: Db,
+  s: Pick<Shipment, "id" | "delayAnnouncedEdd" | "delayReason">,
+  milestone: Milestone,
+): Promise<NotificationFacts> {
+  if (milestone === "in_transit_digest")
+    return { digestSince: (await lastDigestSentAt(db, s.id))?.toISOString() ?? null };
+  if (milestone === "delayed")
+    return {
+      newEstimate: s.delayAnnouncedEdd?.toISOString() ?? null,
+      delayReason: (s.delayReason as DelayReason | null) ?? "carrier",
+    };
   return {};
 }
 
@@ -40,7 +58,18 @@ async function planStaffMessage(
 ): Promise<string[]> {
   return planAndStore(
     db,
-    { shop: s.shop, order: s.order, shipment: s, milestone, subjectId: s.id, now, changed: true, newEstimate: s.delayAnnouncedEdd, facts: await currentFacts(db, s, milestone), staff },
+    {
+      shop: s.shop,
+      order: s.order,
+      shipment: s,
+      milestone,
+      subjectId: s.id,
+      now,
+      changed: true,
+      newEstimate: s.delayAnnouncedEdd,
+      facts: await currentFacts(db, s, milestone),
+      staff,
+    },
     deps,
   );
 }
@@ -61,8 +90,18 @@ export async function sendPersonalUpdate(
   if (sendsNothing(s.shop)) throw new Error("The shop is uninstalled");
   const milestone = currentMilestone(s) ?? (s.kind === "return" ? "return_approved" : "shipped");
   const discriminator = `personal-${now.getTime()}`;
-  await planStaffMessage(db, { ...s, order: s.order }, milestone, now, { kind: "personal", discriminator, by, note: text, channels: ["email"] }, deps);
-  const row = await db.notification.findUnique({ where: { idempotencyKey: idempotencyKey(s.id, milestone, "email", discriminator) }, select: { id: true } });
+  await planStaffMessage(
+    db,
+    { ...s, order: s.order },
+    milestone,
+    now,
+    { kind: "personal", discriminator, by, note: text, channels: ["email"] },
+    deps,
+  );
+  const row = await db.notification.findUnique({
+    where: { idempotencyKey: idempotencyKey(s.id, milestone, "email", discriminator) },
+    select: { id: true },
+  });
   return row?.id ?? null;
 }
 
@@ -100,7 +139,14 @@ export async function resendCurrentStatusMessages(
       out.push({ shipmentId, milestone: null, notificationIds: [], skipped: "no_message_for_status" });
       continue;
     }
-    const ids = await planStaffMessage(db, { ...s, order: s.order }, milestone, now, { kind: "resend", discriminator: `resend-${now.getTime()}`, by }, deps);
+    const ids = await planStaffMessage(
+      db,
+      { ...s, order: s.order },
+      milestone,
+      now,
+      { kind: "resend", discriminator: `resend-${now.getTime()}`, by },
+      deps,
+    );
     out.push({ shipmentId, milestone, notificationIds: ids });
   }
   return out;
@@ -118,7 +164,12 @@ export interface InDoubtRef {
  * goes), with who resent it recorded on it. A ref whose row is no longer in doubt after that attempt
  * (resent already, by a second click or automatically) is skipped. Returns the ids resent.
  */
-export async function resendInDoubtMessages(db: Db, refs: readonly InDoubtRef[], by: string, now: Date = new Date()): Promise<string[]> {
+export async function resendInDoubtMessages(
+  db: Db,
+  refs: readonly InDoubtRef[],
+  by: string,
+  now: Date = new Date(),
+): Promise<string[]> {
   const wanted = new Map(refs.map((r) => [r.id, r.attempts]));
   const rows = await db.notification.findMany({
     where: { id: { in: [...wanted.keys()] }, status: "failed", errorKind: IN_DOUBT },
@@ -128,7 +179,9 @@ export async function resendInDoubtMessages(db: Db, refs: readonly InDoubtRef[],
   for (const n of rows) {
     if (n.attempts !== wanted.get(n.id) || sendsNothing(n.shop)) continue;
     const doubt = factsOf(n).inDoubt;
-    const why = doubt ? `${doubt.provider} could not confirm attempt ${doubt.attempt} (${doubt.reason})` : "the provider could not confirm the last attempt";
+    const why = doubt
+      ? `${doubt.provider} could not confirm attempt ${doubt.attempt} (${doubt.reason})`
+      : "the provider could not confirm the last attempt";
     if (await resendInDoubt(db, n, by, `resent by staff after ${why}`, now)) resent.push(n.id);
   }
   return resent;

@@ -48,7 +48,18 @@ export async function customerDataRequest(
         where: customerOrderFilter(shop.id, args.customer, args.orderIds),
         include: {
           shipments: { include: { events: { orderBy: { happenedAt: "asc" } } } },
-          notifications: { select: { channel: true, milestone: true, status: true, recipient: true, subject: true, bodyText: true, sentAt: true, createdAt: true } },
+          notifications: {
+            select: {
+              channel: true,
+              milestone: true,
+              status: true,
+              recipient: true,
+              subject: true,
+              bodyText: true,
+              sentAt: true,
+              createdAt: true,
+            },
+          },
           returnCases: true,
         },
       })
@@ -68,7 +79,13 @@ export async function customerDataRequest(
         carrier: s.carrier,
         trackingNumbers: s.trackingNumbers,
         status: s.subStatus,
-        events: s.events.map((e) => ({ status: e.status, at: e.happenedAt, city: e.city, province: e.province, country: e.country })),
+        events: s.events.map((e) => ({
+          status: e.status,
+          at: e.happenedAt,
+          city: e.city,
+          province: e.province,
+          country: e.country,
+        })),
       })),
       returns: o.returnCases.map((r) => ({ name: r.name, status: r.status, requestedAt: r.requestedAt })),
       notifications: o.notifications,
@@ -105,7 +122,10 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** A phone written any way ("+1 (617) 555-0142", "617.555.0142"): its national digits with any separators. */
 function phonePattern(e164: string): string {
-  const national = e164.replace(/^\+1(?=\d{10}$)/, "").replace(/^\+\d{1,3}(?=\d{8,})/, "").replace(/\D/g, "");
+  const national = e164
+    .replace(/^\+1(?=\d{10}$)/, "")
+    .replace(/^\+\d{1,3}(?=\d{8,})/, "")
+    .replace(/\D/g, "");
   return national.split("").join("[\\s().-]{0,3}");
 }
 
@@ -118,7 +138,9 @@ function tracePatterns(traces: Traces, words = true): RegExp | null {
   const parts = [
     ...[...traces.emails].map(escape),
     ...[...traces.phones].map(phonePattern),
-    ...(words ? [...traces.words].filter((w) => w.length >= 3).map((w) => `(?<![\\p{L}\\d])${escape(w)}(?![\\p{L}\\d])`) : []),
+    ...(words
+      ? [...traces.words].filter((w) => w.length >= 3).map((w) => `(?<![\\p{L}\\d])${escape(w)}(?![\\p{L}\\d])`)
+      : []),
   ];
   return parts.length ? new RegExp(parts.join("|"), "giu") : null;
 }
@@ -139,11 +161,38 @@ function mentions(raw: string, traces: Traces): boolean {
 // Keys of Shopify payloads that hold a person's data wherever they appear, and objects in which
 // every name-like field is the person's (addresses, the customer). Arrays become empty, the rest null.
 const PERSONAL_KEYS = new Set([
-  "email", "contact_email", "customer_email", "phone", "first_name", "last_name", "address1", "address2", "city", "zip",
-  "company", "latitude", "longitude", "note", "customer_note", "return_reason_note", "message", "browser_ip",
-  "client_details", "landing_site", "referring_site", "note_attributes", "properties",
+  "email",
+  "contact_email",
+  "customer_email",
+  "phone",
+  "first_name",
+  "last_name",
+  "address1",
+  "address2",
+  "city",
+  "zip",
+  "company",
+  "latitude",
+  "longitude",
+  "note",
+  "customer_note",
+  "return_reason_note",
+  "message",
+  "browser_ip",
+  "client_details",
+  "landing_site",
+  "referring_site",
+  "note_attributes",
+  "properties",
 ]);
-const PERSON_OBJECTS = new Set(["customer", "billing_address", "shipping_address", "default_address", "destination", "addresses"]);
+const PERSON_OBJECTS = new Set([
+  "customer",
+  "billing_address",
+  "shipping_address",
+  "default_address",
+  "destination",
+  "addresses",
+]);
 const WORD_KEYS = new Set(["first_name", "last_name", "name", "address1", "address2", "city", "zip", "company"]);
 
 /** Names, streets, cities and postcodes of the people in a payload, for scrubbing free text. */
@@ -199,7 +248,15 @@ export async function customerRedact(
   }
   await db.complianceRequest.upsert({
     where: { webhookId: args.webhookId },
-    create: { shopDomain: args.shopDomain, kind: "customers/redact", webhookId: args.webhookId, customerRef: args.customer.id, status: "completed", result: { ...counts }, completedAt: new Date() },
+    create: {
+      shopDomain: args.shopDomain,
+      kind: "customers/redact",
+      webhookId: args.webhookId,
+      customerRef: args.customer.id,
+      status: "completed",
+      result: { ...counts },
+      completedAt: new Date(),
+    },
     update: {},
   });
   // Last, so that a retry after a failure above still has the request's email and phone to match by.
@@ -217,7 +274,15 @@ async function redactRows(
   return db.$transaction(async (tx) => {
     const orders = await tx.order.findMany({
       where: customerOrderFilter(shopId, args.customer, args.orderIds),
-      select: { id: true, shopifyId: true, email: true, phone: true, customerFirstName: true, shipCity: true, shipZip: true },
+      select: {
+        id: true,
+        shopifyId: true,
+        email: true,
+        phone: true,
+        customerFirstName: true,
+        shipCity: true,
+        shipZip: true,
+      },
     });
     const ids = orders.map((o) => o.id);
     for (const o of orders) {
@@ -233,16 +298,34 @@ async function redactRows(
     const notes = await tx.notification.findMany({ where: { orderId: { in: ids } }, select: { id: true } });
     const noteIds = notes.map((n) => n.id);
     const addresses = [...traces.emails, ...traces.phones, ...(args.customer.email ? [args.customer.email] : [])];
-    await tx.outboxMessage.deleteMany({ where: { OR: [{ notificationId: { in: noteIds } }, { shopId, to: { in: addresses } }] } });
+    await tx.outboxMessage.deleteMany({
+      where: { OR: [{ notificationId: { in: noteIds } }, { shopId, to: { in: addresses } }] },
+    });
     await tx.notification.updateMany({
       where: { id: { in: noteIds } },
-      data: { recipient: null, subject: null, bodyText: null, bodyHtml: null, personalNote: null, context: Prisma.DbNull, error: null, deliveryError: null },
+      data: {
+        recipient: null,
+        subject: null,
+        bodyText: null,
+        bodyHtml: null,
+        personalNote: null,
+        context: Prisma.DbNull,
+        error: null,
+        deliveryError: null,
+      },
     });
     await tx.order.updateMany({
       where: { id: { in: ids } },
       data: {
-        email: null, phone: null, customerShopifyId: null, customerFirstName: null,
-        shipZip: null, shipCity: null, lineItems: Prisma.DbNull, trackingCode: null, redactedAt: new Date(),
+        email: null,
+        phone: null,
+        customerShopifyId: null,
+        customerFirstName: null,
+        shipZip: null,
+        shipCity: null,
+        lineItems: Prisma.DbNull,
+        trackingCode: null,
+        redactedAt: new Date(),
       },
     });
 
@@ -255,18 +338,34 @@ async function redactRows(
       // Receipts about a parcel may name only it (reverse deliveries name the return, not the order).
       for (const id of [s.shopifyFulfillmentId, s.reverseDeliveryId]) if (id) traces.ids.add(id);
       // Some carriers' tracking links carry the destination postcode (PostNL, DPD).
-      const urls = Array.isArray(s.trackingUrls) ? s.trackingUrls.filter((u): u is string => typeof u === "string") : null;
+      const urls = Array.isArray(s.trackingUrls)
+        ? s.trackingUrls.filter((u): u is string => typeof u === "string")
+        : null;
       const kept = urls?.filter((u) => !zips.some((z) => urlCarriesPostcode(u, z)));
       await tx.shipment.update({
         where: { id: s.id },
-        data: { lastLocation: null, returnLabelUrl: null, ...(urls && kept && kept.length !== urls.length ? { trackingUrls: kept } : {}) },
+        data: {
+          lastLocation: null,
+          returnLabelUrl: null,
+          ...(urls && kept && kept.length !== urls.length ? { trackingUrls: kept } : {}),
+        },
       });
     }
     const shipmentIds = shipments.map((s) => s.id);
     const returnIds = new Set(shipments.filter((s) => s.kind === "return").map((s) => s.id));
-    const events = await tx.trackingEvent.findMany({ where: { shipmentId: { in: shipmentIds } }, select: { id: true, shipmentId: true, status: true, city: true } });
-    const atTheDoor = events.filter((e) => scanCityIsPersonal(returnIds.has(e.shipmentId) ? "return" : "outbound", e.status) || (e.city && cities.has(e.city.toLowerCase())));
-    await tx.trackingEvent.updateMany({ where: { shipmentId: { in: shipmentIds } }, data: { zip: null, message: null } });
+    const events = await tx.trackingEvent.findMany({
+      where: { shipmentId: { in: shipmentIds } },
+      select: { id: true, shipmentId: true, status: true, city: true },
+    });
+    const atTheDoor = events.filter(
+      (e) =>
+        scanCityIsPersonal(returnIds.has(e.shipmentId) ? "return" : "outbound", e.status) ||
+        (e.city && cities.has(e.city.toLowerCase())),
+    );
+    await tx.trackingEvent.updateMany({
+      where: { shipmentId: { in: shipmentIds } },
+      data: { zip: null, message: null },
+    });
     await tx.trackingEvent.updateMany({ where: { id: { in: atTheDoor.map((e) => e.id) } }, data: { city: null } });
 
     const returns = await tx.returnCase.findMany({
@@ -275,8 +374,15 @@ async function redactRows(
     });
     for (const r of returns) {
       traces.ids.add(r.shopifyReturnId);
-      const items = Array.isArray(r.lineItems) ? r.lineItems.map((li) => (li && typeof li === "object" && !Array.isArray(li) ? { ...li, reasonNote: null, customerNote: null } : li)) : null;
-      await tx.returnCase.update({ where: { id: r.id }, data: { declineNote: null, ...(items ? { lineItems: items as Prisma.InputJsonValue } : {}) } });
+      const items = Array.isArray(r.lineItems)
+        ? r.lineItems.map((li) =>
+            li && typeof li === "object" && !Array.isArray(li) ? { ...li, reasonNote: null, customerNote: null } : li,
+          )
+        : null;
+      await tx.returnCase.update({
+        where: { id: r.id },
+        data: { declineNote: null, ...(items ? { lineItems: items as Prisma.InputJsonValue } : {}) },
+      });
     }
     await tx.analyticsEvent.updateMany({ where: { shopId, orderId: { in: ids } }, data: { visitorId: null } });
     if (traces.phones.size) await tx.smsOptOut.deleteMany({ where: { shopId, phone: { in: [...traces.phones] } } });
@@ -301,12 +407,22 @@ const RECEIPT_PAGE = 200;
  */
 async function redactReceipts(db: Db, shopDomain: string, ownWebhookId: string, traces: Traces): Promise<number> {
   const insensitive = dbProvider(db) === "postgresql" ? { mode: "insensitive" as const } : {};
-  const tokens = [...traces.emails, ...traces.phones, ...[...traces.phones].map((p) => p.replace(/^\+1(?=\d{10}$)/, "")), ...traces.ids];
+  const tokens = [
+    ...traces.emails,
+    ...traces.phones,
+    ...[...traces.phones].map((p) => p.replace(/^\+1(?=\d{10}$)/, "")),
+    ...traces.ids,
+  ];
   if (tokens.length === 0) return 0;
   const matched: { id: string; status: string; rawBody: string; error: string | null }[] = [];
-  for (let after = ""; ; ) {
+  for (let after = ""; ;) {
     const page = await db.webhookReceipt.findMany({
-      where: { shopDomain, webhookId: { not: ownWebhookId }, id: { gt: after }, OR: tokens.map((t) => ({ rawBody: { contains: t, ...insensitive } })) },
+      where: {
+        shopDomain,
+        webhookId: { not: ownWebhookId },
+        id: { gt: after },
+        OR: tokens.map((t) => ({ rawBody: { contains: t, ...insensitive } })),
+      },
       select: { id: true, status: true, rawBody: true, error: true },
       orderBy: { id: "asc" },
       take: RECEIPT_PAGE,
@@ -323,9 +439,15 @@ async function redactReceipts(db: Db, shopDomain: string, ownWebhookId: string, 
     if (b.status === "processed") {
       await db.webhookReceipt.deleteMany({ where: { id: b.id, status: "processed" } });
     } else if (b.json !== undefined) {
-      await db.webhookReceipt.update({ where: { id: b.id }, data: { rawBody: JSON.stringify(scrubPayload(b.json, pattern)), error: b.error && scrubText(b.error, pattern) } });
+      await db.webhookReceipt.update({
+        where: { id: b.id },
+        data: { rawBody: JSON.stringify(scrubPayload(b.json, pattern)), error: b.error && scrubText(b.error, pattern) },
+      });
     } else {
-      await db.webhookReceipt.update({ where: { id: b.id }, data: { rawBody: "", status: "failed", error: "body removed by customers/redact (it was not valid JSON)" } });
+      await db.webhookReceipt.update({
+        where: { id: b.id },
+        data: { rawBody: "", status: "failed", error: "body removed by customers/redact (it was not valid JSON)" },
+      });
     }
   }
   return matched.length;
@@ -345,13 +467,19 @@ function tryParse(raw: string): unknown {
  */
 async function redactStoredTexts(db: Db, shopDomain: string, customerId: string | null, traces: Traces): Promise<void> {
   const pattern = tracePatterns(traces);
-  const jobs = await db.job.findMany({ where: { shopDomain, lastError: { not: null } }, select: { id: true, lastError: true } });
+  const jobs = await db.job.findMany({
+    where: { shopDomain, lastError: { not: null } },
+    select: { id: true, lastError: true },
+  });
   for (const j of jobs) {
     const cleaned = scrubText(j.lastError!, pattern);
     if (cleaned !== j.lastError) await db.job.update({ where: { id: j.id }, data: { lastError: cleaned } });
   }
   const theirs = tracePatterns(traces, false);
-  const requests = await db.complianceRequest.findMany({ where: { shopDomain, kind: "customers/data_request", result: { not: Prisma.DbNull } }, select: { id: true, customerRef: true, result: true } });
+  const requests = await db.complianceRequest.findMany({
+    where: { shopDomain, kind: "customers/data_request", result: { not: Prisma.DbNull } },
+    select: { id: true, customerRef: true, result: true },
+  });
   for (const r of requests) {
     const text = JSON.stringify(r.result);
     if ((customerId && r.customerRef === customerId) || (theirs && new RegExp(theirs.source, "iu").test(text))) {
@@ -365,7 +493,10 @@ async function scrubOwnReceipt(db: Db, webhookId: string, traces: Traces): Promi
   const own = await db.webhookReceipt.findUnique({ where: { webhookId }, select: { id: true, rawBody: true } });
   const json = own && tryParse(own.rawBody);
   if (!own || json === undefined) return;
-  await db.webhookReceipt.update({ where: { id: own.id }, data: { rawBody: JSON.stringify(scrubPayload(json, tracePatterns(traces))) } });
+  await db.webhookReceipt.update({
+    where: { id: own.id },
+    data: { rawBody: JSON.stringify(scrubPayload(json, tracePatterns(traces))) },
+  });
 }
 
 /** Everything of the shop goes: its rows (cascading from Shop), sessions, receipts and jobs. */
@@ -377,7 +508,13 @@ export async function shopRedact(db: Db, args: { shopDomain: string; webhookId: 
     db.job.deleteMany({ where: { shopDomain: args.shopDomain, status: { not: "running" } } }),
     db.complianceRequest.deleteMany({ where: { shopDomain: args.shopDomain } }),
     db.complianceRequest.create({
-      data: { shopDomain: args.shopDomain, kind: "shop/redact", webhookId: args.webhookId, status: "completed", completedAt: new Date() },
+      data: {
+        shopDomain: args.shopDomain,
+        kind: "shop/redact",
+        webhookId: args.webhookId,
+        status: "completed",
+        completedAt: new Date(),
+      },
     }),
   ]);
 }

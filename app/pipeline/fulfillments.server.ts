@@ -42,12 +42,16 @@ export interface CarrierInfo {
 }
 
 /** Shopify's carrier when it names one, else the one the tracking number's format reveals. */
-export function carrierInfo(rec: Pick<FulfillmentRecord, "trackingCompany" | "trackingNumbers" | "trackingUrls">): CarrierInfo {
+export function carrierInfo(
+  rec: Pick<FulfillmentRecord, "trackingCompany" | "trackingNumbers" | "trackingUrls">,
+): CarrierInfo {
   const numbers = rec.trackingNumbers;
   const resolved = resolveCarrier(rec.trackingCompany, numbers[0]);
   const code = resolved?.code ?? null;
   // Shopify's own tracking URL first; else the carrier's page for the number.
-  const urls = numbers.map((n, i) => rec.trackingUrls[i] ?? (code ? trackingUrlFor(code, n) : null) ?? "").filter(Boolean);
+  const urls = numbers
+    .map((n, i) => rec.trackingUrls[i] ?? (code ? trackingUrlFor(code, n) : null) ?? "")
+    .filter(Boolean);
   return {
     carrier: rec.trackingCompany ?? resolved?.name ?? null,
     carrierCode: code,
@@ -56,7 +60,12 @@ export function carrierInfo(rec: Pick<FulfillmentRecord, "trackingCompany" | "tr
   };
 }
 
-export async function applyFulfillment(db: Db, shopId: string, rec: FulfillmentRecord, webhookId: string | null): Promise<ApplyResult> {
+export async function applyFulfillment(
+  db: Db,
+  shopId: string,
+  rec: FulfillmentRecord,
+  webhookId: string | null,
+): Promise<ApplyResult> {
   const shipmentId = await shipmentFor(db, shopId, rec.shopifyId, rec.orderShopifyId);
   const info = carrierInfo(rec);
   const result = await applyFacts(db, shipmentId, factsFromFulfillment(rec), {
@@ -86,7 +95,12 @@ export async function applyFulfillment(db: Db, shopId: string, rec: FulfillmentR
   return result;
 }
 
-export async function applyFulfillmentEvent(db: Db, shopId: string, rec: FulfillmentEventRecord, webhookId: string | null): Promise<ApplyResult> {
+export async function applyFulfillmentEvent(
+  db: Db,
+  shopId: string,
+  rec: FulfillmentEventRecord,
+  webhookId: string | null,
+): Promise<ApplyResult> {
   const shipmentId = await shipmentFor(db, shopId, rec.fulfillmentShopifyId, rec.orderShopifyId);
   return applyFacts(db, shipmentId, [factFromFulfillmentEvent(rec)], { webhookId, afterFold: refreshSummaryAfterMove });
 }

@@ -75,12 +75,26 @@ async function writeOrder(db: Db, shopId: string, rec: OrderRecord, fields: Orde
       }
       return existing.id;
     }
-    const order = await tx.order.create({ data: { shopId, shopifyId: rec.shopifyId, ...fields }, select: { id: true } });
-    await adoptOrphans(tx, shopId, { id: order.id, shopifyId: rec.shopifyId, shipCountry: rec.ship.country, shipRegion: rec.ship.region });
+    const order = await tx.order.create({
+      data: { shopId, shopifyId: rec.shopifyId, ...fields },
+      select: { id: true },
+    });
+    await adoptOrphans(tx, shopId, {
+      id: order.id,
+      shopifyId: rec.shopifyId,
+      shipCountry: rec.ship.country,
+      shipRegion: rec.ship.region,
+    });
     if (rec.attributedFromOrder) {
       await tx.attributedOrder.upsert({
         where: { shopId_orderId: { shopId, orderId: order.id } },
-        create: { shopId, orderId: order.id, sourceOrder: rec.attributedFromOrder, revenueCents: rec.totalCents, currency: rec.currency },
+        create: {
+          shopId,
+          orderId: order.id,
+          sourceOrder: rec.attributedFromOrder,
+          revenueCents: rec.totalCents,
+          currency: rec.currency,
+        },
         update: {},
       });
       await tx.order.update({ where: { id: order.id }, data: { attributedSource: "tracking_page" } });
@@ -113,18 +127,34 @@ async function adoptOrphans(tx: Tx, shopId: string, order: AdoptingOrder): Promi
     data: {
       orderId: order.id,
       destCountry: order.shipCountry,
-      destRegion: order.shipCountry && order.shipRegion ? `${order.shipCountry}-${order.shipRegion}` : order.shipCountry,
+      destRegion:
+        order.shipCountry && order.shipRegion ? `${order.shipCountry}-${order.shipRegion}` : order.shipCountry,
     },
   });
   for (const s of orphans) {
     if (!s.factsAt) continue;
     const event: StageChangedEvent = {
-      shopId, shipmentId: s.id, orderId: order.id, kind: s.kind as StageChangedEvent["kind"], delayed: s.delayed, delayStarted: s.delayed,
-      transition: { fromStage: null, toStage: s.stage, fromStatus: null, toStatus: s.subStatus, at: s.factsAt.toISOString(), cause: "order_arrived" },
+      shopId,
+      shipmentId: s.id,
+      orderId: order.id,
+      kind: s.kind as StageChangedEvent["kind"],
+      delayed: s.delayed,
+      delayStarted: s.delayed,
+      transition: {
+        fromStage: null,
+        toStage: s.stage,
+        fromStatus: null,
+        toStatus: s.subStatus,
+        at: s.factsAt.toISOString(),
+        cause: "order_arrived",
+      },
     };
     await enqueue(tx, { kind: STAGE_CHANGED, payload: { ...event }, singletonKey: `stage:${s.id}:order_arrived` });
   }
-  await tx.returnCase.updateMany({ where: { shopId, orderShopifyId: order.shopifyId, orderId: null }, data: { orderId: order.id } });
+  await tx.returnCase.updateMany({
+    where: { shopId, orderShopifyId: order.shopifyId, orderId: null },
+    data: { orderId: order.id },
+  });
   return orphans.length;
 }
 
@@ -168,7 +198,10 @@ export async function refreshOrderSummary(tx: Tx, orderId: string): Promise<void
   // order would otherwise each read the other's shipment as it was, and the later write would lose
   // the earlier move (PostgreSQL, READ COMMITTED). A no-op UPDATE locks the row on both databases.
   await tx.$executeRaw`UPDATE "Order" SET "stage" = "stage" WHERE "id" = ${orderId}`;
-  const order = await tx.order.findUnique({ where: { id: orderId }, select: { cancelledAt: true, fulfillmentStatus: true, firstFulfilledAt: true } });
+  const order = await tx.order.findUnique({
+    where: { id: orderId },
+    select: { cancelledAt: true, fulfillmentStatus: true, firstFulfilledAt: true },
+  });
   if (!order) return;
   const shipments = await tx.shipment.findMany({ where: { orderId } });
   const states = shipments.map(stateFromRow).filter((s) => s !== null);
@@ -182,6 +215,10 @@ export async function refreshOrderSummary(tx: Tx, orderId: string): Promise<void
     .sort((a, b) => a - b)[0];
   await tx.order.update({
     where: { id: orderId },
-    data: { stage: summary.stage, subStatus: summary.subStatus, firstFulfilledAt: firstLabel ? new Date(firstLabel) : order.firstFulfilledAt },
+    data: {
+      stage: summary.stage,
+      subStatus: summary.subStatus,
+      firstFulfilledAt: firstLabel ? new Date(firstLabel) : order.firstFulfilledAt,
+    },
   });
 }

@@ -76,12 +76,19 @@ export const TOPIC_HANDLERS: Record<string, TopicHandler> = {
   "returns/cancel": returnTopic("returns/cancel"),
   "returns/close": returnTopic("returns/close"),
   "reverse_deliveries/attach_deliverable": async (ctx) => {
-    await applyReverseDelivery(ctx.db, await shopId(ctx), parseReverseDelivery(ctx.payload, ctx.triggeredAt), ctx.webhookId);
+    await applyReverseDelivery(
+      ctx.db,
+      await shopId(ctx),
+      parseReverseDelivery(ctx.payload, ctx.triggeredAt),
+      ctx.webhookId,
+    );
   },
   "reverse_fulfillment_orders/dispose": async (ctx) => {
     const first = parseReverseFulfillmentOrderDispose(ctx.payload, ctx.triggeredAt);
     // The payload names the reverse fulfillment order only; ask the Admin API for its return.
-    const returnShopifyId = first.returnShopifyId ?? (await returnOfReverseFulfillmentOrder(ctx.db, ctx.shopDomain, first.reverseFulfillmentOrderId));
+    const returnShopifyId =
+      first.returnShopifyId ??
+      (await returnOfReverseFulfillmentOrder(ctx.db, ctx.shopDomain, first.reverseFulfillmentOrderId));
     const rec = parseReverseFulfillmentOrderDispose(ctx.payload, ctx.triggeredAt, { returnShopifyId });
     await applyDisposal(ctx.db, await shopId(ctx), rec, ctx.webhookId);
   },
@@ -96,11 +103,21 @@ export const TOPIC_HANDLERS: Record<string, TopicHandler> = {
   },
   "customers/data_request": async (ctx) => {
     const r = parseCustomersDataRequest(ctx.payload);
-    await customerDataRequest(ctx.db, { shopDomain: ctx.shopDomain, webhookId: ctx.webhookId, customer: r.customer, orderIds: r.ordersRequested });
+    await customerDataRequest(ctx.db, {
+      shopDomain: ctx.shopDomain,
+      webhookId: ctx.webhookId,
+      customer: r.customer,
+      orderIds: r.ordersRequested,
+    });
   },
   "customers/redact": async (ctx) => {
     const r = parseCustomersRedact(ctx.payload);
-    await customerRedact(ctx.db, { shopDomain: ctx.shopDomain, webhookId: ctx.webhookId, customer: r.customer, orderIds: r.ordersToRedact });
+    await customerRedact(ctx.db, {
+      shopDomain: ctx.shopDomain,
+      webhookId: ctx.webhookId,
+      customer: r.customer,
+      orderIds: r.ordersToRedact,
+    });
   },
   "shop/redact": async (ctx) => {
     parseShopRedact(ctx.payload);
@@ -122,7 +139,15 @@ export async function processReceipt(db: Db, receiptId: string, now: Date): Prom
     if (!handler) throw new PayloadError(receipt.topic, "topic", "has no handler in Waypoint");
     // Keeps ids beyond 2^53 exact; throws PayloadError for a body that is not JSON.
     const payload = parseWebhookJson(receipt.rawBody, receipt.topic);
-    await handler({ db, topic: receipt.topic, shopDomain: receipt.shopDomain, webhookId: receipt.webhookId, triggeredAt: receipt.triggeredAt, payload, now });
+    await handler({
+      db,
+      topic: receipt.topic,
+      shopDomain: receipt.shopDomain,
+      webhookId: receipt.webhookId,
+      triggeredAt: receipt.triggeredAt,
+      payload,
+      now,
+    });
     await db.webhookReceipt.updateMany({
       where: { id: receiptId },
       data: { status: "processed", processedAt: now, error: null, attempts: { increment: 1 } },
@@ -140,9 +165,15 @@ export async function processReceipt(db: Db, receiptId: string, now: Date): Prom
 /** Admin replay of a failed receipt: a new processing job, due now. */
 export async function replayReceipt(db: Db, receiptId: string): Promise<boolean> {
   return db.$transaction(async (tx) => {
-    const r = await tx.webhookReceipt.updateMany({ where: { id: receiptId, status: "failed" }, data: { status: "received" } });
+    const r = await tx.webhookReceipt.updateMany({
+      where: { id: receiptId, status: "failed" },
+      data: { status: "received" },
+    });
     if (r.count === 0) return false;
-    const receipt = await tx.webhookReceipt.findUniqueOrThrow({ where: { id: receiptId }, select: { shopDomain: true } });
+    const receipt = await tx.webhookReceipt.findUniqueOrThrow({
+      where: { id: receiptId },
+      select: { shopDomain: true },
+    });
     await enqueue(tx, { kind: PROCESS_RECEIPT, payload: { receiptId }, shopDomain: receipt.shopDomain });
     return true;
   });

@@ -27,7 +27,9 @@ type Setting = "receiptRetentionDays" | "jobRetentionDays";
 
 /** Shops' domains grouped by how many days the given setting keeps (usually one or two groups). */
 async function domainsByDays(db: Db, setting: Setting): Promise<Map<number, string[]>> {
-  const shops = await db.shop.findMany({ select: { domain: true, receiptRetentionDays: true, jobRetentionDays: true } });
+  const shops = await db.shop.findMany({
+    select: { domain: true, receiptRetentionDays: true, jobRetentionDays: true },
+  });
   const out = new Map<number, string[]>();
   for (const s of shops) out.set(s[setting], [...(out.get(s[setting]) ?? []), s.domain]);
   return out;
@@ -48,22 +50,33 @@ export async function pruneIngestion(db: Db, now: Date, opts: PruneOptions = {})
   if (opts.receiptDays !== undefined) receiptWhere.push({ status: "processed", receivedAt: cutoff(opts.receiptDays) });
   if (opts.jobDays !== undefined) jobWhere.push({ status: "done", finishedAt: cutoff(opts.jobDays) });
 
-  const shopReceipts = opts.receiptDays === undefined ? await domainsByDays(db, "receiptRetentionDays") : new Map<number, string[]>();
-  const shopJobs = opts.jobDays === undefined ? await domainsByDays(db, "jobRetentionDays") : new Map<number, string[]>();
+  const shopReceipts =
+    opts.receiptDays === undefined ? await domainsByDays(db, "receiptRetentionDays") : new Map<number, string[]>();
+  const shopJobs =
+    opts.jobDays === undefined ? await domainsByDays(db, "jobRetentionDays") : new Map<number, string[]>();
   const known = [...new Set([...shopReceipts.values(), ...shopJobs.values()].flat())];
-  for (const [days, domains] of shopReceipts) for (const c of chunks(domains)) receiptWhere.push({ status: "processed", shopDomain: { in: c }, receivedAt: cutoff(days) });
-  for (const [days, domains] of shopJobs) for (const c of chunks(domains)) jobWhere.push({ status: "done", shopDomain: { in: c }, finishedAt: cutoff(days) });
+  for (const [days, domains] of shopReceipts)
+    for (const c of chunks(domains))
+      receiptWhere.push({ status: "processed", shopDomain: { in: c }, receivedAt: cutoff(days) });
+  for (const [days, domains] of shopJobs)
+    for (const c of chunks(domains)) jobWhere.push({ status: "done", shopDomain: { in: c }, finishedAt: cutoff(days) });
   if (opts.receiptDays === undefined) {
     // No Shop row: the environment's default. Beyond the longest any shop keeps, nothing is kept at all.
     const longest = Math.max(env().RECEIPT_RETENTION_DAYS, ...shopReceipts.keys());
     receiptWhere.push({ status: "processed", receivedAt: cutoff(longest) });
-    if (known.length <= CHUNK) receiptWhere.push({ status: "processed", shopDomain: { notIn: known }, receivedAt: cutoff(env().RECEIPT_RETENTION_DAYS) });
+    if (known.length <= CHUNK)
+      receiptWhere.push({
+        status: "processed",
+        shopDomain: { notIn: known },
+        receivedAt: cutoff(env().RECEIPT_RETENTION_DAYS),
+      });
   }
   if (opts.jobDays === undefined) {
     const longest = Math.max(env().JOB_RETENTION_DAYS, ...shopJobs.keys());
     jobWhere.push({ status: "done", finishedAt: cutoff(longest) });
     jobWhere.push({ status: "done", shopDomain: null, finishedAt: cutoff(env().JOB_RETENTION_DAYS) });
-    if (known.length <= CHUNK) jobWhere.push({ status: "done", shopDomain: { notIn: known }, finishedAt: cutoff(env().JOB_RETENTION_DAYS) });
+    if (known.length <= CHUNK)
+      jobWhere.push({ status: "done", shopDomain: { notIn: known }, finishedAt: cutoff(env().JOB_RETENTION_DAYS) });
   }
 
   let receipts = 0;

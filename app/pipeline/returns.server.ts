@@ -17,9 +17,17 @@ import { refreshOrderSummary } from "./orders.server";
 import { type AfterFold, applyFacts, setTrackingNumbers, type ApplyResult } from "./shipments.server";
 
 /** The return case and its return shipment, created on first sight of either. */
-async function returnShipmentFor(db: Db, shopId: string, returnId: string, orderShopifyId: string | null): Promise<{ caseId: string; shipmentId: string }> {
+async function returnShipmentFor(
+  db: Db,
+  shopId: string,
+  returnId: string,
+  orderShopifyId: string | null,
+): Promise<{ caseId: string; shipmentId: string }> {
   const order = orderShopifyId
-    ? await db.order.findUnique({ where: { shopId_shopifyId: { shopId, shopifyId: orderShopifyId } }, select: { id: true, shipCountry: true, shipRegion: true } })
+    ? await db.order.findUnique({
+        where: { shopId_shopifyId: { shopId, shopifyId: orderShopifyId } },
+        select: { id: true, shipCountry: true, shipRegion: true },
+      })
     : null;
   const rc = await db.returnCase.upsert({
     where: { shopId_shopifyReturnId: { shopId, shopifyReturnId: returnId } },
@@ -29,10 +37,21 @@ async function returnShipmentFor(db: Db, shopId: string, returnId: string, order
   });
   const shipment = await db.shipment.upsert({
     where: { shopId_returnCaseId: { shopId, returnCaseId: rc.id } },
-    create: { shopId, kind: "return", returnCaseId: rc.id, orderId: rc.orderId, orderShopifyId: rc.orderShopifyId || null, stage: 5, subStatus: "return_requested" },
+    create: {
+      shopId,
+      kind: "return",
+      returnCaseId: rc.id,
+      orderId: rc.orderId,
+      orderShopifyId: rc.orderShopifyId || null,
+      stage: 5,
+      subStatus: "return_requested",
+    },
     // The case may learn its order's id before the order itself arrives (a reverse delivery names no
     // order): keep the shipment's copy current, or upsertOrder could not find it as an orphan.
-    update: { ...(rc.orderShopifyId ? { orderShopifyId: rc.orderShopifyId } : {}), ...(rc.orderId ? { orderId: rc.orderId } : {}) },
+    update: {
+      ...(rc.orderShopifyId ? { orderShopifyId: rc.orderShopifyId } : {}),
+      ...(rc.orderId ? { orderId: rc.orderId } : {}),
+    },
     select: { id: true },
   });
   return { caseId: rc.id, shipmentId: shipment.id };
@@ -46,7 +65,12 @@ const CASE_STATUS: Record<string, string> = {
   "returns/close": "closed",
 };
 
-export async function applyReturn(db: Db, shopId: string, rec: ReturnRecord, webhookId: string | null): Promise<ApplyResult> {
+export async function applyReturn(
+  db: Db,
+  shopId: string,
+  rec: ReturnRecord,
+  webhookId: string | null,
+): Promise<ApplyResult> {
   const { caseId, shipmentId } = await returnShipmentFor(db, shopId, rec.shopifyReturnId, rec.orderShopifyId);
   const status = CASE_STATUS[rec.topic] ?? rec.status ?? "requested";
   const stamp: Record<string, Date> = {};
@@ -76,7 +100,12 @@ export async function applyReturn(db: Db, shopId: string, rec: ReturnRecord, web
   return result;
 }
 
-export async function applyReverseDelivery(db: Db, shopId: string, rec: ReverseDeliveryRecord, webhookId: string | null): Promise<ApplyResult> {
+export async function applyReverseDelivery(
+  db: Db,
+  shopId: string,
+  rec: ReverseDeliveryRecord,
+  webhookId: string | null,
+): Promise<ApplyResult> {
   const { caseId, shipmentId } = await returnShipmentFor(db, shopId, rec.returnShopifyId, rec.orderShopifyId);
   const numbers = rec.trackingNumber ? [rec.trackingNumber] : [];
   const detected = rec.trackingNumber && !rec.carrier ? detectCarrier(rec.trackingNumber) : null;
@@ -106,21 +135,37 @@ export async function applyReverseDelivery(db: Db, shopId: string, rec: ReverseD
  * Shopify's dispose payload names the reverse fulfillment order, not its return; it moves a return
  * shipment only when the return is known (the payload or the caller resolved it).
  */
-export async function applyDisposal(db: Db, shopId: string, rec: ReverseFulfillmentOrderDisposeRecord, webhookId: string | null): Promise<ApplyResult | null> {
+export async function applyDisposal(
+  db: Db,
+  shopId: string,
+  rec: ReverseFulfillmentOrderDisposeRecord,
+  webhookId: string | null,
+): Promise<ApplyResult | null> {
   if (!rec.returnShopifyId) return null;
   const { caseId, shipmentId } = await returnShipmentFor(db, shopId, rec.returnShopifyId, null);
-  const result = await applyFacts(db, shipmentId, factsFromReverseFulfillmentOrderDispose(rec), { webhookId, afterFold: syncCase(caseId) });
+  const result = await applyFacts(db, shipmentId, factsFromReverseFulfillmentOrderDispose(rec), {
+    webhookId,
+    afterFold: syncCase(caseId),
+  });
   return result;
 }
 
-export async function applyRefund(db: Db, shopId: string, rec: RefundRecord, webhookId: string | null): Promise<ApplyResult | null> {
+export async function applyRefund(
+  db: Db,
+  shopId: string,
+  rec: RefundRecord,
+  webhookId: string | null,
+): Promise<ApplyResult | null> {
   if (!rec.returnShopifyId) return null; // refunds without a return do not move a shipment
   const { caseId, shipmentId } = await returnShipmentFor(db, shopId, rec.returnShopifyId, rec.orderShopifyId);
   const result = await applyFacts(db, shipmentId, [factFromRefund(rec)], {
     webhookId,
     afterFold: syncCase(caseId),
     extra: async (tx) => {
-      await tx.returnCase.update({ where: { id: caseId }, data: { refundedAt: rec.createdAt, refundCents: rec.amountCents } });
+      await tx.returnCase.update({
+        where: { id: caseId },
+        data: { refundedAt: rec.createdAt, refundCents: rec.amountCents },
+      });
     },
   });
   return result;
@@ -133,7 +178,8 @@ export async function applyRefund(db: Db, shopId: string, rec: RefundRecord, web
  */
 function syncCase(caseId: string): AfterFold {
   return async (tx, shipment, state) => {
-    if (state.milestones.deliveredAt) await tx.returnCase.update({ where: { id: caseId }, data: { receivedAt: state.milestones.deliveredAt } });
+    if (state.milestones.deliveredAt)
+      await tx.returnCase.update({ where: { id: caseId }, data: { receivedAt: state.milestones.deliveredAt } });
     if (shipment.orderId) await refreshOrderSummary(tx, shipment.orderId);
   };
 }

@@ -21,7 +21,14 @@ export interface StageChangedEvent {
   orderId: string | null;
   kind: ShipmentKind;
   /** The stage/sub-status change, or null when only the delay flag was raised. */
-  transition: { fromStage: number | null; toStage: number; fromStatus: string | null; toStatus: string; at: string; cause: string } | null;
+  transition: {
+    fromStage: number | null;
+    toStage: number;
+    fromStatus: string | null;
+    toStatus: string;
+    at: string;
+    cause: string;
+  } | null;
   delayed: boolean;
   /** True when this change raised the delay flag (announced once; see notify policy). */
   delayStarted: boolean;
@@ -88,7 +95,12 @@ function columnsFromState(state: ShipmentState) {
 }
 
 /** Work that follows from a shipment's new state, in the transaction that wrote it. */
-export type AfterFold = (tx: Tx, shipment: ShipmentRow, state: ShipmentState, transitions: Transition[]) => Promise<void>;
+export type AfterFold = (
+  tx: Tx,
+  shipment: ShipmentRow,
+  state: ShipmentState,
+  transitions: Transition[],
+) => Promise<void>;
 
 export interface ApplyResult {
   inserted: number;
@@ -114,11 +126,18 @@ export async function applyFacts(
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.$transaction(async (tx) => {
-        const { order, ...shipment } = await tx.shipment.findUniqueOrThrow({ where: { id: shipmentId }, include: { order: { select: { redactedAt: true } } } });
+        const { order, ...shipment } = await tx.shipment.findUniqueOrThrow({
+          where: { id: shipmentId },
+          include: { order: { select: { redactedAt: true } } },
+        });
         const keys = [...new Set(facts.map((f) => f.key))];
         const known = new Set(
-          (await tx.trackingEvent.findMany({ where: { shopId: shipment.shopId, dedupeKey: { in: keys } }, select: { dedupeKey: true } }))
-            .map((r) => r.dedupeKey),
+          (
+            await tx.trackingEvent.findMany({
+              where: { shopId: shipment.shopId, dedupeKey: { in: keys } },
+              select: { dedupeKey: true },
+            })
+          ).map((r) => r.dedupeKey),
         );
         // A scan that arrives after customers/redact keeps its status, not the person (rules/redaction).
         const redacted = order?.redactedAt != null;
@@ -157,7 +176,14 @@ export async function applyFacts(
           data: { ...columnsFromState(next), version: { increment: 1 } },
         });
         if (updated.count !== 1) throw new ConcurrentUpdate();
-        await recordTransitions(tx, shipment, transitions, next, !prev?.delayed && next.delayed, opts.webhookId ?? null);
+        await recordTransitions(
+          tx,
+          shipment,
+          transitions,
+          next,
+          !prev?.delayed && next.delayed,
+          opts.webhookId ?? null,
+        );
         await opts.afterFold?.(tx, shipment, next, transitions);
         return { inserted: fresh.length, transitions };
       });
@@ -177,11 +203,21 @@ async function recordTransitions(
   delayStarted: boolean,
   webhookId: string | null,
 ) {
-  const base = { shopId: shipment.shopId, shipmentId: shipment.id, orderId: shipment.orderId, kind: shipment.kind as ShipmentKind, delayed: state.delayed };
+  const base = {
+    shopId: shipment.shopId,
+    shipmentId: shipment.id,
+    orderId: shipment.orderId,
+    kind: shipment.kind as ShipmentKind,
+    delayed: state.delayed,
+  };
   if (transitions.length === 0) {
     if (delayStarted) {
       const event: StageChangedEvent = { ...base, transition: null, delayStarted: true };
-      await enqueue(tx, { kind: STAGE_CHANGED, payload: event as unknown as Prisma.InputJsonValue, singletonKey: `delay:${shipment.id}:${state.factsAt?.toISOString()}` });
+      await enqueue(tx, {
+        kind: STAGE_CHANGED,
+        payload: event as unknown as Prisma.InputJsonValue,
+        singletonKey: `delay:${shipment.id}:${state.factsAt?.toISOString()}`,
+      });
     }
     return;
   }
@@ -201,10 +237,21 @@ async function recordTransitions(
   for (const [i, t] of transitions.entries()) {
     const event: StageChangedEvent = {
       ...base,
-      transition: { fromStage: t.fromStage, toStage: t.toStage, fromStatus: t.fromStatus, toStatus: t.toStatus, at: t.at.toISOString(), cause: t.cause },
+      transition: {
+        fromStage: t.fromStage,
+        toStage: t.toStage,
+        fromStatus: t.fromStatus,
+        toStatus: t.toStatus,
+        at: t.at.toISOString(),
+        cause: t.cause,
+      },
       delayStarted: delayStarted && i === transitions.length - 1,
     };
-    await enqueue(tx, { kind: STAGE_CHANGED, payload: event as unknown as Prisma.InputJsonValue, singletonKey: `stage:${shipment.id}:${t.toStage}:${t.toStatus}:${t.at.toISOString()}` });
+    await enqueue(tx, {
+      kind: STAGE_CHANGED,
+      payload: event as unknown as Prisma.InputJsonValue,
+      singletonKey: `stage:${shipment.id}:${t.toStage}:${t.toStatus}:${t.at.toISOString()}`,
+    });
   }
 }
 
@@ -218,7 +265,10 @@ function dedupe(facts: ShipmentFact[]): ShipmentFact[] {
 export async function setTrackingNumbers(tx: Tx, shopId: string, shipmentId: string, numbers: string[]): Promise<void> {
   const wanted = [...new Set(numbers.map(cleanTrackingNumber).filter(Boolean))];
   await tx.trackingNumber.deleteMany({ where: { shipmentId, number: { notIn: wanted } } });
-  const have = new Set((await tx.trackingNumber.findMany({ where: { shipmentId }, select: { number: true } })).map((r) => r.number));
+  const have = new Set(
+    (await tx.trackingNumber.findMany({ where: { shipmentId }, select: { number: true } })).map((r) => r.number),
+  );
   const add = wanted.filter((n) => !have.has(n));
-  if (add.length > 0) await tx.trackingNumber.createMany({ data: add.map((number) => ({ shopId, shipmentId, number })) });
+  if (add.length > 0)
+    await tx.trackingNumber.createMany({ data: add.map((number) => ({ shopId, shipmentId, number })) });
 }

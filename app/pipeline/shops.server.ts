@@ -15,9 +15,26 @@ export async function recordInstall(db: Db, domain: string, admin?: AdminGraphql
   if (admin) {
     try {
       const res = await admin.graphql(SHOP_QUERY);
-      const body = (await res.json()) as { data?: { shop?: { name: string; contactEmail: string | null; currencyCode: string; ianaTimezone: string; primaryDomain?: { host: string } } } };
+      const body = (await res.json()) as {
+        data?: {
+          shop?: {
+            name: string;
+            contactEmail: string | null;
+            currencyCode: string;
+            ianaTimezone: string;
+            primaryDomain?: { host: string };
+          };
+        };
+      };
       const s = body.data?.shop;
-      if (s) details = { name: s.name, contactEmail: s.contactEmail, currency: s.currencyCode, timezone: s.ianaTimezone, primaryDomain: s.primaryDomain?.host ?? null };
+      if (s)
+        details = {
+          name: s.name,
+          contactEmail: s.contactEmail,
+          currency: s.currencyCode,
+          timezone: s.ianaTimezone,
+          primaryDomain: s.primaryDomain?.host ?? null,
+        };
     } catch (error) {
       logger.warn({ shop: domain, err: String(error) }, "could not read shop details after install");
     }

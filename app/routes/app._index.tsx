@@ -69,10 +69,14 @@ function Metric({ label, value, name, help }: { label: string; value: string; na
   return (
     <BlockStack gap="100">
       <InlineStack gap="100" blockAlign="center">
-        <Text as="h3" variant="bodySm" tone="subdued">{label}</Text>
+        <Text as="h3" variant="bodySm" tone="subdued">
+          {label}
+        </Text>
         {help ? <Help content={help} /> : null}
       </InlineStack>
-      <Text as="p" variant="headingLg"><Figure name={name}>{value}</Figure></Text>
+      <Text as="p" variant="headingLg">
+        <Figure name={name}>{value}</Figure>
+      </Text>
     </BlockStack>
   );
 }
@@ -94,7 +98,10 @@ export default function Overview() {
     return (
       <Page title="Overview">
         <Card>
-          <EmptyState heading="Waypoint is finishing its setup" image="https://cdn.shopify.com/s/files/1/0262/4071/2726/files/emptystate-files.png">
+          <EmptyState
+            heading="Waypoint is finishing its setup"
+            image="https://cdn.shopify.com/s/files/1/0262/4071/2726/files/emptystate-files.png"
+          >
             <p>Your store&apos;s settings are being created. Reload this page in a moment.</p>
           </EmptyState>
         </Card>
@@ -119,20 +126,31 @@ export default function Overview() {
     >
       <BlockStack gap="400">
         <InlineStack align="space-between" blockAlign="center">
-          <Text as="p" tone="subdued">Stages and exceptions are live; the other figures cover the selected dates.</Text>
+          <Text as="p" tone="subdued">
+            Stages and exceptions are live; the other figures cover the selected dates.
+          </Text>
           <DateRangePicker from={fromDay} to={toDay} today={today} />
         </InlineStack>
 
         <BottleneckBanner flags={d.bottlenecks} />
         {d.notifications.inDoubt > 0 ? (
-          <Banner tone="warning" title={`${formatNumber(d.notifications.inDoubt)} ${d.notifications.inDoubt === 1 ? "message" : "messages"} may not have been delivered`} action={{ content: "Review and resend", url: "/app/failures#in-doubt" }}>
+          <Banner
+            tone="warning"
+            title={`${formatNumber(d.notifications.inDoubt)} ${d.notifications.inDoubt === 1 ? "message" : "messages"} may not have been delivered`}
+            action={{ content: "Review and resend", url: "/app/failures#in-doubt" }}
+          >
             <p>Sending was interrupted and the provider cannot tell whether they went out.</p>
           </Banner>
         ) : null}
         {d.pipeline.failedReceipts + d.pipeline.deadJobs > 0 ? (
-          <Banner tone="critical" title="Some updates could not be processed" action={{ content: "Review failures", url: "/app/failures" }}>
+          <Banner
+            tone="critical"
+            title="Some updates could not be processed"
+            action={{ content: "Review failures", url: "/app/failures" }}
+          >
             <p>
-              {formatNumber(d.pipeline.failedReceipts)} failed webhooks and {formatNumber(d.pipeline.deadJobs)} dead-lettered jobs. Replaying them applies the updates they carry.
+              {formatNumber(d.pipeline.failedReceipts)} failed webhooks and {formatNumber(d.pipeline.deadJobs)}{" "}
+              dead-lettered jobs. Replaying them applies the updates they carry.
             </p>
           </Banner>
         ) : null}
@@ -144,7 +162,10 @@ export default function Overview() {
               action={{ content: "Open settings", url: "/app/settings" }}
               image="https://cdn.shopify.com/s/files/1/0262/4071/2726/files/emptystate-files.png"
             >
-              <p>Waypoint starts tracking as soon as your store receives an order. Meanwhile, set your branding and notifications.</p>
+              <p>
+                Waypoint starts tracking as soon as your store receives an order. Meanwhile, set your branding and
+                notifications.
+              </p>
             </EmptyState>
           </Card>
         ) : null}
@@ -154,10 +175,16 @@ export default function Overview() {
             <Layout.Section>
               <Card>
                 <BlockStack gap="400">
-                  <Text as="h2" variant="headingMd">Shipments by stage</Text>
+                  <Text as="h2" variant="headingMd">
+                    Shipments by stage
+                  </Text>
                   <InlineGrid columns={{ xs: 2, md: 5 }} gap="400">
                     {STAGES.map(({ stage, label }) => (
-                      <RemixLink key={stage} to={`/app/shipments?stage=${stage}`} style={{ color: "inherit", textDecoration: "none" }}>
+                      <RemixLink
+                        key={stage}
+                        to={`/app/shipments?stage=${stage}`}
+                        style={{ color: "inherit", textDecoration: "none" }}
+                      >
                         <Metric label={label} value={formatNumber(d.byStage[stage])} name={`stage-${stage}`} />
                       </RemixLink>
                     ))}
@@ -168,7 +195,12 @@ export default function Overview() {
                         <BarChart
                           theme="Light"
                           showLegend={false}
-                          data={[{ name: "Shipments", data: STAGES.map(({ stage, label }) => ({ key: label, value: d.byStage[stage] })) }]}
+                          data={[
+                            {
+                              name: "Shipments",
+                              data: STAGES.map(({ stage, label }) => ({ key: label, value: d.byStage[stage] })),
+                            },
+                          ]}
                         />
                       </div>
                     )}
@@ -181,14 +213,30 @@ export default function Overview() {
               <Card>
                 <BlockStack gap="300">
                   <InlineStack align="space-between">
-                    <Text as="h2" variant="headingMd">Needs action</Text>
-                    <Badge tone={d.exceptions.total ? "warning" : "success"}>{`${formatNumber(d.exceptions.total)} open`}</Badge>
+                    <Text as="h2" variant="headingMd">
+                      Needs action
+                    </Text>
+                    <Badge
+                      tone={d.exceptions.total ? "warning" : "success"}
+                    >{`${formatNumber(d.exceptions.total)} open`}</Badge>
                   </InlineStack>
                   <InlineGrid columns={2} gap="300">
                     <Metric label="Delayed" value={formatNumber(d.exceptions.delayed)} name="exceptions-delayed" />
-                    <Metric label="Delivery attempted" value={formatNumber(d.exceptions.attempted)} name="exceptions-attempted" />
-                    <Metric label="Delivery failed" value={formatNumber(d.exceptions.failure)} name="exceptions-failure" />
-                    <Metric label={`No scan for ${d.noScanAlertDays}+ days`} value={formatNumber(d.exceptions.noScan)} name="exceptions-no-scan" />
+                    <Metric
+                      label="Delivery attempted"
+                      value={formatNumber(d.exceptions.attempted)}
+                      name="exceptions-attempted"
+                    />
+                    <Metric
+                      label="Delivery failed"
+                      value={formatNumber(d.exceptions.failure)}
+                      name="exceptions-failure"
+                    />
+                    <Metric
+                      label={`No scan for ${d.noScanAlertDays}+ days`}
+                      value={formatNumber(d.exceptions.noScan)}
+                      name="exceptions-no-scan"
+                    />
                   </InlineGrid>
                   <Link url="/app/shipments?exception=any">View all exceptions</Link>
                 </BlockStack>
@@ -198,18 +246,24 @@ export default function Overview() {
             <Layout.Section>
               <Card padding="0">
                 <Box padding="400">
-                  <Text as="h2" variant="headingMd">Oldest exceptions</Text>
+                  <Text as="h2" variant="headingMd">
+                    Oldest exceptions
+                  </Text>
                 </Box>
                 {d.exceptions.rows.length === 0 ? (
                   <Box padding="400" paddingBlockStart="0">
-                    <Text as="p" tone="subdued">Nothing needs action right now.</Text>
+                    <Text as="p" tone="subdued">
+                      Nothing needs action right now.
+                    </Text>
                   </Box>
                 ) : (
                   <DataTable
                     columnContentTypes={["text", "text", "text", "text", "text"]}
                     headings={["Order", "Reason", "Carrier", "Last scan", "Last location"]}
                     rows={d.exceptions.rows.map((r) => [
-                      <RemixLink key={r.id} to={`/app/shipments/${r.id}`}>{r.orderName ?? "Shipment"}</RemixLink>,
+                      <RemixLink key={r.id} to={`/app/shipments/${r.id}`}>
+                        {r.orderName ?? "Shipment"}
+                      </RemixLink>,
                       REASONS[r.reason],
                       r.carrier ?? "—",
                       formatDateTime(r.lastEventAt),
@@ -223,7 +277,9 @@ export default function Overview() {
             <Layout.Section variant="oneThird">
               <Card>
                 <BlockStack gap="300">
-                  <Text as="h2" variant="headingMd">On-time delivery</Text>
+                  <Text as="h2" variant="headingMd">
+                    On-time delivery
+                  </Text>
                   <Metric
                     label="Delivered within the promised window"
                     value={formatPercent(d.onTime.rate)}
@@ -231,7 +287,9 @@ export default function Overview() {
                     help="Shipments delivered in the selected dates on or before the end of the delivery window promised at checkout, out of those that had a window."
                   />
                   <Text as="p" tone="subdued">
-                    <Figure name="on-time-count">{formatNumber(d.onTime.onTime)}</Figure> of <Figure name="on-time-with-window">{formatNumber(d.onTime.withWindow)}</Figure> deliveries with a promised window ({formatNumber(d.onTime.delivered)} delivered in all).
+                    <Figure name="on-time-count">{formatNumber(d.onTime.onTime)}</Figure> of{" "}
+                    <Figure name="on-time-with-window">{formatNumber(d.onTime.withWindow)}</Figure> deliveries with a
+                    promised window ({formatNumber(d.onTime.delivered)} delivered in all).
                   </Text>
                 </BlockStack>
               </Card>
@@ -241,13 +299,19 @@ export default function Overview() {
               <Card padding="0">
                 <Box padding="400">
                   <BlockStack gap="100">
-                    <Text as="h2" variant="headingMd">Speed per carrier</Text>
-                    <Text as="p" tone="subdued">Median hours from order to shipment and from shipment to delivery, from the daily lane statistics.</Text>
+                    <Text as="h2" variant="headingMd">
+                      Speed per carrier
+                    </Text>
+                    <Text as="p" tone="subdued">
+                      Median hours from order to shipment and from shipment to delivery, from the daily lane statistics.
+                    </Text>
                   </BlockStack>
                 </Box>
                 {d.carriers.length === 0 ? (
                   <Box padding="400" paddingBlockStart="0">
-                    <Text as="p" tone="subdued">No deliveries measured in these dates yet.</Text>
+                    <Text as="p" tone="subdued">
+                      No deliveries measured in these dates yet.
+                    </Text>
                   </Box>
                 ) : (
                   <DataTable
@@ -255,9 +319,13 @@ export default function Overview() {
                     headings={["Carrier", "Order to ship", "Orders", "Ship to deliver", "Deliveries"]}
                     rows={d.carriers.map((c) => [
                       c.carrierName,
-                      <Figure key="p" name={`median-ship-${c.carrier || "all"}`}>{formatHours(c.orderToShipHours)}</Figure>,
+                      <Figure key="p" name={`median-ship-${c.carrier || "all"}`}>
+                        {formatHours(c.orderToShipHours)}
+                      </Figure>,
                       formatNumber(c.orderToShipSamples),
-                      <Figure key="t" name={`median-deliver-${c.carrier || "all"}`}>{formatHours(c.shipToDeliverHours)}</Figure>,
+                      <Figure key="t" name={`median-deliver-${c.carrier || "all"}`}>
+                        {formatHours(c.shipToDeliverHours)}
+                      </Figure>,
                       formatNumber(c.shipToDeliverSamples),
                     ])}
                   />
@@ -269,17 +337,38 @@ export default function Overview() {
               <Card>
                 <BlockStack gap="300">
                   <InlineStack gap="100" blockAlign="center">
-                    <Text as="h2" variant="headingMd">&ldquo;Where is my order?&rdquo; deflection</Text>
+                    <Text as="h2" variant="headingMd">
+                      &ldquo;Where is my order?&rdquo; deflection
+                    </Text>
                     <Help content={wismoHelp} />
                   </InlineStack>
                   <InlineGrid columns={2} gap="300">
-                    <Metric label="Tracking-page sessions" value={formatNumber(d.wismo.pageViews)} name="wismo-page-views" />
+                    <Metric
+                      label="Tracking-page sessions"
+                      value={formatNumber(d.wismo.pageViews)}
+                      name="wismo-page-views"
+                    />
                     <Metric label="Order lookups" value={formatNumber(d.wismo.lookups)} name="wismo-lookups" />
-                    <Metric label="Message click-throughs" value={formatNumber(d.wismo.messageClicks)} name="wismo-message-clicks" />
-                    <Metric label="Tickets avoided (est.)" value={formatNumber(d.wismo.ticketsAvoided)} name="wismo-tickets" />
+                    <Metric
+                      label="Message click-throughs"
+                      value={formatNumber(d.wismo.messageClicks)}
+                      name="wismo-message-clicks"
+                    />
+                    <Metric
+                      label="Tickets avoided (est.)"
+                      value={formatNumber(d.wismo.ticketsAvoided)}
+                      name="wismo-tickets"
+                    />
                   </InlineGrid>
-                  <Metric label="Support cost avoided (est.)" value={money(d.wismo.costAvoidedCents)} name="wismo-cost" help={wismoHelp} />
-                  <Text as="p" variant="bodySm" tone="subdued">{wismoHelp}</Text>
+                  <Metric
+                    label="Support cost avoided (est.)"
+                    value={money(d.wismo.costAvoidedCents)}
+                    name="wismo-cost"
+                    help={wismoHelp}
+                  />
+                  <Text as="p" variant="bodySm" tone="subdued">
+                    {wismoHelp}
+                  </Text>
                 </BlockStack>
               </Card>
             </Layout.Section>
@@ -287,9 +376,13 @@ export default function Overview() {
             <Layout.Section>
               <Card>
                 <BlockStack gap="300">
-                  <Text as="h2" variant="headingMd">Notifications</Text>
+                  <Text as="h2" variant="headingMd">
+                    Notifications
+                  </Text>
                   {d.notifications.total === 0 ? (
-                    <Text as="p" tone="subdued">No notifications in these dates.</Text>
+                    <Text as="p" tone="subdued">
+                      No notifications in these dates.
+                    </Text>
                   ) : (
                     <>
                       <DataTable
@@ -297,11 +390,19 @@ export default function Overview() {
                         headings={["Channel", "Sent", "Not delivered", "Failed", "Suppressed", "Pending or other"]}
                         rows={d.notifications.byChannel.map((c) => [
                           c.channel === "sms" ? "SMS" : "Email",
-                          <Figure key="s" name={`notif-${c.channel}-sent`}>{formatNumber(c.sent)}</Figure>,
+                          <Figure key="s" name={`notif-${c.channel}-sent`}>
+                            {formatNumber(c.sent)}
+                          </Figure>,
                           // Sent, then reported bounced/dropped/undelivered by the provider: what support acts on.
-                          <Figure key="n" name={`notif-${c.channel}-not-delivered`}>{formatNumber(c.notDelivered)}</Figure>,
-                          <Figure key="f" name={`notif-${c.channel}-failed`}>{formatNumber(c.failed)}</Figure>,
-                          <Figure key="x" name={`notif-${c.channel}-suppressed`}>{formatNumber(c.suppressed)}</Figure>,
+                          <Figure key="n" name={`notif-${c.channel}-not-delivered`}>
+                            {formatNumber(c.notDelivered)}
+                          </Figure>,
+                          <Figure key="f" name={`notif-${c.channel}-failed`}>
+                            {formatNumber(c.failed)}
+                          </Figure>,
+                          <Figure key="x" name={`notif-${c.channel}-suppressed`}>
+                            {formatNumber(c.suppressed)}
+                          </Figure>,
                           formatNumber(c.other),
                         ])}
                       />
@@ -314,7 +415,10 @@ export default function Overview() {
                               direction="horizontal"
                               data={(["sent", "failed", "suppressed"] as const).map((status) => ({
                                 name: status.charAt(0).toUpperCase() + status.slice(1),
-                                data: d.notifications.byChannel.map((c) => ({ key: c.channel === "sms" ? "SMS" : "Email", value: c[status] })),
+                                data: d.notifications.byChannel.map((c) => ({
+                                  key: c.channel === "sms" ? "SMS" : "Email",
+                                  value: c[status],
+                                })),
                               }))}
                             />
                           </div>
@@ -332,14 +436,23 @@ export default function Overview() {
             <Layout.Section variant="oneThird">
               <Card>
                 <BlockStack gap="300">
-                  <Text as="h2" variant="headingMd">Cross-sell on the tracking page</Text>
+                  <Text as="h2" variant="headingMd">
+                    Cross-sell on the tracking page
+                  </Text>
                   <InlineGrid columns={2} gap="300">
-                    <Metric label="Impressions" value={formatNumber(d.crossSell.impressions)} name="xsell-impressions" />
+                    <Metric
+                      label="Impressions"
+                      value={formatNumber(d.crossSell.impressions)}
+                      name="xsell-impressions"
+                    />
                     <Metric label="Clicks" value={formatNumber(d.crossSell.clicks)} name="xsell-clicks" />
                     <Metric label="Attributed orders" value={formatNumber(d.crossSell.orders)} name="xsell-orders" />
                     <Metric label="Attributed revenue" value={money(d.crossSell.revenueCents)} name="xsell-revenue" />
                   </InlineGrid>
-                  <Text as="p" variant="bodySm" tone="subdued">Click rate {formatPercent(d.crossSell.clickRate)}. An order is attributed when it came from a recommendation on a tracking page.</Text>
+                  <Text as="p" variant="bodySm" tone="subdued">
+                    Click rate {formatPercent(d.crossSell.clickRate)}. An order is attributed when it came from a
+                    recommendation on a tracking page.
+                  </Text>
                 </BlockStack>
               </Card>
             </Layout.Section>

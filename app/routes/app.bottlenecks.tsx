@@ -6,7 +6,12 @@ import { formatDateTime, formatHours, formatNumber } from "../components/format"
 import { AdminRouteError } from "../components/RouteError";
 import { bottlenecksPage } from "../admin/dashboard.server";
 import { requireShop } from "../admin/shop.server";
-import { BASELINE_DAYS, MIN_CURRENT_SHIPMENTS, STALL_FACTOR, MIN_EXCESS_HOURS } from "../intelligence/rules/bottlenecks";
+import {
+  BASELINE_DAYS,
+  MIN_CURRENT_SHIPMENTS,
+  STALL_FACTOR,
+  MIN_EXCESS_HOURS,
+} from "../intelligence/rules/bottlenecks";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -20,25 +25,50 @@ export default function Bottlenecks() {
     `is more than ${STALL_FACTOR}× its usual 75th percentile and at least ${MIN_EXCESS_HOURS} h above its usual median ` +
     `(trailing ${BASELINE_DAYS} days), with at least ${MIN_CURRENT_SHIPMENTS} shipments in transit.`;
   return (
-    <Page title="Carrier bottlenecks" subtitle="Lanes slower now than their own 30-day baseline" backAction={{ content: "Overview", url: "/app" }}>
+    <Page
+      title="Carrier bottlenecks"
+      subtitle="Lanes slower now than their own 30-day baseline"
+      backAction={{ content: "Overview", url: "/app" }}
+    >
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
             {result && result.flags.length > 0 ? <BottleneckBanner flags={result.flags} linkToPage={false} /> : null}
             {result && result.flags.length > 0 ? (
               <Card padding="0">
-                <Box padding="400"><Text as="h2" variant="headingMd">Stalls, worst first</Text></Box>
+                <Box padding="400">
+                  <Text as="h2" variant="headingMd">
+                    Stalls, worst first
+                  </Text>
+                </Box>
                 <DataTable
                   columnContentTypes={["text", "text", "numeric", "numeric", "numeric", "numeric", "text"]}
-                  headings={["Carrier", "Region", "In transit", "Median now", "Usual median", "Slowdown", "Fastest there now"]}
+                  headings={[
+                    "Carrier",
+                    "Region",
+                    "In transit",
+                    "Median now",
+                    "Usual median",
+                    "Slowdown",
+                    "Fastest there now",
+                  ]}
                   rows={result.flags.map((f) => [
-                    <RemixLink key={`${f.carrier}${f.region}`} to={`/app/shipments?carrier=${encodeURIComponent(f.carrierName)}&stage=3&region=${encodeURIComponent(f.region)}`}>{f.carrierName}</RemixLink>,
+                    <RemixLink
+                      key={`${f.carrier}${f.region}`}
+                      to={`/app/shipments?carrier=${encodeURIComponent(f.carrierName)}&stage=3&region=${encodeURIComponent(f.region)}`}
+                    >
+                      {f.carrierName}
+                    </RemixLink>,
                     f.regionName,
-                    <span key="n" data-figure={`flag-${f.carrier}-${f.region}-shipments`}>{formatNumber(f.shipments)}</span>,
+                    <span key="n" data-figure={`flag-${f.carrier}-${f.region}-shipments`}>
+                      {formatNumber(f.shipments)}
+                    </span>,
                     formatHours(f.currentMedianHours),
                     formatHours(f.baselineMedianHours),
                     `${f.slowdown.toFixed(1)}×`,
-                    f.fastest ? `${f.fastest.carrierName} (${formatHours(f.fastest.currentMedianHours)}, ${formatNumber(f.fastest.shipments)} shipments)` : "No other carrier with enough shipments",
+                    f.fastest
+                      ? `${f.fastest.carrierName} (${formatHours(f.fastest.currentMedianHours)}, ${formatNumber(f.fastest.shipments)} shipments)`
+                      : "No other carrier with enough shipments",
                   ])}
                 />
               </Card>
@@ -47,20 +77,38 @@ export default function Bottlenecks() {
               <Box padding="400">
                 <BlockStack gap="100">
                   <InlineStack align="space-between">
-                    <Text as="h2" variant="headingMd">Every lane with shipments in transit</Text>
-                    {result ? <Text as="span" tone="subdued">{`Evaluated ${formatDateTime(result.evaluatedAt)} UTC`}</Text> : null}
+                    <Text as="h2" variant="headingMd">
+                      Every lane with shipments in transit
+                    </Text>
+                    {result ? (
+                      <Text as="span" tone="subdued">{`Evaluated ${formatDateTime(result.evaluatedAt)} UTC`}</Text>
+                    ) : null}
                   </InlineStack>
-                  <Text as="p" variant="bodySm" tone="subdued">{rule}</Text>
+                  <Text as="p" variant="bodySm" tone="subdued">
+                    {rule}
+                  </Text>
                 </BlockStack>
               </Box>
               {!result || result.lanes.length === 0 ? (
-                <EmptyState heading="No lane has enough shipments in transit" image="https://cdn.shopify.com/s/files/1/0262/4071/2726/files/emptystate-files.png">
+                <EmptyState
+                  heading="No lane has enough shipments in transit"
+                  image="https://cdn.shopify.com/s/files/1/0262/4071/2726/files/emptystate-files.png"
+                >
                   <p>{`Lanes appear once a carrier has ${MIN_CURRENT_SHIPMENTS} or more shipments in transit to one region. ${result ? `${formatNumber(result.inTransit)} shipments are in transit now.` : ""}`}</p>
                 </EmptyState>
               ) : (
                 <DataTable
                   columnContentTypes={["text", "text", "numeric", "numeric", "numeric", "numeric", "numeric", "text"]}
-                  headings={["Carrier", "Region", "In transit", "Median now", "Usual median", "Usual p75", "Baseline samples", "Status"]}
+                  headings={[
+                    "Carrier",
+                    "Region",
+                    "In transit",
+                    "Median now",
+                    "Usual median",
+                    "Usual p75",
+                    "Baseline samples",
+                    "Status",
+                  ]}
                   rows={result.lanes.map((l) => [
                     l.carrierName,
                     l.regionName,
@@ -69,11 +117,28 @@ export default function Bottlenecks() {
                     formatHours(l.baselineMedianHours),
                     formatHours(l.baselineP75Hours),
                     formatNumber(l.baselineSamples),
-                    l.stalling ? <Badge key="s" tone="warning">Stalling</Badge> : l.baselineMedianHours === null ? <Badge key="s">Learning</Badge> : <Badge key="s" tone="success">Normal</Badge>,
+                    l.stalling ? (
+                      <Badge key="s" tone="warning">
+                        Stalling
+                      </Badge>
+                    ) : l.baselineMedianHours === null ? (
+                      <Badge key="s">Learning</Badge>
+                    ) : (
+                      <Badge key="s" tone="success">
+                        Normal
+                      </Badge>
+                    ),
                   ])}
                 />
               )}
-              {result?.truncated ? <Box padding="400"><Text as="p" tone="subdued">{`Evaluated over the ${formatNumber(result.inTransit)} longest-waiting shipments in transit.`}</Text></Box> : null}
+              {result?.truncated ? (
+                <Box padding="400">
+                  <Text
+                    as="p"
+                    tone="subdued"
+                  >{`Evaluated over the ${formatNumber(result.inTransit)} longest-waiting shipments in transit.`}</Text>
+                </Box>
+              ) : null}
             </Card>
           </BlockStack>
         </Layout.Section>

@@ -1,6 +1,17 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
-import { Banner, BlockStack, Box, Button, Card, EmptyState, IndexTable, Page, Text, useIndexResourceState } from "@shopify/polaris";
+import {
+  Banner,
+  BlockStack,
+  Box,
+  Button,
+  Card,
+  EmptyState,
+  IndexTable,
+  Page,
+  Text,
+  useIndexResourceState,
+} from "@shopify/polaris";
 import type { ReactNode } from "react";
 import { formatDateTime } from "../components/format";
 import { AdminRouteError } from "../components/RouteError";
@@ -36,8 +47,16 @@ function usePaging(param: string, next: string | null) {
   return {
     hasNext: !!next,
     hasPrevious: !!params.get(param),
-    onNext: () => { const p = new URLSearchParams(params); p.set(param, next ?? ""); setParams(p); },
-    onPrevious: () => { const p = new URLSearchParams(params); p.delete(param); setParams(p); },
+    onNext: () => {
+      const p = new URLSearchParams(params);
+      p.set(param, next ?? "");
+      setParams(p);
+    },
+    onPrevious: () => {
+      const p = new URLSearchParams(params);
+      p.delete(param);
+      setParams(p);
+    },
   };
 }
 
@@ -46,12 +65,15 @@ const words = (s: string) => s.replaceAll("_", " ");
 /** Attempts as they happened: "1 of 8 (permanent error: not retried)", "8 of 8", or still retrying. */
 function attemptsText(attempts: number, maxAttempts: number, dead: boolean): string {
   if (!dead) return `${attempts} of ${maxAttempts} so far, retrying`;
-  return attempts < maxAttempts ? `${attempts} of ${maxAttempts} (permanent error: not retried)` : `${attempts} of ${maxAttempts}`;
+  return attempts < maxAttempts
+    ? `${attempts} of ${maxAttempts} (permanent error: not retried)`
+    : `${attempts} of ${maxAttempts}`;
 }
 
 function InDoubtTable({ rows, next, timezone }: { rows: Data["inDoubt"]; next: string | null; timezone: string }) {
   const items = rows.map((r) => ({ ...r, id: r.ref }));
-  const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } = useIndexResourceState(items);
+  const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } =
+    useIndexResourceState(items);
   const resend = useSubmitIds("resend_messages", clearSelection);
   const navigation = useNavigation();
   const busy = navigation.state !== "idle" && navigation.formData?.get("intent") === "resend_messages";
@@ -62,13 +84,25 @@ function InDoubtTable({ rows, next, timezone }: { rows: Data["inDoubt"]; next: s
       selectedItemsCount={allResourcesSelected ? "All" : selectedResources.length}
       onSelectionChange={handleSelectionChange}
       promotedBulkActions={[{ content: "Resend", onAction: () => resend(selectedResources) }]}
-      headings={[{ title: "Order" }, { title: "Milestone" }, { title: "Channel" }, { title: "Recipient" }, { title: "In doubt since" }, { title: "Why" }, { title: "" }]}
+      headings={[
+        { title: "Order" },
+        { title: "Milestone" },
+        { title: "Channel" },
+        { title: "Recipient" },
+        { title: "In doubt since" },
+        { title: "Why" },
+        { title: "" },
+      ]}
       pagination={usePaging("icursor", next)}
     >
       {items.map((r, i) => (
         <IndexTable.Row id={r.id} key={r.id} position={i} selected={selectedResources.includes(r.id)}>
           <IndexTable.Cell>
-            {r.shipmentId ? <Link to={`/app/shipments/${r.shipmentId}`}>{r.orderName}</Link> : <Text as="span">{r.orderName}</Text>}
+            {r.shipmentId ? (
+              <Link to={`/app/shipments/${r.shipmentId}`}>{r.orderName}</Link>
+            ) : (
+              <Text as="span">{r.orderName}</Text>
+            )}
           </IndexTable.Cell>
           <IndexTable.Cell>{words(r.milestone)}</IndexTable.Cell>
           <IndexTable.Cell>{r.channel === "sms" ? "SMS" : "Email"}</IndexTable.Cell>
@@ -76,15 +110,29 @@ function InDoubtTable({ rows, next, timezone }: { rows: Data["inDoubt"]; next: s
           <IndexTable.Cell>{formatDateTime(r.since, timezone)}</IndexTable.Cell>
           <IndexTable.Cell>
             <BlockStack gap="100">
-              <Text as="span" tone="caution" breakWord>{r.why}</Text>
-              {r.autoResendAt ? <Text as="span" tone="subdued">{`Resent automatically at ${formatDateTime(r.autoResendAt, timezone)}`}</Text> : null}
-              {r.resends ? <Text as="span" tone="subdued">{`Resent ${r.resends === 1 ? "once" : `${r.resends} times`} before (attempt ${r.attempts} so far)`}</Text> : null}
+              <Text as="span" tone="caution" breakWord>
+                {r.why}
+              </Text>
+              {r.autoResendAt ? (
+                <Text
+                  as="span"
+                  tone="subdued"
+                >{`Resent automatically at ${formatDateTime(r.autoResendAt, timezone)}`}</Text>
+              ) : null}
+              {r.resends ? (
+                <Text
+                  as="span"
+                  tone="subdued"
+                >{`Resent ${r.resends === 1 ? "once" : `${r.resends} times`} before (attempt ${r.attempts} so far)`}</Text>
+              ) : null}
             </BlockStack>
           </IndexTable.Cell>
           <IndexTable.Cell>
             {/* The row's own button: stops the click from also toggling the row's selection. */}
             <div onClick={(e) => e.stopPropagation()}>
-              <Button size="slim" disabled={busy} onClick={() => resend([r.id])}>Resend</Button>
+              <Button size="slim" disabled={busy} onClick={() => resend([r.id])}>
+                Resend
+              </Button>
             </div>
           </IndexTable.Cell>
         </IndexTable.Row>
@@ -95,14 +143,16 @@ function InDoubtTable({ rows, next, timezone }: { rows: Data["inDoubt"]; next: s
 
 function jobText(job: ReceiptJob | null): string {
   if (!job) return "No processing job waiting: replay to process it again.";
-  if (job.status === "retrying") return `Processing job retrying: attempt ${job.attempts} of ${job.maxAttempts} so far.`;
+  if (job.status === "retrying")
+    return `Processing job retrying: attempt ${job.attempts} of ${job.maxAttempts} so far.`;
   return job.permanent
     ? `Processing job dead-lettered after ${job.attempts} of ${job.maxAttempts} attempts: a permanent error, retrying cannot fix it.`
     : `Processing job gave up after ${job.attempts} of ${job.maxAttempts} attempts.`;
 }
 
 function ReceiptsTable({ rows, next, timezone }: { rows: Data["receipts"]; next: string | null; timezone: string }) {
-  const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } = useIndexResourceState(rows);
+  const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } =
+    useIndexResourceState(rows);
   const replay = useSubmitIds("replay_receipts", clearSelection);
   return (
     <IndexTable
@@ -117,14 +167,24 @@ function ReceiptsTable({ rows, next, timezone }: { rows: Data["receipts"]; next:
       {rows.map((r, i) => (
         <IndexTable.Row id={r.id} key={r.id} position={i} selected={selectedResources.includes(r.id)}>
           <IndexTable.Cell>{formatDateTime(r.receivedAt, timezone)}</IndexTable.Cell>
-          <IndexTable.Cell><Text as="span" fontWeight="semibold">{r.topic}</Text></IndexTable.Cell>
+          <IndexTable.Cell>
+            <Text as="span" fontWeight="semibold">
+              {r.topic}
+            </Text>
+          </IndexTable.Cell>
           <IndexTable.Cell>
             <BlockStack gap="100">
-              <Text as="span" tone="critical" breakWord>{r.error ?? "Unknown error"}</Text>
-              <Text as="span" tone="subdued">{jobText(r.job)}</Text>
+              <Text as="span" tone="critical" breakWord>
+                {r.error ?? "Unknown error"}
+              </Text>
+              <Text as="span" tone="subdued">
+                {jobText(r.job)}
+              </Text>
             </BlockStack>
           </IndexTable.Cell>
-          <IndexTable.Cell>{r.job ? attemptsText(r.job.attempts, r.job.maxAttempts, r.job.status === "dead") : r.attempts}</IndexTable.Cell>
+          <IndexTable.Cell>
+            {r.job ? attemptsText(r.job.attempts, r.job.maxAttempts, r.job.status === "dead") : r.attempts}
+          </IndexTable.Cell>
         </IndexTable.Row>
       ))}
     </IndexTable>
@@ -132,7 +192,8 @@ function ReceiptsTable({ rows, next, timezone }: { rows: Data["receipts"]; next:
 }
 
 function JobsTable({ rows, next, timezone }: { rows: Data["jobs"]; next: string | null; timezone: string }) {
-  const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } = useIndexResourceState(rows);
+  const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } =
+    useIndexResourceState(rows);
   const replay = useSubmitIds("replay_jobs", clearSelection);
   return (
     <IndexTable
@@ -147,8 +208,16 @@ function JobsTable({ rows, next, timezone }: { rows: Data["jobs"]; next: string 
       {rows.map((j, i) => (
         <IndexTable.Row id={j.id} key={j.id} position={i} selected={selectedResources.includes(j.id)}>
           <IndexTable.Cell>{formatDateTime(j.finishedAt ?? j.createdAt, timezone)}</IndexTable.Cell>
-          <IndexTable.Cell><Text as="span" fontWeight="semibold">{j.kind}</Text></IndexTable.Cell>
-          <IndexTable.Cell><Text as="span" tone="critical" breakWord>{j.lastError ?? "Unknown error"}</Text></IndexTable.Cell>
+          <IndexTable.Cell>
+            <Text as="span" fontWeight="semibold">
+              {j.kind}
+            </Text>
+          </IndexTable.Cell>
+          <IndexTable.Cell>
+            <Text as="span" tone="critical" breakWord>
+              {j.lastError ?? "Unknown error"}
+            </Text>
+          </IndexTable.Cell>
           <IndexTable.Cell>{attemptsText(j.attempts, j.maxAttempts, true)}</IndexTable.Cell>
         </IndexTable.Row>
       ))}
@@ -162,8 +231,12 @@ function Section({ id, title, help, children }: { id?: string; title: string; he
       <Card padding="0">
         <Box padding="400">
           <BlockStack gap="100">
-            <Text as="h2" variant="headingMd">{title}</Text>
-            <Text as="p" tone="subdued">{help}</Text>
+            <Text as="h2" variant="headingMd">
+              {title}
+            </Text>
+            <Text as="p" tone="subdued">
+              {help}
+            </Text>
           </BlockStack>
         </Box>
         {children}
@@ -172,23 +245,42 @@ function Section({ id, title, help, children }: { id?: string; title: string; he
   );
 }
 
-const none = <Box padding="400"><Text as="p" tone="subdued">None.</Text></Box>;
+const none = (
+  <Box padding="400">
+    <Text as="p" tone="subdued">
+      None.
+    </Text>
+  </Box>
+);
 
 export default function Failures() {
   const data = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const nothing = data.inDoubtCount === 0 && data.receiptCount === 0 && data.jobCount === 0;
-  const done = result?.intent === "resend_messages" ? "resent: each goes out again in a moment" : "replayed: they will be processed again in a moment";
+  const done =
+    result?.intent === "resend_messages"
+      ? "resent: each goes out again in a moment"
+      : "replayed: they will be processed again in a moment";
   return (
-    <Page title="Failures" subtitle="Messages that may not have been delivered, failed webhooks and jobs" backAction={{ content: "Overview", url: "/app" }}>
+    <Page
+      title="Failures"
+      subtitle="Messages that may not have been delivered, failed webhooks and jobs"
+      backAction={{ content: "Overview", url: "/app" }}
+    >
       <BlockStack gap="400">
         {result?.replayed ? <Banner tone="success" title={`${result.replayed} ${done}`} /> : null}
         {result?.error ? <Banner tone={result.replayed ? "warning" : "critical"} title={result.error} /> : null}
         {nothing ? (
           <Card>
-            <EmptyState heading="Nothing has failed" image="https://cdn.shopify.com/s/files/1/0262/4071/2726/files/emptystate-files.png">
-              <p>Every message was confirmed by its provider, every webhook from Shopify was processed and no background job gave up.</p>
+            <EmptyState
+              heading="Nothing has failed"
+              image="https://cdn.shopify.com/s/files/1/0262/4071/2726/files/emptystate-files.png"
+            >
+              <p>
+                Every message was confirmed by its provider, every webhook from Shopify was processed and no background
+                job gave up.
+              </p>
             </EmptyState>
           </Card>
         ) : (
@@ -198,13 +290,21 @@ export default function Failures() {
               title={`Messages that may not have been delivered (${data.inDoubtCount})`}
               help="Sending was interrupted and the provider cannot tell whether the message went out. Check the provider's log; resending sends it once more (the customer may get it twice if it did arrive)."
             >
-              {data.inDoubt.length ? <InDoubtTable rows={data.inDoubt} next={data.inDoubtNext} timezone={data.timezone} /> : none}
+              {data.inDoubt.length ? (
+                <InDoubtTable rows={data.inDoubt} next={data.inDoubtNext} timezone={data.timezone} />
+              ) : (
+                none
+              )}
             </Section>
             <Section
               title={`Failed webhooks (${data.receiptCount})`}
               help="The raw webhook is kept; replaying processes it again with the current code. Its processing job is shown with it."
             >
-              {data.receipts.length ? <ReceiptsTable rows={data.receipts} next={data.receiptsNext} timezone={data.timezone} /> : none}
+              {data.receipts.length ? (
+                <ReceiptsTable rows={data.receipts} next={data.receiptsNext} timezone={data.timezone} />
+              ) : (
+                none
+              )}
             </Section>
             <Section
               title={`Dead-lettered jobs (${data.jobCount})`}
@@ -214,7 +314,11 @@ export default function Failures() {
             </Section>
           </>
         )}
-        {navigation.state !== "idle" ? <Text as="p" tone="subdued">Updating…</Text> : null}
+        {navigation.state !== "idle" ? (
+          <Text as="p" tone="subdued">
+            Updating…
+          </Text>
+        ) : null}
       </BlockStack>
     </Page>
   );

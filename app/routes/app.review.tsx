@@ -1,5 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link as RemixLink, useActionData, useLoaderData, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
+import {
+  Form,
+  Link as RemixLink,
+  useActionData,
+  useLoaderData,
+  useNavigation,
+  useSearchParams,
+  useSubmit,
+} from "@remix-run/react";
 import {
   Banner,
   BlockStack,
@@ -30,18 +38,38 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   return reviewDrafts(ctx, await request.formData());
 };
 
-function EditDraft({ draft, errors, timeZone }: { draft: NonNullable<ReturnType<typeof useLoaderData<typeof loader>>["editing"]>; errors: Record<string, string>; timeZone: string }) {
+function EditDraft({
+  draft,
+  errors,
+  timeZone,
+}: {
+  draft: NonNullable<ReturnType<typeof useLoaderData<typeof loader>>["editing"]>;
+  errors: Record<string, string>;
+  timeZone: string;
+}) {
   const [note, setNote] = useState(draft.personalNote ?? "");
   const navigation = useNavigation();
   return (
     <Card>
       <BlockStack gap="300">
-        <Text as="h2" variant="headingMd">{`Review draft: ${draft.orderName}, ${draft.milestone.replaceAll("_", " ")} (${draft.channel === "sms" ? "SMS" : "email"})`}</Text>
-        <Text as="p" tone="subdued">{`To ${draft.recipient ?? "—"}, drafted ${formatDateTime(draft.createdAt, timeZone)}`}</Text>
+        <Text
+          as="h2"
+          variant="headingMd"
+        >{`Review draft: ${draft.orderName}, ${draft.milestone.replaceAll("_", " ")} (${draft.channel === "sms" ? "SMS" : "email"})`}</Text>
+        <Text
+          as="p"
+          tone="subdued"
+        >{`To ${draft.recipient ?? "—"}, drafted ${formatDateTime(draft.createdAt, timeZone)}`}</Text>
         <Box background="bg-surface-secondary" padding="300" borderRadius="200">
           <BlockStack gap="100">
-            {draft.subject ? <Text as="p" fontWeight="semibold">{draft.subject}</Text> : null}
-            <Text as="p">{draft.bodyText ?? "The message is written from the shipment's latest facts when it is sent."}</Text>
+            {draft.subject ? (
+              <Text as="p" fontWeight="semibold">
+                {draft.subject}
+              </Text>
+            ) : null}
+            <Text as="p">
+              {draft.bodyText ?? "The message is written from the shipment's latest facts when it is sent."}
+            </Text>
           </BlockStack>
         </Box>
         <Form method="post" action="/app/review">
@@ -59,7 +87,13 @@ function EditDraft({ draft, errors, timeZone }: { draft: NonNullable<ReturnType<
             />
             <InlineStack align="end" gap="200">
               <Button url="/app/review">Cancel</Button>
-              <Button submit variant="primary" loading={navigation.state === "submitting" && navigation.formData?.get("intent") === "approve_edited"}>Approve and send</Button>
+              <Button
+                submit
+                variant="primary"
+                loading={navigation.state === "submitting" && navigation.formData?.get("intent") === "approve_edited"}
+              >
+                Approve and send
+              </Button>
             </InlineStack>
           </BlockStack>
         </Form>
@@ -67,7 +101,14 @@ function EditDraft({ draft, errors, timeZone }: { draft: NonNullable<ReturnType<
           <input type="hidden" name="ids" value={draft.id} />
           <input type="hidden" name="intent" value="discard" />
           <InlineStack align="end">
-            <Button submit variant="plain" tone="critical" loading={navigation.state === "submitting" && navigation.formData?.get("intent") === "discard"}>Discard this draft</Button>
+            <Button
+              submit
+              variant="plain"
+              tone="critical"
+              loading={navigation.state === "submitting" && navigation.formData?.get("intent") === "discard"}
+            >
+              Discard this draft
+            </Button>
           </InlineStack>
         </Form>
       </BlockStack>
@@ -81,7 +122,9 @@ export default function Review() {
   const submit = useSubmit();
   const [params, setParams] = useSearchParams();
   const navigation = useNavigation();
-  const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } = useIndexResourceState(data.drafts);
+  const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } = useIndexResourceState(
+    data.drafts,
+  );
   const bulk = (intent: "approve" | "discard") => () => {
     const form = new FormData();
     form.set("intent", intent);
@@ -92,22 +135,44 @@ export default function Review() {
   const errors = result && !result.ok ? result.fieldErrors : {};
 
   return (
-    <Page title="Review queue" subtitle={`${data.total} draft${data.total === 1 ? "" : "s"} waiting`} backAction={{ content: "Overview", url: "/app" }}>
+    <Page
+      title="Review queue"
+      subtitle={`${data.total} draft${data.total === 1 ? "" : "s"} waiting`}
+      backAction={{ content: "Overview", url: "/app" }}
+    >
       <BlockStack gap="400">
         {data.mode !== "hybrid" ? (
-          <Banner tone="info" title={`Notifications are ${data.mode === "off" ? "off" : "sent automatically"}`} action={{ content: "Change in settings", url: "/app/settings" }}>
+          <Banner
+            tone="info"
+            title={`Notifications are ${data.mode === "off" ? "off" : "sent automatically"}`}
+            action={{ content: "Change in settings", url: "/app/settings" }}
+          >
             <p>In hybrid mode, each customer message waits here as a draft for you to edit, approve or discard.</p>
           </Banner>
         ) : data.autoSendHours ? (
-          <Banner tone="info"><p>{`Drafts you do not review are sent automatically after ${data.autoSendHours} hours.`}</p></Banner>
+          <Banner tone="info">
+            <p>{`Drafts you do not review are sent automatically after ${data.autoSendHours} hours.`}</p>
+          </Banner>
         ) : null}
-        {result?.ok ? <Banner tone="success" title={`${result.done} draft${result.done === 1 ? "" : "s"} ${result.intent === "discard" ? "discarded" : "approved"}`} /> : null}
-        {errors.form || errors.ids ? <Banner tone="critical" title={errors.form ?? errors.ids ?? "Something went wrong"} /> : null}
-        {data.editing ? <EditDraft key={data.editing.id} draft={data.editing} errors={errors} timeZone={data.timeZone} /> : null}
+        {result?.ok ? (
+          <Banner
+            tone="success"
+            title={`${result.done} draft${result.done === 1 ? "" : "s"} ${result.intent === "discard" ? "discarded" : "approved"}`}
+          />
+        ) : null}
+        {errors.form || errors.ids ? (
+          <Banner tone="critical" title={errors.form ?? errors.ids ?? "Something went wrong"} />
+        ) : null}
+        {data.editing ? (
+          <EditDraft key={data.editing.id} draft={data.editing} errors={errors} timeZone={data.timeZone} />
+        ) : null}
 
         {data.drafts.length === 0 && !params.get("cursor") ? (
           <Card>
-            <EmptyState heading="No drafts to review" image="https://cdn.shopify.com/s/files/1/0262/4071/2726/files/emptystate-files.png">
+            <EmptyState
+              heading="No drafts to review"
+              image="https://cdn.shopify.com/s/files/1/0262/4071/2726/files/emptystate-files.png"
+            >
               <p>When a shipment reaches a milestone in hybrid mode, its message appears here before it is sent.</p>
             </EmptyState>
           </Card>
@@ -123,7 +188,15 @@ export default function Review() {
                 { content: "Approve and send", onAction: bulk("approve") },
                 { content: "Discard", onAction: bulk("discard") },
               ]}
-              headings={[{ title: "Order" }, { title: "Milestone" }, { title: "Channel" }, { title: "Recipient" }, { title: "Message" }, { title: "Drafted" }, { title: "" }]}
+              headings={[
+                { title: "Order" },
+                { title: "Milestone" },
+                { title: "Channel" },
+                { title: "Recipient" },
+                { title: "Message" },
+                { title: "Drafted" },
+                { title: "" },
+              ]}
               pagination={{
                 hasNext: !!data.nextCursor,
                 hasPrevious: !!params.get("cursor"),
@@ -134,18 +207,31 @@ export default function Review() {
               {data.drafts.map((d, index) => (
                 <IndexTable.Row id={d.id} key={d.id} position={index} selected={selectedResources.includes(d.id)}>
                   <IndexTable.Cell>
-                    {d.shipmentId ? <RemixLink to={`/app/shipments/${d.shipmentId}`} onClick={(e) => e.stopPropagation()}>{d.orderName}</RemixLink> : d.orderName}
+                    {d.shipmentId ? (
+                      <RemixLink to={`/app/shipments/${d.shipmentId}`} onClick={(e) => e.stopPropagation()}>
+                        {d.orderName}
+                      </RemixLink>
+                    ) : (
+                      d.orderName
+                    )}
                   </IndexTable.Cell>
                   <IndexTable.Cell>{d.milestone.replaceAll("_", " ")}</IndexTable.Cell>
                   <IndexTable.Cell>{d.channel === "sms" ? "SMS" : "Email"}</IndexTable.Cell>
                   <IndexTable.Cell>{d.recipient ?? "—"}</IndexTable.Cell>
                   <IndexTable.Cell>
-                    <Text as="span" truncate>{d.subject ?? d.bodyText?.slice(0, 80) ?? "—"}</Text>
+                    <Text as="span" truncate>
+                      {d.subject ?? d.bodyText?.slice(0, 80) ?? "—"}
+                    </Text>
                   </IndexTable.Cell>
                   <IndexTable.Cell>{formatDateTime(d.createdAt, data.timeZone)}</IndexTable.Cell>
                   <IndexTable.Cell>
                     <div onClick={(e) => e.stopPropagation()} role="presentation">
-                      <Button variant="plain" url={`/app/review?edit=${d.id}${params.get("cursor") ? `&cursor=${params.get("cursor")}` : ""}`}>Review</Button>
+                      <Button
+                        variant="plain"
+                        url={`/app/review?edit=${d.id}${params.get("cursor") ? `&cursor=${params.get("cursor")}` : ""}`}
+                      >
+                        Review
+                      </Button>
                     </div>
                   </IndexTable.Cell>
                 </IndexTable.Row>

@@ -56,7 +56,13 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   return settingsAction(shop, await request.formData());
 };
 
-function PreviewPane({ initial, branding }: { initial: TemplatePreview; branding: { brandLogoUrl: string; brandPrimaryColor: string; brandAccentColor: string } }) {
+function PreviewPane({
+  initial,
+  branding,
+}: {
+  initial: TemplatePreview;
+  branding: { brandLogoUrl: string; brandPrimaryColor: string; brandAccentColor: string };
+}) {
   const fetcher = useFetcher<typeof action>({ key: "template-preview" });
   const tester = useFetcher<typeof action>({ key: "template-test" });
   const [milestone, setMilestone] = useState<Milestone>(initial.milestone);
@@ -81,29 +87,65 @@ function PreviewPane({ initial, branding }: { initial: TemplatePreview; branding
   return (
     <BlockStack gap="300">
       <InlineGrid columns={2} gap="300">
-        <Select label="Milestone" options={MILESTONES.map((m) => ({ value: m, label: MILESTONE_LABELS[m] }))} value={milestone} onChange={(v) => setMilestone(v as Milestone)} />
-        <Text as="p" tone="subdued">{fetcher.state !== "idle" ? "Rendering…" : `Subject: ${preview.subject}`}</Text>
+        <Select
+          label="Milestone"
+          options={MILESTONES.map((m) => ({ value: m, label: MILESTONE_LABELS[m] }))}
+          value={milestone}
+          onChange={(v) => setMilestone(v as Milestone)}
+        />
+        <Text as="p" tone="subdued">
+          {fetcher.state !== "idle" ? "Rendering…" : `Subject: ${preview.subject}`}
+        </Text>
       </InlineGrid>
       {data?.error ? <Banner tone="warning" title={data.error} /> : null}
-      <div style={{ border: "1px solid var(--p-color-border)", borderRadius: 8, overflow: "hidden", background: "#fff" }}>
+      <div
+        style={{ border: "1px solid var(--p-color-border)", borderRadius: 8, overflow: "hidden", background: "#fff" }}
+      >
         <EmailPreview title="Email preview" html={preview.html} />
       </div>
       {preview.sms ? (
         <Box background="bg-surface-secondary" padding="300" borderRadius="200">
           <BlockStack gap="100">
-            <Text as="h3" variant="headingSm">{`SMS (${preview.sms.segments} segment${preview.sms.segments === 1 ? "" : "s"})`}</Text>
-            <Text as="p" breakWord>{preview.sms.body}</Text>
+            <Text
+              as="h3"
+              variant="headingSm"
+            >{`SMS (${preview.sms.segments} segment${preview.sms.segments === 1 ? "" : "s"})`}</Text>
+            <Text as="p" breakWord>
+              {preview.sms.body}
+            </Text>
           </BlockStack>
         </Box>
       ) : (
-        <Text as="p" tone="subdued">This milestone is sent by email only.</Text>
+        <Text as="p" tone="subdued">
+          This milestone is sent by email only.
+        </Text>
       )}
       {/* Not a nested <form>: the settings form surrounds this pane, so the test is submitted by the fetcher. */}
       <div>
         <InlineGrid columns={{ xs: 1, md: "1fr 2fr auto" }} gap="200" alignItems="end">
-          <Select label="Test by" options={[{ value: "email", label: "Email" }, { value: "sms", label: "SMS", disabled: !isSmsCapable(milestone) }]} value={channel} onChange={(v) => setChannel(v as "email" | "sms")} error={test?.fieldErrors["test.channel"]} />
-          <TextField label={channel === "sms" ? "Phone number" : "Email address"} value={to} onChange={setTo} autoComplete="off" error={test?.fieldErrors["test.to"]} />
-          <Button loading={tester.state !== "idle"} onClick={() => tester.submit({ intent: "test_send", milestone, channel, to }, { method: "post" })}>Send test</Button>
+          <Select
+            label="Test by"
+            options={[
+              { value: "email", label: "Email" },
+              { value: "sms", label: "SMS", disabled: !isSmsCapable(milestone) },
+            ]}
+            value={channel}
+            onChange={(v) => setChannel(v as "email" | "sms")}
+            error={test?.fieldErrors["test.channel"]}
+          />
+          <TextField
+            label={channel === "sms" ? "Phone number" : "Email address"}
+            value={to}
+            onChange={setTo}
+            autoComplete="off"
+            error={test?.fieldErrors["test.to"]}
+          />
+          <Button
+            loading={tester.state !== "idle"}
+            onClick={() => tester.submit({ intent: "test_send", milestone, channel, to }, { method: "post" })}
+          >
+            Send test
+          </Button>
         </InlineGrid>
       </div>
       {test?.ok ? <Banner tone="success" title={test.message ?? "Sent"} /> : null}
@@ -127,9 +169,15 @@ function SendingAccounts({ sending }: { sending: { email: string; sms: string } 
       {(["email", "sms"] as const).map((channel) => {
         const ok = line(channel);
         return ok ? (
-          <Text key={channel} as="p" tone="subdued">{ok}</Text>
+          <Text key={channel} as="p" tone="subdued">
+            {ok}
+          </Text>
         ) : (
-          <Banner key={channel} tone={channel === "email" ? "critical" : "warning"} title={`${channel === "email" ? "Emails" : "Text messages"} are not reaching your customers`}>
+          <Banner
+            key={channel}
+            tone={channel === "email" ? "critical" : "warning"}
+            title={`${channel === "email" ? "Emails" : "Text messages"} are not reaching your customers`}
+          >
             <p>{`No ${ACCOUNT_OF[channel]} account is set up, so Waypoint keeps each message in its outbox instead of sending it. Add your ${ACCOUNT_OF[channel]} credentials below.`}</p>
           </Banner>
         );
@@ -147,16 +195,39 @@ export default function Settings() {
   const saved = result && result.intent === "save" && result.ok;
 
   const [v, setV] = useState({
-    brandLogoUrl: s.brandLogoUrl, brandPrimaryColor: s.brandPrimaryColor, brandAccentColor: s.brandAccentColor, trackingHeading: s.trackingHeading,
-    notificationMode: s.notificationMode as string, hybridAutoSendHours: s.hybridAutoSendHours, smsTransactionalOk: s.smsTransactionalOk,
-    quietHoursStart: String(s.quietHoursStart), quietHoursEnd: String(s.quietHoursEnd), senderName: s.senderName, senderEmail: s.senderEmail,
-    inDoubtResend: s.inDoubtResend as string, inDoubtResendMinutes: s.inDoubtResendMinutes,
-    replyToEmail: s.replyToEmail, twilioFromNumber: s.twilioFromNumber, sendgridApiKey: "", sendgridWebhookKey: "", twilioAccountSid: "", twilioAuthToken: "",
-    recommendationSource: s.recommendationSource as string, recommendationCollection: s.recommendationCollection, costPerTicket: s.costPerTicket,
-    noScanAlertDays: String(s.noScanAlertDays), receiptRetentionDays: String(s.receiptRetentionDays), jobRetentionDays: String(s.jobRetentionDays),
+    brandLogoUrl: s.brandLogoUrl,
+    brandPrimaryColor: s.brandPrimaryColor,
+    brandAccentColor: s.brandAccentColor,
+    trackingHeading: s.trackingHeading,
+    notificationMode: s.notificationMode as string,
+    hybridAutoSendHours: s.hybridAutoSendHours,
+    smsTransactionalOk: s.smsTransactionalOk,
+    quietHoursStart: String(s.quietHoursStart),
+    quietHoursEnd: String(s.quietHoursEnd),
+    senderName: s.senderName,
+    senderEmail: s.senderEmail,
+    inDoubtResend: s.inDoubtResend as string,
+    inDoubtResendMinutes: s.inDoubtResendMinutes,
+    replyToEmail: s.replyToEmail,
+    twilioFromNumber: s.twilioFromNumber,
+    sendgridApiKey: "",
+    sendgridWebhookKey: "",
+    twilioAccountSid: "",
+    twilioAuthToken: "",
+    recommendationSource: s.recommendationSource as string,
+    recommendationCollection: s.recommendationCollection,
+    costPerTicket: s.costPerTicket,
+    noScanAlertDays: String(s.noScanAlertDays),
+    receiptRetentionDays: String(s.receiptRetentionDays),
+    jobRetentionDays: String(s.jobRetentionDays),
   });
   const [channels, setChannels] = useState(s.channels);
-  const [clear, setClear] = useState<Record<SecretField, boolean>>({ sendgridApiKey: false, sendgridWebhookKey: false, twilioAccountSid: false, twilioAuthToken: false });
+  const [clear, setClear] = useState<Record<SecretField, boolean>>({
+    sendgridApiKey: false,
+    sendgridWebhookKey: false,
+    twilioAccountSid: false,
+    twilioAuthToken: false,
+  });
   const field = <K extends keyof typeof v>(k: K) => ({
     name: k,
     value: v[k] as string,
@@ -179,28 +250,79 @@ export default function Settings() {
           ) : null}
 
           <Layout>
-            <Layout.AnnotatedSection title="Branding" description="Used on the tracking page, the theme block's defaults and every email.">
+            <Layout.AnnotatedSection
+              title="Branding"
+              description="Used on the tracking page, the theme block's defaults and every email."
+            >
               <Card>
                 <BlockStack gap="300">
-                  <TextField label="Logo URL" type="url" placeholder="https://cdn.shopify.com/…/logo.png" {...field("brandLogoUrl")} />
+                  <TextField
+                    label="Logo URL"
+                    type="url"
+                    placeholder="https://cdn.shopify.com/…/logo.png"
+                    {...field("brandLogoUrl")}
+                  />
                   <InlineGrid columns={2} gap="300">
-                    <TextField label="Primary colour" prefix={<span style={{ display: "inline-block", width: 14, height: 14, borderRadius: 3, background: v.brandPrimaryColor }} />} {...field("brandPrimaryColor")} />
-                    <TextField label="Accent colour" prefix={<span style={{ display: "inline-block", width: 14, height: 14, borderRadius: 3, background: v.brandAccentColor }} />} {...field("brandAccentColor")} />
+                    <TextField
+                      label="Primary colour"
+                      prefix={
+                        <span
+                          style={{
+                            display: "inline-block",
+                            width: 14,
+                            height: 14,
+                            borderRadius: 3,
+                            background: v.brandPrimaryColor,
+                          }}
+                        />
+                      }
+                      {...field("brandPrimaryColor")}
+                    />
+                    <TextField
+                      label="Accent colour"
+                      prefix={
+                        <span
+                          style={{
+                            display: "inline-block",
+                            width: 14,
+                            height: 14,
+                            borderRadius: 3,
+                            background: v.brandAccentColor,
+                          }}
+                        />
+                      }
+                      {...field("brandAccentColor")}
+                    />
                   </InlineGrid>
-                  <TextField label="Tracking page heading" placeholder="Track your order" {...field("trackingHeading")} />
+                  <TextField
+                    label="Tracking page heading"
+                    placeholder="Track your order"
+                    {...field("trackingHeading")}
+                  />
                 </BlockStack>
               </Card>
             </Layout.AnnotatedSection>
 
-            <Layout.AnnotatedSection title="Notifications" description="How customers hear about their order. In hybrid mode, messages wait in the review queue.">
+            <Layout.AnnotatedSection
+              title="Notifications"
+              description="How customers hear about their order. In hybrid mode, messages wait in the review queue."
+            >
               <Card>
                 <BlockStack gap="400">
                   <ChoiceList
                     title="Mode"
                     name="notificationMode"
                     choices={[
-                      { value: "automated", label: "Automated", helpText: "Send every message as soon as its milestone happens (outside quiet hours)." },
-                      { value: "hybrid", label: "Hybrid", helpText: "Draft each message for review; approve, edit or discard it." },
+                      {
+                        value: "automated",
+                        label: "Automated",
+                        helpText: "Send every message as soon as its milestone happens (outside quiet hours).",
+                      },
+                      {
+                        value: "hybrid",
+                        label: "Hybrid",
+                        helpText: "Draft each message for review; approve, edit or discard it.",
+                      },
                       { value: "off", label: "Off", helpText: "Send nothing; the tracking page still works." },
                     ]}
                     selected={[v.notificationMode]}
@@ -208,22 +330,47 @@ export default function Settings() {
                     error={errors.notificationMode}
                   />
                   {v.notificationMode === "hybrid" ? (
-                    <TextField label="Send drafts automatically after (hours)" type="number" helpText="Leave empty to wait for a review." {...field("hybridAutoSendHours")} />
+                    <TextField
+                      label="Send drafts automatically after (hours)"
+                      type="number"
+                      helpText="Leave empty to wait for a review."
+                      {...field("hybridAutoSendHours")}
+                    />
                   ) : (
                     <input type="hidden" name="hybridAutoSendHours" value="" />
                   )}
                   <BlockStack gap="100">
-                    <Text as="h3" variant="headingSm">Channels per milestone</Text>
+                    <Text as="h3" variant="headingSm">
+                      Channels per milestone
+                    </Text>
                     <DataTable
                       columnContentTypes={["text", "text", "text"]}
                       headings={["Milestone", "Email", "SMS"]}
                       rows={MILESTONES.map((m) => [
                         MILESTONE_LABELS[m],
-                        <Checkbox key="e" label={`${MILESTONE_LABELS[m]} by email`} labelHidden name={`channel.${m}.email`} checked={channels[m].email} onChange={(c) => setChannels((o) => ({ ...o, [m]: { ...o[m], email: c } }))} error={errors[`channel.${m}.email`]} />,
+                        <Checkbox
+                          key="e"
+                          label={`${MILESTONE_LABELS[m]} by email`}
+                          labelHidden
+                          name={`channel.${m}.email`}
+                          checked={channels[m].email}
+                          onChange={(c) => setChannels((o) => ({ ...o, [m]: { ...o[m], email: c } }))}
+                          error={errors[`channel.${m}.email`]}
+                        />,
                         isSmsCapable(m) ? (
-                          <Checkbox key="s" label={`${MILESTONE_LABELS[m]} by SMS`} labelHidden name={`channel.${m}.sms`} checked={channels[m].sms} onChange={(c) => setChannels((o) => ({ ...o, [m]: { ...o[m], sms: c } }))} error={errors[`channel.${m}.sms`]} />
+                          <Checkbox
+                            key="s"
+                            label={`${MILESTONE_LABELS[m]} by SMS`}
+                            labelHidden
+                            name={`channel.${m}.sms`}
+                            checked={channels[m].sms}
+                            onChange={(c) => setChannels((o) => ({ ...o, [m]: { ...o[m], sms: c } }))}
+                            error={errors[`channel.${m}.sms`]}
+                          />
                         ) : (
-                          <Text key="s" as="span" tone="subdued">Email only</Text>
+                          <Text key="s" as="span" tone="subdued">
+                            Email only
+                          </Text>
                         ),
                       ])}
                     />
@@ -237,7 +384,12 @@ export default function Settings() {
                     helpText="Without this, SMS goes only to customers who gave SMS consent at checkout. Customers can always reply STOP."
                   />
                   <InlineGrid columns={2} gap="300">
-                    <Select label="Quiet hours start" options={HOURS} {...field("quietHoursStart")} helpText={`Customer's local time (store: ${s.timezone})`} />
+                    <Select
+                      label="Quiet hours start"
+                      options={HOURS}
+                      {...field("quietHoursStart")}
+                      helpText={`Customer's local time (store: ${s.timezone})`}
+                    />
                     <Select label="Quiet hours end" options={HOURS} {...field("quietHoursEnd")} />
                   </InlineGrid>
                   <ChoiceList
@@ -247,18 +399,34 @@ export default function Settings() {
                       {
                         value: "auto",
                         label: "Resend it automatically",
-                        helpText: "Once, after the delay below. A customer missing “out for delivery” is worse than a rare duplicate.",
+                        helpText:
+                          "Once, after the delay below. A customer missing “out for delivery” is worse than a rare duplicate.",
                         renderChildren: (selected: boolean) =>
-                          selected ? <TextField label="Resend after (minutes)" type="number" min={5} max={1440} {...field("inDoubtResendMinutes")} /> : null,
+                          selected ? (
+                            <TextField
+                              label="Resend after (minutes)"
+                              type="number"
+                              min={5}
+                              max={1440}
+                              {...field("inDoubtResendMinutes")}
+                            />
+                          ) : null,
                       },
-                      { value: "never", label: "Never resend it automatically", helpText: "It waits on the failures page for staff to check the provider's log and resend it." },
+                      {
+                        value: "never",
+                        label: "Never resend it automatically",
+                        helpText: "It waits on the failures page for staff to check the provider's log and resend it.",
+                      },
                     ]}
                     selected={[v.inDoubtResend]}
                     onChange={(x) => setV((o) => ({ ...o, inDoubtResend: x[0] ?? "auto" }))}
                     error={errors.inDoubtResend}
                   />
                   {v.inDoubtResend === "never" ? <input type="hidden" name="inDoubtResendMinutes" value="" /> : null}
-                  <Text as="p" tone="subdued">Other messages the provider cannot confirm are never resent automatically: they are listed on the failures page.</Text>
+                  <Text as="p" tone="subdued">
+                    Other messages the provider cannot confirm are never resent automatically: they are listed on the
+                    failures page.
+                  </Text>
                   <InlineGrid columns={2} gap="300">
                     <TextField label="Sender name" {...field("senderName")} />
                     <TextField label="Sender email" type="email" {...field("senderEmail")} />
@@ -268,13 +436,26 @@ export default function Settings() {
               </Card>
             </Layout.AnnotatedSection>
 
-            <Layout.AnnotatedSection title="Templates" description="A live preview with sample data and your branding. Send yourself a test.">
+            <Layout.AnnotatedSection
+              title="Templates"
+              description="A live preview with sample data and your branding. Send yourself a test."
+            >
               <Card>
-                <PreviewPane initial={preview} branding={{ brandLogoUrl: v.brandLogoUrl, brandPrimaryColor: v.brandPrimaryColor, brandAccentColor: v.brandAccentColor }} />
+                <PreviewPane
+                  initial={preview}
+                  branding={{
+                    brandLogoUrl: v.brandLogoUrl,
+                    brandPrimaryColor: v.brandPrimaryColor,
+                    brandAccentColor: v.brandAccentColor,
+                  }}
+                />
               </Card>
             </Layout.AnnotatedSection>
 
-            <Layout.AnnotatedSection title="Provider credentials" description="Your own SendGrid and Twilio accounts. Stored encrypted; never shown again after saving. Leave a field empty to keep its current value.">
+            <Layout.AnnotatedSection
+              title="Provider credentials"
+              description="Your own SendGrid and Twilio accounts. Stored encrypted; never shown again after saving. Leave a field empty to keep its current value."
+            >
               <Card>
                 <BlockStack gap="300">
                   <SendingAccounts sending={s.sending} />
@@ -287,17 +468,28 @@ export default function Settings() {
                         helpText={
                           f === "sendgridWebhookKey"
                             ? `${s.secrets[f] ? `Saved: ${s.secrets[f]}. ` : ""}For delivery reports from your own SendGrid account: enable the Signed Event Webhook in SendGrid's Mail Settings, post it to ${sendgridEventsUrl}, and paste its verification key here.`
-                            : s.secrets[f] ? `Saved: ${s.secrets[f]}` : "Not set: the app's default account is used."
+                            : s.secrets[f]
+                              ? `Saved: ${s.secrets[f]}`
+                              : "Not set: the app's default account is used."
                         }
                         {...field(f)}
                         autoComplete="new-password"
                       />
                       {s.secrets[f] ? (
-                        <Checkbox label={`Remove the saved ${SECRET_LABELS[f]}`} name={`clear.${f}`} checked={clear[f]} onChange={(c) => setClear((o) => ({ ...o, [f]: c }))} />
+                        <Checkbox
+                          label={`Remove the saved ${SECRET_LABELS[f]}`}
+                          name={`clear.${f}`}
+                          checked={clear[f]}
+                          onChange={(c) => setClear((o) => ({ ...o, [f]: c }))}
+                        />
                       ) : null}
                     </BlockStack>
                   ))}
-                  <TextField label="Twilio sending number or messaging service SID" placeholder="+15551234567" {...field("twilioFromNumber")} />
+                  <TextField
+                    label="Twilio sending number or messaging service SID"
+                    placeholder="+15551234567"
+                    {...field("twilioFromNumber")}
+                  />
                 </BlockStack>
               </Card>
             </Layout.AnnotatedSection>
@@ -315,16 +507,35 @@ export default function Settings() {
                     ]}
                     {...field("recommendationSource")}
                   />
-                  <TextField label="Collection handle" helpText="Used when the source is a collection, and as the fallback." placeholder="best-sellers" {...field("recommendationCollection")} />
+                  <TextField
+                    label="Collection handle"
+                    helpText="Used when the source is a collection, and as the fallback."
+                    placeholder="best-sellers"
+                    {...field("recommendationCollection")}
+                  />
                 </BlockStack>
               </Card>
             </Layout.AnnotatedSection>
 
-            <Layout.AnnotatedSection title="Analytics and operations" description="Figures used by the dashboard, exception alerts and data retention.">
+            <Layout.AnnotatedSection
+              title="Analytics and operations"
+              description="Figures used by the dashboard, exception alerts and data retention."
+            >
               <Card>
                 <BlockStack gap="300">
-                  <TextField label="Cost per support ticket" type="number" prefix="$" step={0.01} helpText="Used to estimate the support cost avoided on the overview." {...field("costPerTicket")} />
-                  <TextField label="Alert when a shipment has had no scan for (days)" type="number" {...field("noScanAlertDays")} />
+                  <TextField
+                    label="Cost per support ticket"
+                    type="number"
+                    prefix="$"
+                    step={0.01}
+                    helpText="Used to estimate the support cost avoided on the overview."
+                    {...field("costPerTicket")}
+                  />
+                  <TextField
+                    label="Alert when a shipment has had no scan for (days)"
+                    type="number"
+                    {...field("noScanAlertDays")}
+                  />
                   <InlineGrid columns={2} gap="300">
                     <TextField label="Keep raw webhooks for (days)" type="number" {...field("receiptRetentionDays")} />
                     <TextField label="Keep finished jobs for (days)" type="number" {...field("jobRetentionDays")} />
@@ -335,7 +546,9 @@ export default function Settings() {
           </Layout>
 
           <InlineStack align="end">
-            <Button submit variant="primary" loading={saving}>Save</Button>
+            <Button submit variant="primary" loading={saving}>
+              Save
+            </Button>
           </InlineStack>
         </BlockStack>
       </Form>

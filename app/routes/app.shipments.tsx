@@ -1,5 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { Link as RemixLink, useActionData, useLoaderData, useNavigation, useOutlet, useSearchParams, useSubmit } from "@remix-run/react";
+import {
+  Link as RemixLink,
+  useActionData,
+  useLoaderData,
+  useNavigation,
+  useOutlet,
+  useSearchParams,
+  useSubmit,
+} from "@remix-run/react";
 import {
   Banner,
   BlockStack,
@@ -85,21 +93,37 @@ function Shipments() {
   }
 
   const resourceName = { singular: "shipment", plural: "shipments" };
-  const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } = useIndexResourceState(page.rows);
+  const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } = useIndexResourceState(
+    page.rows,
+  );
   const loading = navigation.state === "loading" && navigation.location?.pathname === "/app/shipments";
 
   const filters = [
     {
       key: "stage",
       label: "Stage",
-      filter: <ChoiceList title="Stage" titleHidden choices={STAGE_CHOICES} selected={params.get("stage") ? [params.get("stage")!] : []} onChange={(v) => update({ stage: v[0] ?? null })} />,
+      filter: (
+        <ChoiceList
+          title="Stage"
+          titleHidden
+          choices={STAGE_CHOICES}
+          selected={params.get("stage") ? [params.get("stage")!] : []}
+          onChange={(v) => update({ stage: v[0] ?? null })}
+        />
+      ),
       shortcut: true,
     },
     {
       key: "carrier",
       label: "Carrier",
       filter: (
-        <ChoiceList title="Carrier" titleHidden choices={page.carriers.map((c) => ({ value: c, label: c }))} selected={params.get("carrier") ? [params.get("carrier")!] : []} onChange={(v) => update({ carrier: v[0] ?? null })} />
+        <ChoiceList
+          title="Carrier"
+          titleHidden
+          choices={page.carriers.map((c) => ({ value: c, label: c }))}
+          selected={params.get("carrier") ? [params.get("carrier")!] : []}
+          onChange={(v) => update({ carrier: v[0] ?? null })}
+        />
       ),
       shortcut: true,
     },
@@ -107,7 +131,16 @@ function Shipments() {
       key: "exception",
       label: "Exception",
       filter: (
-        <ChoiceList title="Exception" titleHidden choices={(Object.keys(EXCEPTION_LABELS) as ExceptionFilter[]).map((e) => ({ value: e, label: EXCEPTION_LABELS[e] }))} selected={params.get("exception") ? [params.get("exception")!] : []} onChange={(v) => update({ exception: v[0] ?? null })} />
+        <ChoiceList
+          title="Exception"
+          titleHidden
+          choices={(Object.keys(EXCEPTION_LABELS) as ExceptionFilter[]).map((e) => ({
+            value: e,
+            label: EXCEPTION_LABELS[e],
+          }))}
+          selected={params.get("exception") ? [params.get("exception")!] : []}
+          onChange={(v) => update({ exception: v[0] ?? null })}
+        />
       ),
       shortcut: true,
     },
@@ -116,8 +149,20 @@ function Shipments() {
       label: "Created",
       filter: (
         <BlockStack gap="200">
-          <TextField label="From" type="date" autoComplete="off" value={params.get("from") ?? ""} onChange={(v) => update({ from: v })} />
-          <TextField label="To" type="date" autoComplete="off" value={params.get("to") ?? ""} onChange={(v) => update({ to: v })} />
+          <TextField
+            label="From"
+            type="date"
+            autoComplete="off"
+            value={params.get("from") ?? ""}
+            onChange={(v) => update({ from: v })}
+          />
+          <TextField
+            label="To"
+            type="date"
+            autoComplete="off"
+            value={params.get("to") ?? ""}
+            onChange={(v) => update({ to: v })}
+          />
         </BlockStack>
       ),
     },
@@ -126,18 +171,51 @@ function Shipments() {
       label: "Destination",
       filter: (
         <BlockStack gap="200">
-          <TextField label="Country code" autoComplete="off" placeholder="US" maxLength={2} value={params.get("country") ?? ""} onChange={(v) => update({ country: v.toUpperCase() })} />
-          <TextField label="Region" autoComplete="off" placeholder="OH or US-OH" value={params.get("region") ?? ""} onChange={(v) => update({ region: v.toUpperCase() })} />
+          <TextField
+            label="Country code"
+            autoComplete="off"
+            placeholder="US"
+            maxLength={2}
+            value={params.get("country") ?? ""}
+            onChange={(v) => update({ country: v.toUpperCase() })}
+          />
+          <TextField
+            label="Region"
+            autoComplete="off"
+            placeholder="OH or US-OH"
+            value={params.get("region") ?? ""}
+            onChange={(v) => update({ region: v.toUpperCase() })}
+          />
         </BlockStack>
       ),
     },
   ];
   const applied = [
-    params.get("stage") && { key: "stage", label: `Stage: ${STAGE_CHOICES.find((c) => c.value === params.get("stage"))?.label ?? params.get("stage")}`, onRemove: () => update({ stage: null }) },
-    params.get("carrier") && { key: "carrier", label: `Carrier: ${params.get("carrier")}`, onRemove: () => update({ carrier: null }) },
-    params.get("exception") && { key: "exception", label: EXCEPTION_LABELS[params.get("exception") as ExceptionFilter] ?? "Exception", onRemove: () => update({ exception: null }) },
-    (params.get("from") || params.get("to")) && { key: "dates", label: `Created ${params.get("from") ?? "…"} – ${params.get("to") ?? "…"}`, onRemove: () => update({ from: null, to: null }) },
-    (params.get("country") || params.get("region")) && { key: "destination", label: `To ${[params.get("region"), params.get("country")].filter(Boolean).join(", ")}`, onRemove: () => update({ country: null, region: null }) },
+    params.get("stage") && {
+      key: "stage",
+      label: `Stage: ${STAGE_CHOICES.find((c) => c.value === params.get("stage"))?.label ?? params.get("stage")}`,
+      onRemove: () => update({ stage: null }),
+    },
+    params.get("carrier") && {
+      key: "carrier",
+      label: `Carrier: ${params.get("carrier")}`,
+      onRemove: () => update({ carrier: null }),
+    },
+    params.get("exception") && {
+      key: "exception",
+      label: EXCEPTION_LABELS[params.get("exception") as ExceptionFilter] ?? "Exception",
+      onRemove: () => update({ exception: null }),
+    },
+    (params.get("from") || params.get("to")) && {
+      key: "dates",
+      label: `Created ${params.get("from") ?? "…"} – ${params.get("to") ?? "…"}`,
+      onRemove: () => update({ from: null, to: null }),
+    },
+    (params.get("country") || params.get("region")) && {
+      key: "destination",
+      label: `To ${[params.get("region"), params.get("country")].filter(Boolean).join(", ")}`,
+      onRemove: () => update({ country: null, region: null }),
+    },
   ].filter((x): x is { key: string; label: string; onRemove: () => void } => !!x);
 
   const resend = () => {
@@ -152,7 +230,10 @@ function Shipments() {
     return (
       <Page title="Shipments" backAction={{ content: "Overview", url: "/app" }}>
         <Card>
-          <EmptyState heading="No shipments yet" image="https://cdn.shopify.com/s/files/1/0262/4071/2726/files/emptystate-files.png">
+          <EmptyState
+            heading="No shipments yet"
+            image="https://cdn.shopify.com/s/files/1/0262/4071/2726/files/emptystate-files.png"
+          >
             <p>Shipments appear here as soon as you fulfill an order with tracking.</p>
           </EmptyState>
         </Card>
@@ -165,8 +246,13 @@ function Shipments() {
       <BlockStack gap="400">
         {result && result.error ? <Banner tone="critical" title={result.error} /> : null}
         {result && !result.error ? (
-          <Banner tone={result.failed.length ? "warning" : "success"} title={`Current update resent for ${result.resent} shipment${result.resent === 1 ? "" : "s"}`}>
-            {result.failed.length ? <p>{`${result.failed.length} could not be resent: ${result.failed[0]?.error}`}</p> : null}
+          <Banner
+            tone={result.failed.length ? "warning" : "success"}
+            title={`Current update resent for ${result.resent} shipment${result.resent === 1 ? "" : "s"}`}
+          >
+            {result.failed.length ? (
+              <p>{`${result.failed.length} could not be resent: ${result.failed[0]?.error}`}</p>
+            ) : null}
           </Banner>
         ) : null}
         <Card padding="0">
@@ -193,7 +279,13 @@ function Shipments() {
             onSelectionChange={handleSelectionChange}
             loading={loading}
             promotedBulkActions={[{ content: "Resend current update", onAction: resend }]}
-            emptyState={<EmptySearchResult title="No shipments found" description="Try changing the filters or the search term" withIllustration />}
+            emptyState={
+              <EmptySearchResult
+                title="No shipments found"
+                description="Try changing the filters or the search term"
+                withIllustration
+              />
+            }
             headings={[
               { title: "Order" },
               { title: "Shipment" },
@@ -225,10 +317,14 @@ function Shipments() {
               <IndexTable.Row id={s.id} key={s.id} position={index} selected={selectedResources.includes(s.id)}>
                 <IndexTable.Cell>
                   <RemixLink to={`/app/shipments/${s.id}`} data-primary-link onClick={(e) => e.stopPropagation()}>
-                    <Text as="span" fontWeight="semibold">{s.orderName ?? "No order yet"}</Text>
+                    <Text as="span" fontWeight="semibold">
+                      {s.orderName ?? "No order yet"}
+                    </Text>
                   </RemixLink>
                 </IndexTable.Cell>
-                <IndexTable.Cell>{s.kind === "return" ? `${s.name ?? "Return"} (return)` : (s.name ?? "—")}</IndexTable.Cell>
+                <IndexTable.Cell>
+                  {s.kind === "return" ? `${s.name ?? "Return"} (return)` : (s.name ?? "—")}
+                </IndexTable.Cell>
                 <IndexTable.Cell>
                   <ShipmentStatusBadge subStatus={s.subStatus} label={s.statusLabel} delayed={s.delayed} />
                 </IndexTable.Cell>

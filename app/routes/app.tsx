@@ -24,7 +24,9 @@ export default function App() {
   return (
     <AppProvider isEmbeddedApp apiKey={apiKey}>
       <NavMenu>
-        <Link to="/app" rel="home">Overview</Link>
+        <Link to="/app" rel="home">
+          Overview
+        </Link>
         <Link to="/app/shipments">Shipments</Link>
         <Link to="/app/review">Review queue</Link>
         <Link to="/app/bottlenecks">Carrier bottlenecks</Link>

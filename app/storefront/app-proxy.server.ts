@@ -26,7 +26,11 @@ export interface ProxyAuthOptions {
  */
 export function requireAppProxy(request: Request, options: ProxyAuthOptions = {}): ProxyContext {
   const url = new URL(request.url);
-  const verdict = verifyAppProxyQuery(url.searchParams, options.secret ?? env().SHOPIFY_API_SECRET, options.now?.() ?? new Date());
+  const verdict = verifyAppProxyQuery(
+    url.searchParams,
+    options.secret ?? env().SHOPIFY_API_SECRET,
+    options.now?.() ?? new Date(),
+  );
   if (!verdict.ok) {
     throw new Response(null, { status: 400, statusText: "Bad Request", headers: { "Cache-Control": "no-store" } });
   }
@@ -38,7 +42,10 @@ export function clientIp(request: Request, trustedHops = env().PROXY_TRUSTED_HOP
   // Each proxy appends the address it saw, so only entries added by proxies we trust are reliable:
   // counting from the right skips our own `trustedHops` proxies (a load balancer in front of the app)
   // and never reads the left, client-supplied part of the header.
-  const chain = (request.headers.get("x-forwarded-for") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const chain = (request.headers.get("x-forwarded-for") ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   const hops = Number.isInteger(trustedHops) && trustedHops > 0 ? trustedHops : 0;
   return chain[Math.max(0, chain.length - 1 - hops)] ?? "unknown";
 }

@@ -104,7 +104,8 @@ export type LookupResponse = LookupFound | LookupParcelFound | LookupFailure;
 export const FAILURE_STATUS: Record<FailureReason, number> = { not_found: 404, rate_limited: 429, invalid: 400 };
 
 const MESSAGES: Record<FailureReason, string> = {
-  not_found: "We couldn't find an order with those details. Check the order number and the email or phone number you used at checkout.",
+  not_found:
+    "We couldn't find an order with those details. Check the order number and the email or phone number you used at checkout.",
   rate_limited: "Too many attempts. Please wait a minute and try again.",
   invalid: "Please check the details you entered and try again.",
 };

@@ -56,7 +56,10 @@ const EventBody = z.object({
   productIds: z.array(ProductId).max(12).default([]),
   source: z.string().max(40).nullish(),
   action: z.enum(["open", "add_to_cart"]).nullish(),
-  visitorId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).nullish(),
+  visitorId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .nullish(),
 });
 
 const numericId = (id: string) => id.replace(/^gid:\/\/shopify\/Product\//, "");
@@ -82,7 +85,10 @@ export class Storefront {
     this.secret = options.secret;
     this.limiter = new StorefrontRateLimiter(options.limits, this.db); // on PostgreSQL, shared by all instances
     const origin = env().WAYPOINT_STOREFRONT_ORIGIN; // demo/tests: a local stand-in for the storefront
-    const recommendations: RecommenderOptions = { ...(origin ? { origin: () => origin.replace(/\/+$/, "") } : {}), ...options.recommendations };
+    const recommendations: RecommenderOptions = {
+      ...(origin ? { origin: () => origin.replace(/\/+$/, "") } : {}),
+      ...options.recommendations,
+    };
     this.lookups = new LookupService(this.db, { recommender: new Recommender(recommendations), now: this.now });
     this.analytics = new AnalyticsBuffer(this.db, options.analytics);
     this.maxInFlight = options.maxInFlight ?? env().STOREFRONT_MAX_IN_FLIGHT;
@@ -111,8 +117,10 @@ export class Storefront {
   /** GET|POST /apps/track/api/lookup and GET /apps/track/api/token/<token>. */
   async lookup(request: Request, token?: string): Promise<Response> {
     const ctx = this.verify(request);
-    if (request.method !== "GET" && request.method !== "POST") return new Response(null, { status: 405, headers: { Allow: "GET, POST" } });
-    const busy = () => proxyJson(failure("rate_limited"), { status: 429, headers: { "Retry-After": String(BUSY_RETRY_AFTER_SECONDS) } });
+    if (request.method !== "GET" && request.method !== "POST")
+      return new Response(null, { status: 405, headers: { Allow: "GET, POST" } });
+    const busy = () =>
+      proxyJson(failure("rate_limited"), { status: 429, headers: { "Retry-After": String(BUSY_RETRY_AFTER_SECONDS) } });
     return this.bounded(busy, () => this.lookupBounded(request, ctx, token));
   }
 
@@ -131,9 +139,13 @@ export class Storefront {
   /** GET|POST /apps/track: the tracking page as Liquid, with a no-JavaScript result when asked. */
   async page(request: Request): Promise<Response> {
     const ctx = this.verify(request);
-    if (request.method !== "GET" && request.method !== "POST") return new Response(null, { status: 405, headers: { Allow: "GET, POST" } });
+    if (request.method !== "GET" && request.method !== "POST")
+      return new Response(null, { status: 405, headers: { Allow: "GET, POST" } });
     const busy = () =>
-      liquidResponse("<p>Order tracking is busy right now. Please try again in a moment.</p>", { status: 429, headers: { "Retry-After": String(BUSY_RETRY_AFTER_SECONDS) } });
+      liquidResponse("<p>Order tracking is busy right now. Please try again in a moment.</p>", {
+        status: 429,
+        headers: { "Retry-After": String(BUSY_RETRY_AFTER_SECONDS) },
+      });
     return this.bounded(busy, () => this.pageBounded(request, ctx));
   }
 
@@ -152,20 +164,42 @@ export class Storefront {
         const target = new URLSearchParams({ token });
         const keep = url.searchParams.get("locale");
         if (keep) target.set("locale", keep);
-        return new Response(null, { status: 302, headers: { Location: `${proxyRoot(ctx.pathPrefix)}?${target}`, "Cache-Control": "no-store" } });
+        return new Response(null, {
+          status: 302,
+          headers: { Location: `${proxyRoot(ctx.pathPrefix)}?${target}`, "Cache-Control": "no-store" },
+        });
       }
       // A code that opens nothing is a guess: it spends the shop's budget of misses.
       const refused = limited.ok ? await this.limiter.lookupMissed(ctx.shop) : limited;
       const reason = refused.ok ? "not_found" : "rate_limited";
       this.record(shop?.id ?? null, { kind: "lookup", outcome: reason });
-      result = { status: FAILURE_STATUS[reason], body: failure(reason), shopId: shop?.id ?? null, orderId: null, outcome: "not_found", ...(refused.ok ? {} : { retryAfter: refused.retryAfterSeconds }) };
+      result = {
+        status: FAILURE_STATUS[reason],
+        body: failure(reason),
+        shopId: shop?.id ?? null,
+        orderId: null,
+        outcome: "not_found",
+        ...(refused.ok ? {} : { retryAfter: refused.retryAfterSeconds }),
+      };
     }
     // The block's forms without JavaScript (POST order+contact, GET ?tracking=) get their answer rendered
     // on the page. ?token= links are opened by the block's script, so the lookup is not done twice.
     const wantsLookup = !result && (request.method === "POST" || url.searchParams.has("tracking"));
-    if (wantsLookup) result = await this.run(request, ctx, await this.parseLookup(request, url), { locale, recs: "off" });
+    if (wantsLookup)
+      result = await this.run(request, ctx, await this.parseLookup(request, url), { locale, recs: "off" });
     this.record(shop?.id ?? null, { kind: "page_view" });
-    const full = shop ? await this.db.shop.findUnique({ where: { id: shop.id }, select: { name: true, trackingHeading: true, brandLogoUrl: true, brandPrimaryColor: true, brandAccentColor: true } }) : null;
+    const full = shop
+      ? await this.db.shop.findUnique({
+          where: { id: shop.id },
+          select: {
+            name: true,
+            trackingHeading: true,
+            brandLogoUrl: true,
+            brandPrimaryColor: true,
+            brandAccentColor: true,
+          },
+        })
+      : null;
     try {
       const body = await renderTrackingPage({
         locale,
@@ -179,7 +213,10 @@ export class Storefront {
         proxyUrl: ctx.pathPrefix ?? "/apps/track",
         result: result?.body ?? null,
       });
-      return liquidResponse(body, { status: result ? result.status : 200, headers: result?.status === 429 ? { "Retry-After": String(result.retryAfter ?? 60) } : {} });
+      return liquidResponse(body, {
+        status: result ? result.status : 200,
+        headers: result?.status === 429 ? { "Retry-After": String(result.retryAfter ?? 60) } : {},
+      });
     } catch (error) {
       logger.error({ shop: ctx.shop, err: errorMessage(error) }, "tracking page could not be rendered");
       return liquidResponse("<p>Order tracking is unavailable right now. Please try again later.</p>", { status: 500 });
@@ -191,7 +228,8 @@ export class Storefront {
     const ctx = this.verify(request);
     if (request.method !== "POST") return new Response(null, { status: 405, headers: { Allow: "POST" } });
     const limited = await this.limiter.event(clientIp(request));
-    if (!limited.ok) return new Response(null, { status: 429, headers: { "Retry-After": String(limited.retryAfterSeconds) } });
+    if (!limited.ok)
+      return new Response(null, { status: 429, headers: { "Retry-After": String(limited.retryAfterSeconds) } });
     const text = await readBody(request);
     let parsed: z.infer<typeof EventBody> | null = null;
     try {
@@ -203,7 +241,11 @@ export class Storefront {
     if (!parsed) return new Response(null, { status: 400 });
     const shop = await this.lookups.shop(ctx.shop);
     if (shop) {
-      const base = { kind: parsed.kind, visitorId: parsed.visitorId ?? null, action: parsed.kind === "rec_click" ? (parsed.action ?? "open") : null };
+      const base = {
+        kind: parsed.kind,
+        visitorId: parsed.visitorId ?? null,
+        action: parsed.kind === "rec_click" ? (parsed.action ?? "open") : null,
+      };
       if (parsed.kind === "page_view" || parsed.productIds.length === 0) this.record(shop.id, base);
       else for (const id of parsed.productIds) this.record(shop.id, { ...base, productId: numericId(id) });
     }
@@ -215,7 +257,13 @@ export class Storefront {
     this.verify(request);
     const asset = pageAsset(file);
     if (!asset) return new Response(null, { status: 404 });
-    return new Response(asset.body, { headers: { "Content-Type": asset.type, "Cache-Control": "public, max-age=300", "X-Content-Type-Options": "nosniff" } });
+    return new Response(asset.body, {
+      headers: {
+        "Content-Type": asset.type,
+        "Cache-Control": "public, max-age=300",
+        "X-Content-Type-Options": "nosniff",
+      },
+    });
   }
 
   /** Anything else under /apps/track: verified first (unsigned requests learn nothing), then 404. */
@@ -226,13 +274,21 @@ export class Storefront {
 
   private async parseLookup(request: Request, url: URL): Promise<LookupInput | null> {
     const q = url.searchParams;
-    const fromQuery = { order: q.get("order") ?? undefined, email: q.get("email") ?? undefined, phone: q.get("phone") ?? undefined, contact: q.get("contact") ?? undefined, tracking: q.get("tracking") ?? undefined, token: q.get("token") ?? undefined };
+    const fromQuery = {
+      order: q.get("order") ?? undefined,
+      email: q.get("email") ?? undefined,
+      phone: q.get("phone") ?? undefined,
+      contact: q.get("contact") ?? undefined,
+      tracking: q.get("tracking") ?? undefined,
+      token: q.get("token") ?? undefined,
+    };
     let raw: Record<string, unknown> = Object.fromEntries(Object.entries(fromQuery).filter(([, v]) => v !== undefined));
     if (request.method === "POST") {
       const text = await readBody(request);
       const type = request.headers.get("content-type") ?? "";
       try {
-        if (type.includes("application/x-www-form-urlencoded")) raw = { ...raw, ...Object.fromEntries(new URLSearchParams(text)) };
+        if (type.includes("application/x-www-form-urlencoded"))
+          raw = { ...raw, ...Object.fromEntries(new URLSearchParams(text)) };
         else if (text.trim()) raw = { ...raw, ...(JSON.parse(text) as Record<string, unknown>) };
       } catch (_e) {
         return null;
@@ -250,13 +306,19 @@ export class Storefront {
     return input;
   }
 
-  private async run(request: Request, ctx: ProxyContext, input: LookupInput | null, options: LookupOptions): Promise<RunResult> {
+  private async run(
+    request: Request,
+    ctx: ProxyContext,
+    input: LookupInput | null,
+    options: LookupOptions,
+  ): Promise<RunResult> {
     const limited = await this.limiter.lookupByIp(clientIp(request));
     if (!limited.ok) return this.rateLimited(ctx, limited.retryAfterSeconds);
     let result: LookupResult;
     if (!input) result = await this.lookups.byOrder(ctx.shop, {}, options);
     else if (input.token !== undefined) result = await this.lookups.byToken(ctx.shop, input.token, options);
-    else if (input.tracking !== undefined && input.order === undefined) result = await this.lookups.byTracking(ctx.shop, input.tracking, options);
+    else if (input.tracking !== undefined && input.order === undefined)
+      result = await this.lookups.byTracking(ctx.shop, input.tracking, options);
     else result = await this.lookups.byOrder(ctx.shop, input, options);
     // A miss spends the shop's budget and is refused once it is spent; a match never is. A token we
     // signed came from one of our messages, not a guess, even if its order is gone.
@@ -267,14 +329,22 @@ export class Storefront {
     }
     this.record(result.shopId, { kind: "lookup", outcome: result.outcome as LookupOutcome, orderId: result.orderId });
     // A valid token only comes from our emails and SMS: the shopper clicked through (WISMO deflection).
-    if (input?.token !== undefined && result.outcome === "found") this.record(result.shopId, { kind: "message_click", orderId: result.orderId });
+    if (input?.token !== undefined && result.outcome === "found")
+      this.record(result.shopId, { kind: "message_click", orderId: result.orderId });
     return result;
   }
 
   private async rateLimited(ctx: ProxyContext, retryAfter: number): Promise<RunResult> {
     const shop = await this.lookups.shop(ctx.shop);
     this.record(shop?.id ?? null, { kind: "lookup", outcome: "rate_limited" });
-    return { status: FAILURE_STATUS.rate_limited, body: failure("rate_limited"), shopId: shop?.id ?? null, orderId: null, outcome: "invalid", retryAfter };
+    return {
+      status: FAILURE_STATUS.rate_limited,
+      body: failure("rate_limited"),
+      shopId: shop?.id ?? null,
+      orderId: null,
+      outcome: "invalid",
+      retryAfter,
+    };
   }
 }
 

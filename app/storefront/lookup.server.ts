@@ -81,7 +81,14 @@ export function typedTrackingNumber(raw: string): string | null {
 
 // --- The rows -------------------------------------------------------------------------------------
 
-const SHOP_SELECT = { id: true, domain: true, primaryDomain: true, currency: true, recommendationSource: true, recommendationCollection: true } as const;
+const SHOP_SELECT = {
+  id: true,
+  domain: true,
+  primaryDomain: true,
+  currency: true,
+  recommendationSource: true,
+  recommendationCollection: true,
+} as const;
 type ShopRow = Prisma.ShopGetPayload<{ select: typeof SHOP_SELECT }>;
 
 // The hot path reads with plain SQL through Prisma's $queryRaw (same statement on SQLite and
@@ -91,24 +98,62 @@ type ShopRow = Prisma.ShopGetPayload<{ select: typeof SHOP_SELECT }>;
 // generated model type for the columns listed once here (tests/storefront/lookup.test.ts reads every
 // field on both). Every statement is on an index named in the header.
 const ORDER_SELECT = {
-  id: true, name: true, email: true, phone: true, shipCity: true, shipRegion: true, shipCountry: true, processedAt: true,
-  stage: true, subStatus: true, cancelledAt: true, lineItems: true, predictedStart: true, predictedEnd: true,
+  id: true,
+  name: true,
+  email: true,
+  phone: true,
+  shipCity: true,
+  shipRegion: true,
+  shipCountry: true,
+  processedAt: true,
+  stage: true,
+  subStatus: true,
+  cancelledAt: true,
+  lineItems: true,
+  predictedStart: true,
+  predictedEnd: true,
 } as const satisfies Prisma.OrderSelect;
 type OrderRow = Prisma.OrderGetPayload<{ select: typeof ORDER_SELECT }>;
 
 const SHIPMENT_SELECT = {
-  id: true, kind: true, name: true, stage: true, subStatus: true, delayed: true, delayReason: true, needsAttention: true, carrier: true,
-  carrierCode: true, trackingUrls: true, primaryTracking: true, carrierEdd: true, predictedStart: true, predictedEnd: true,
-  cancelledAt: true, createdAt: true, lineItems: true,
+  id: true,
+  kind: true,
+  name: true,
+  stage: true,
+  subStatus: true,
+  delayed: true,
+  delayReason: true,
+  needsAttention: true,
+  carrier: true,
+  carrierCode: true,
+  trackingUrls: true,
+  primaryTracking: true,
+  carrierEdd: true,
+  predictedStart: true,
+  predictedEnd: true,
+  cancelledAt: true,
+  createdAt: true,
+  lineItems: true,
 } as const satisfies Prisma.ShipmentSelect;
 type ShipmentRow = Prisma.ShipmentGetPayload<{ select: typeof SHIPMENT_SELECT }>;
 
-const EVENT_SELECT = { shipmentId: true, status: true, happenedAt: true, city: true, province: true, country: true } as const satisfies Prisma.TrackingEventSelect;
+const EVENT_SELECT = {
+  shipmentId: true,
+  status: true,
+  happenedAt: true,
+  city: true,
+  province: true,
+  country: true,
+} as const satisfies Prisma.TrackingEventSelect;
 type EventRow = Prisma.TrackingEventGetPayload<{ select: typeof EVENT_SELECT }>;
 
 /** `"a", "b", ...` (or `t."a", ...`): a select's columns for a raw statement (the names are ours, never input). */
 function columns(select: Record<string, true>, table?: string): Prisma.Sql {
-  return Prisma.raw(Object.keys(select).map((c) => `${table ? `${table}.` : ""}"${c}"`).join(", "));
+  return Prisma.raw(
+    Object.keys(select)
+      .map((c) => `${table ? `${table}.` : ""}"${c}"`)
+      .join(", "),
+  );
 }
 const ORDER_COLUMNS = columns(ORDER_SELECT);
 const SHIPMENT_COLUMNS = columns(SHIPMENT_SELECT);
@@ -171,16 +216,25 @@ export class LookupService {
   }
 
   /** Order number + email or phone. */
-  async byOrder(shopDomain: string, input: { order?: unknown; email?: unknown; phone?: unknown }, options: LookupOptions = {}): Promise<LookupResult> {
-    const orderText = typeof input.order === "string" ? input.order : typeof input.order === "number" ? String(input.order) : "";
+  async byOrder(
+    shopDomain: string,
+    input: { order?: unknown; email?: unknown; phone?: unknown },
+    options: LookupOptions = {},
+  ): Promise<LookupResult> {
+    const orderText =
+      typeof input.order === "string" ? input.order : typeof input.order === "number" ? String(input.order) : "";
     const email = typeof input.email === "string" ? input.email.trim().toLowerCase() : "";
     const phone = typeof input.phone === "string" ? input.phone.trim() : "";
     const number = orderText.length <= LIMITS.order ? parseOrderNumber(orderText) : null;
-    const contactOk = email ? email.length <= LIMITS.email && EMAIL.test(email) : phone.length > 0 && phone.length <= LIMITS.phone && /\d/.test(phone);
+    const contactOk = email
+      ? email.length <= LIMITS.email && EMAIL.test(email)
+      : phone.length > 0 && phone.length <= LIMITS.phone && /\d/.test(phone);
     const shop = await this.shop(shopDomain);
     if (number === null || !contactOk) return this.miss(shop, "invalid");
 
-    const candidates = shop ? await this.orders(Prisma.sql`"shopId" = ${shop.id} AND "orderNumber" = ${number}`, 3) : [];
+    const candidates = shop
+      ? await this.orders(Prisma.sql`"shopId" = ${shop.id} AND "orderNumber" = ${number}`, 3)
+      : [];
     let match: OrderRow | null = null;
     for (const o of candidates.length > 0 ? candidates : [null]) {
       const row = o ?? STAND_IN;
@@ -208,14 +262,22 @@ export class LookupService {
     if (!hit) return this.miss(shop, "not_found");
     const locale = storefrontLocale(options.locale);
     const events = (await this.events([hit.id])).get(hit.id) ?? [];
-    const body = parcelView({ shipment: hit, number: hit.number, postcode: hit.orderZip, events, hint: storefrontString(locale, PARCEL_HINT), locale });
+    const body = parcelView({
+      shipment: hit,
+      number: hit.number,
+      postcode: hit.orderZip,
+      events,
+      hint: storefrontString(locale, PARCEL_HINT),
+      locale,
+    });
     return { status: 200, body, shopId: shop.id, orderId: hit.orderId, outcome: "found" };
   }
 
   /** The signed token from a tracking email or text (tracking-links.server.ts). */
   async byToken(shopDomain: string, token: unknown, options: LookupOptions = {}): Promise<LookupResult> {
     const shop = await this.shop(shopDomain);
-    if (typeof token !== "string" || token.length === 0 || token.length > LIMITS.token) return this.miss(shop, "invalid");
+    if (typeof token !== "string" || token.length === 0 || token.length > LIMITS.token)
+      return this.miss(shop, "invalid");
     const claims = verifyTrackingToken(token, this.now());
     // A token for another shop is treated exactly like a forged one.
     if (!claims || !shop || !safeEqual(claims.shopDomain, shop.domain)) return this.miss(shop, "not_found");
@@ -232,14 +294,23 @@ export class LookupService {
   async tokenForCode(shopDomain: string, code: unknown): Promise<string | null> {
     const shop = await this.shop(shopDomain);
     if (typeof code !== "string" || !isTrackingCode(code) || !shop) return null;
-    const order = await this.db.order.findFirst({ where: { shopId: shop.id, trackingCode: code, redactedAt: null }, select: { id: true, processedAt: true } });
+    const order = await this.db.order.findFirst({
+      where: { shopId: shop.id, trackingCode: code, redactedAt: null },
+      select: { id: true, processedAt: true },
+    });
     const now = this.now();
     if (!order || !trackingCodeValid(order.processedAt, now)) return null;
     return signTrackingToken(shop.domain, order.id, now, { ttlMs: DAY_MS });
   }
 
   private miss(shop: ShopRow | null, reason: "not_found" | "invalid"): LookupResult {
-    return { status: FAILURE_STATUS[reason], body: failure(reason), shopId: shop?.id ?? null, orderId: null, outcome: reason };
+    return {
+      status: FAILURE_STATUS[reason],
+      body: failure(reason),
+      shopId: shop?.id ?? null,
+      orderId: null,
+      outcome: reason,
+    };
   }
 
   private async found(shop: ShopRow, order: OrderRow, options: LookupOptions): Promise<LookupResult> {
@@ -263,7 +334,9 @@ export class LookupService {
 
   /** Orders matching `where` (never redacted ones): [shopId, orderNumber] or the primary key. */
   private async orders(where: Prisma.Sql, limit: number): Promise<OrderRow[]> {
-    return this.db.$queryRaw<OrderRow[]>(composed`SELECT ${ORDER_COLUMNS} FROM "Order" WHERE ${where} AND "redactedAt" IS NULL LIMIT ${limit}`);
+    return this.db.$queryRaw<OrderRow[]>(
+      composed`SELECT ${ORDER_COLUMNS} FROM "Order" WHERE ${where} AND "redactedAt" IS NULL LIMIT ${limit}`,
+    );
   }
 
   /** An order's shipments on [orderId], outbound first. */
@@ -279,7 +352,8 @@ export class LookupService {
   private async events(shipmentIds: string[]): Promise<Map<string, EventRow[]>> {
     const out = new Map<string, EventRow[]>();
     if (shipmentIds.length === 0) return out;
-    const branch = (id: string) => Prisma.sql`SELECT * FROM (SELECT ${EVENT_COLUMNS} FROM "TrackingEvent" WHERE "shipmentId" = ${id} AND "status" NOT IN ('fulfillment_success', 'fulfillment_open', 'fulfillment_pending') ORDER BY "happenedAt" DESC, "id" DESC LIMIT ${MAX_EVENTS}) AS e`;
+    const branch = (id: string) =>
+      Prisma.sql`SELECT * FROM (SELECT ${EVENT_COLUMNS} FROM "TrackingEvent" WHERE "shipmentId" = ${id} AND "status" NOT IN ('fulfillment_success', 'fulfillment_open', 'fulfillment_pending') ORDER BY "happenedAt" DESC, "id" DESC LIMIT ${MAX_EVENTS}) AS e`;
     const rows = await this.db.$queryRaw<EventRow[]>(composed`${Prisma.join(shipmentIds.map(branch), " UNION ALL ")}`);
     for (const r of rows) {
       const list = out.get(r.shipmentId) ?? [];
@@ -302,7 +376,8 @@ function cleanHandle(raw: string | null | undefined): string | null {
 }
 
 function recommendationSource(fromBlock: string | null | undefined, fromShop: string): RecommendationSource {
-  const valid = (v: string | null | undefined): v is RecommendationSource => !!v && (RECOMMENDATION_SOURCES as readonly string[]).includes(v);
+  const valid = (v: string | null | undefined): v is RecommendationSource =>
+    !!v && (RECOMMENDATION_SOURCES as readonly string[]).includes(v);
   if (valid(fromShop) && fromShop === "off") return "off"; // the merchant switched them off in the app
   if (valid(fromBlock)) return fromBlock;
   return valid(fromShop) ? fromShop : "related";

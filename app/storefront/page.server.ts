@@ -24,7 +24,6 @@ export type PageAsset = (typeof PAGE_ASSETS)[number];
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
-
 const localeCache = new Map<Locale, Json>();
 function strings(locale: Locale): Json {
   let tree = localeCache.get(locale);
@@ -81,7 +80,13 @@ function engineFor(locale: Locale): Promise<Liquid> {
   let engine = engines.get(locale);
   if (!engine) {
     engine = import("liquidjs").then(({ Liquid: LiquidCtor, Tag }) => {
-      const e = new LiquidCtor({ root: [path.join(EXTENSION_ROOT, "snippets")], extname: ".liquid", strictFilters: true, jsTruthy: false, cache: true });
+      const e = new LiquidCtor({
+        root: [path.join(EXTENSION_ROOT, "snippets")],
+        extname: ".liquid",
+        strictFilters: true,
+        jsTruthy: false,
+        cache: true,
+      });
       const silent = (end: string) =>
         class extends Tag {
           constructor(token: TagToken, remain: TopLevelToken[], liquid: Liquid) {
@@ -99,9 +104,12 @@ function engineFor(locale: Locale): Promise<Liquid> {
         constructor(token: TagToken, remain: TopLevelToken[], liquid: Liquid, parser: Parser) {
           super(token, remain, liquid);
           const stream = parser.parseStream(remain);
-          stream.on("tag:endstyle", () => stream.stop()).on("template", (tpl: Template) => this.body.push(tpl)).on("end", () => {
-            throw new Error("{% style %} is not closed");
-          });
+          stream
+            .on("tag:endstyle", () => stream.stop())
+            .on("template", (tpl: Template) => this.body.push(tpl))
+            .on("end", () => {
+              throw new Error("{% style %} is not closed");
+            });
           stream.start();
         }
         *render(ctx: Context, emitter: Emitter): Generator<unknown, void, unknown> {
@@ -116,7 +124,9 @@ function engineFor(locale: Locale): Promise<Liquid> {
       e.registerFilter("t", (key: unknown, ...args: unknown[]) => {
         const k = String(key);
         const vars = keywordArgs(args);
-        const text = storefrontString(locale, k).replace(/\{\{\s*(\w+)\s*\}\}/g, (_, name: string) => String(vars[name] ?? ""));
+        const text = storefrontString(locale, k).replace(/\{\{\s*(\w+)\s*\}\}/g, (_, name: string) =>
+          String(vars[name] ?? ""),
+        );
         return k.endsWith("_html") ? text : escapeHtml(text);
       });
       e.registerFilter("asset_url", (name: unknown) => String(name));
@@ -132,7 +142,10 @@ function engineFor(locale: Locale): Promise<Liquid> {
         if (!url.search && Number.isInteger(width) && width > 0) url.searchParams.set("width", String(width));
         return url.href;
       });
-      e.registerFilter("color_contrast", (a: unknown, b: unknown) => Math.round(contrastRatio(String(a), String(b)) * 10) / 10);
+      e.registerFilter(
+        "color_contrast",
+        (a: unknown, b: unknown) => Math.round(contrastRatio(String(a), String(b)) * 10) / 10,
+      );
       e.registerFilter("json", (v: unknown) => JSON.stringify(v ?? null));
       return e;
     });
@@ -168,7 +181,9 @@ export function proxyRoot(prefix: string | null | undefined): string {
 /** The page body: an optional server-rendered result, then the block's markup. */
 export async function renderTrackingPage(s: PageSettings): Promise<string> {
   const engine = await engineFor(s.locale);
-  const source = ["related", "complementary", "collection"].includes(s.recommendationSource) ? s.recommendationSource : "related";
+  const source = ["related", "complementary", "collection"].includes(s.recommendationSource)
+    ? s.recommendationSource
+    : "related";
   const proxy = proxyRoot(s.proxyUrl);
   const html = await engine.renderFile(
     "waypoint-tracking",
@@ -214,14 +229,22 @@ export function resultHtml(r: LookupResponse, locale: Locale): string {
   const parcel = (s: Omit<LookupParcel, "estimate"> & { delayed?: boolean; delayNotice?: string }): string[] => {
     const out = [`<p>${e(s.statusLabel)}</p>`];
     if (s.delayed) out.push(`<p>${s.delayNotice ? e(s.delayNotice) : t("tracking.result.delayed")}</p>`);
-    if (s.carrier) out.push(`<p>${t("tracking.result.carrier")}: ${e(s.carrier)}${s.trackingNumber ? ` · ${e(s.trackingNumber)}` : ""}</p>`);
+    if (s.carrier)
+      out.push(
+        `<p>${t("tracking.result.carrier")}: ${e(s.carrier)}${s.trackingNumber ? ` · ${e(s.trackingNumber)}` : ""}</p>`,
+      );
     const carrierUrl = plainHttpsUrl(s.carrierUrl);
     if (carrierUrl) {
-      out.push(`<p><a href="${e(carrierUrl)}" rel="noopener noreferrer">${t("tracking.result.carrier_link", { carrier: s.carrier ?? "" })}</a></p>`);
+      out.push(
+        `<p><a href="${e(carrierUrl)}" rel="noopener noreferrer">${t("tracking.result.carrier_link", { carrier: s.carrier ?? "" })}</a></p>`,
+      );
     }
     if (s.events.length > 0) {
       out.push("<ol>");
-      for (const ev of s.events) out.push(`<li><time datetime="${e(ev.at)}">${e(ev.at.slice(0, 16).replace("T", " "))}</time> ${e(ev.label)}${ev.location ? ` (${e(ev.location)})` : ""}</li>`);
+      for (const ev of s.events)
+        out.push(
+          `<li><time datetime="${e(ev.at)}">${e(ev.at.slice(0, 16).replace("T", " "))}</time> ${e(ev.label)}${ev.location ? ` (${e(ev.location)})` : ""}</li>`,
+        );
       out.push("</ol>");
     }
     return out;
@@ -229,12 +252,25 @@ export function resultHtml(r: LookupResponse, locale: Locale): string {
   // A tracking number alone: that parcel, and how to open the whole order (the block's form below).
   if (r.scope === "parcel") {
     const title = t("tracking.result.parcel", { tracking: r.parcel.trackingNumber ?? "" });
-    return [`<section class="wpt-nojs" aria-labelledby="wpt-nojs-title">`, `<h2 id="wpt-nojs-title">${title}</h2>`, ...parcel(r.parcel), `<p>${e(r.hint)}</p>`, "</section>"].join("");
+    return [
+      `<section class="wpt-nojs" aria-labelledby="wpt-nojs-title">`,
+      `<h2 id="wpt-nojs-title">${title}</h2>`,
+      ...parcel(r.parcel),
+      `<p>${e(r.hint)}</p>`,
+      "</section>",
+    ].join("");
   }
-  const parts = [`<section class="wpt-nojs" aria-labelledby="wpt-nojs-title">`, `<h2 id="wpt-nojs-title">${t("tracking.result.order", { order: r.order.name })}</h2>`, `<p>${e(r.order.statusLabel)}</p>`];
+  const parts = [
+    `<section class="wpt-nojs" aria-labelledby="wpt-nojs-title">`,
+    `<h2 id="wpt-nojs-title">${t("tracking.result.order", { order: r.order.name })}</h2>`,
+    `<p>${e(r.order.statusLabel)}</p>`,
+  ];
   if (r.order.cancelled) parts.push(`<p>${t("tracking.result.cancelled")}</p>`);
   r.shipments.forEach((s, i) => {
-    const title = s.kind === "return" ? t("tracking.result.return_package") : t("tracking.result.package", { n: i + 1, total: r.shipments.length });
+    const title =
+      s.kind === "return"
+        ? t("tracking.result.return_package")
+        : t("tracking.result.package", { n: i + 1, total: r.shipments.length });
     parts.push(`<article><h3>${title}</h3>`, ...parcel(s), "</article>");
   });
   parts.push("</section>");

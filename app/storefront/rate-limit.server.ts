@@ -69,7 +69,11 @@ class Insurance extends RateLimiterMemory {
     super(opts);
   }
 
-  override consume(key: string | number, points?: number, options?: { [key: string]: unknown }): Promise<RateLimiterRes> {
+  override consume(
+    key: string | number,
+    points?: number,
+    options?: { [key: string]: unknown },
+  ): Promise<RateLimiterRes> {
     this.onUse();
     return super.consume(key, points, options);
   }
@@ -121,7 +125,9 @@ export class StorefrontRateLimiter {
         application_name: "waypoint-rate-limits",
       });
       // An idle connection dropped by the server must not crash the process; the next query reconnects.
-      this.pool.on("error", (error) => logger.warn({ err: errorMessage(error) }, "rate limits: idle database connection lost"));
+      this.pool.on("error", (error) =>
+        logger.warn({ err: errorMessage(error) }, "rate limits: idle database connection lost"),
+      );
     }
     this.store = this.pool ? "postgresql" : "memory";
     this.lookupIp = this.budget("wpt-lookup-ip", o.lookupPerIp, true);
@@ -225,7 +231,9 @@ export class StorefrontRateLimiter {
     }
     this.tableCreated = true;
     // Best effort: a concurrent creation by another instance, or a failure, only costs cleanup speed.
-    await this.pool?.query(CREATE_EXPIRE_INDEX).catch((error: unknown) => logger.debug({ err: errorMessage(error) }, "rate limits: expiry index not created"));
+    await this.pool
+      ?.query(CREATE_EXPIRE_INDEX)
+      .catch((error: unknown) => logger.debug({ err: errorMessage(error) }, "rate limits: expiry index not created"));
     return true;
   }
 

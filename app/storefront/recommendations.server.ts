@@ -37,7 +37,10 @@ export interface RecommendationRequest {
   limit?: number;
 }
 
-export type FetchLike = (url: string, init?: { signal?: AbortSignal; headers?: Record<string, string> }) => Promise<Response>;
+export type FetchLike = (
+  url: string,
+  init?: { signal?: AbortSignal; headers?: Record<string, string> },
+) => Promise<Response>;
 
 export interface RecommenderOptions {
   fetch?: FetchLike;
@@ -54,8 +57,13 @@ export interface RecommenderOptions {
 }
 
 const Price = z.union([z.number(), z.string()]);
-const Variant = z.object({ id: z.union([z.number(), z.string()]), price: Price.nullish(), available: z.boolean().nullish() }).passthrough();
-const ImageRef = z.union([z.string(), z.object({ src: z.string().nullish(), url: z.string().nullish() }).passthrough()]);
+const Variant = z
+  .object({ id: z.union([z.number(), z.string()]), price: Price.nullish(), available: z.boolean().nullish() })
+  .passthrough();
+const ImageRef = z.union([
+  z.string(),
+  z.object({ src: z.string().nullish(), url: z.string().nullish() }).passthrough(),
+]);
 const Product = z
   .object({
     id: z.union([z.number(), z.string()]),
@@ -101,7 +109,8 @@ export function toRecommendation(raw: unknown, currency: string): Recommendation
   else if (typeof rawPrice === "string" && /^\d+(\.\d+)?$/.test(rawPrice.trim())) price = Number(rawPrice).toFixed(2);
   else return null;
   const handle = p.handle && HANDLE.test(p.handle) ? p.handle : null;
-  const url = p.url && (p.url.startsWith("/") && !p.url.startsWith("//") ? p.url : /^https:\/\//i.test(p.url) ? p.url : null);
+  const url =
+    p.url && (p.url.startsWith("/") && !p.url.startsWith("//") ? p.url : /^https:\/\//i.test(p.url) ? p.url : null);
   const productUrl = url ?? (handle ? `/products/${handle}` : null);
   if (!productUrl) return null;
   return {
@@ -150,11 +159,23 @@ export class Recommender {
       let picked: Recommendation[] = [];
       if (req.source === "related" || req.source === "complementary") {
         const ids = [...new Set(req.productIds.filter((id) => NUMERIC_ID.test(id)))].slice(0, 3);
-        const lists = await Promise.all(ids.map((id) => this.cached(req.storefrontHost, `rec:${req.source}:${id}`, `/recommendations/products.json?product_id=${id}&limit=${limit}&intent=${req.source}`)));
+        const lists = await Promise.all(
+          ids.map((id) =>
+            this.cached(
+              req.storefrontHost,
+              `rec:${req.source}:${id}`,
+              `/recommendations/products.json?product_id=${id}&limit=${limit}&intent=${req.source}`,
+            ),
+          ),
+        );
         picked = pick(roundRobin(lists), req.currency, own, limit);
       }
       if (picked.length === 0 && collection) {
-        const list = await this.cached(req.storefrontHost, `col:${collection}`, `/collections/${encodeURIComponent(collection)}/products.json?limit=${limit + 8}`);
+        const list = await this.cached(
+          req.storefrontHost,
+          `col:${collection}`,
+          `/collections/${encodeURIComponent(collection)}/products.json?limit=${limit + 8}`,
+        );
         picked = pick(list, req.currency, own, limit);
       }
       return picked;
@@ -210,7 +231,10 @@ export class Recommender {
   }
 
   private async load(url: string): Promise<unknown[]> {
-    const res = await this.fetchFn(url, { signal: AbortSignal.timeout(this.o.timeoutMs), headers: { Accept: "application/json" } });
+    const res = await this.fetchFn(url, {
+      signal: AbortSignal.timeout(this.o.timeoutMs),
+      headers: { Accept: "application/json" },
+    });
     if (!res.ok) throw new Error(`HTTP ${res.status} from ${new URL(url).pathname}`);
     const body = ProductList.safeParse(await res.json());
     if (!body.success) throw new Error(`unexpected JSON from ${new URL(url).pathname}`);

@@ -28,7 +28,9 @@ export interface TrackingLinkOptions {
   ttlMs?: number;
 }
 
-const payloadSchema = z.object({ s: z.string().min(1).max(255), o: z.string().min(1).max(100), exp: z.number().int().positive() }).strict();
+const payloadSchema = z
+  .object({ s: z.string().min(1).max(255), o: z.string().min(1).max(100), exp: z.number().int().positive() })
+  .strict();
 
 function secretOf(options: TrackingLinkOptions): string {
   const secret = options.secret ?? env().TRACKING_LINK_SECRET;
@@ -41,7 +43,12 @@ function mac(secret: string, payload: string): Buffer {
 }
 
 /** A token for one order of one shop, valid until now + ttl. */
-export function signTrackingToken(shopDomain: string, orderId: string, now: Date, options: TrackingLinkOptions = {}): string {
+export function signTrackingToken(
+  shopDomain: string,
+  orderId: string,
+  now: Date,
+  options: TrackingLinkOptions = {},
+): string {
   const exp = Math.floor((now.getTime() + (options.ttlMs ?? TRACKING_LINK_TTL_MS)) / 1000);
   const payload = Buffer.from(JSON.stringify({ s: shopDomain, o: orderId, exp }), "utf8").toString("base64url");
   return `${payload}.${mac(secretOf(options), payload).toString("base64url")}`;
@@ -54,7 +61,12 @@ export function storefrontHost(shop: TrackingLinkShop): string {
 }
 
 /** `https://<store domain>/apps/track?token=...`: the app proxy page on the store's own domain. */
-export function trackingUrl(shop: TrackingLinkShop, orderId: string, now: Date, options: TrackingLinkOptions = {}): string {
+export function trackingUrl(
+  shop: TrackingLinkShop,
+  orderId: string,
+  now: Date,
+  options: TrackingLinkOptions = {},
+): string {
   const url = new URL(`https://${storefrontHost(shop)}/apps/track`);
   url.searchParams.set("token", signTrackingToken(shop.domain, orderId, now, options));
   return url.toString();
@@ -64,7 +76,11 @@ export function trackingUrl(shop: TrackingLinkShop, orderId: string, now: Date, 
  * The shop and order a token names, or null when it is malformed, forged or expired. The MAC is
  * compared in constant time before the payload is even parsed.
  */
-export function verifyTrackingToken(token: string | null | undefined, now: Date, options: TrackingLinkOptions = {}): TrackingTokenClaims | null {
+export function verifyTrackingToken(
+  token: string | null | undefined,
+  now: Date,
+  options: TrackingLinkOptions = {},
+): TrackingTokenClaims | null {
   if (typeof token !== "string" || token.length === 0 || token.length > MAX_TOKEN_LENGTH) return null;
   const parts = token.split(".");
   if (parts.length !== 2) return null;
@@ -107,8 +123,14 @@ export function newTrackingCode(): string {
 
 interface CodeDb {
   order: {
-    findUnique(args: { where: { id: string }; select: { trackingCode: true } }): Promise<{ trackingCode: string | null } | null>;
-    updateMany(args: { where: { id: string; trackingCode: null }; data: { trackingCode: string } }): Promise<{ count: number }>;
+    findUnique(args: {
+      where: { id: string };
+      select: { trackingCode: true };
+    }): Promise<{ trackingCode: string | null } | null>;
+    updateMany(args: {
+      where: { id: string; trackingCode: null };
+      data: { trackingCode: string };
+    }): Promise<{ count: number }>;
   };
 }
 
@@ -119,7 +141,10 @@ export async function ensureTrackingCode(db: CodeDb, orderId: string): Promise<s
     if (!current) throw new Error(`No order ${orderId}`);
     if (current.trackingCode) return current.trackingCode;
     try {
-      await db.order.updateMany({ where: { id: orderId, trackingCode: null }, data: { trackingCode: newTrackingCode() } });
+      await db.order.updateMany({
+        where: { id: orderId, trackingCode: null },
+        data: { trackingCode: newTrackingCode() },
+      });
     } catch (_collision) {
       // A code already used in this shop (vanishingly rare): draw again.
     }

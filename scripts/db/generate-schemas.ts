@@ -15,8 +15,18 @@ const root = path.resolve(import.meta.dirname, "../..");
 const sqliteSchema = path.join(root, "prisma/schema.prisma");
 const pgSchema = path.join(root, "prisma/postgresql/schema.prisma");
 const PROVIDERS = [
-  { name: "sqlite", schema: sqliteSchema, migrations: path.join(root, "prisma/migrations"), url: "file:/tmp/waypoint-schema-check.sqlite" },
-  { name: "postgresql", schema: pgSchema, migrations: path.join(root, "prisma/postgresql/migrations"), url: "postgresql://localhost:5432/waypoint_schema_check" },
+  {
+    name: "sqlite",
+    schema: sqliteSchema,
+    migrations: path.join(root, "prisma/migrations"),
+    url: "file:/tmp/waypoint-schema-check.sqlite",
+  },
+  {
+    name: "postgresql",
+    schema: pgSchema,
+    migrations: path.join(root, "prisma/postgresql/migrations"),
+    url: "postgresql://localhost:5432/waypoint_schema_check",
+  },
 ] as const;
 
 export function derivePostgresSchema(source: string): string {
@@ -26,7 +36,10 @@ export function derivePostgresSchema(source: string): string {
   const out = source
     .replace(/^\/\/.*\n(\/\/.*\n)*\n?/, "")
     .replace('provider = "sqlite"', 'provider = "postgresql"')
-    .replace(/engineType = "client"\n/, 'engineType = "client"\n  output     = "../../node_modules/.prisma/client-postgresql"\n');
+    .replace(
+      /engineType = "client"\n/,
+      'engineType = "client"\n  output     = "../../node_modules/.prisma/client-postgresql"\n',
+    );
   if (!out.includes('provider = "postgresql"') || !out.includes("client-postgresql")) {
     throw new Error("prisma/schema.prisma no longer has the datasource/generator shape this script expects.");
   }
@@ -45,11 +58,15 @@ function datamodelOf(schema: string): string {
 function migrateDiff(provider: (typeof PROVIDERS)[number], from: string | null, url: string): string {
   const out = path.join(os.tmpdir(), `waypoint-diff-${process.pid}-${provider.name}.sql`);
   const fromArgs = from ? ["--from-schema-datamodel", from] : ["--from-empty"];
-  execFileSync("npx", ["prisma", "migrate", "diff", ...fromArgs, "--to-schema-datamodel", provider.schema, "--script", "--output", out], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: url },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
+  execFileSync(
+    "npx",
+    ["prisma", "migrate", "diff", ...fromArgs, "--to-schema-datamodel", provider.schema, "--script", "--output", out],
+    {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: url },
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
   const sql = fs.readFileSync(out, "utf8");
   fs.rmSync(out);
   return sql;
@@ -77,7 +94,9 @@ async function main() {
     const previous = fs.existsSync(snapshot) ? fs.readFileSync(snapshot, "utf8") : null;
     if (previous !== null && datamodelOf(previous) === current) continue;
     if (check) {
-      problems.push(`${provider.name}: the schema changed since the newest migration in ${path.relative(root, provider.migrations)}.`);
+      problems.push(
+        `${provider.name}: the schema changed since the newest migration in ${path.relative(root, provider.migrations)}.`,
+      );
       continue;
     }
     let prevFile: string | null = null;
@@ -105,13 +124,22 @@ async function main() {
     const dir = path.join(provider.migrations, `${stamp}_${previous === null ? "init" : name}`);
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, "migration.sql"), sql);
-    fs.writeFileSync(path.join(provider.migrations, "migration_lock.toml"), `# Written by scripts/db/generate-schemas.ts\nprovider = "${provider.name}"\n`);
+    fs.writeFileSync(
+      path.join(provider.migrations, "migration_lock.toml"),
+      `# Written by scripts/db/generate-schemas.ts\nprovider = "${provider.name}"\n`,
+    );
     fs.writeFileSync(snapshot, current + "\n");
     console.log(`wrote ${path.relative(root, dir)}/migration.sql`);
   }
 
   if (problems.length > 0) {
-    console.error(["Schema check failed:", ...problems.map((p) => `  - ${p}`), "Run: npm run schema:generate -- --name <what_changed>"].join("\n"));
+    console.error(
+      [
+        "Schema check failed:",
+        ...problems.map((p) => `  - ${p}`),
+        "Run: npm run schema:generate -- --name <what_changed>",
+      ].join("\n"),
+    );
     process.exit(1);
   }
   if (check) console.log("schema check: both providers' schemas and migrations match prisma/schema.prisma");

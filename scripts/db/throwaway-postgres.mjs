@@ -63,7 +63,16 @@ export async function startThrowawayPostgres(options = {}) {
   const data = path.join(dir, "data");
   fs.mkdirSync(data, { mode: 0o700 });
   if (isRoot) execFileSync("chown", ["-R", "postgres:", dir]);
-  runAs(user, which("initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync"]);
+  runAs(user, which("initdb"), [
+    "-D",
+    data,
+    "-U",
+    "postgres",
+    "--auth=trust",
+    "--encoding=UTF8",
+    "--locale=C",
+    "--no-sync",
+  ]);
   const port = await freePort();
   const opts = `-h 127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
   runAs(user, which("pg_ctl"), ["-D", data, "-o", opts, "-l", path.join(dir, "log"), "-w", "-t", "60", "start"]);
@@ -71,7 +80,8 @@ export async function startThrowawayPostgres(options = {}) {
   const client = new pg.Client({ connectionString: admin });
   await client.connect();
   await client.query("CREATE ROLE waypoint LOGIN SUPERUSER PASSWORD 'waypoint'");
-  for (const db of ["waypoint", ...(options.databases ?? [])]) await client.query(`CREATE DATABASE "${db}" OWNER waypoint`);
+  for (const db of ["waypoint", ...(options.databases ?? [])])
+    await client.query(`CREATE DATABASE "${db}" OWNER waypoint`);
   await client.end();
   let stopped = false;
   const stop = () => {

@@ -96,7 +96,17 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
   });
 }
 
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-connection", "te", "trailer", "content-length", "content-encoding"]);
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "transfer-encoding",
+  "upgrade",
+  "proxy-connection",
+  "te",
+  "trailer",
+  "content-length",
+  "content-encoding",
+]);
 
 export async function startFrontDoor(o: FrontDoorOptions): Promise<FrontDoor> {
   const host = o.host ?? "127.0.0.1";
@@ -120,7 +130,11 @@ export async function startFrontDoor(o: FrontDoorOptions): Promise<FrontDoor> {
     res: http.ServerResponse,
     target: URL,
     extraHeaders: Record<string, string> = {},
-    opts: { transformHtml?: (html: string) => string; dropCookies?: boolean; onLiquid?: (src: string) => Promise<string> } = {},
+    opts: {
+      transformHtml?: (html: string) => string;
+      dropCookies?: boolean;
+      onLiquid?: (src: string) => Promise<string>;
+    } = {},
   ): Promise<void> {
     const headers = new Headers();
     for (const [k, v] of Object.entries(req.headers)) {
@@ -132,7 +146,12 @@ export async function startFrontDoor(o: FrontDoorOptions): Promise<FrontDoor> {
     headers.set("x-forwarded-host", new URL(publicUrl).host);
     headers.set("x-forwarded-proto", "http");
     const body = req.method === "GET" || req.method === "HEAD" ? undefined : await readBody(req);
-    const upstream = await fetch(target, { method: req.method, headers, body: body ? new Uint8Array(body) : undefined, redirect: "manual" });
+    const upstream = await fetch(target, {
+      method: req.method,
+      headers,
+      body: body ? new Uint8Array(body) : undefined,
+      redirect: "manual",
+    });
     const type = upstream.headers.get("content-type") ?? "";
     const out: Record<string, string | string[]> = {};
     upstream.headers.forEach((v, k) => {
@@ -168,38 +187,57 @@ export async function startFrontDoor(o: FrontDoorOptions): Promise<FrontDoor> {
     }
     const url = new URL(req.url ?? "/", publicUrl);
     const p = url.pathname;
-    const html = (status: number, body: string): void => void res.writeHead(status, { "content-type": "text/html; charset=utf-8" }).end(body);
+    const html = (status: number, body: string): void =>
+      void res.writeHead(status, { "content-type": "text/html; charset=utf-8" }).end(body);
 
     if (p === "/" && req.method === "GET") return html(200, homePage(publicUrl));
-    if (p === "/__demo/token") return void res.writeHead(200, { "content-type": "text/plain", "cache-control": "no-store" }).end(token());
-    if (p === "/__demo/app-bridge.js") return void res.writeHead(200, { "content-type": "text/javascript; charset=utf-8" }).end(appBridgeShim(o.apiKey, o.shop));
-    if (p === "/__demo/status") return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(o.status?.() ?? {}));
+    if (p === "/__demo/token")
+      return void res.writeHead(200, { "content-type": "text/plain", "cache-control": "no-store" }).end(token());
+    if (p === "/__demo/app-bridge.js")
+      return void res
+        .writeHead(200, { "content-type": "text/javascript; charset=utf-8" })
+        .end(appBridgeShim(o.apiKey, o.shop));
+    if (p === "/__demo/status")
+      return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(o.status?.() ?? {}));
     if (p === "/outbox") return html(200, await renderOutbox(o.db, o.shop, url.searchParams));
-    if (p === "/pages/track-order" || p === "/pages/track") return html(200, await renderTrackingPage(await branding()));
-    if (p === "/cdn/shop/demo/logo.svg") return void res.writeHead(200, { "content-type": "image/svg+xml" }).end(LOGO_SVG);
+    if (p === "/pages/track-order" || p === "/pages/track")
+      return html(200, await renderTrackingPage(await branding()));
+    if (p === "/cdn/shop/demo/logo.svg")
+      return void res.writeHead(200, { "content-type": "image/svg+xml" }).end(LOGO_SVG);
     if (p.startsWith(ASSET_PATH)) {
       const file = path.join(EXTENSION_ASSETS, path.basename(p));
       if (!fs.existsSync(file)) return void res.writeHead(404).end();
       const type = file.endsWith(".css") ? "text/css" : "text/javascript";
-      return void res.writeHead(200, { "content-type": `${type}; charset=utf-8`, "cache-control": "no-cache" }).end(fs.readFileSync(file));
+      return void res
+        .writeHead(200, { "content-type": `${type}; charset=utf-8`, "cache-control": "no-cache" })
+        .end(fs.readFileSync(file));
     }
     if (p === "/cart/add.js" || p === "/cart/add") {
       await readBody(req);
-      return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ demo: true, message: "Added to the demo cart (nothing is sold)." }));
+      return void res
+        .writeHead(200, { "content-type": "application/json" })
+        .end(JSON.stringify({ demo: true, message: "Added to the demo cart (nothing is sold)." }));
     }
     if (p === "/apps/track" || p.startsWith("/apps/track/")) {
       // Shopify's app proxy: /apps/track/<rest> → <proxy url>/<rest>, signed query, no cookies.
       const rest = p.slice("/apps/track".length);
       const signed = signAppProxyQuery(url.searchParams, { shop: o.shop, secret: o.secret, pathPrefix: "/apps/track" });
       const target = new URL(`/proxy${rest}?${signed}`, o.appUrl);
-      return forward(req, res, target, {}, { dropCookies: true, onLiquid: async (src) => renderProxyLiquid(await branding(), src) });
+      return forward(
+        req,
+        res,
+        target,
+        {},
+        { dropCookies: true, onLiquid: async (src) => renderProxyLiquid(await branding(), src) },
+      );
     }
     if (p === "/app" || p.startsWith("/app/")) {
       // The admin: what App Bridge does inside Shopify (a session token on every request).
       const target = new URL(`${p}${url.search}`, o.appUrl);
       const extra: Record<string, string> = req.headers.authorization ? {} : { authorization: `Bearer ${token()}` };
       return forward(req, res, target, extra, {
-        transformHtml: (doc) => doc.split("https://cdn.shopify.com/shopifycloud/app-bridge.js").join("/__demo/app-bridge.js"),
+        transformHtml: (doc) =>
+          doc.split("https://cdn.shopify.com/shopifycloud/app-bridge.js").join("/__demo/app-bridge.js"),
       });
     }
     return forward(req, res, new URL(`${p}${url.search}`, o.appUrl));

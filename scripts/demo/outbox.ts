@@ -23,7 +23,9 @@ export async function renderOutbox(db: Db, shopDomain: string, query: URLSearchP
       const head = `<div class="meta"><span class="ch ch-${esc(m.channel)}">${esc(m.channel.toUpperCase())}</span> <b>to</b> ${esc(m.to)}${m.from ? ` <b>from</b> ${esc(m.from)}` : ""} · <time datetime="${m.createdAt.toISOString()}">${esc(m.createdAt.toISOString().replace("T", " ").slice(0, 19))} UTC</time></div>`;
       if (m.channel === "email") {
         return `<article class="msg email" data-channel="email" data-to="${esc(m.to)}">${head}<h2 class="subject">${esc(m.subject ?? "(no subject)")}</h2>${
-          m.html ? `<iframe sandbox="" loading="lazy" title="${esc(m.subject ?? "email")}" srcdoc="${esc(m.html)}"></iframe>` : ""
+          m.html
+            ? `<iframe sandbox="" loading="lazy" title="${esc(m.subject ?? "email")}" srcdoc="${esc(m.html)}"></iframe>`
+            : ""
         }<details><summary>Plain text</summary><pre>${esc(m.text)}</pre></details></article>`;
       }
       return `<article class="msg sms" data-channel="sms" data-to="${esc(m.to)}">${head}<p class="bubble">${esc(m.text)}</p></article>`;

@@ -87,7 +87,8 @@ export interface Demo {
   stop(): Promise<void>;
 }
 
-const SCOPES = "read_orders,read_all_orders,read_fulfillments,read_assigned_fulfillment_orders,read_merchant_managed_fulfillment_orders,read_third_party_fulfillment_orders,read_returns,read_products,read_customers,read_locales,write_app_proxy";
+const SCOPES =
+  "read_orders,read_all_orders,read_fulfillments,read_assigned_fulfillment_orders,read_merchant_managed_fulfillment_orders,read_third_party_fulfillment_orders,read_returns,read_products,read_customers,read_locales,write_app_proxy";
 
 function requireEnv(env: Record<string, string | undefined>, name: string): string {
   const v = env[name];
@@ -127,7 +128,11 @@ async function createShop(db: Db, frontUrl: string): Promise<void> {
     scope: SCOPES,
     accessToken: "demo-offline-token-not-valid-at-shopify",
   };
-  await db.session.upsert({ where: { id: `offline_${DEMO_SHOP}` }, create: { id: `offline_${DEMO_SHOP}`, ...session }, update: session });
+  await db.session.upsert({
+    where: { id: `offline_${DEMO_SHOP}` },
+    create: { id: `offline_${DEMO_SHOP}`, ...session },
+    update: session,
+  });
 }
 
 export async function startDemo(partial: Partial<DemoOptions> = {}): Promise<Demo> {
@@ -148,14 +153,17 @@ export async function startDemo(partial: Partial<DemoOptions> = {}): Promise<Dem
   if (!file) throw new Error("The demo runs on SQLite: give a file: DATABASE_URL (e.g. file:./prisma/demo.sqlite).");
   const stateFile = `${file}.demo.json`;
   let previous: DemoState | null = null;
-  if (!o.fresh && fs.existsSync(stateFile) && fs.existsSync(file)) previous = JSON.parse(fs.readFileSync(stateFile, "utf8")) as DemoState;
+  if (!o.fresh && fs.existsSync(stateFile) && fs.existsSync(file))
+    previous = JSON.parse(fs.readFileSync(stateFile, "utf8")) as DemoState;
   if (!o.fresh && !previous) log("resume: no previous demo database found, starting fresh");
-  if (!previous) for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`, stateFile]) fs.rmSync(f, { force: true });
+  if (!previous)
+    for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`, stateFile]) fs.rmSync(f, { force: true });
   migrate(o.databaseUrl);
 
   // 2. Build when the sources changed.
   if (o.build === "always" || (o.build === "auto" && buildIsStale())) buildApp(log);
-  else if (o.build === "never" && !fs.existsSync(path.join(ROOT, "build/server/index.js"))) throw new Error("No build/ to serve (build: never).");
+  else if (o.build === "never" && !fs.existsSync(path.join(ROOT, "build/server/index.js")))
+    throw new Error("No build/ to serve (build: never).");
 
   // 3. Front door first (the app's public URL is its address), then the app behind it.
   const db = createDb(o.databaseUrl);
@@ -165,10 +173,19 @@ export async function startDemo(partial: Partial<DemoOptions> = {}): Promise<Dem
   const appUrl = `http://127.0.0.1:${appPort}`;
   let front: FrontDoor;
   try {
-    front = await startFrontDoor({ appUrl, shop: DEMO_SHOP, apiKey, secret, db, port: o.port, status: () => ({ ...stats, waiting: timeline?.waiting ?? 0 }) });
+    front = await startFrontDoor({
+      appUrl,
+      shop: DEMO_SHOP,
+      apiKey,
+      secret,
+      db,
+      port: o.port,
+      status: () => ({ ...stats, waiting: timeline?.waiting ?? 0 }),
+    });
   } catch (error) {
     await db.$disconnect();
-    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") throw new Error(`Port ${o.port} is in use: pass --port N (or stop what is using it).`);
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE")
+      throw new Error(`Port ${o.port} is in use: pass --port N (or stop what is using it).`);
     throw error;
   }
   let app: AppServer;
@@ -190,7 +207,14 @@ export async function startDemo(partial: Partial<DemoOptions> = {}): Promise<Dem
     await db.$disconnect();
     throw error;
   }
-  const send = new Sender({ baseUrl: app.url, secret, concurrency: o.concurrency, duplicateRate: o.duplicateRate, reorderRate: o.reorderRate, seed: `${o.seed}/sender` });
+  const send = new Sender({
+    baseUrl: app.url,
+    secret,
+    concurrency: o.concurrency,
+    duplicateRate: o.duplicateRate,
+    reorderRate: o.reorderRate,
+    seed: `${o.seed}/sender`,
+  });
   stats.sender = send.stats;
 
   // 4. The story: same seed, clock and speed as before when resuming.
@@ -208,7 +232,14 @@ export async function startDemo(partial: Partial<DemoOptions> = {}): Promise<Dem
   let lastDue = deliveredUpTo ?? now;
   const saveState = () => {
     if (!timeline) return;
-    const state: DemoState = { seed, now: now.toISOString(), speed, orders, deliveredUpTo: lastDue.toISOString(), nextLiveIndex: nextLiveIndex() };
+    const state: DemoState = {
+      seed,
+      now: now.toISOString(),
+      speed,
+      orders,
+      deliveredUpTo: lastDue.toISOString(),
+      nextLiveIndex: nextLiveIndex(),
+    };
     fs.writeFileSync(stateFile, JSON.stringify(state, null, 2));
   };
   const nextLiveIndex = () => Math.max(orders, ...[...(timeline?.stories.keys() ?? [])].map((i) => i + 1));
@@ -249,17 +280,32 @@ export async function startDemo(partial: Partial<DemoOptions> = {}): Promise<Dem
     const sendBar = new ProgressBar("delivering", history.length, process.stderr, o.interactive);
     send.enqueue(history);
     sendBar.setTotal(history.length + send.stats.duplicates); // redeliveries are deliveries too
-    const tick = setInterval(() => sendBar.update(send.stats.delivered + send.stats.failed, `dup ${send.stats.duplicates} · held ${send.stats.reordered}`), 200);
+    const tick = setInterval(
+      () =>
+        sendBar.update(
+          send.stats.delivered + send.stats.failed,
+          `dup ${send.stats.duplicates} · held ${send.stats.reordered}`,
+        ),
+      200,
+    );
     await send.drain();
     clearInterval(tick);
-    sendBar.done(`${history.length} webhooks (+${send.stats.duplicates} duplicates, ${send.stats.reordered} reordered)`);
+    sendBar.done(
+      `${history.length} webhooks (+${send.stats.duplicates} duplicates, ${send.stats.reordered} reordered)`,
+    );
     stats.seed.ms = Date.now() - started;
 
     stats.phase = "processing";
     await waitProcessed(db, o.interactive, 10 * 60_000);
     stats.seed.processedMs = Date.now() - started;
-    if (previous) log(`resumed: ${history.length} webhooks caught up; the story continues from order #${generator.options.firstOrderNumber + nextLiveIndex()}`);
-    else log(`seeded ${orders} orders (${history.length} webhooks) in ${((stats.seed.processedMs ?? 0) / 1000).toFixed(1)} s: delivered in ${((stats.seed.ms ?? 0) / 1000).toFixed(1)} s, all processed by the worker`);
+    if (previous)
+      log(
+        `resumed: ${history.length} webhooks caught up; the story continues from order #${generator.options.firstOrderNumber + nextLiveIndex()}`,
+      );
+    else
+      log(
+        `seeded ${orders} orders (${history.length} webhooks) in ${((stats.seed.processedMs ?? 0) / 1000).toFixed(1)} s: delivered in ${((stats.seed.ms ?? 0) / 1000).toFixed(1)} s, all processed by the worker`,
+      );
     lastDue = deliveredUpTo && deliveredUpTo > now ? deliveredUpTo : now;
     stats.phase = "seeded";
     saveState();
@@ -286,7 +332,9 @@ export async function startDemo(partial: Partial<DemoOptions> = {}): Promise<Dem
       stats.waiting = timeline.waiting;
       if (o.interactive) {
         const secs = (Date.now() - liveStart) / 1000;
-        statusLine(`live ▸ ${stats.live.webhooks} webhooks (${(stats.live.webhooks / Math.max(1, secs)).toFixed(1)}/s) · ${stats.live.orders} new orders · next ${timeline.nextAt().toISOString().slice(11, 19)} UTC · ${speed}× · Ctrl-C to stop`);
+        statusLine(
+          `live ▸ ${stats.live.webhooks} webhooks (${(stats.live.webhooks / Math.max(1, secs)).toFixed(1)}/s) · ${stats.live.orders} new orders · next ${timeline.nextAt().toISOString().slice(11, 19)} UTC · ${speed}× · Ctrl-C to stop`,
+        );
       }
     }, 250);
     saver = setInterval(saveState, 5000);
@@ -319,7 +367,10 @@ async function waitProcessed(db: Db, interactive: boolean, timeoutMs: number): P
     bar.setTotal(receipts);
     bar.update(receipts - pending, `${jobs} jobs queued`);
     if (pending === 0 && jobs === 0) break;
-    if (Date.now() > deadline) throw new Error(`The worker did not finish within ${timeoutMs / 1000} s (${pending} webhooks, ${jobs} jobs waiting).`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `The worker did not finish within ${timeoutMs / 1000} s (${pending} webhooks, ${jobs} jobs waiting).`,
+      );
     await new Promise((r) => setTimeout(r, 300));
   }
   bar.done();

@@ -8,7 +8,15 @@ import path from "node:path";
 
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
 const BUILD_ENTRY = path.join(ROOT, "build/server/index.js");
-const BUILD_INPUTS = ["app", "extensions", "vite.config.ts", "package-lock.json", "tsconfig.json", "scripts/db", "prisma/schema.prisma"];
+const BUILD_INPUTS = [
+  "app",
+  "extensions",
+  "vite.config.ts",
+  "package-lock.json",
+  "tsconfig.json",
+  "scripts/db",
+  "prisma/schema.prisma",
+];
 
 function newestMtime(p: string): number {
   if (!fs.existsSync(p)) return 0;
@@ -77,7 +85,11 @@ export interface AppServer {
   stop(): Promise<void>;
 }
 
-export async function startApp(opts: { port: number; env: Record<string, string>; timeoutMs?: number }): Promise<AppServer> {
+export async function startApp(opts: {
+  port: number;
+  env: Record<string, string>;
+  timeoutMs?: number;
+}): Promise<AppServer> {
   const url = `http://127.0.0.1:${opts.port}`;
   const child = spawn(process.execPath, [path.join(ROOT, "server.mjs")], {
     cwd: ROOT,
@@ -95,7 +107,10 @@ export async function startApp(opts: { port: number; env: Record<string, string>
 
   const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
   for (;;) {
-    if (exited !== null) throw new Error(`The app exited during start-up (code ${exited}):\n${out.trim().split("\n").slice(-20).join("\n")}`);
+    if (exited !== null)
+      throw new Error(
+        `The app exited during start-up (code ${exited}):\n${out.trim().split("\n").slice(-20).join("\n")}`,
+      );
     try {
       const res = await fetch(`${url}/healthz`);
       if (res.ok) break;
@@ -104,7 +119,9 @@ export async function startApp(opts: { port: number; env: Record<string, string>
     }
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
-      throw new Error(`The app did not answer /healthz within ${(opts.timeoutMs ?? 60_000) / 1000} s:\n${out.trim().split("\n").slice(-20).join("\n")}`);
+      throw new Error(
+        `The app did not answer /healthz within ${(opts.timeoutMs ?? 60_000) / 1000} s:\n${out.trim().split("\n").slice(-20).join("\n")}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 250));
   }

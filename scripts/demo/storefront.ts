@@ -81,7 +81,17 @@ export async function renderProxyLiquid(b: StoreBranding, source: string, locale
   let html: string;
   try {
     const engine = createEngine({ locale });
-    html = await engine.parseAndRender(source, {}, { globals: { routes: { root_url: "/", cart_url: "/cart", cart_add_url: "/cart/add" }, request: { locale: { iso_code: locale }, design_mode: false }, shop: { name: b.shopName } } });
+    html = await engine.parseAndRender(
+      source,
+      {},
+      {
+        globals: {
+          routes: { root_url: "/", cart_url: "/cart", cart_add_url: "/cart/add" },
+          request: { locale: { iso_code: locale }, design_mode: false },
+          shop: { name: b.shopName },
+        },
+      },
+    );
   } catch {
     html = source;
   }

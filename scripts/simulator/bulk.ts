@@ -6,7 +6,13 @@
 import { randomUUID } from "node:crypto";
 import { dbProvider, type Db, type Prisma } from "../../app/db.server";
 import { HOUR_MS } from "../../app/lib/time";
-import { cleanTrackingNumber, foldShipment, replayTransitions, resolveCarrier, type ShipmentFact } from "../../app/pipeline/rules";
+import {
+  cleanTrackingNumber,
+  foldShipment,
+  replayTransitions,
+  resolveCarrier,
+  type ShipmentFact,
+} from "../../app/pipeline/rules";
 import { createGenerator, DEMO_SHOP, type GeneratorOptions, type OrderStory } from "./generator";
 
 export interface BulkOptions extends GeneratorOptions {
@@ -68,7 +74,14 @@ export function rowsForStory(story: OrderStory, shopId: string, now: Date) {
       if (created > now) continue;
       const facts: ShipmentFact[] = [
         { key: `f:${s.fulfillmentId}:created`, source: "fulfillment", status: "label_purchased", at: created },
-        ...s.statuses.filter((x) => x.at <= now).map((x, k) => ({ key: `fe:${s.fulfillmentId}:${k}`, source: "fulfillment_event" as const, status: x.status, at: x.at })),
+        ...s.statuses
+          .filter((x) => x.at <= now)
+          .map((x, k) => ({
+            key: `fe:${s.fulfillmentId}:${k}`,
+            source: "fulfillment_event" as const,
+            status: x.status,
+            at: x.at,
+          })),
       ];
       const state = foldShipment("outbound", facts);
       const id = randomUUID();
@@ -94,7 +107,9 @@ export function rowsForStory(story: OrderStory, shopId: string, now: Date) {
         needsAttention: state.needsAttention,
         carrierEdd: state.carrierEdd,
         destCountry: story.destination?.countryCode ?? null,
-        destRegion: story.destination?.provinceCode ? `${story.destination.countryCode}-${story.destination.provinceCode}` : (story.destination?.countryCode ?? null),
+        destRegion: story.destination?.provinceCode
+          ? `${story.destination.countryCode}-${story.destination.provinceCode}`
+          : (story.destination?.countryCode ?? null),
         lastLocation: state.lastLocation,
         lastEventAt: state.lastEventAt,
         labelCreatedAt: state.milestones.labelCreatedAt,
@@ -106,10 +121,28 @@ export function rowsForStory(story: OrderStory, shopId: string, now: Date) {
         factsAt: state.factsAt,
         fulfillmentUpdatedAt: created,
       });
-      for (const n of new Set(s.trackingNumbers.map(cleanTrackingNumber))) numbers.push({ shopId, shipmentId: id, number: n });
-      for (const f of facts) events.push({ shopId, shipmentId: id, dedupeKey: `bulk:${f.key}`, source: f.source, status: f.status, happenedAt: f.at });
+      for (const n of new Set(s.trackingNumbers.map(cleanTrackingNumber)))
+        numbers.push({ shopId, shipmentId: id, number: n });
+      for (const f of facts)
+        events.push({
+          shopId,
+          shipmentId: id,
+          dedupeKey: `bulk:${f.key}`,
+          source: f.source,
+          status: f.status,
+          happenedAt: f.at,
+        });
       for (const t of replayTransitions("outbound", facts)) {
-        transitions.push({ shopId, shipmentId: id, fromStage: t.fromStage, toStage: t.toStage, fromStatus: t.fromStatus, toStatus: t.toStatus, at: t.at, cause: t.cause });
+        transitions.push({
+          shopId,
+          shipmentId: id,
+          fromStage: t.fromStage,
+          toStage: t.toStage,
+          fromStatus: t.fromStatus,
+          toStatus: t.toStatus,
+          at: t.at,
+          cause: t.cause,
+        });
       }
       if (state.stage > (order.stage as number)) {
         order.stage = state.stage;
@@ -124,7 +157,11 @@ export function rowsForStory(story: OrderStory, shopId: string, now: Date) {
 export async function bulkLoad(db: Db, options: BulkOptions): Promise<BulkResult> {
   const started = Date.now();
   const shopDomain = options.shop ?? DEMO_SHOP;
-  const shop = await db.shop.upsert({ where: { domain: shopDomain }, create: { domain: shopDomain, name: "Bulk benchmark shop" }, update: {} });
+  const shop = await db.shop.upsert({
+    where: { domain: shopDomain },
+    create: { domain: shopDomain, name: "Bulk benchmark shop" },
+    update: {},
+  });
   const gen = createGenerator({ ...options, seedOrders: options.seedOrders ?? options.orders });
   const now = gen.options.now;
   const batch = options.batchSize ?? 500;
@@ -151,11 +188,31 @@ export async function bulkLoad(db: Db, options: BulkOptions): Promise<BulkResult
       // $executeRawUnsafe are ~50× faster, with values stored exactly as Prisma stores them.
       const at = new Date();
       await db.$transaction([
-        ...sqliteInserts(db, "Order", o.map((r) => ({ createdAt: at, updatedAt: at, ...r }))),
-        ...sqliteInserts(db, "Shipment", s.map((r) => ({ createdAt: at, updatedAt: at, ...r }))),
-        ...sqliteInserts(db, "TrackingNumber", n.map((r) => ({ id: randomUUID(), ...r }))),
-        ...sqliteInserts(db, "TrackingEvent", e.map((r) => ({ id: randomUUID(), createdAt: at, ...r }))),
-        ...sqliteInserts(db, "StageTransition", t.map((r) => ({ id: randomUUID(), createdAt: at, ...r }))),
+        ...sqliteInserts(
+          db,
+          "Order",
+          o.map((r) => ({ createdAt: at, updatedAt: at, ...r })),
+        ),
+        ...sqliteInserts(
+          db,
+          "Shipment",
+          s.map((r) => ({ createdAt: at, updatedAt: at, ...r })),
+        ),
+        ...sqliteInserts(
+          db,
+          "TrackingNumber",
+          n.map((r) => ({ id: randomUUID(), ...r })),
+        ),
+        ...sqliteInserts(
+          db,
+          "TrackingEvent",
+          e.map((r) => ({ id: randomUUID(), createdAt: at, ...r })),
+        ),
+        ...sqliteInserts(
+          db,
+          "StageTransition",
+          t.map((r) => ({ id: randomUUID(), createdAt: at, ...r })),
+        ),
       ]);
     } else {
       await db.$transaction([

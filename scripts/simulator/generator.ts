@@ -18,7 +18,15 @@ import { Random } from "./random";
 import { cancelOrder, placeOrder } from "./story/order";
 import { returns } from "./story/returns";
 import { carrierScans, fulfill, pickupScans, planFulfillments } from "./story/shipping";
-import { castStory, startStory, type Exception, type ReturnOutcome, type Scenario, type SimShipment, type StoryContext } from "./story/state";
+import {
+  castStory,
+  startStory,
+  type Exception,
+  type ReturnOutcome,
+  type Scenario,
+  type SimShipment,
+  type StoryContext,
+} from "./story/state";
 
 // The fixtures' shop and API version (./payloads), so generated and fixture webhooks agree.
 export { API_VERSION };

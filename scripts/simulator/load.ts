@@ -41,5 +41,7 @@ const r = await bulkLoad(db, {
   onProgress: (o, s) => bar.update(o, `${s} shipments`),
 });
 bar.done(`${r.shipments} shipments`);
-console.log(`loaded ${r.orders} orders, ${r.shipments} shipments, ${r.events} events in ${(r.ms / 1000).toFixed(1)} s (${Math.round(r.shipments / (r.ms / 1000))} shipments/s)`);
+console.log(
+  `loaded ${r.orders} orders, ${r.shipments} shipments, ${r.events} events in ${(r.ms / 1000).toFixed(1)} s (${Math.round(r.shipments / (r.ms / 1000))} shipments/s)`,
+);
 await db.$disconnect();

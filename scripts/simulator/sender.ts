@@ -46,7 +46,8 @@ export class Sender {
   private nextStart = 0;
   private idle: (() => void)[] = [];
   private stopped = false;
-  private readonly opts: Required<Omit<SenderOptions, "ratePerSecond" | "onDelivered" | "seed">> & Pick<SenderOptions, "ratePerSecond" | "onDelivered">;
+  private readonly opts: Required<Omit<SenderOptions, "ratePerSecond" | "onDelivered" | "seed">> &
+    Pick<SenderOptions, "ratePerSecond" | "onDelivered">;
 
   constructor(options: SenderOptions) {
     this.opts = {
@@ -144,7 +145,11 @@ export class Sender {
     for (let attempt = 0; ; attempt++) {
       let status = 0;
       try {
-        const res = await this.opts.fetch(url, { method: "POST", headers: webhookHeaders(w, this.opts.secret), body: w.body });
+        const res = await this.opts.fetch(url, {
+          method: "POST",
+          headers: webhookHeaders(w, this.opts.secret),
+          body: w.body,
+        });
         status = res.status;
         await res.arrayBuffer();
       } catch {

@@ -16,19 +16,37 @@ export function webhookPath(topic: string): string {
 
 /** The headers of one delivery of a webhook. */
 export function webhookHeaders(w: SimWebhook, secret: string): Record<string, string> {
-  const delivery = { topic: w.topic, shop: w.shop, apiVersion: API_VERSION, webhookId: w.webhookId, triggeredAt: triggeredAt(w), eventId: w.eventId };
+  const delivery = {
+    topic: w.topic,
+    shop: w.shop,
+    apiVersion: API_VERSION,
+    webhookId: w.webhookId,
+    triggeredAt: triggeredAt(w),
+    eventId: w.eventId,
+  };
   return { "User-Agent": "Shopify-Captain-Hook", ...signedHeaders(delivery, w.body, secret) };
 }
 
 /** A ready-to-send Request for one delivery. */
 export function webhookRequest(w: SimWebhook, baseUrl: string, secret: string): Request {
-  return new Request(new URL(webhookPath(w.topic), baseUrl), { method: "POST", headers: webhookHeaders(w, secret), body: w.body });
+  return new Request(new URL(webhookPath(w.topic), baseUrl), {
+    method: "POST",
+    headers: webhookHeaders(w, secret),
+    body: w.body,
+  });
 }
 
 const b64url = (s: string | Buffer) => Buffer.from(s).toString("base64url");
 
 /** An admin session token (what App Bridge's idToken() returns), valid for `ttlSeconds`. */
-export function sessionToken(opts: { shop: string; apiKey: string; secret: string; userId?: string; ttlSeconds?: number; now?: number }): string {
+export function sessionToken(opts: {
+  shop: string;
+  apiKey: string;
+  secret: string;
+  userId?: string;
+  ttlSeconds?: number;
+  now?: number;
+}): string {
   const now = Math.floor((opts.now ?? Date.now()) / 1000);
   const header = b64url(JSON.stringify({ alg: "HS256", typ: "JWT" }));
   const payload = b64url(

@@ -45,20 +45,26 @@ class MinHeap<T> {
 }
 
 export class Timeline {
-  private readonly heap = new MinHeap<{ w: SimWebhook; seq: number }>((a, b) => a.w.at.getTime() - b.w.at.getTime() < 0 || (a.w.at.getTime() === b.w.at.getTime() && a.seq < b.seq));
+  private readonly heap = new MinHeap<{ w: SimWebhook; seq: number }>(
+    (a, b) => a.w.at.getTime() - b.w.at.getTime() < 0 || (a.w.at.getTime() === b.w.at.getTime() && a.seq < b.seq),
+  );
   private seq = 0;
   private nextLive: OrderStory;
   /** Stories that entered the feed (seeded ones and live ones), by order index. */
   readonly stories = new Map<number, OrderStory>();
 
-  constructor(private readonly gen: Generator, firstLiveIndex: number) {
+  constructor(
+    private readonly gen: Generator,
+    firstLiveIndex: number,
+  ) {
     this.nextLive = gen.story(firstLiveIndex);
   }
 
   /** Adds a story's webhooks that are after `after` (the rest were delivered by the seed). */
   add(story: OrderStory, after: Date | null = null): void {
     this.stories.set(story.index, story);
-    for (const w of story.webhooks) if (!after || w.at.getTime() > after.getTime()) this.heap.push({ w, seq: this.seq++ });
+    for (const w of story.webhooks)
+      if (!after || w.at.getTime() > after.getTime()) this.heap.push({ w, seq: this.seq++ });
   }
 
   get waiting(): number {
@@ -80,7 +86,8 @@ export class Timeline {
       this.nextLive = this.gen.story(this.nextLive.index + 1);
     }
     const out: SimWebhook[] = [];
-    while (this.heap.size > 0 && (this.heap.peek()?.w.at.getTime() ?? Infinity) <= t) out.push((this.heap.pop() as { w: SimWebhook }).w);
+    while (this.heap.size > 0 && (this.heap.peek()?.w.at.getTime() ?? Infinity) <= t)
+      out.push((this.heap.pop() as { w: SimWebhook }).w);
     return out;
   }
 }

@@ -35,7 +35,11 @@ describe.each(providers)("dashboard on %s", (provider) => {
 
   it("counts shipments by stage as the database holds them", async () => {
     const d = (await loadDashboard(t.db, STORY_SHOP, range(), story.now))!;
-    const shipments = await t.db.shipment.groupBy({ by: ["stage"], where: { shopId: story.shopId, cancelledAt: null }, _count: { _all: true } });
+    const shipments = await t.db.shipment.groupBy({
+      by: ["stage"],
+      where: { shopId: story.shopId, cancelledAt: null },
+      _count: { _all: true },
+    });
     const byStage = Object.fromEntries(shipments.map((r) => [r.stage, r._count._all]));
     expect(d.byStage[1]).toBe(await t.db.order.count({ where: { shopId: story.shopId, stage: 1 } }));
     expect(d.byStage[1]).toBe(1); // #2009, not shipped yet
@@ -67,7 +71,12 @@ describe.each(providers)("dashboard on %s", (provider) => {
     });
     const withWindow = delivered.filter((s) => s.predictedEnd);
     const onTime = withWindow.filter((s) => s.deliveredAt! <= s.predictedEnd!);
-    expect(d.onTime).toEqual({ delivered: delivered.length, withWindow: withWindow.length, onTime: onTime.length, rate: onTime.length / withWindow.length });
+    expect(d.onTime).toEqual({
+      delivered: delivered.length,
+      withWindow: withWindow.length,
+      onTime: onTime.length,
+      rate: onTime.length / withWindow.length,
+    });
     expect(delivered).toHaveLength(3);
     // #2001 came inside its window, #2007 after it.
     expect(onTime.length).toBeGreaterThanOrEqual(1);
@@ -91,12 +100,18 @@ describe.each(providers)("dashboard on %s", (provider) => {
 
   it("shares live figures between loads only when asked to", async () => {
     const first = (await loadDashboard(t.db, STORY_SHOP, range(), story.now, { liveCacheMs: 60_000 }))!;
-    await t.db.shipment.update({ where: { id: story.shipmentIdByOrder.get(2002)! }, data: { delayed: true, delayReason: "carrier" } });
+    await t.db.shipment.update({
+      where: { id: story.shipmentIdByOrder.get(2002)! },
+      data: { delayed: true, delayReason: "carrier" },
+    });
     const cached = (await loadDashboard(t.db, STORY_SHOP, range(), story.now, { liveCacheMs: 60_000 }))!;
     const fresh = (await loadDashboard(t.db, STORY_SHOP, range(), story.now))!;
     expect(cached.exceptions.delayed).toBe(first.exceptions.delayed);
     expect(fresh.exceptions.delayed).toBe(first.exceptions.delayed + 1);
-    await t.db.shipment.update({ where: { id: story.shipmentIdByOrder.get(2002)! }, data: { delayed: false, delayReason: null } });
+    await t.db.shipment.update({
+      where: { id: story.shipmentIdByOrder.get(2002)! },
+      data: { delayed: false, delayReason: null },
+    });
   });
 
   it("reads carrier medians from the lane roll-ups", async () => {
@@ -120,7 +135,9 @@ describe.each(providers)("dashboard on %s", (provider) => {
     expect(d.crossSell).toMatchObject({ impressions: 12, clicks: 5, orders: 1, revenueCents: 4_599 });
 
     // Once the storefront writes the daily roll-up for a metric, the dashboard reads it instead.
-    await t.db.dailyStat.create({ data: { shopId: story.shopId, day: dayKey(story.now), metric: "page_view", count: 120 } });
+    await t.db.dailyStat.create({
+      data: { shopId: story.shopId, day: dayKey(story.now), metric: "page_view", count: 120 },
+    });
     const rolled = (await loadDashboard(t.db, STORY_SHOP, range(), story.now))!;
     expect(rolled.wismo.pageViews).toBe(120);
     expect(rolled.wismo.lookups).toBe(4);
@@ -129,30 +146,50 @@ describe.each(providers)("dashboard on %s", (provider) => {
 
   it("counts notifications per channel and status, and SMS segments", async () => {
     const d = (await loadDashboard(t.db, STORY_SHOP, range(), story.now))!;
-    const rows = await t.db.notification.findMany({ where: { shopId: story.shopId }, select: { channel: true, status: true, segments: true } });
+    const rows = await t.db.notification.findMany({
+      where: { shopId: story.shopId },
+      select: { channel: true, status: true, segments: true },
+    });
     for (const channel of ["email", "sms"]) {
       const of = (status: string) => rows.filter((n) => n.channel === channel && n.status === status).length;
-      expect(d.notifications.byChannel.find((c) => c.channel === channel)).toMatchObject({ sent: of("sent"), failed: of("failed"), suppressed: of("suppressed") });
+      expect(d.notifications.byChannel.find((c) => c.channel === channel)).toMatchObject({
+        sent: of("sent"),
+        failed: of("failed"),
+        suppressed: of("suppressed"),
+      });
     }
     const sms = d.notifications.byChannel.find((c) => c.channel === "sms")!;
     expect(sms.sent).toBeGreaterThanOrEqual(1);
     expect(sms.suppressed).toBeGreaterThanOrEqual(1);
     expect(d.notifications.byChannel.find((c) => c.channel === "email")!.failed).toBeGreaterThanOrEqual(1);
-    expect(d.notifications.smsSegments).toBe(rows.filter((n) => n.channel === "sms" && n.status === "sent").reduce((a, n) => a + (n.segments ?? 0), 0));
+    expect(d.notifications.smsSegments).toBe(
+      rows.filter((n) => n.channel === "sms" && n.status === "sent").reduce((a, n) => a + (n.segments ?? 0), 0),
+    );
     expect(d.notifications.total).toBe(rows.length);
   });
 
   it("counts sent messages the provider reported not delivered (bounced, dropped, undelivered, failed), per channel", async () => {
-    const sent = await t.db.notification.findMany({ where: { shopId: story.shopId, status: "sent" }, orderBy: { channel: "asc" } });
+    const sent = await t.db.notification.findMany({
+      where: { shopId: story.shopId, status: "sent" },
+      orderBy: { channel: "asc" },
+    });
     const email = sent.find((n) => n.channel === "email")!;
     const sms = sent.find((n) => n.channel === "sms")!;
-    await t.db.notification.update({ where: { id: email.id }, data: { deliveryStatus: "bounced", deliveryError: "bounce 5.1.1" } });
+    await t.db.notification.update({
+      where: { id: email.id },
+      data: { deliveryStatus: "bounced", deliveryError: "bounce 5.1.1" },
+    });
     await t.db.notification.update({ where: { id: sms.id }, data: { deliveryStatus: "delivered" } });
     const d = (await loadDashboard(t.db, STORY_SHOP, range(), story.now))!;
     expect(d.notifications.byChannel.find((c) => c.channel === "email")!.notDelivered).toBe(1);
     expect(d.notifications.byChannel.find((c) => c.channel === "sms")!.notDelivered).toBe(0);
-    expect(d.notifications.byChannel.find((c) => c.channel === "email")!.sent).toBe(sent.filter((n) => n.channel === "email").length); // still counted as sent
-    await t.db.notification.updateMany({ where: { id: { in: [email.id, sms.id] } }, data: { deliveryStatus: null, deliveryError: null } });
+    expect(d.notifications.byChannel.find((c) => c.channel === "email")!.sent).toBe(
+      sent.filter((n) => n.channel === "email").length,
+    ); // still counted as sent
+    await t.db.notification.updateMany({
+      where: { id: { in: [email.id, sms.id] } },
+      data: { deliveryStatus: null, deliveryError: null },
+    });
   });
 
   it("counts the messages in doubt, live (not range-bound), this shop's only", async () => {
@@ -160,9 +197,30 @@ describe.each(providers)("dashboard on %s", (provider) => {
     expect((await loadDashboard(t.db, STORY_SHOP, range(), story.now))!.notifications.inDoubt).toBe(0);
     const order = await t.db.order.findFirstOrThrow({ where: { shopId: story.shopId, orderNumber: 2002 } });
     const other = await t.db.shop.create({ data: { domain: "dashboard-other.myshopify.com", name: "Other" } });
-    const otherOrder = await t.db.order.create({ data: { shopId: other.id, shopifyId: "other-1", name: "#1", orderNumber: 1, processedAt: story.now, factsAt: story.now } });
+    const otherOrder = await t.db.order.create({
+      data: {
+        shopId: other.id,
+        shopifyId: "other-1",
+        name: "#1",
+        orderNumber: 1,
+        processedAt: story.now,
+        factsAt: story.now,
+      },
+    });
     const inDoubt = (shopId: string, orderId: string, key: string, createdAt: Date) =>
-      t.db.notification.create({ data: { shopId, orderId, channel: "email", milestone: "shipped", idempotencyKey: key, status: "failed", errorKind: "in_doubt", error: "in_doubt: test", createdAt } });
+      t.db.notification.create({
+        data: {
+          shopId,
+          orderId,
+          channel: "email",
+          milestone: "shipped",
+          idempotencyKey: key,
+          status: "failed",
+          errorKind: "in_doubt",
+          error: "in_doubt: test",
+          createdAt,
+        },
+      });
     const created = [
       await inDoubt(story.shopId, order.id, "doubt-recent", new Date(story.now.getTime() - DAY)),
       await inDoubt(story.shopId, order.id, "doubt-old", new Date(story.now.getTime() - 400 * DAY)), // outside the range: still counted
@@ -170,7 +228,12 @@ describe.each(providers)("dashboard on %s", (provider) => {
     ];
     const d = (await loadDashboard(t.db, STORY_SHOP, range(), story.now))!;
     expect(d.notifications.inDoubt).toBe(2);
-    const past = (await loadDashboard(t.db, STORY_SHOP, { from: new Date(story.now.getTime() - 400 * DAY), to: new Date(story.now.getTime() - 300 * DAY) }, story.now))!;
+    const past = (await loadDashboard(
+      t.db,
+      STORY_SHOP,
+      { from: new Date(story.now.getTime() - 400 * DAY), to: new Date(story.now.getTime() - 300 * DAY) },
+      story.now,
+    ))!;
     expect(past.notifications.inDoubt).toBe(2);
     await t.db.notification.deleteMany({ where: { id: { in: created.map((n) => n.id) } } });
     await t.db.shop.delete({ where: { id: other.id } });
@@ -193,7 +256,9 @@ describe.each(providers)("dashboard on %s", (provider) => {
     // The send that Twilio refused. The unparseable webhook's processing job is dead too (permanent: dead
     // at once), but it is counted with its receipt (failedReceipts), as the failures page shows it.
     expect(d.pipeline.deadJobs).toBe(1);
-    expect(await t.db.job.count({ where: { shopDomain: STORY_SHOP, status: "dead", kind: "webhook.process" } })).toBe(1);
+    expect(await t.db.job.count({ where: { shopDomain: STORY_SHOP, status: "dead", kind: "webhook.process" } })).toBe(
+      1,
+    );
     expect(d.bottlenecks).toHaveLength(1);
     expect(d.bottlenecks[0]).toMatchObject({ carrier: "ups", region: "US-OH", shipments: 12 });
     expect(d.bottlenecks[0]!.fastest).toMatchObject({ carrier: "fedex", shipments: 10 });

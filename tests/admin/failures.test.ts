@@ -44,7 +44,17 @@ describe.each(providers)("failures on %s", (provider) => {
 
     const receipt = (shopDomain: string, i: number, status = "failed") =>
       t.db.webhookReceipt.create({
-        data: { webhookId: `${shopDomain}-${i}`, shopDomain, topic: "orders/updated", headers: {}, rawBody: "{}", status, error: `failure ${i}`, attempts: 3, receivedAt: new Date(T0 + i * 60_000) },
+        data: {
+          webhookId: `${shopDomain}-${i}`,
+          shopDomain,
+          topic: "orders/updated",
+          headers: {},
+          rawBody: "{}",
+          status,
+          error: `failure ${i}`,
+          attempts: 3,
+          receivedAt: new Date(T0 + i * 60_000),
+        },
       });
     const created = [];
     for (let i = 0; i < PAGE_SIZE + 1; i++) created.push(await receipt(SHOP, i));
@@ -52,7 +62,17 @@ describe.each(providers)("failures on %s", (provider) => {
     await receipt(SHOP, 100, "processed");
     otherReceipt = (await receipt(OTHER, 0)).id;
     const job = (shopDomain: string) =>
-      t.db.job.create({ data: { kind: "notifications.send", payload: {}, shopDomain, status: "dead", attempts: 8, lastError: "gave up", finishedAt: new Date(T0) } });
+      t.db.job.create({
+        data: {
+          kind: "notifications.send",
+          payload: {},
+          shopDomain,
+          status: "dead",
+          attempts: 8,
+          lastError: "gave up",
+          finishedAt: new Date(T0),
+        },
+      });
     ownJob = (await job(SHOP)).id;
     otherJob = (await job(OTHER)).id;
 
@@ -60,7 +80,17 @@ describe.each(providers)("failures on %s", (provider) => {
     // old dead job and a newer live one), one dead after every attempt, and a done one (never shown).
     const processing = (receiptId: string, status: string, attempts: number, createdAt: number, shopDomain = SHOP) =>
       t.db.job.create({
-        data: { kind: PROCESS_RECEIPT, payload: { receiptId }, shopDomain, status, attempts, maxAttempts: 8, lastError: status === "dead" ? "bad body" : null, createdAt: new Date(createdAt), finishedAt: status === "queued" ? null : new Date(createdAt) },
+        data: {
+          kind: PROCESS_RECEIPT,
+          payload: { receiptId },
+          shopDomain,
+          status,
+          attempts,
+          maxAttempts: 8,
+          lastError: status === "dead" ? "bad body" : null,
+          createdAt: new Date(createdAt),
+          finishedAt: status === "queued" ? null : new Date(createdAt),
+        },
       });
     await processing(newestFirst[2]!, "queued", 2, T0);
     await processing(newestFirst[3]!, "dead", 1, T0);
@@ -72,25 +102,66 @@ describe.each(providers)("failures on %s", (provider) => {
 
     // Messages: PAGE_SIZE + 1 in doubt for this shop (one SMS, one resent before, one waiting for its
     // automatic resend), a permanent failure (not in doubt), and one in doubt at another shop.
-    const order = (shopId: string) => t.db.order.create({ data: { shopId, shopifyId: `${shopId}-1`, name: shopId === shop.id ? "#1001" : "#9001", orderNumber: 1001, processedAt: new Date(T0), factsAt: new Date(T0) } });
+    const order = (shopId: string) =>
+      t.db.order.create({
+        data: {
+          shopId,
+          shopifyId: `${shopId}-1`,
+          name: shopId === shop.id ? "#1001" : "#9001",
+          orderNumber: 1001,
+          processedAt: new Date(T0),
+          factsAt: new Date(T0),
+        },
+      });
     const ownOrder = await order(shop.id);
     const otherOrder = await order(other.id);
     const notification = (shopId: string, orderId: string, i: number, data: Record<string, unknown> = {}) =>
       t.db.notification.create({
         data: {
-          shopId, orderId, channel: "email", milestone: "delivered", idempotencyKey: `${shopId}:${i}`, status: "failed", errorKind: IN_DOUBT, recipient: EMAIL,
-          attempts: 1, provider: "sendgrid", error: "in_doubt: test", createdAt: new Date(T0 + i * 60_000),
-          context: { inDoubt: { since: new Date(T0 + i * 60_000 + 5_000).toISOString(), provider: "sendgrid", reason: "no Email Activity access", attempt: 1 } },
+          shopId,
+          orderId,
+          channel: "email",
+          milestone: "delivered",
+          idempotencyKey: `${shopId}:${i}`,
+          status: "failed",
+          errorKind: IN_DOUBT,
+          recipient: EMAIL,
+          attempts: 1,
+          provider: "sendgrid",
+          error: "in_doubt: test",
+          createdAt: new Date(T0 + i * 60_000),
+          context: {
+            inDoubt: {
+              since: new Date(T0 + i * 60_000 + 5_000).toISOString(),
+              provider: "sendgrid",
+              reason: "no Email Activity access",
+              attempt: 1,
+            },
+          },
           ...data,
         },
       });
     const doubts = [];
     for (let i = 0; i < PAGE_SIZE + 1; i++) {
       const extra =
-        i === 1 ? { channel: "sms", recipient: PHONE, provider: "twilio" }
-        : i === 2 ? { attempts: 2, context: { resends: [{ attempt: 2, at: new Date(T0).toISOString(), by: "someone", reason: "test" }], inDoubt: { since: new Date(T0 + 2 * 60_000).toISOString(), provider: "sendgrid", reason: "no Email Activity access", attempt: 2 } } }
-        : i === 3 ? { milestone: "shipped", nextAttemptAt: new Date(T0 + 3 * 60_000 + 30 * 60_000) }
-        : {};
+        i === 1
+          ? { channel: "sms", recipient: PHONE, provider: "twilio" }
+          : i === 2
+            ? {
+                attempts: 2,
+                context: {
+                  resends: [{ attempt: 2, at: new Date(T0).toISOString(), by: "someone", reason: "test" }],
+                  inDoubt: {
+                    since: new Date(T0 + 2 * 60_000).toISOString(),
+                    provider: "sendgrid",
+                    reason: "no Email Activity access",
+                    attempt: 2,
+                  },
+                },
+              }
+            : i === 3
+              ? { milestone: "shipped", nextAttemptAt: new Date(T0 + 3 * 60_000 + 30 * 60_000) }
+              : {};
       doubts.push(await notification(shop.id, ownOrder.id, i, extra));
     }
     doubtNewestFirst = doubts.reverse().map((n) => n.id);
@@ -106,7 +177,11 @@ describe.each(providers)("failures on %s", (provider) => {
     expect(first.receiptCount).toBe(PAGE_SIZE + 1);
     expect(first.receipts.map((r) => r.id)).toEqual(newestFirst.slice(0, PAGE_SIZE));
     expect(first.receiptsNext).toBe(newestFirst[PAGE_SIZE - 1]);
-    expect(first.receipts[0]).toMatchObject({ topic: "orders/updated", error: `failure ${PAGE_SIZE}`, receivedAt: new Date(T0 + PAGE_SIZE * 60_000).toISOString() });
+    expect(first.receipts[0]).toMatchObject({
+      topic: "orders/updated",
+      error: `failure ${PAGE_SIZE}`,
+      receivedAt: new Date(T0 + PAGE_SIZE * 60_000).toISOString(),
+    });
     // Dead processing jobs (this shop has three) are shown with their receipts, not again as jobs.
     expect(first.jobs.map((j) => j.id)).toEqual([ownJob]);
     expect(first.jobs[0]).toMatchObject({ kind: "notifications.send", permanent: false });
@@ -164,8 +239,15 @@ describe.each(providers)("failures on %s", (provider) => {
 
     const byId = new Map([...first.inDoubt, ...second.inDoubt].map((n) => [n.id, n]));
     expect(byId.get(doubtNewestFirst[PAGE_SIZE - 1]!)).toMatchObject({ channel: "sms", recipient: "•••2671" });
-    expect(byId.get(doubtNewestFirst[PAGE_SIZE - 2]!)).toMatchObject({ ref: `${doubtNewestFirst[PAGE_SIZE - 2]}:2`, attempts: 2, resends: 1 });
-    expect(byId.get(doubtNewestFirst[PAGE_SIZE - 3]!)).toMatchObject({ milestone: "shipped", autoResendAt: new Date(T0 + 33 * 60_000).toISOString() });
+    expect(byId.get(doubtNewestFirst[PAGE_SIZE - 2]!)).toMatchObject({
+      ref: `${doubtNewestFirst[PAGE_SIZE - 2]}:2`,
+      attempts: 2,
+      resends: 1,
+    });
+    expect(byId.get(doubtNewestFirst[PAGE_SIZE - 3]!)).toMatchObject({
+      milestone: "shipped",
+      autoResendAt: new Date(T0 + 33 * 60_000).toISOString(),
+    });
 
     // Another shop sees only its own.
     const theirs = await listFailures(other, new URLSearchParams(), t.db);
@@ -183,17 +265,41 @@ describe.each(providers)("failures on %s", (provider) => {
     const context = n.context as { inDoubt?: unknown; resends?: unknown[] };
     expect(context.inDoubt).toBeUndefined();
     expect(context.resends).toEqual([
-      { attempt: 2, at: NOW.toISOString(), by: STAFF, reason: expect.stringMatching(/^resent by staff after sendgrid could not confirm attempt 1 \(no Email Activity access\)$/) },
+      {
+        attempt: 2,
+        at: NOW.toISOString(),
+        by: STAFF,
+        reason: expect.stringMatching(
+          /^resent by staff after sendgrid could not confirm attempt 1 \(no Email Activity access\)$/,
+        ),
+      },
     ]);
     const jobs = await t.db.job.findMany({ where: { kind: NOTIFY_SEND } });
     expect(jobs).toHaveLength(1);
-    expect(jobs[0]).toMatchObject({ status: "queued", shopDomain: SHOP, runAfter: NOW, payload: { notificationId: id } });
+    expect(jobs[0]).toMatchObject({
+      status: "queued",
+      shopDomain: SHOP,
+      runAfter: NOW,
+      payload: { notificationId: id },
+    });
 
     // A second submit of the same ref (a double click, a stale page) resends nothing, and says so.
-    const again = await replayFailures(ctx, form({ intent: "resend_messages", ids: [`${id}:1`] }), t.db, new Date(NOW.getTime() + 1_000));
-    expect(again).toEqual({ ok: false, error: "1 were already resent or are no longer in doubt", replayed: 0, intent: "resend_messages" });
+    const again = await replayFailures(
+      ctx,
+      form({ intent: "resend_messages", ids: [`${id}:1`] }),
+      t.db,
+      new Date(NOW.getTime() + 1_000),
+    );
+    expect(again).toEqual({
+      ok: false,
+      error: "1 were already resent or are no longer in doubt",
+      replayed: 0,
+      intent: "resend_messages",
+    });
     expect(await t.db.job.count({ where: { kind: NOTIFY_SEND } })).toBe(1);
-    expect(((await t.db.notification.findUniqueOrThrow({ where: { id } })).context as { resends: unknown[] }).resends).toHaveLength(1);
+    expect(
+      ((await t.db.notification.findUniqueOrThrow({ where: { id } })).context as { resends: unknown[] }).resends,
+    ).toHaveLength(1);
 
     // It left the section; the count follows.
     const after = await listFailures(shop, new URLSearchParams(), t.db);
@@ -210,16 +316,32 @@ describe.each(providers)("failures on %s", (provider) => {
       t.db,
       NOW,
     );
-    expect(r).toEqual({ ok: false, error: "3 were already resent or are no longer in doubt", replayed: 1, intent: "resend_messages" });
-    for (const id of [otherDoubt, stale]) expect(await t.db.notification.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "failed", errorKind: IN_DOUBT });
-    expect(await t.db.notification.findUniqueOrThrow({ where: { id: permanentFailure } })).toMatchObject({ status: "failed", errorKind: "permanent" });
+    expect(r).toEqual({
+      ok: false,
+      error: "3 were already resent or are no longer in doubt",
+      replayed: 1,
+      intent: "resend_messages",
+    });
+    for (const id of [otherDoubt, stale])
+      expect(await t.db.notification.findUniqueOrThrow({ where: { id } })).toMatchObject({
+        status: "failed",
+        errorKind: IN_DOUBT,
+      });
+    expect(await t.db.notification.findUniqueOrThrow({ where: { id: permanentFailure } })).toMatchObject({
+      status: "failed",
+      errorKind: "permanent",
+    });
     expect((await t.db.notification.findUniqueOrThrow({ where: { id: mine } })).status).toBe("queued");
-    const woken = (await t.db.job.findMany({ where: { kind: NOTIFY_SEND } })).map((j) => (j.payload as { notificationId: string }).notificationId);
+    const woken = (await t.db.job.findMany({ where: { kind: NOTIFY_SEND } })).map(
+      (j) => (j.payload as { notificationId: string }).notificationId,
+    );
     expect(woken.sort()).toEqual([doubtNewestFirst[0]!, mine].sort());
     expect(await t.db.job.count({ where: { kind: NOTIFY_SEND, shopDomain: OTHER } })).toBe(0);
 
     // The current ref of the stale one resends it.
-    expect(await replayFailures(ctx, form({ intent: "resend_messages", ids: [`${stale}:2`] }), t.db, NOW)).toMatchObject({ ok: true, replayed: 1 });
+    expect(
+      await replayFailures(ctx, form({ intent: "resend_messages", ids: [`${stale}:2`] }), t.db, NOW),
+    ).toMatchObject({ ok: true, replayed: 1 });
   });
 
   it("refuses malformed refs with a message naming the field, touching nothing", async () => {
@@ -227,33 +349,79 @@ describe.each(providers)("failures on %s", (provider) => {
     const jobsBefore = await t.db.job.count();
     for (const bad of [id, `${id}:`, `${id}:one`, `${id}:-1`, `:1`, `${id} :1`, `${id}:1:2`, `${"x".repeat(65)}:1`]) {
       const r = await replayFailures(ctx, form({ intent: "resend_messages", ids: [bad] }), t.db, NOW);
-      expect(r, bad).toEqual({ ok: false, error: "ids: each selected message must be given as <id>:<attempts>", replayed: 0, intent: "resend_messages" });
+      expect(r, bad).toEqual({
+        ok: false,
+        error: "ids: each selected message must be given as <id>:<attempts>",
+        replayed: 0,
+        intent: "resend_messages",
+      });
     }
     // One malformed ref among good ones refuses the whole submit.
-    expect(await replayFailures(ctx, form({ intent: "resend_messages", ids: [`${id}:1`, "nonsense"] }), t.db, NOW)).toMatchObject({ ok: false, replayed: 0, error: expect.stringMatching(/^ids: /) });
-    expect(await replayFailures(ctx, form({ intent: "resend_messages" }), t.db, NOW)).toEqual({ ok: false, error: "Select at least one message", replayed: 0, intent: "resend_messages" });
-    expect(await t.db.notification.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "failed", errorKind: IN_DOUBT });
+    expect(
+      await replayFailures(ctx, form({ intent: "resend_messages", ids: [`${id}:1`, "nonsense"] }), t.db, NOW),
+    ).toMatchObject({ ok: false, replayed: 0, error: expect.stringMatching(/^ids: /) });
+    expect(await replayFailures(ctx, form({ intent: "resend_messages" }), t.db, NOW)).toEqual({
+      ok: false,
+      error: "Select at least one message",
+      replayed: 0,
+      intent: "resend_messages",
+    });
+    expect(await t.db.notification.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      status: "failed",
+      errorKind: IN_DOUBT,
+    });
     expect(await t.db.job.count()).toBe(jobsBefore);
   });
 
   it("replays only this shop's rows and says how many were skipped", async () => {
     const mine = newestFirst[0]!;
     const r = await replayFailures(ctx, form({ intent: "replay_receipts", ids: [mine, otherReceipt] }), t.db, NOW);
-    expect(r).toEqual({ ok: false, error: "1 were already replayed or not found", replayed: 1, intent: "replay_receipts" });
+    expect(r).toEqual({
+      ok: false,
+      error: "1 were already replayed or not found",
+      replayed: 1,
+      intent: "replay_receipts",
+    });
     expect((await t.db.webhookReceipt.findUniqueOrThrow({ where: { id: mine } })).status).toBe("received");
     expect((await t.db.webhookReceipt.findUniqueOrThrow({ where: { id: otherReceipt } })).status).toBe("failed");
 
-    expect(await replayFailures(ctx, form({ intent: "replay_jobs", ids: [otherJob] }), t.db, NOW)).toMatchObject({ ok: false, replayed: 0 });
+    expect(await replayFailures(ctx, form({ intent: "replay_jobs", ids: [otherJob] }), t.db, NOW)).toMatchObject({
+      ok: false,
+      replayed: 0,
+    });
     expect((await t.db.job.findUniqueOrThrow({ where: { id: otherJob } })).status).toBe("dead");
-    expect(await replayFailures(ctx, form({ intent: "replay_jobs", ids: [ownJob] }), t.db, NOW)).toEqual({ ok: true, error: null, replayed: 1, intent: "replay_jobs" });
-    expect(await t.db.job.findUniqueOrThrow({ where: { id: ownJob } })).toMatchObject({ status: "queued", runAfter: NOW });
+    expect(await replayFailures(ctx, form({ intent: "replay_jobs", ids: [ownJob] }), t.db, NOW)).toEqual({
+      ok: true,
+      error: null,
+      replayed: 1,
+      intent: "replay_jobs",
+    });
+    expect(await t.db.job.findUniqueOrThrow({ where: { id: ownJob } })).toMatchObject({
+      status: "queued",
+      runAfter: NOW,
+    });
   });
 
   it("refuses an empty selection or an unknown intent without touching anything", async () => {
-    expect(await replayFailures(ctx, form({ intent: "replay_receipts" }), t.db)).toEqual({ ok: false, error: "Select at least one", replayed: 0, intent: "replay_receipts" });
+    expect(await replayFailures(ctx, form({ intent: "replay_receipts" }), t.db)).toEqual({
+      ok: false,
+      error: "Select at least one",
+      replayed: 0,
+      intent: "replay_receipts",
+    });
     const unknown = await replayFailures(ctx, form({ intent: "delete_everything", ids: [newestFirst[1]!] }), t.db);
-    expect(unknown).toEqual({ ok: false, error: "intent: choose replay_receipts, replay_jobs or resend_messages", replayed: 0, intent: "delete_everything" });
-    expect(await replayFailures(ctx, form({ ids: [newestFirst[1]!] }), t.db)).toMatchObject({ ok: false, replayed: 0, intent: null, error: expect.stringMatching(/^intent: /) });
+    expect(unknown).toEqual({
+      ok: false,
+      error: "intent: choose replay_receipts, replay_jobs or resend_messages",
+      replayed: 0,
+      intent: "delete_everything",
+    });
+    expect(await replayFailures(ctx, form({ ids: [newestFirst[1]!] }), t.db)).toMatchObject({
+      ok: false,
+      replayed: 0,
+      intent: null,
+      error: expect.stringMatching(/^intent: /),
+    });
     expect((await t.db.webhookReceipt.findUniqueOrThrow({ where: { id: newestFirst[1]! } })).status).toBe("failed");
   });
 });

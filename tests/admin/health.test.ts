@@ -11,7 +11,8 @@ import { freshDb } from "../support/db";
 describe("healthCheck", () => {
   it("answers 200 with the queue's counts by status", async () => {
     const t = await freshDb("sqlite");
-    for (const status of ["queued", "queued", "dead"]) await t.db.job.create({ data: { kind: "test.job", payload: {}, status } });
+    for (const status of ["queued", "queued", "dead"])
+      await t.db.job.create({ data: { kind: "test.job", payload: {}, status } });
     const res = await healthCheck(t.db, t.url);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ok: true, jobs: { queued: 2, dead: 1 } });

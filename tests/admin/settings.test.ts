@@ -14,13 +14,26 @@ const SENDGRID = "SG.abcdefghijklmnop.qrstuvwxyz0123456789";
 function form(view: SettingsView, changes: Record<string, string | null> = {}): FormData {
   const f = new FormData();
   const values: Record<string, string> = {
-    brandLogoUrl: view.brandLogoUrl, brandPrimaryColor: view.brandPrimaryColor, brandAccentColor: view.brandAccentColor,
-    trackingHeading: view.trackingHeading, notificationMode: view.notificationMode, hybridAutoSendHours: view.hybridAutoSendHours,
-    quietHoursStart: String(view.quietHoursStart), quietHoursEnd: String(view.quietHoursEnd), senderName: view.senderName,
-    senderEmail: view.senderEmail, replyToEmail: view.replyToEmail, twilioFromNumber: view.twilioFromNumber,
-    recommendationSource: view.recommendationSource, recommendationCollection: view.recommendationCollection, costPerTicket: view.costPerTicket,
-    noScanAlertDays: String(view.noScanAlertDays), receiptRetentionDays: String(view.receiptRetentionDays), jobRetentionDays: String(view.jobRetentionDays),
-    inDoubtResend: view.inDoubtResend, inDoubtResendMinutes: view.inDoubtResendMinutes,
+    brandLogoUrl: view.brandLogoUrl,
+    brandPrimaryColor: view.brandPrimaryColor,
+    brandAccentColor: view.brandAccentColor,
+    trackingHeading: view.trackingHeading,
+    notificationMode: view.notificationMode,
+    hybridAutoSendHours: view.hybridAutoSendHours,
+    quietHoursStart: String(view.quietHoursStart),
+    quietHoursEnd: String(view.quietHoursEnd),
+    senderName: view.senderName,
+    senderEmail: view.senderEmail,
+    replyToEmail: view.replyToEmail,
+    twilioFromNumber: view.twilioFromNumber,
+    recommendationSource: view.recommendationSource,
+    recommendationCollection: view.recommendationCollection,
+    costPerTicket: view.costPerTicket,
+    noScanAlertDays: String(view.noScanAlertDays),
+    receiptRetentionDays: String(view.receiptRetentionDays),
+    jobRetentionDays: String(view.jobRetentionDays),
+    inDoubtResend: view.inDoubtResend,
+    inDoubtResendMinutes: view.inDoubtResendMinutes,
   };
   if (view.smsTransactionalOk) values.smsTransactionalOk = "on";
   for (const m of MILESTONES) {
@@ -44,15 +57,27 @@ describe.each(providers)("settings on %s", (provider) => {
   afterAll(async () => t.drop());
 
   const view = async () => (await loadSettings(t.db, SHOP))!;
-  const save = async (changes: Record<string, string | null>) => saveSettings(t.db, SHOP, settingsFromForm(form(await view(), changes)));
+  const save = async (changes: Record<string, string | null>) =>
+    saveSettings(t.db, SHOP, settingsFromForm(form(await view(), changes)));
 
   it("loads the defaults with the policy's channel matrix and no secrets", async () => {
     const v = await view();
-    expect(v).toMatchObject({ notificationMode: "automated", quietHoursStart: 21, quietHoursEnd: 8, costPerTicket: "6.00", recommendationSource: "related" });
+    expect(v).toMatchObject({
+      notificationMode: "automated",
+      quietHoursStart: 21,
+      quietHoursEnd: 8,
+      costPerTicket: "6.00",
+      recommendationSource: "related",
+    });
     expect([v.inDoubtResend, v.inDoubtResendMinutes]).toEqual(["auto", "30"]);
     expect(v.channels.shipped).toEqual({ email: true, sms: true });
     expect(v.channels.delivered.sms).toBe(false);
-    expect(v.secrets).toEqual({ sendgridApiKey: null, sendgridWebhookKey: null, twilioAccountSid: null, twilioAuthToken: null });
+    expect(v.secrets).toEqual({
+      sendgridApiKey: null,
+      sendgridWebhookKey: null,
+      twilioAccountSid: null,
+      twilioAuthToken: null,
+    });
     // No account anywhere (the test environment sets none): the page must say nothing reaches customers.
     expect(v.sending).toEqual({ email: "dev-outbox", sms: "dev-outbox" });
     expect(await loadSettings(t.db, "missing.myshopify.com")).toBeNull();
@@ -60,15 +85,32 @@ describe.each(providers)("settings on %s", (provider) => {
 
   it("saves valid settings", async () => {
     const r = await save({
-      brandLogoUrl: "https://cdn.example.com/logo.png", brandPrimaryColor: "#AA3300", notificationMode: "hybrid", hybridAutoSendHours: "12",
-      costPerTicket: "7.25", noScanAlertDays: "5", quietHoursStart: "22", quietHoursEnd: "7", recommendationSource: "collection",
-      recommendationCollection: "best-sellers", senderEmail: "help@example.com", "channel.delivered.email": null,
+      brandLogoUrl: "https://cdn.example.com/logo.png",
+      brandPrimaryColor: "#AA3300",
+      notificationMode: "hybrid",
+      hybridAutoSendHours: "12",
+      costPerTicket: "7.25",
+      noScanAlertDays: "5",
+      quietHoursStart: "22",
+      quietHoursEnd: "7",
+      recommendationSource: "collection",
+      recommendationCollection: "best-sellers",
+      senderEmail: "help@example.com",
+      "channel.delivered.email": null,
     });
     expect(r).toEqual({ ok: true });
     const shop = await t.db.shop.findUniqueOrThrow({ where: { domain: SHOP } });
     expect(shop).toMatchObject({
-      brandLogoUrl: "https://cdn.example.com/logo.png", brandPrimaryColor: "#aa3300", notificationMode: "hybrid", hybridAutoSendHours: 12,
-      costPerTicketCents: 725, noScanAlertDays: 5, quietHoursStart: 22, quietHoursEnd: 7, recommendationCollection: "best-sellers", senderEmail: "help@example.com",
+      brandLogoUrl: "https://cdn.example.com/logo.png",
+      brandPrimaryColor: "#aa3300",
+      notificationMode: "hybrid",
+      hybridAutoSendHours: 12,
+      costPerTicketCents: 725,
+      noScanAlertDays: 5,
+      quietHoursStart: 22,
+      quietHoursEnd: 7,
+      recommendationCollection: "best-sellers",
+      senderEmail: "help@example.com",
     });
     expect((shop.milestoneChannels as Record<string, { email: boolean }>).delivered!.email).toBe(false);
     expect((await view()).channels.delivered.email).toBe(false);
@@ -77,12 +119,29 @@ describe.each(providers)("settings on %s", (provider) => {
   it("returns a field error for each invalid field and changes nothing", async () => {
     const before = await t.db.shop.findUniqueOrThrow({ where: { domain: SHOP } });
     const r = await save({
-      brandLogoUrl: "http://insecure.example.com/logo.png", brandPrimaryColor: "blue", quietHoursStart: "25", costPerTicket: "-1",
-      noScanAlertDays: "0", receiptRetentionDays: "abc", senderEmail: "not-an-email", notificationMode: "sometimes", sendgridApiKey: "nope",
+      brandLogoUrl: "http://insecure.example.com/logo.png",
+      brandPrimaryColor: "blue",
+      quietHoursStart: "25",
+      costPerTicket: "-1",
+      noScanAlertDays: "0",
+      receiptRetentionDays: "abc",
+      senderEmail: "not-an-email",
+      notificationMode: "sometimes",
+      sendgridApiKey: "nope",
     });
     expect(r.ok).toBe(false);
     const errors = r.ok ? {} : r.fieldErrors;
-    for (const field of ["brandLogoUrl", "brandPrimaryColor", "quietHoursStart", "costPerTicket", "noScanAlertDays", "receiptRetentionDays", "senderEmail", "notificationMode", "sendgridApiKey"]) {
+    for (const field of [
+      "brandLogoUrl",
+      "brandPrimaryColor",
+      "quietHoursStart",
+      "costPerTicket",
+      "noScanAlertDays",
+      "receiptRetentionDays",
+      "senderEmail",
+      "notificationMode",
+      "sendgridApiKey",
+    ]) {
       expect(errors[field], field).toBeTypeOf("string");
     }
     expect(await t.db.shop.findUniqueOrThrow({ where: { domain: SHOP } })).toEqual(before);
@@ -110,7 +169,11 @@ describe.each(providers)("settings on %s", (provider) => {
     expect([(await view()).inDoubtResend, (await view()).inDoubtResendMinutes]).toEqual(["never", "30"]);
 
     // The range's ends are accepted.
-    for (const [minutes, expected] of [["5", 5], ["1440", 1440], [" 60 ", 60]] as const) {
+    for (const [minutes, expected] of [
+      ["5", 5],
+      ["1440", 1440],
+      [" 60 ", 60],
+    ] as const) {
       expect(await save({ inDoubtResend: "auto", inDoubtResendMinutes: minutes }), minutes).toEqual({ ok: true });
       expect(await stored()).toBe(expected);
     }
@@ -140,7 +203,13 @@ describe.each(providers)("settings on %s", (provider) => {
   });
 
   it("stores provider credentials encrypted, shows them masked, keeps them when left empty, removes them on request", async () => {
-    expect(await save({ sendgridApiKey: SENDGRID, twilioAccountSid: `AC${"a".repeat(32)}`, twilioAuthToken: "b".repeat(32) })).toEqual({ ok: true });
+    expect(
+      await save({
+        sendgridApiKey: SENDGRID,
+        twilioAccountSid: `AC${"a".repeat(32)}`,
+        twilioAuthToken: "b".repeat(32),
+      }),
+    ).toEqual({ ok: true });
     const shop = await t.db.shop.findUniqueOrThrow({ where: { domain: SHOP } });
     expect(shop.sendgridApiKeyEnc).not.toContain("SG.");
     expect(decryptSecret(shop.sendgridApiKeyEnc!)).toBe(SENDGRID);
@@ -151,7 +220,9 @@ describe.each(providers)("settings on %s", (provider) => {
     expect(JSON.stringify(v)).not.toContain("b".repeat(32));
 
     expect(await save({})).toEqual({ ok: true }); // empty fields keep what is stored
-    expect((await t.db.shop.findUniqueOrThrow({ where: { domain: SHOP } })).sendgridApiKeyEnc).toBe(shop.sendgridApiKeyEnc);
+    expect((await t.db.shop.findUniqueOrThrow({ where: { domain: SHOP } })).sendgridApiKeyEnc).toBe(
+      shop.sendgridApiKeyEnc,
+    );
 
     expect(await save({ "clear.twilioAuthToken": "on" })).toEqual({ ok: true });
     const after = await t.db.shop.findUniqueOrThrow({ where: { domain: SHOP } });
@@ -162,12 +233,17 @@ describe.each(providers)("settings on %s", (provider) => {
   it("takes the SendGrid Event Webhook's verification key (base64 or PEM) only when it is a P-256 public key, stored like the credentials", async () => {
     const { publicKey } = crypto.generateKeyPairSync("ec", { namedCurve: "prime256v1" });
     const der = publicKey.export({ type: "spki", format: "der" }).toString("base64");
-    const wrongCurve = crypto.generateKeyPairSync("ec", { namedCurve: "secp384r1" }).publicKey.export({ type: "spki", format: "der" }).toString("base64");
+    const wrongCurve = crypto
+      .generateKeyPairSync("ec", { namedCurve: "secp384r1" })
+      .publicKey.export({ type: "spki", format: "der" })
+      .toString("base64");
     for (const bad of ["not a key", wrongCurve]) {
       const r = await save({ sendgridWebhookKey: bad });
       expect(r.ok ? null : r.fieldErrors.sendgridWebhookKey).toMatch(/verification key/);
     }
-    expect(await save({ sendgridWebhookKey: publicKey.export({ type: "spki", format: "pem" }).toString() })).toEqual({ ok: true });
+    expect(await save({ sendgridWebhookKey: publicKey.export({ type: "spki", format: "pem" }).toString() })).toEqual({
+      ok: true,
+    });
     const shop = await t.db.shop.findUniqueOrThrow({ where: { domain: SHOP } });
     expect(decryptSecret(shop.sendgridWebhookKeyEnc!)).toBe(der); // PEM armour removed: stored as SendGrid shows it
     expect((await view()).secrets.sendgridWebhookKey).toBe(`••••${der.slice(-4)}`);

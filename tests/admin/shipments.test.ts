@@ -2,7 +2,14 @@
 // filters, search by order / tracking number / email, cursor pagination both ways, the detail's
 // timeline and raw events, and the order-details extension's summary.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildTimeline, classifySearch, listShipments, orderTracking, parseFilters, shipmentDetail } from "~/admin/shipments.server";
+import {
+  buildTimeline,
+  classifySearch,
+  listShipments,
+  orderTracking,
+  parseFilters,
+  shipmentDetail,
+} from "~/admin/shipments.server";
 import { freshDb, providers, type TestDb } from "../support/db";
 import { buildStory, trackingNumberFor, type Story } from "../support/admin-story";
 
@@ -18,7 +25,8 @@ describe.each(providers)("shipment queries on %s", (provider) => {
   });
   afterAll(async () => t.drop());
 
-  const list = (o: Record<string, string> = {}, size?: number) => listShipments(t.db, story.shopId, params(o), story.now, size);
+  const list = (o: Record<string, string> = {}, size?: number) =>
+    listShipments(t.db, story.shopId, params(o), story.now, size);
   const orderNames = async (o: Record<string, string>) => (await list(o)).rows.map((r) => r.orderName).sort();
 
   it("classifies a search as an order, an email or a tracking number", () => {
@@ -38,7 +46,12 @@ describe.each(providers)("shipment queries on %s", (provider) => {
     const times = page.rows.map((r) => r.createdAt);
     expect([...times].sort().reverse()).toEqual(times);
     const r2003 = page.rows.find((r) => r.orderName === "#2003")!;
-    expect(r2003).toMatchObject({ carrier: "USPS", email: "cleo@example.com", statusLabel: "In transit", primaryTracking: trackingNumberFor({ number: 2003, carrier: "USPS" }) });
+    expect(r2003).toMatchObject({
+      carrier: "USPS",
+      email: "cleo@example.com",
+      statusLabel: "In transit",
+      primaryTracking: trackingNumberFor({ number: 2003, carrier: "USPS" }),
+    });
     expect(r2003.destination).toContain("US");
     expect(page.carriers.sort()).toEqual(["FedEx", "UPS", "USPS"]);
   });
@@ -46,7 +59,9 @@ describe.each(providers)("shipment queries on %s", (provider) => {
   it("searches by order name, tracking number and customer email", async () => {
     expect(await orderNames({ q: "#2004" })).toEqual(["#2004"]);
     expect(await orderNames({ q: "2004" })).toEqual(["#2004"]);
-    expect(await orderNames({ q: trackingNumberFor({ number: 2006, carrier: "USPS" }).toLowerCase() })).toEqual(["#2006"]);
+    expect(await orderNames({ q: trackingNumberFor({ number: 2006, carrier: "USPS" }).toLowerCase() })).toEqual([
+      "#2006",
+    ]);
     expect(await orderNames({ q: "AVA@example.com" })).toEqual(["#2001", "#2010"]);
     expect(await orderNames({ q: "nobody@example.com" })).toEqual([]);
   });
@@ -101,7 +116,9 @@ describe.each(providers)("shipment queries on %s", (provider) => {
     const notes = await t.db.notification.findMany({ where: { shipmentId: id } });
     expect(d.notifications).toHaveLength(notes.length);
     expect(d.notifications.find((n) => n.channel === "sms" && n.status === "sent")?.segments).toBe(2);
-    const failed = (await shipmentDetail(t.db, story.shopId, story.shipmentIdByOrder.get(2002)!))!.notifications.find((n) => n.status === "failed");
+    const failed = (await shipmentDetail(t.db, story.shopId, story.shipmentIdByOrder.get(2002)!))!.notifications.find(
+      (n) => n.status === "failed",
+    );
     expect(failed).toMatchObject({ error: "SendGrid rejected the sender address", errorKind: "config" });
   });
 
@@ -116,10 +133,23 @@ describe.each(providers)("shipment queries on %s", (provider) => {
     const timeline = buildTimeline("outbound", [
       { ...base, status: "fulfillment_success", source: "fulfillment", happenedAt: at(1) },
       { ...base, status: "fulfillment_success", source: "fulfillment", happenedAt: at(2) },
-      { ...base, status: "in_transit", source: "fulfillment_event", happenedAt: at(3), message: "Departed", city: "Columbus", province: "OH", country: "US" },
+      {
+        ...base,
+        status: "in_transit",
+        source: "fulfillment_event",
+        happenedAt: at(3),
+        message: "Departed",
+        city: "Columbus",
+        province: "OH",
+        country: "US",
+      },
       { ...base, status: "customs_hold", source: "fulfillment_event", happenedAt: at(4) },
     ]);
-    expect(timeline.map((e) => e.label)).toEqual(["Update: customs hold", "On its way", "Packed with a shipping label"]);
+    expect(timeline.map((e) => e.label)).toEqual([
+      "Update: customs hold",
+      "On its way",
+      "Packed with a shipping label",
+    ]);
     expect(timeline[1]).toMatchObject({ location: "Columbus, OH, US", message: "Departed" });
   });
 

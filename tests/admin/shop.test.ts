@@ -8,7 +8,17 @@ import { freshDb, type TestDb } from "../support/db";
 
 const adminApi = vi.hoisted(() => {
   const fetch = vi.fn(async (_input: unknown, _init?: unknown) =>
-    Response.json({ data: { shop: { name: "Fresh Shop", contactEmail: null, currencyCode: "EUR", ianaTimezone: "Europe/Paris", primaryDomain: { host: "fresh.example" } } } }),
+    Response.json({
+      data: {
+        shop: {
+          name: "Fresh Shop",
+          contactEmail: null,
+          currencyCode: "EUR",
+          ianaTimezone: "Europe/Paris",
+          primaryDomain: { host: "fresh.example" },
+        },
+      },
+    }),
   );
   globalThis.fetch = fetch as unknown as typeof globalThis.fetch;
   return fetch;
@@ -21,7 +31,11 @@ let t: TestDb;
 let requireShop: typeof RequireShop; // imported after DATABASE_URL is set
 
 async function signed(shop: string): Promise<Request> {
-  const auth = { store: shop.replace(".myshopify.com", ""), apiKey: process.env.SHOPIFY_API_KEY!, apiSecretKey: process.env.SHOPIFY_API_SECRET! };
+  const auth = {
+    store: shop.replace(".myshopify.com", ""),
+    apiKey: process.env.SHOPIFY_API_KEY!,
+    apiSecretKey: process.env.SHOPIFY_API_SECRET!,
+  };
   return setUpValidRequest({ type: RequestType.Bearer, ...auth }, new Request("https://waypoint.test/app/settings"));
 }
 
@@ -41,9 +55,18 @@ afterAll(async () => {
 
 describe("requireShop", () => {
   it("returns the signed-in shop's row without its credentials, and the staff who acts", async () => {
-    const row = await t.db.shop.create({ data: { domain: KNOWN, name: "Known", timezone: "America/Chicago", locale: "fr", sendgridApiKeyEnc: "v1:secret" } });
+    const row = await t.db.shop.create({
+      data: { domain: KNOWN, name: "Known", timezone: "America/Chicago", locale: "fr", sendgridApiKeyEnc: "v1:secret" },
+    });
     const ctx = await requireShop(await signed(KNOWN));
-    expect(ctx.shop).toEqual({ id: row.id, domain: KNOWN, name: "Known", currency: "USD", timezone: "America/Chicago", locale: "fr" });
+    expect(ctx.shop).toEqual({
+      id: row.id,
+      domain: KNOWN,
+      name: "Known",
+      currency: "USD",
+      timezone: "America/Chicago",
+      locale: "fr",
+    });
     expect(ctx.session.shop).toBe(KNOWN);
     expect(ctx.staff).toBe("staff"); // an offline session has no staff member
     expect(adminApi).not.toHaveBeenCalled();
@@ -54,8 +77,13 @@ describe("requireShop", () => {
     const first = await requireShop(await signed(FRESH));
     expect(first.shop).toMatchObject({ domain: FRESH, name: "Fresh Shop", currency: "EUR", timezone: "Europe/Paris" });
     expect(adminApi).toHaveBeenCalledTimes(1);
-    expect(String(adminApi.mock.calls[0]![0])).toMatch(/^https:\/\/fresh-shop\.myshopify\.com\/admin\/api\/.+\/graphql\.json$/);
-    expect(await t.db.shop.findUniqueOrThrow({ where: { domain: FRESH } })).toMatchObject({ status: "active", primaryDomain: "fresh.example" });
+    expect(String(adminApi.mock.calls[0]![0])).toMatch(
+      /^https:\/\/fresh-shop\.myshopify\.com\/admin\/api\/.+\/graphql\.json$/,
+    );
+    expect(await t.db.shop.findUniqueOrThrow({ where: { domain: FRESH } })).toMatchObject({
+      status: "active",
+      primaryDomain: "fresh.example",
+    });
 
     const again = await requireShop(await signed(FRESH));
     expect(again.shop.id).toBe(first.shop.id);
@@ -65,7 +93,9 @@ describe("requireShop", () => {
   it("lets the library's refusal through for a request without a session token, and records nothing", async () => {
     let thrown: unknown;
     try {
-      await requireShop(new Request("https://waypoint.test/app/settings", { headers: { Authorization: "Bearer not-a-token" } }));
+      await requireShop(
+        new Request("https://waypoint.test/app/settings", { headers: { Authorization: "Bearer not-a-token" } }),
+      );
     } catch (e) {
       thrown = e;
     }

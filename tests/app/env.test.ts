@@ -36,9 +36,19 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ ...valid, SHOPIFY_API_KEY: "" })).toThrow(/SHOPIFY_API_KEY is missing/);
   });
   it("fills the documented defaults of the optional numbers and folders, and reads given values as numbers", () => {
-    expect(parseEnv(valid)).toMatchObject({ RECEIPT_RETENTION_DAYS: 14, JOB_RETENTION_DAYS: 7, PROXY_TRUSTED_HOPS: 0, WAYPOINT_EXTENSION_ROOT: "extensions/tracking-block" });
-    expect(parseEnv({ ...valid, RECEIPT_RETENTION_DAYS: "30", PROXY_TRUSTED_HOPS: "2" })).toMatchObject({ RECEIPT_RETENTION_DAYS: 30, PROXY_TRUSTED_HOPS: 2 });
-    expect(() => parseEnv({ ...valid, JOB_RETENTION_DAYS: "a week" })).toThrow(/JOB_RETENTION_DAYS .*Days finished jobs are kept/);
+    expect(parseEnv(valid)).toMatchObject({
+      RECEIPT_RETENTION_DAYS: 14,
+      JOB_RETENTION_DAYS: 7,
+      PROXY_TRUSTED_HOPS: 0,
+      WAYPOINT_EXTENSION_ROOT: "extensions/tracking-block",
+    });
+    expect(parseEnv({ ...valid, RECEIPT_RETENTION_DAYS: "30", PROXY_TRUSTED_HOPS: "2" })).toMatchObject({
+      RECEIPT_RETENTION_DAYS: 30,
+      PROXY_TRUSTED_HOPS: 2,
+    });
+    expect(() => parseEnv({ ...valid, JOB_RETENTION_DAYS: "a week" })).toThrow(
+      /JOB_RETENTION_DAYS .*Days finished jobs are kept/,
+    );
   });
 
   it("logs at info by default, silently under test, and at the given level whenever one is set", () => {

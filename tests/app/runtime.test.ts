@@ -17,10 +17,14 @@ describe("checkDatabase", () => {
 
   it("says which migrations are missing and what to run", async () => {
     const t = await freshDb("sqlite");
-    const [latest] = await t.db.$queryRawUnsafe<{ migration_name: string }[]>(`SELECT migration_name FROM "_prisma_migrations" ORDER BY migration_name DESC LIMIT 1`);
+    const [latest] = await t.db.$queryRawUnsafe<{ migration_name: string }[]>(
+      `SELECT migration_name FROM "_prisma_migrations" ORDER BY migration_name DESC LIMIT 1`,
+    );
     await t.db.$executeRawUnsafe(`DELETE FROM "_prisma_migrations" WHERE migration_name = ?`, latest!.migration_name);
     const line = await checkDatabase(t.db, t.url);
-    expect(line).toBe(`Database ${t.url} is behind: 1 migration(s) not applied (${latest!.migration_name}). Run: npm run setup`);
+    expect(line).toBe(
+      `Database ${t.url} is behind: 1 migration(s) not applied (${latest!.migration_name}). Run: npm run setup`,
+    );
     await t.drop();
   });
 
@@ -36,7 +40,9 @@ describe("checkDatabase", () => {
     const url = "postgresql://waypoint:s3cret@127.0.0.1:1/waypoint";
     const db = createDb(url);
     const line = await checkDatabase(db, url);
-    expect(line).toMatch(/^Cannot reach the postgresql database at postgresql:\/\/\*\*\*@127\.0\.0\.1:1\/waypoint \(.+\)\. Start it or set DATABASE_URL\.$/);
+    expect(line).toMatch(
+      /^Cannot reach the postgresql database at postgresql:\/\/\*\*\*@127\.0\.0\.1:1\/waypoint \(.+\)\. Start it or set DATABASE_URL\.$/,
+    );
     expect(line).not.toContain("s3cret");
     expect(line!.split("\n")).toHaveLength(1);
     await db.$disconnect();

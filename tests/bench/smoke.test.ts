@@ -30,7 +30,18 @@ describe("bench harness (smoke)", () => {
     expect(percentile([5, 1, 3, 2, 4], 50)).toBe(3);
     expect(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 99)).toBe(10);
     expect(Number.isNaN(percentile([], 99))).toBe(true);
-    const t = formatTable([row({ id: "x", metric: "Thing", value: 12.5, unit: "ms", baseline: 25, baselineLabel: "floor", target: "< 30 ms", verdict: verdict(true) })]);
+    const t = formatTable([
+      row({
+        id: "x",
+        metric: "Thing",
+        value: 12.5,
+        unit: "ms",
+        baseline: 25,
+        baselineLabel: "floor",
+        target: "< 30 ms",
+        verdict: verdict(true),
+      }),
+    ]);
     expect(t).toContain("| Thing");
     expect(t).toContain("0.50×");
     expect(t).toContain("PASS");
@@ -47,7 +58,12 @@ describe("bench harness (smoke)", () => {
       expect(ok.requests).toBe(40);
       expect(ok.byStatus[200]).toBe(40);
       expect(ok.p99).toBeGreaterThan(0);
-      const forged = await deliverWebhooks({ baseUrl: url, secret: "wrong", webhooks: hooks.slice(0, 3), concurrency: 2 });
+      const forged = await deliverWebhooks({
+        baseUrl: url,
+        secret: "wrong",
+        webhooks: hooks.slice(0, 3),
+        concurrency: 2,
+      });
       expect(forged.byStatus[401]).toBe(3);
     } finally {
       server.closeAllConnections();
@@ -58,11 +74,23 @@ describe("bench harness (smoke)", () => {
   it("the fake providers log SendGrid and Twilio requests", async () => {
     const fakes = await startFakeProviders();
     try {
-      const mail = await fetch(`${fakes.sendgridUrl}/v3/mail/send`, { method: "POST", body: JSON.stringify({ custom_args: { waypoint_notification_id: "n1" }, personalizations: [{ to: [{ email: "a@b.c" }] }] }) });
+      const mail = await fetch(`${fakes.sendgridUrl}/v3/mail/send`, {
+        method: "POST",
+        body: JSON.stringify({
+          custom_args: { waypoint_notification_id: "n1" },
+          personalizations: [{ to: [{ email: "a@b.c" }] }],
+        }),
+      });
       expect(mail.status).toBe(202);
-      const sms = await fetch(`${fakes.twilioUrl}/2010-04-01/Accounts/AC1/Messages.json`, { method: "POST", body: new URLSearchParams({ To: "+15551234567", Body: "hi" }) });
+      const sms = await fetch(`${fakes.twilioUrl}/2010-04-01/Accounts/AC1/Messages.json`, {
+        method: "POST",
+        body: new URLSearchParams({ To: "+15551234567", Body: "hi" }),
+      });
       expect(sms.status).toBe(201);
-      expect(fakes.requests.map((r) => [r.provider, r.notificationId ?? r.body])).toEqual([["sendgrid", "n1"], ["twilio", "hi"]]);
+      expect(fakes.requests.map((r) => [r.provider, r.notificationId ?? r.body])).toEqual([
+        ["sendgrid", "n1"],
+        ["twilio", "hi"],
+      ]);
     } finally {
       await fakes.close();
     }
@@ -80,13 +108,30 @@ describe("bench harness (smoke)", () => {
     expect(w.events).toBeGreaterThan(w.shipments);
 
     const check = createDb(`file:${file}`);
-    const orders = await check.order.findMany({ where: { email: { not: null } }, select: { orderNumber: true, name: true, email: true }, take: 10 });
+    const orders = await check.order.findMany({
+      where: { email: { not: null } },
+      select: { orderNumber: true, name: true, email: true },
+      take: 10,
+    });
     expect(await check.shipment.count()).toBe(w.shipments);
     await check.$disconnect();
-    const times = floorLookups(file, shop.id, orders.map((o) => ({ orderNumber: o.orderNumber, name: o.name, email: o.email ?? "" })));
+    const times = floorLookups(
+      file,
+      shop.id,
+      orders.map((o) => ({ orderNumber: o.orderNumber, name: o.name, email: o.email ?? "" })),
+    );
     expect(times).toHaveLength(orders.length);
 
-    const dataset: Dataset = { file, url: `file:${file}`, shop: DEMO_SHOP, shipments: w.shipments, orders: w.orders, events: w.events, cached: false, buildMs: 0 };
+    const dataset: Dataset = {
+      file,
+      url: `file:${file}`,
+      shop: DEMO_SHOP,
+      shipments: w.shipments,
+      orders: w.orders,
+      events: w.events,
+      cached: false,
+      buildMs: 0,
+    };
     const rows = await benchDashboard(dataset, { repeats: 1 });
     expect(rows.length).toBeGreaterThan(10);
     expect(rows[0]?.id).toBe("dashboard.page");
@@ -94,11 +139,18 @@ describe("bench harness (smoke)", () => {
   });
 
   it("removes the block (and only the block) from the demo storefront page", async () => {
-    const page = await renderTrackingPage({ shopName: "Smoke", heading: null, primaryColor: "#111111", accentColor: "#222222", logoUrl: null, font: "serif" });
+    const page = await renderTrackingPage({
+      shopName: "Smoke",
+      heading: null,
+      primaryColor: "#111111",
+      accentColor: "#222222",
+      logoUrl: null,
+      font: "serif",
+    });
     const bare = withoutBlock(page);
     expect(page).toContain("tracking.css");
     expect(bare).not.toContain("tracking.css");
     expect(bare).not.toContain("tracking.js");
-    expect(bare).toContain("<header class=\"site\">");
+    expect(bare).toContain('<header class="site">');
   });
 });

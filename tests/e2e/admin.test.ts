@@ -17,7 +17,8 @@ import { buildStory, STORY_SHOP, type Story } from "../support/admin-story";
 
 const CHROMIUM = "/usr/bin/chromium";
 const haveChromium = fs.existsSync(CHROMIUM);
-if (!haveChromium && !process.env.CI) console.warn(`[e2e] ${CHROMIUM} is missing: apt-get install -y chromium to run the browser test`);
+if (!haveChromium && !process.env.CI)
+  console.warn(`[e2e] ${CHROMIUM} is missing: apt-get install -y chromium to run the browser test`);
 const SHOTS = path.resolve("test-results");
 
 describe.skipIf(!haveChromium && !process.env.CI)("admin in Chromium", () => {
@@ -35,7 +36,14 @@ describe.skipIf(!haveChromium && !process.env.CI)("admin in Chromium", () => {
     t = await freshDb("sqlite");
     story = await buildStory(t.db);
     await t.db.session.create({
-      data: { id: `offline_${STORY_SHOP}`, shop: STORY_SHOP, state: "", isOnline: false, scope: "read_orders", accessToken: "e2e-offline-token" },
+      data: {
+        id: `offline_${STORY_SHOP}`,
+        shop: STORY_SHOP,
+        state: "",
+        isOnline: false,
+        scope: "read_orders",
+        accessToken: "e2e-offline-token",
+      },
     });
     const port = await freePort();
     const appUrl = `http://127.0.0.1:${port}`;
@@ -59,16 +67,27 @@ describe.skipIf(!haveChromium && !process.env.CI)("admin in Chromium", () => {
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
       viewport: { width: 1400, height: 1000 },
       timezoneId: "UTC",
       // authenticate.admin answers bots (HeadlessChrome's default user agent) with 410 Gone.
-      userAgent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36",
+      userAgent:
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36",
       locale: "en-US",
       reducedMotion: "reduce", // charts drawn at rest for the screenshot
     });
     // No third-party network: Shopify's CDN (fonts) is not needed for the pages to render.
-    await context.route(/^https:\/\/cdn\.shopify\.com\//, (r) => r.fulfill({ status: 200, contentType: "text/css", body: "" }));
+    await context.route(/^https:\/\/cdn\.shopify\.com\//, (r) =>
+      r.fulfill({ status: 200, contentType: "text/css", body: "" }),
+    );
     page = await context.newPage();
     page.on("pageerror", (e) => pageErrors.push(e.message));
   }, 240_000);
@@ -94,7 +113,9 @@ describe.skipIf(!haveChromium && !process.env.CI)("admin in Chromium", () => {
 
   /** Every `data-figure` on the page: name → text shown. */
   async function figures(): Promise<Record<string, string>> {
-    return page.$$eval("[data-figure]", (els) => Object.fromEntries(els.map((e) => [e.getAttribute("data-figure")!, (e.textContent ?? "").trim()])));
+    return page.$$eval("[data-figure]", (els) =>
+      Object.fromEntries(els.map((e) => [e.getAttribute("data-figure")!, (e.textContent ?? "").trim()])),
+    );
   }
 
   it("dashboard: stages, exceptions, on-time rate, medians, WISMO, cross-sell and notifications as in the database", async () => {
@@ -107,11 +128,21 @@ describe.skipIf(!haveChromium && !process.env.CI)("admin in Chromium", () => {
     const now = new Date();
     const d = (await loadDashboard(t.db, STORY_SHOP, parseRange(new URLSearchParams(), now), now))!;
     // Stages straight from the tables.
-    expect(f["stage-1"]).toBe(formatNumber(await t.db.order.count({ where: { shopId: story.shopId, stage: 1, cancelledAt: null } })));
+    expect(f["stage-1"]).toBe(
+      formatNumber(await t.db.order.count({ where: { shopId: story.shopId, stage: 1, cancelledAt: null } })),
+    );
     for (const stage of [2, 3, 4, 5]) {
-      expect(f[`stage-${stage}`], `stage ${stage}`).toBe(formatNumber(await t.db.shipment.count({ where: { shopId: story.shopId, stage, cancelledAt: null } })));
+      expect(f[`stage-${stage}`], `stage ${stage}`).toBe(
+        formatNumber(await t.db.shipment.count({ where: { shopId: story.shopId, stage, cancelledAt: null } })),
+      );
     }
-    expect(f["exceptions-delayed"]).toBe(formatNumber(await t.db.shipment.count({ where: { shopId: story.shopId, delayed: true, deliveredAt: null, cancelledAt: null } })));
+    expect(f["exceptions-delayed"]).toBe(
+      formatNumber(
+        await t.db.shipment.count({
+          where: { shopId: story.shopId, delayed: true, deliveredAt: null, cancelledAt: null },
+        }),
+      ),
+    );
     expect(f["exceptions-attempted"]).toBe("1");
     expect(f["exceptions-failure"]).toBe("1");
     expect(f["exceptions-no-scan"]).toBe("1");
@@ -120,23 +151,42 @@ describe.skipIf(!haveChromium && !process.env.CI)("admin in Chromium", () => {
     expect(f["median-deliver-ups"]).toBe(formatHours(d.carriers.find((c) => c.carrier === "ups")!.shipToDeliverHours));
     expect(f["median-ship-all"]).toBe(formatHours(d.carriers.find((c) => c.carrier === "")!.orderToShipHours));
     // Storefront analytics and attributed revenue.
-    expect(f["wismo-page-views"]).toBe(formatNumber(await t.db.analyticsEvent.count({ where: { shopId: story.shopId, kind: "page_view" } })));
-    expect(f["wismo-lookups"]).toBe(formatNumber(await t.db.analyticsEvent.count({ where: { shopId: story.shopId, kind: "lookup" } })));
+    expect(f["wismo-page-views"]).toBe(
+      formatNumber(await t.db.analyticsEvent.count({ where: { shopId: story.shopId, kind: "page_view" } })),
+    );
+    expect(f["wismo-lookups"]).toBe(
+      formatNumber(await t.db.analyticsEvent.count({ where: { shopId: story.shopId, kind: "lookup" } })),
+    );
     expect(f["wismo-tickets"]).toBe(formatNumber(d.wismo.ticketsAvoided));
     expect(f["wismo-cost"]).toBe(formatMoney(d.wismo.costAvoidedCents, "USD"));
     expect(f["xsell-impressions"]).toBe("12");
-    expect(f["xsell-revenue"]).toBe(formatMoney((await t.db.attributedOrder.aggregate({ _sum: { revenueCents: true } }))._sum.revenueCents!, "USD"));
+    expect(f["xsell-revenue"]).toBe(
+      formatMoney((await t.db.attributedOrder.aggregate({ _sum: { revenueCents: true } }))._sum.revenueCents!, "USD"),
+    );
     // Notifications per channel.
     for (const channel of ["email", "sms"]) {
       for (const status of ["sent", "failed", "suppressed"]) {
-        expect(f[`notif-${channel}-${status}`], `${channel} ${status}`).toBe(formatNumber(await t.db.notification.count({ where: { shopId: story.shopId, channel, status } })));
+        expect(f[`notif-${channel}-${status}`], `${channel} ${status}`).toBe(
+          formatNumber(await t.db.notification.count({ where: { shopId: story.shopId, channel, status } })),
+        );
       }
     }
     expect(f["sms-segments"]).toBe(formatNumber(d.notifications.smsSegments));
-    for (const c of d.notifications.byChannel) expect(f[`notif-${c.channel}-not-delivered`], `${c.channel} not delivered`).toBe(formatNumber(c.notDelivered));
+    for (const c of d.notifications.byChannel)
+      expect(f[`notif-${c.channel}-not-delivered`], `${c.channel} not delivered`).toBe(formatNumber(c.notDelivered));
     // The bottleneck banner and the help text with the estimate's formula.
-    await expect(page.getByText(/UPS is stalling in Ohio/).first().isVisible()).resolves.toBe(true);
-    await expect(page.getByText(/Estimated tickets avoided =/).first().isVisible()).resolves.toBe(true);
+    await expect(
+      page
+        .getByText(/UPS is stalling in Ohio/)
+        .first()
+        .isVisible(),
+    ).resolves.toBe(true);
+    await expect(
+      page
+        .getByText(/Estimated tickets avoided =/)
+        .first()
+        .isVisible(),
+    ).resolves.toBe(true);
   });
 
   it("shipments: the IndexTable with filters and search", async () => {
@@ -161,7 +211,9 @@ describe.skipIf(!haveChromium && !process.env.CI)("admin in Chromium", () => {
     const orderLink = await page.$("a[href^='shopify://admin/orders/']");
     expect(orderLink).not.toBeNull();
     // Messages the dev outbox kept say so: they never reached the customer.
-    const kept = await t.db.notification.count({ where: { shipmentId: id, status: "sent", provider: "dev-outbox", deliveryStatus: null } });
+    const kept = await t.db.notification.count({
+      where: { shipmentId: id, status: "sent", provider: "dev-outbox", deliveryStatus: null },
+    });
     expect(kept).toBeGreaterThan(0);
     expect(await page.$$("[data-delivery='outbox']")).toHaveLength(kept);
     expect(await page.textContent("[data-delivery='outbox']")).toContain("Outbox only");
@@ -169,9 +221,18 @@ describe.skipIf(!haveChromium && !process.env.CI)("admin in Chromium", () => {
 
   it("shipment detail: each message's delivery report, with the provider's reason", async () => {
     const id = story.shipmentIdByOrder.get(2001)!;
-    const [email, sms] = await t.db.notification.findMany({ where: { shipmentId: id, status: "sent" }, orderBy: { channel: "asc" } });
-    await t.db.notification.update({ where: { id: email!.id }, data: { deliveryStatus: "bounced", deliveryError: "bounce 5.1.1: user unknown", deliveryUpdatedAt: new Date() } });
-    await t.db.notification.update({ where: { id: sms!.id }, data: { deliveryStatus: "delivered", deliveryUpdatedAt: new Date() } });
+    const [email, sms] = await t.db.notification.findMany({
+      where: { shipmentId: id, status: "sent" },
+      orderBy: { channel: "asc" },
+    });
+    await t.db.notification.update({
+      where: { id: email!.id },
+      data: { deliveryStatus: "bounced", deliveryError: "bounce 5.1.1: user unknown", deliveryUpdatedAt: new Date() },
+    });
+    await t.db.notification.update({
+      where: { id: sms!.id },
+      data: { deliveryStatus: "delivered", deliveryUpdatedAt: new Date() },
+    });
     try {
       await open(`/app/shipments/${id}`, "[data-delivery='bounced']");
       await shot("detail-delivery");
@@ -179,13 +240,20 @@ describe.skipIf(!haveChromium && !process.env.CI)("admin in Chromium", () => {
       expect(await page.textContent("[data-delivery='bounced']")).toContain("bounce 5.1.1: user unknown");
       expect(await page.textContent("[data-delivery='delivered']")).toContain("Delivered");
     } finally {
-      await t.db.notification.updateMany({ where: { shipmentId: id }, data: { deliveryStatus: null, deliveryError: null, deliveryUpdatedAt: null } });
+      await t.db.notification.updateMany({
+        where: { shipmentId: id },
+        data: { deliveryStatus: null, deliveryError: null, deliveryUpdatedAt: null },
+      });
     }
   });
 
   it("the delivery report webhooks reach their routes through the production server, and refuse unsigned reports", async () => {
     for (const p of ["/webhooks/twilio/status", "/webhooks/sendgrid"]) {
-      const res = await fetch(`${app.url}${p}`, { method: "POST", headers: { "Content-Type": p.includes("twilio") ? "application/x-www-form-urlencoded" : "application/json" }, body: p.includes("twilio") ? "MessageSid=SM1&MessageStatus=delivered" : "[]" });
+      const res = await fetch(`${app.url}${p}`, {
+        method: "POST",
+        headers: { "Content-Type": p.includes("twilio") ? "application/x-www-form-urlencoded" : "application/json" },
+        body: p.includes("twilio") ? "MessageSid=SM1&MessageStatus=delivered" : "[]",
+      });
       expect(res.status, p).toBe(403);
     }
   });
@@ -201,15 +269,24 @@ describe.skipIf(!haveChromium && !process.env.CI)("admin in Chromium", () => {
     await open("/app/bottlenecks", "table");
     await shot("bottlenecks");
     const f = await figures();
-    const inTransit = await t.db.shipment.count({ where: { shopId: story.shopId, stage: 3, carrier: "UPS", destRegion: "US-OH", deliveredAt: null } });
+    const inTransit = await t.db.shipment.count({
+      where: { shopId: story.shopId, stage: 3, carrier: "UPS", destRegion: "US-OH", deliveredAt: null },
+    });
     expect(f["flag-ups-US-OH-shipments"]).toBe(formatNumber(inTransit));
-    await expect(page.getByText(/FedEx \(/).first().isVisible()).resolves.toBe(true);
+    await expect(
+      page
+        .getByText(/FedEx \(/)
+        .first()
+        .isVisible(),
+    ).resolves.toBe(true);
   });
 
   it("settings: the form with the stored values, never a secret, and the template preview", async () => {
     await open("/app/settings", "form");
     // The email preview is drawn in a shadow root after hydration.
-    await page.waitForFunction(() => (document.querySelector("[data-preview='email']")?.shadowRoot?.textContent ?? "").includes("#1001"));
+    await page.waitForFunction(() =>
+      (document.querySelector("[data-preview='email']")?.shadowRoot?.textContent ?? "").includes("#1001"),
+    );
     await shot("settings");
     const shop = await t.db.shop.findUniqueOrThrow({ where: { domain: STORY_SHOP } });
     expect(await page.inputValue("input[name='costPerTicket']")).toBe((shop.costPerTicketCents / 100).toFixed(2));

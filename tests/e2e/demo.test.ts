@@ -13,11 +13,13 @@ import { startDemo, type Demo } from "../../scripts/demo/run";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const haveChromium = fs.existsSync(CHROMIUM);
-if (!haveChromium) console.warn(`demo e2e skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
+if (!haveChromium)
+  console.warn(`demo e2e skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
 
 // A desktop browser's user agent: the admin (Shopify's library) turns bots away, and headless
 // Chromium's default agent says "HeadlessChrome".
-const USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36";
+const USER_AGENT =
+  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36";
 
 describe.skipIf(!haveChromium)("npm run demo, end to end in Chromium", () => {
   let demo: Demo;
@@ -40,7 +42,15 @@ describe.skipIf(!haveChromium)("npm run demo, end to end in Chromium", () => {
     ctx = await chromium.launchPersistentContext(path.join(dir, "chromium"), {
       executablePath: CHROMIUM,
       headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
       userAgent: USER_AGENT,
       viewport: { width: 1280, height: 900 },
     });
@@ -67,16 +77,29 @@ describe.skipIf(!haveChromium)("npm run demo, end to end in Chromium", () => {
     const shop = await demo.db.shop.findUniqueOrThrow({ where: { domain: demo.shop } });
     const [confirmed, rows] = await Promise.all([
       demo.db.order.count({ where: { shopId: shop.id, stage: 1, cancelledAt: null } }),
-      demo.db.shipment.groupBy({ by: ["stage"], where: { shopId: shop.id, cancelledAt: null }, _count: { _all: true } }),
+      demo.db.shipment.groupBy({
+        by: ["stage"],
+        where: { shopId: shop.id, cancelledAt: null },
+        _count: { _all: true },
+      }),
     ]);
-    const expected: Record<string, number> = { Confirmed: confirmed, "Label created": 0, "In transit": 0, Delivery: 0, Returns: 0 };
+    const expected: Record<string, number> = {
+      Confirmed: confirmed,
+      "Label created": 0,
+      "In transit": 0,
+      Delivery: 0,
+      Returns: 0,
+    };
     const names = ["", "", "Label created", "In transit", "Delivery", "Returns"];
     for (const r of rows) if (r.stage >= 2) expected[names[r.stage] as string] = r._count._all;
     expect(Object.values(expected).reduce((a, b) => a + b, 0)).toBeGreaterThan(20);
 
     const res = await page.goto(`${demo.url}/app`, { waitUntil: "networkidle" });
     expect(res?.status()).toBe(200);
-    const card = page.locator("div", { hasText: /^Shipments by stage/ }).filter({ hasText: "Returns" }).last();
+    const card = page
+      .locator("div", { hasText: /^Shipments by stage/ })
+      .filter({ hasText: "Returns" })
+      .last();
     const text = await card.innerText();
     const shown: Record<string, number> = {};
     for (const label of Object.keys(expected)) {
@@ -90,7 +113,10 @@ describe.skipIf(!haveChromium)("npm run demo, end to end in Chromium", () => {
     // An order with one outbound shipment, moving or delivered, whose shipped email went out.
     const candidates = await demo.db.order.findMany({
       where: { cancelledAt: null, stage: { in: [3, 4] }, shipments: { some: {} } },
-      include: { shipments: true, notifications: { where: { milestone: "shipped", channel: "email", status: "sent" } } },
+      include: {
+        shipments: true,
+        notifications: { where: { milestone: "shipped", channel: "email", status: "sent" } },
+      },
       orderBy: [{ stage: "asc" }, { orderNumber: "asc" }], // in transit first
     });
     const order = candidates.find((o) => o.shipments.length === 1 && o.notifications.length > 0);
@@ -114,7 +140,9 @@ describe.skipIf(!haveChromium)("npm run demo, end to end in Chromium", () => {
 
     // The shipped email for that order, in the dev outbox.
     const shipped = order.notifications[0] as (typeof order.notifications)[number];
-    await page.goto(`${demo.url}/outbox?channel=email&q=${encodeURIComponent(order.email ?? "")}`, { waitUntil: "load" });
+    await page.goto(`${demo.url}/outbox?channel=email&q=${encodeURIComponent(order.email ?? "")}`, {
+      waitUntil: "load",
+    });
     const emails = page.locator(`article[data-channel=email][data-to="${order.email}"]`);
     expect(await emails.count()).toBeGreaterThan(0);
     const subjects = await emails.locator(".subject").allInnerTexts();

@@ -23,7 +23,8 @@ import { demoCatalog, startFakeStorefront, type FakeStorefront } from "../suppor
 
 const CHROMIUM = "/usr/bin/chromium";
 const haveChromium = fs.existsSync(CHROMIUM);
-if (!haveChromium && !process.env.CI) console.warn(`[e2e] ${CHROMIUM} is missing: apt-get install -y chromium to run the browser test`);
+if (!haveChromium && !process.env.CI)
+  console.warn(`[e2e] ${CHROMIUM} is missing: apt-get install -y chromium to run the browser test`);
 
 type Handler = (args: LoaderFunctionArgs) => Promise<Response>;
 interface RouteModule {
@@ -32,7 +33,10 @@ interface RouteModule {
 }
 
 // A 1×1 PNG for the CDN images recommendations point at.
-const PIXEL = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkaPhfDwAEhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
+const PIXEL = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkaPhfDwAEhgGAWjR9awAAAABJRU5ErkJggg==",
+  "base64",
+);
 
 describe.skipIf(!haveChromium && !process.env.CI)("storefront in Chromium", () => {
   let t: TestDb;
@@ -71,8 +75,13 @@ describe.skipIf(!haveChromium && !process.env.CI)("storefront in Chromium", () =
     const signed = signAppProxyQuery(url.search.slice(1), { shop: TEST_SHOP, secret: SECRET });
     const body = req.method === "GET" || req.method === "HEAD" ? undefined : await readBody(req);
     const headers = new Headers({ "X-Forwarded-For": "127.0.0.1", "X-Forwarded-Host": TEST_SHOP });
-    for (const h of ["content-type", "accept", "accept-language"]) if (req.headers[h]) headers.set(h, String(req.headers[h]));
-    const request = new Request(`https://waypoint.test/proxy${rest}?${signed}`, { method: req.method, headers, body: body?.toString("utf8") });
+    for (const h of ["content-type", "accept", "accept-language"])
+      if (req.headers[h]) headers.set(h, String(req.headers[h]));
+    const request = new Request(`https://waypoint.test/proxy${rest}?${signed}`, {
+      method: req.method,
+      headers,
+      body: body?.toString("utf8"),
+    });
     proxied.push(`${req.method} ${url.pathname}`);
     const [mod, params] = route(rest);
     const fn = req.method === "GET" || req.method === "HEAD" ? mod.loader : mod.action;
@@ -81,7 +90,9 @@ describe.skipIf(!haveChromium && !process.env.CI)("storefront in Chromium", () =
     const type = answer.headers.get("content-type") ?? "text/plain";
     // Shopify renders an application/liquid answer inside the theme's layout.
     if (type.startsWith("application/liquid")) text = layout("Track your order", text);
-    res.writeHead(answer.status, { "Content-Type": type.startsWith("application/liquid") ? "text/html; charset=utf-8" : type });
+    res.writeHead(answer.status, {
+      "Content-Type": type.startsWith("application/liquid") ? "text/html; charset=utf-8" : type,
+    });
     res.end(text);
   }
 
@@ -117,7 +128,9 @@ describe.skipIf(!haveChromium && !process.env.CI)("storefront in Chromium", () =
     }
     await new Worker(t.db, jobHandlers, { now: () => new Date(Date.now() + 60_000), id: "e2e" }).drain();
 
-    const block = (await renderBlock({ locale: "en", settings: { heading: "Where's my order?", recommendation_source: "related" } })).replaceAll(ASSET_CDN, "/cdn/");
+    const block = (
+      await renderBlock({ locale: "en", settings: { heading: "Where's my order?", recommendation_source: "related" } })
+    ).replaceAll(ASSET_CDN, "/cdn/");
     const themePage = layout("Track your order", block, `<link rel="stylesheet" href="/cdn/tracking.css">`);
     shop = http.createServer((req, res) => {
       const url = new URL(req.url ?? "/", "http://127.0.0.1");
@@ -139,7 +152,9 @@ describe.skipIf(!haveChromium && !process.env.CI)("storefront in Chromium", () =
             const posted = JSON.parse((await readBody(req)).toString("utf8")) as (typeof cartPosts)[number];
             cartPosts.push(posted);
             res.writeHead(200, { "Content-Type": "application/json" });
-            return res.end(JSON.stringify({ items: posted.items.map((i) => ({ ...i, variant_id: i.id, key: `${i.id}:x` })) }));
+            return res.end(
+              JSON.stringify({ items: posted.items.map((i) => ({ ...i, variant_id: i.id, key: `${i.id}:x` })) }),
+            );
           }
           res.writeHead(404, { "Content-Type": "text/plain" }).end("not found");
         } catch (error) {
@@ -154,12 +169,22 @@ describe.skipIf(!haveChromium && !process.env.CI)("storefront in Chromium", () =
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
       headless: false, // the flags below make it headless, exactly as documented
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
       viewport: { width: 1100, height: 900 },
       locale: "en-US",
       timezoneId: "America/New_York",
     });
-    await context.route("https://cdn.shopify.test/**", (r) => r.fulfill({ status: 200, contentType: "image/png", body: PIXEL }));
+    await context.route("https://cdn.shopify.test/**", (r) =>
+      r.fulfill({ status: 200, contentType: "image/png", body: PIXEL }),
+    );
     page = context.pages()[0] ?? (await context.newPage());
   }, 120_000);
 
@@ -207,13 +232,19 @@ describe.skipIf(!haveChromium && !process.env.CI)("storefront in Chromium", () =
     const rainCover = recs.filter({ hasText: "Ridge Rain Cover" });
     await rainCover.getByRole("button", { name: "Add to cart" }).click();
     await expect.poll(() => cartPosts.length, { timeout: 10_000 }).toBe(1);
-    expect(cartPosts[0]!.items).toEqual([{ id: 80001, quantity: 1, properties: { _waypoint_source: "tracking_page", _waypoint_order: "#1001" } }]);
+    expect(cartPosts[0]!.items).toEqual([
+      { id: 80001, quantity: 1, properties: { _waypoint_source: "tracking_page", _waypoint_order: "#1001" } },
+    ]);
     await expect.poll(() => rainCover.locator("[data-add]").textContent()).toContain("Added");
 
     // The beacons reached the app: an impression per product shown and the add-to-cart click.
-    await expect.poll(() => proxied.filter((p) => p === "POST /apps/track/api/events").length, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    await expect
+      .poll(() => proxied.filter((p) => p === "POST /apps/track/api/events").length, { timeout: 10_000 })
+      .toBeGreaterThanOrEqual(2);
     await sf.storefront().analytics.flush();
-    const kinds = (await t.db.analyticsEvent.findMany({ select: { kind: true, outcome: true, productId: true } })).map((e) => `${e.kind}:${e.outcome ?? e.productId ?? ""}`);
+    const kinds = (await t.db.analyticsEvent.findMany({ select: { kind: true, outcome: true, productId: true } })).map(
+      (e) => `${e.kind}:${e.outcome ?? e.productId ?? ""}`,
+    );
     expect(kinds).toContain("lookup:found");
     expect(kinds).toContain("rec_impression:7001");
     expect(kinds).toContain("rec_click:7001");
@@ -258,10 +289,13 @@ describe.skipIf(!haveChromium && !process.env.CI)("storefront in Chromium", () =
     expect(await result.locator(".wpt__shipment .wpt__now").textContent()).toContain("In transit");
     expect(await result.locator(".wpt__shipment [role=progressbar]").getAttribute("aria-valuenow")).toBe("3");
     expect(await result.locator(".wpt__events").textContent()).toContain("Hodgkins, IL, US");
-    expect(await result.locator("a.wpt__carrier").getAttribute("href")).toBe("https://www.ups.com/track?tracknum=1Z999AA10123456784");
+    expect(await result.locator("a.wpt__carrier").getAttribute("href")).toBe(
+      "https://www.ups.com/track?tracknum=1Z999AA10123456784",
+    );
     // Nothing of the order: no name or date, destination, items or recommendations on screen.
     const visible = await result.innerText();
-    for (const secret of ["#1001", "Cambridge", "Trailhead", "Summit", "Ridge Rain Cover", "Placed"]) expect(visible).not.toContain(secret);
+    for (const secret of ["#1001", "Cambridge", "Trailhead", "Summit", "Ridge Rain Cover", "Placed"])
+      expect(visible).not.toContain(secret);
     expect(await result.locator(".wpt__recs").isHidden()).toBe(true);
     // The order form stays, with how to see the whole order.
     const hint = page.locator("[data-wpt-parcel-hint]");

@@ -52,7 +52,13 @@ describe("extension assets", () => {
       expect(head).toContain(name);
     }
     const contract = fs.readFileSync(path.join(EXTENSION_ROOT, "CONTRACT.md"), "utf8");
-    for (const name of ["/apps/track/api/lookup", "/apps/track/api/token/", "/apps/track/api/events", "_waypoint_source", "_waypoint_order"]) {
+    for (const name of [
+      "/apps/track/api/lookup",
+      "/apps/track/api/token/",
+      "/apps/track/api/events",
+      "_waypoint_source",
+      "_waypoint_order",
+    ]) {
       expect(contract).toContain(name);
     }
   });

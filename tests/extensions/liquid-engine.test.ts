@@ -15,7 +15,9 @@ describe("test Liquid engine", () => {
   });
 
   it("fails on a missing translation and on an unknown filter", async () => {
-    await expect(en.parseAndRender("{{ 'tracking.nope' | t }}")).rejects.toThrow(/translation missing: en.tracking.nope/);
+    await expect(en.parseAndRender("{{ 'tracking.nope' | t }}")).rejects.toThrow(
+      /translation missing: en.tracking.nope/,
+    );
     await expect(en.parseAndRender("{{ 'x' | no_such_filter }}")).rejects.toThrow(/no_such_filter/);
     await expect(en.parseAndRender("{{ 'missing.js' | asset_url }}")).rejects.toThrow(/no assets\/missing.js/);
   });
@@ -25,16 +27,16 @@ describe("test Liquid engine", () => {
       `<script src="${ASSET_CDN}tracking.js?v=1" type="text/javascript"></script>`,
     );
     expect(await en.parseAndRender("{{ 'tracking.css' | asset_url | stylesheet_tag }}")).toContain('rel="stylesheet"');
-    expect(await en.parseAndRender("{{ img | image_url: width: 320 }}", { img: { src: "https://cdn.test/a.png" } })).toBe(
-      "https://cdn.test/a.png?width=320",
-    );
+    expect(
+      await en.parseAndRender("{{ img | image_url: width: 320 }}", { img: { src: "https://cdn.test/a.png" } }),
+    ).toBe("https://cdn.test/a.png?width=320");
     expect(await en.parseAndRender("{{ '#000000' | color_contrast: '#ffffff' }}")).toBe("21");
     expect(await en.parseAndRender("{{ '#777777' | color_contrast: '#ffffff' }}")).toBe("4.5");
   });
 
   it("skips {% schema %} and {% doc %}, and wraps {% style %} like Shopify", async () => {
     const out = await en.parseAndRender(
-      "{% doc %}@param {string} x{% enddoc %}a{% schema %}{\"x\": \"{{ y }}\"}{% endschema %}b{% style %}.x{color:{{ c }}}{% endstyle %}",
+      '{% doc %}@param {string} x{% enddoc %}a{% schema %}{"x": "{{ y }}"}{% endschema %}b{% style %}.x{color:{{ c }}}{% endstyle %}',
       { c: "red" },
     );
     expect(out).toBe("ab<style data-shopify>.x{color:red}</style>");

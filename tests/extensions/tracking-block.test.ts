@@ -30,7 +30,9 @@ interface Tag {
 
 const NAMED: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
 const decode = (s: string): string =>
-  s.replace(/&(#\d+|[a-z]+);/g, (m, e: string) => (e.startsWith("#") ? String.fromCodePoint(Number(e.slice(1))) : NAMED[e] ?? m));
+  s.replace(/&(#\d+|[a-z]+);/g, (m, e: string) =>
+    e.startsWith("#") ? String.fromCodePoint(Number(e.slice(1))) : (NAMED[e] ?? m),
+  );
 
 /** Start tags with their attributes; enough for the block's own, well-formed markup. */
 function tags(html: string): Tag[] {
@@ -60,7 +62,13 @@ const t = (locale: Locale, key: string): string => {
 
 const FIXTURE = {
   heading: "",
-  logo: { src: "https://cdn.shopify.test/s/files/logo.png", alt: "Acme logo", aspect_ratio: 2, width: 640, height: 320 },
+  logo: {
+    src: "https://cdn.shopify.test/s/files/logo.png",
+    alt: "Acme logo",
+    aspect_ratio: 2,
+    width: 640,
+    height: 320,
+  },
   primary_color: "#123456",
   accent_color: "#0b6e4f",
   layout: "stacked" as const,
@@ -71,90 +79,102 @@ const FIXTURE = {
 };
 
 describe("order-tracking block: rendered markup", () => {
-  it.each(["en", "fr"] as const)("renders the lookup forms with labels, the proxy URL and the settings (%s)", async (locale) => {
-    const html = await renderBlock({ locale, settings: FIXTURE });
-    const all = tags(html);
-    const proxy = locale === "en" ? "/apps/track" : "/fr/apps/track";
+  it.each(["en", "fr"] as const)(
+    "renders the lookup forms with labels, the proxy URL and the settings (%s)",
+    async (locale) => {
+      const html = await renderBlock({ locale, settings: FIXTURE });
+      const all = tags(html);
+      const proxy = locale === "en" ? "/apps/track" : "/fr/apps/track";
 
-    const root = all.find((x) => "data-waypoint-tracking" in x.attrs);
-    expect(root).toBeDefined();
-    expect(root?.attrs["data-proxy"]).toBe(proxy);
-    expect(root?.attrs["data-locale"]).toBe(locale);
-    expect(root?.attrs["data-cart-add"]).toBe(locale === "en" ? "/cart/add" : "/fr/cart/add");
-    expect(root?.attrs["data-recs"]).toBe("collection");
-    expect(root?.attrs["data-recs-collection"]).toBe("summer-sale");
-    expect(root?.attrs.class).toContain("wpt--stacked");
-    // Block settings become CSS custom properties.
-    expect(root?.attrs.style).toContain("--wpt-primary: #123456;");
-    expect(root?.attrs.style).toContain("--wpt-accent: #0b6e4f;");
-    expect(root?.attrs.style).toMatch(/--wpt-on-primary: #ffffff;/);
+      const root = all.find((x) => "data-waypoint-tracking" in x.attrs);
+      expect(root).toBeDefined();
+      expect(root?.attrs["data-proxy"]).toBe(proxy);
+      expect(root?.attrs["data-locale"]).toBe(locale);
+      expect(root?.attrs["data-cart-add"]).toBe(locale === "en" ? "/cart/add" : "/fr/cart/add");
+      expect(root?.attrs["data-recs"]).toBe("collection");
+      expect(root?.attrs["data-recs-collection"]).toBe("summer-sale");
+      expect(root?.attrs.class).toContain("wpt--stacked");
+      // Block settings become CSS custom properties.
+      expect(root?.attrs.style).toContain("--wpt-primary: #123456;");
+      expect(root?.attrs.style).toContain("--wpt-accent: #0b6e4f;");
+      expect(root?.attrs.style).toMatch(/--wpt-on-primary: #ffffff;/);
 
-    // Two forms, both posting to the app proxy on the store's own domain, without JavaScript too.
-    const forms = all.filter((x) => x.name === "form");
-    expect(forms.map((f) => f.attrs["data-wpt-form"])).toEqual(["order", "tracking"]);
-    for (const f of forms) expect(f.attrs.action).toBe(proxy);
-    expect(forms[0]?.attrs.method).toBe("post"); // email and phone stay out of URLs and logs
+      // Two forms, both posting to the app proxy on the store's own domain, without JavaScript too.
+      const forms = all.filter((x) => x.name === "form");
+      expect(forms.map((f) => f.attrs["data-wpt-form"])).toEqual(["order", "tracking"]);
+      for (const f of forms) expect(f.attrs.action).toBe(proxy);
+      expect(forms[0]?.attrs.method).toBe("post"); // email and phone stay out of URLs and logs
 
-    // Every input has a <label for> with the translated text, and is required.
-    const labels: Record<string, string> = {
-      order: t(locale, "tracking.form.order_label"),
-      contact: t(locale, "tracking.form.contact_label"),
-      tracking: t(locale, "tracking.form.tracking_label"),
-    };
-    const inputs = all.filter((x) => x.name === "input");
-    expect(inputs.map((i) => i.attrs.name)).toEqual(["order", "contact", "tracking"]);
-    for (const input of inputs) {
-      const id = input.attrs.id as string;
-      expect(id).toMatch(/^wpt-AbC123-/);
-      expect(textOf(html, "label", "for", id)).toBe(labels[input.attrs.name as string]);
-      expect("required" in input.attrs).toBe(true);
-      for (const ref of (input.attrs["aria-describedby"] ?? "").split(/\s+/).filter(Boolean)) {
-        expect(all.some((x) => x.attrs.id === ref)).toBe(true);
+      // Every input has a <label for> with the translated text, and is required.
+      const labels: Record<string, string> = {
+        order: t(locale, "tracking.form.order_label"),
+        contact: t(locale, "tracking.form.contact_label"),
+        tracking: t(locale, "tracking.form.tracking_label"),
+      };
+      const inputs = all.filter((x) => x.name === "input");
+      expect(inputs.map((i) => i.attrs.name)).toEqual(["order", "contact", "tracking"]);
+      for (const input of inputs) {
+        const id = input.attrs.id as string;
+        expect(id).toMatch(/^wpt-AbC123-/);
+        expect(textOf(html, "label", "for", id)).toBe(labels[input.attrs.name as string]);
+        expect("required" in input.attrs).toBe(true);
+        for (const ref of (input.attrs["aria-describedby"] ?? "").split(/\s+/).filter(Boolean)) {
+          expect(all.some((x) => x.attrs.id === ref)).toBe(true);
+        }
       }
-    }
-    for (const f of forms) {
-      const legend = f.attrs["aria-labelledby"] as string;
-      expect(textOf(html, "p", "id", legend)).toBeTruthy();
-    }
+      for (const f of forms) {
+        const legend = f.attrs["aria-labelledby"] as string;
+        expect(textOf(html, "p", "id", legend)).toBeTruthy();
+      }
 
-    // The heading falls back to the translated default; the live region is there before any result.
-    expect(textOf(html, "h2", "id", "wpt-AbC123-title")).toBe(t(locale, "tracking.heading"));
-    const live = all.find((x) => "data-wpt-status" in x.attrs);
-    expect(live?.attrs.role).toBe("status");
-    expect(live?.attrs["aria-live"]).toBe("polite");
+      // The heading falls back to the translated default; the live region is there before any result.
+      expect(textOf(html, "h2", "id", "wpt-AbC123-title")).toBe(t(locale, "tracking.heading"));
+      const live = all.find((x) => "data-wpt-status" in x.attrs);
+      expect(live?.attrs.role).toBe("status");
+      expect(live?.attrs["aria-live"]).toBe("polite");
 
-    // Scripts: the extension's assets, deferred; nothing parser-blocking.
-    const scripts = all.filter((x) => x.name === "script" && x.attrs.src);
-    expect(scripts.map((s) => s.attrs.src)).toEqual([`${ASSET_CDN}tracking-core.js?v=1`, `${ASSET_CDN}tracking.js?v=1`]);
-    for (const s of scripts) expect("defer" in s.attrs).toBe(true);
-    expect(html).not.toMatch(/<script(?![^>]*\bdefer\b)[^>]*\bsrc=/);
+      // Scripts: the extension's assets, deferred; nothing parser-blocking.
+      const scripts = all.filter((x) => x.name === "script" && x.attrs.src);
+      expect(scripts.map((s) => s.attrs.src)).toEqual([
+        `${ASSET_CDN}tracking-core.js?v=1`,
+        `${ASSET_CDN}tracking.js?v=1`,
+      ]);
+      for (const s of scripts) expect("defer" in s.attrs).toBe(true);
+      expect(html).not.toMatch(/<script(?![^>]*\bdefer\b)[^>]*\bsrc=/);
 
-    // The logo has alt text and intrinsic dimensions (no layout shift).
-    const logo = all.find((x) => x.name === "img" && x.attrs.class === "wpt__logo");
-    expect(logo?.attrs).toMatchObject({ alt: "Acme logo", width: "160", height: "80" });
-    expect(logo?.attrs.src).toBe("https://cdn.shopify.test/s/files/logo.png?width=320");
+      // The logo has alt text and intrinsic dimensions (no layout shift).
+      const logo = all.find((x) => x.name === "img" && x.attrs.class === "wpt__logo");
+      expect(logo?.attrs).toMatchObject({ alt: "Acme logo", width: "160", height: "80" });
+      expect(logo?.attrs.src).toBe("https://cdn.shopify.test/s/files/logo.png?width=320");
 
-    // The theme editor's attributes wrap the block.
-    expect(all.find((x) => x.attrs.class === "wpt-block")?.attrs["data-shopify-editor-block"]).toBe(`{"id":"AbC123","type":"@app"}`);
-  });
+      // The theme editor's attributes wrap the block.
+      expect(all.find((x) => x.attrs.class === "wpt-block")?.attrs["data-shopify-editor-block"]).toBe(
+        `{"id":"AbC123","type":"@app"}`,
+      );
+    },
+  );
 
-  it.each(["en", "fr", "de", "es"] as const)("hands tracking.js every message, decoded exactly as translated (%s)", async (locale) => {
-    const html = await renderBlock({ locale, settings: FIXTURE });
-    const strings = tags(html).find((x) => "data-wpt-strings" in x.attrs);
-    expect(strings).toBeDefined();
-    const expected: Record<string, string> = {
-      "data-progress": "tracking.result.progress",
-      "data-not_found": "tracking.status.not_found",
-      "data-rate_limited": "tracking.status.rate_limited",
-      "data-invalid": "tracking.status.invalid",
-      "data-network": "tracking.status.network",
-      "data-carrier-link": "tracking.result.carrier_link",
-      "data-add-failed": "tracking.recs.add_failed",
-    };
-    for (const [attr, key] of Object.entries(expected)) expect(strings?.attrs[attr]).toBe(t(locale, key));
-    // Each error reason the app can answer has a message (tracking.js looks them up by reason).
-    for (const reason of ["not_found", "rate_limited", "invalid"]) expect(strings?.attrs[`data-${reason}`]).toBeTruthy();
-  });
+  it.each(["en", "fr", "de", "es"] as const)(
+    "hands tracking.js every message, decoded exactly as translated (%s)",
+    async (locale) => {
+      const html = await renderBlock({ locale, settings: FIXTURE });
+      const strings = tags(html).find((x) => "data-wpt-strings" in x.attrs);
+      expect(strings).toBeDefined();
+      const expected: Record<string, string> = {
+        "data-progress": "tracking.result.progress",
+        "data-not_found": "tracking.status.not_found",
+        "data-rate_limited": "tracking.status.rate_limited",
+        "data-invalid": "tracking.status.invalid",
+        "data-network": "tracking.status.network",
+        "data-carrier-link": "tracking.result.carrier_link",
+        "data-add-failed": "tracking.recs.add_failed",
+      };
+      for (const [attr, key] of Object.entries(expected)) expect(strings?.attrs[attr]).toBe(t(locale, key));
+      // Each error reason the app can answer has a message (tracking.js looks them up by reason).
+      for (const reason of ["not_found", "rate_limited", "invalid"])
+        expect(strings?.attrs[`data-${reason}`]).toBeTruthy();
+    },
+  );
 
   it("escapes merchant text and uses the merchant's recommendations heading", async () => {
     const html = await renderBlock({
@@ -170,7 +190,9 @@ describe("order-tracking block: rendered markup", () => {
     const off = tags(await renderBlock({ locale: "en", settings: { ...FIXTURE, show_recommendations: false } }));
     expect(off.find((x) => "data-waypoint-tracking" in x.attrs)?.attrs["data-recs"]).toBe("off");
 
-    const related = tags(await renderBlock({ locale: "en", settings: { ...FIXTURE, recommendation_source: "related" } }));
+    const related = tags(
+      await renderBlock({ locale: "en", settings: { ...FIXTURE, recommendation_source: "related" } }),
+    );
     const root = related.find((x) => "data-waypoint-tracking" in x.attrs);
     expect(root?.attrs["data-recs"]).toBe("related");
     expect(root?.attrs["data-recs-collection"]).toBe(""); // the collection only counts for "collection"
@@ -195,8 +217,30 @@ describe("order-tracking block: rendered markup", () => {
     const stages = [...html.matchAll(/<li class="wpt__step">([^<]+)<\/li>/g)].map((m) => m[1]);
     expect(stages.slice(0, 5)).toEqual(["Confirmed", "Packed", "On its way", "Delivery", "Return"]);
     const fields = new Set(all.map((x) => x.attrs["data-f"]).filter(Boolean));
-    for (const f of ["title", "placed", "status", "cancelled", "waiting", "recs", "delay", "attention", "estimate", "carrier",
-      "tracking", "destination", "link", "linkText", "noEvents", "time", "label", "place", "image", "qty", "url", "price"]) {
+    for (const f of [
+      "title",
+      "placed",
+      "status",
+      "cancelled",
+      "waiting",
+      "recs",
+      "delay",
+      "attention",
+      "estimate",
+      "carrier",
+      "tracking",
+      "destination",
+      "link",
+      "linkText",
+      "noEvents",
+      "time",
+      "label",
+      "place",
+      "image",
+      "qty",
+      "url",
+      "price",
+    ]) {
       expect(fields.has(f), f).toBe(true);
     }
     const delay = all.find((x) => x.attrs["data-f"] === "delay");
@@ -216,7 +260,10 @@ describe("order-tracking block: rendered markup", () => {
       .map((rgb) => `#${rgb.map((c) => c.toString(16).padStart(2, "0")).join("")}`);
     await fc.assert(
       fc.asyncProperty(hex, hex, async (primary, accent) => {
-        const html = await renderBlock({ locale: "en", settings: { ...FIXTURE, primary_color: primary, accent_color: accent } });
+        const html = await renderBlock({
+          locale: "en",
+          settings: { ...FIXTURE, primary_color: primary, accent_color: accent },
+        });
         const style = tags(html).find((x) => "data-waypoint-tracking" in x.attrs)?.attrs.style ?? "";
         const v = (name: string): string => {
           const m = style.match(new RegExp(`--wpt-${name}: (#[0-9a-f]{6});`, "i"));
@@ -265,17 +312,30 @@ describe("order-tracking block: schema", () => {
   });
 
   it("declares the settings merchants need, with unique ids", () => {
-    const byId: Record<string, SchemaSetting> = Object.fromEntries(schema.settings.filter((s) => s.id).map((s) => [s.id, s]));
+    const byId: Record<string, SchemaSetting> = Object.fromEntries(
+      schema.settings.filter((s) => s.id).map((s) => [s.id, s]),
+    );
     expect(Object.keys(byId)).toEqual([
-      "heading", "logo", "primary_color", "accent_color", "layout", "show_recommendations",
-      "recommendation_source", "recommendation_collection", "recommendations_heading",
+      "heading",
+      "logo",
+      "primary_color",
+      "accent_color",
+      "layout",
+      "show_recommendations",
+      "recommendation_source",
+      "recommendation_collection",
+      "recommendations_heading",
     ]);
     expect(byId.logo?.type).toBe("image_picker");
     expect(byId.primary_color?.type).toBe("color");
     expect(byId.accent_color?.type).toBe("color");
     expect(byId.layout?.options?.map((o) => o.value)).toEqual(["stacked", "compact"]);
     expect(byId.show_recommendations?.type).toBe("checkbox");
-    expect(byId.recommendation_source?.options?.map((o) => o.value)).toEqual(["related", "complementary", "collection"]);
+    expect(byId.recommendation_source?.options?.map((o) => o.value)).toEqual([
+      "related",
+      "complementary",
+      "collection",
+    ]);
     expect(byId.recommendation_collection?.type).toBe("collection");
     for (const s of schema.settings) {
       if (s.type === "select") expect(s.options?.map((o) => o.value)).toContain(s.default);
@@ -284,7 +344,10 @@ describe("order-tracking block: schema", () => {
 
   it("passes Shopify's JSON schema for settings (which theme-check leaves out for app blocks)", async () => {
     expect(await validateBlockSettings(schema.settings)).toEqual([]);
-    const bad = await validateBlockSettings([{ type: "colour", id: "x", label: "X" }, { type: "select", id: "y", label: "Y" }]);
+    const bad = await validateBlockSettings([
+      { type: "colour", id: "x", label: "X" },
+      { type: "select", id: "y", label: "Y" },
+    ]);
     expect(bad.length).toBeGreaterThanOrEqual(2);
   });
 

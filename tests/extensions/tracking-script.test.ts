@@ -36,10 +36,23 @@ interface Request {
   body: string | null;
 }
 interface Page {
-  lookupRequest(proxy: string | undefined, q: Record<string, string>, opts?: Record<string, string | undefined>): Request;
+  lookupRequest(
+    proxy: string | undefined,
+    q: Record<string, string>,
+    opts?: Record<string, string | undefined>,
+  ): Request;
   eventsUrl(proxy: string): string;
-  cartPayload(variant: unknown, order: string | null): { items: { id: number | null; quantity: number; properties: Record<string, string> }[] };
-  eventPayload(kind: string, order: string | null, ids: string[], visitor: string | null, action?: string): Record<string, unknown>;
+  cartPayload(
+    variant: unknown,
+    order: string | null,
+  ): { items: { id: number | null; quantity: number; properties: Record<string, string> }[] };
+  eventPayload(
+    kind: string,
+    order: string | null,
+    ids: string[],
+    visitor: string | null,
+    action?: string,
+  ): Record<string, unknown>;
   visitor(w: unknown): string | null;
   mount: unknown;
   boot: unknown;
@@ -60,7 +73,19 @@ const TPL = "Step {step} of {total}: {stage}. {status}";
 describe("exports", () => {
   it("exports plain functions under Node, without touching a page", () => {
     expect(Object.keys(core).sort()).toEqual(
-      ["errorText", "fill", "formatDate", "formatMoney", "formatWindow", "newestFirst", "place", "progress", "put", "render", "safeUrl"].sort(),
+      [
+        "errorText",
+        "fill",
+        "formatDate",
+        "formatMoney",
+        "formatWindow",
+        "newestFirst",
+        "place",
+        "progress",
+        "put",
+        "render",
+        "safeUrl",
+      ].sort(),
     );
     expect(typeof asModule<unknown>(PAGE)).toBe("function");
   });
@@ -90,7 +115,11 @@ describe("exports", () => {
 
   it("waits for DOMContentLoaded when the document is still loading", () => {
     const listeners: string[] = [];
-    const document = { readyState: "loading", addEventListener: (e: string) => listeners.push(e), querySelectorAll: () => [] };
+    const document = {
+      readyState: "loading",
+      addEventListener: (e: string) => listeners.push(e),
+      querySelectorAll: () => [],
+    };
     const self: Record<string, unknown> = { document };
     const context = vm.createContext({ self, URLSearchParams });
     vm.runInContext(CORE, context);
@@ -107,7 +136,12 @@ describe("progress", () => {
   });
 
   it("completes the bar once delivered, and uses all five steps for returns", () => {
-    expect(core.progress(4, "outbound", "delivered", "Delivered", NAMES, TPL).steps).toEqual(["done", "done", "done", "done"]);
+    expect(core.progress(4, "outbound", "delivered", "Delivered", NAMES, TPL).steps).toEqual([
+      "done",
+      "done",
+      "done",
+      "done",
+    ]);
     expect(core.progress(4, "outbound", "out_for_delivery", "Out for delivery", NAMES, TPL).steps[3]).toBe("current");
     const ret = core.progress(5, "return", "return_requested", "Return requested", NAMES, TPL);
     expect(ret).toMatchObject({ now: 5, max: 5 });
@@ -117,13 +151,17 @@ describe("progress", () => {
 
   it("never leaves the bar's range, whatever stage arrives", () => {
     fc.assert(
-      fc.property(fc.oneof(fc.integer(), fc.double(), fc.constant(null), fc.string()), fc.constantFrom("outbound", "return"), (stage, kind) => {
-        const p = core.progress(stage, kind, "", "", NAMES, TPL);
-        expect(p.now).toBeGreaterThanOrEqual(1);
-        expect(p.now).toBeLessThanOrEqual(p.max);
-        expect(p.steps).toHaveLength(p.max);
-        expect(p.steps.filter((s) => s === "current")).toHaveLength(1);
-      }),
+      fc.property(
+        fc.oneof(fc.integer(), fc.double(), fc.constant(null), fc.string()),
+        fc.constantFrom("outbound", "return"),
+        (stage, kind) => {
+          const p = core.progress(stage, kind, "", "", NAMES, TPL);
+          expect(p.now).toBeGreaterThanOrEqual(1);
+          expect(p.now).toBeLessThanOrEqual(p.max);
+          expect(p.steps).toHaveLength(p.max);
+          expect(p.steps.filter((s) => s === "current")).toHaveLength(1);
+        },
+      ),
     );
   });
 
@@ -150,7 +188,11 @@ describe("formatting", () => {
 
   it("shows one day when the window is one day, and orders a reversed window", () => {
     const one = core.formatWindow({ start: "2026-03-04", end: "2026-03-04" }, "en-GB");
-    expect(one).toBe(new Intl.DateTimeFormat("en-GB", { weekday: "short", day: "numeric", month: "short", timeZone: "UTC" }).format(new Date("2026-03-04")));
+    expect(one).toBe(
+      new Intl.DateTimeFormat("en-GB", { weekday: "short", day: "numeric", month: "short", timeZone: "UTC" }).format(
+        new Date("2026-03-04"),
+      ),
+    );
     expect(core.formatWindow({ start: "2026-03-06", end: "2026-03-04" }, "en-GB")).toBe(
       core.formatWindow({ start: "2026-03-04", end: "2026-03-06" }, "en-GB"),
     );
@@ -179,7 +221,9 @@ describe("formatting", () => {
   });
 
   it("shows masked destinations as city and region", () => {
-    expect(core.place({ city: "Lyon", region: "Auvergne-Rhône-Alpes", country: "FR" })).toBe("Lyon, Auvergne-Rhône-Alpes");
+    expect(core.place({ city: "Lyon", region: "Auvergne-Rhône-Alpes", country: "FR" })).toBe(
+      "Lyon, Auvergne-Rhône-Alpes",
+    );
     expect(core.place({ city: null, region: null, country: "FR" })).toBe("FR");
     expect(core.place("Memphis, TN")).toBe("Memphis, TN");
     expect(core.place(null)).toBe("");
@@ -207,20 +251,37 @@ describe("formatting", () => {
 
 describe("URLs from the JSON", () => {
   it("lets through web and same-site URLs only", () => {
-    for (const ok of ["https://www.ups.com/track?tracknum=1Z", "http://carrier.example/t", "//cdn.shopify.com/x.jpg", "/products/mug"]) {
+    for (const ok of [
+      "https://www.ups.com/track?tracknum=1Z",
+      "http://carrier.example/t",
+      "//cdn.shopify.com/x.jpg",
+      "/products/mug",
+    ]) {
       expect(core.safeUrl(ok)).toBe(ok);
     }
-    for (const bad of ["javascript:alert(1)", " JAVASCRIPT:alert(1)", "data:text/html,<b>", "/\\evil.example", "///evil", "vbscript:x", "", null]) {
+    for (const bad of [
+      "javascript:alert(1)",
+      " JAVASCRIPT:alert(1)",
+      "data:text/html,<b>",
+      "/\\evil.example",
+      "///evil",
+      "vbscript:x",
+      "",
+      null,
+    ]) {
       expect(core.safeUrl(bad)).toBe("");
     }
   });
 
   it("never answers with anything but an http(s) or same-site URL", () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.webUrl(), fc.constantFrom("javascript:", "data:", "\tjavascript:x")), (u) => {
-        const out = core.safeUrl(u);
-        expect(out === "" || /^(https?:)?\/\/[^/\\]/i.test(out) || /^\/[^/\\]/.test(out) || out === "/").toBe(true);
-      }),
+      fc.property(
+        fc.oneof(fc.string(), fc.webUrl(), fc.constantFrom("javascript:", "data:", "\tjavascript:x")),
+        (u) => {
+          const out = core.safeUrl(u);
+          expect(out === "" || /^(https?:)?\/\/[^/\\]/i.test(out) || /^\/[^/\\]/.test(out) || out === "/").toBe(true);
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -240,7 +301,11 @@ describe("lookups, cart and beacons", () => {
 
   it("looks up a tracking number with GET", () => {
     const r = page.lookupRequest("/apps/track/", { tracking: " 1Z999AA10123456784 " }, { recs: "off" });
-    expect(r).toEqual({ url: "/apps/track/api/lookup?recs=off&tracking=1Z999AA10123456784", method: "GET", body: null });
+    expect(r).toEqual({
+      url: "/apps/track/api/lookup?recs=off&tracking=1Z999AA10123456784",
+      method: "GET",
+      body: null,
+    });
   });
 
   it("posts order number with email, or with phone", () => {
@@ -255,30 +320,50 @@ describe("lookups, cart and beacons", () => {
   it("sends beacons to the events endpoint", () => {
     expect(page.eventsUrl("/fr/apps/track")).toBe("/fr/apps/track/api/events");
     expect(page.eventPayload("rec_click", "#1001", ["gid://shopify/Product/1"], "v1", "add_to_cart")).toEqual({
-      kind: "rec_click", order: "#1001", productIds: ["gid://shopify/Product/1"], source: "tracking_page", action: "add_to_cart", visitorId: "v1",
+      kind: "rec_click",
+      order: "#1001",
+      productIds: ["gid://shopify/Product/1"],
+      source: "tracking_page",
+      action: "add_to_cart",
+      visitorId: "v1",
     });
     expect(page.eventPayload("rec_impression", null, ["1", "2"], null)).toEqual({
-      kind: "rec_impression", order: null, productIds: ["1", "2"], source: "tracking_page",
+      kind: "rec_impression",
+      order: null,
+      productIds: ["1", "2"],
+      source: "tracking_page",
     });
   });
 
   it("adds to the cart with hidden attribution properties", () => {
     expect(page.cartPayload("gid://shopify/ProductVariant/4455667788", "#1001")).toEqual({
-      items: [{ id: 4455667788, quantity: 1, properties: { _waypoint_source: "tracking_page", _waypoint_order: "#1001" } }],
+      items: [
+        { id: 4455667788, quantity: 1, properties: { _waypoint_source: "tracking_page", _waypoint_order: "#1001" } },
+      ],
     });
     expect(page.cartPayload("123", null).items[0]?.id).toBe(123);
-    for (const k of Object.keys(page.cartPayload("1", "#1").items[0]?.properties ?? {})) expect(k.startsWith("_")).toBe(true);
+    for (const k of Object.keys(page.cartPayload("1", "#1").items[0]?.properties ?? {}))
+      expect(k.startsWith("_")).toBe(true);
   });
 
   it("keeps a visitor id only when the shopper allows analytics", () => {
     const store = new Map<string, string>();
-    const localStorage = { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v) };
+    const localStorage = {
+      getItem: (k: string) => store.get(k) ?? null,
+      setItem: (k: string, v: string) => void store.set(k, v),
+    };
     const first = page.visitor({ localStorage });
     expect(first).toMatch(/^[a-z0-9]{8,}$/);
     expect(page.visitor({ localStorage })).toBe(first);
     const denied = { localStorage, Shopify: { customerPrivacy: { analyticsProcessingAllowed: () => false } } };
     expect(page.visitor(denied)).toBeNull();
-    expect(page.visitor({ get localStorage(): never { throw new Error("blocked"); } })).toBeNull();
+    expect(
+      page.visitor({
+        get localStorage(): never {
+          throw new Error("blocked");
+        },
+      }),
+    ).toBeNull();
   });
 });
 
@@ -290,7 +375,13 @@ describe("put: filling a template", () => {
     attrs: Record<string, string> = {};
     dataset: Record<string, string>;
     parentNode: El | null;
-    constructor(public tagName: string, f: string | null, text = "", parent?: El, wrapper = false) {
+    constructor(
+      public tagName: string,
+      f: string | null,
+      text = "",
+      parent?: El,
+      wrapper = false,
+    ) {
       this.dataset = f ? { f } : {};
       this.textContent = text;
       this.parentNode = parent ?? (tagName === "DIV" ? null : new El("DIV", null));
@@ -315,7 +406,13 @@ describe("put: filling a template", () => {
       untouched: new El("P", "untouched", "as rendered"),
     };
     const node = { querySelectorAll: () => Object.values(fields) };
-    core.put(node, { title: "<img src=x onerror=alert(1)>", carrier: "", link: "javascript:alert(1)", image: "https://cdn.shopify.com/a.jpg", attention: true });
+    core.put(node, {
+      title: "<img src=x onerror=alert(1)>",
+      carrier: "",
+      link: "javascript:alert(1)",
+      image: "https://cdn.shopify.com/a.jpg",
+      attention: true,
+    });
     expect(fields.title.textContent).toBe("<img src=x onerror=alert(1)>"); // as text, never markup
     expect(row.hidden).toBe(true); // the <dt>/<dd> pair goes together
     expect(fields.carrier.hidden).toBe(false);

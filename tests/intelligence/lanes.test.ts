@@ -39,58 +39,126 @@ describe.each(providers)("delivery intelligence on %s", (provider) => {
     const orderId = String(7_000_000_000_000 + i);
     const fulfillmentId = String(9_000_000_000_000 + i);
     const shipped = placed + ship * HOUR;
-    const post = async (topic: string, body: unknown) => expect((await receive(signedWebhook(topic, body))).status).toBe(200);
-    await post("orders/create", orderPayload({
-      id: orderId, name: `#${3000 + i}`, order_number: 3000 + i,
-      created_at: iso(placed), processed_at: iso(placed), updated_at: iso(placed),
-      shipping_address: { province_code: "OH", country_code: "US", city: "Columbus" },
-    }));
-    await post("fulfillments/create", fulfillmentPayload({ id: fulfillmentId, order_id: orderId, created_at: iso(shipped), updated_at: iso(shipped), status: "success", shipment_status: null }));
-    await post("fulfillment_events/create", fulfillmentEventPayload({ id: String(5_000_000_000 + i * 2), fulfillment_id: fulfillmentId, order_id: orderId, status: "in_transit", happened_at: iso(shipped + 6 * HOUR), created_at: iso(shipped + 6 * HOUR), updated_at: iso(shipped + 6 * HOUR), estimated_delivery_at: null }));
+    const post = async (topic: string, body: unknown) =>
+      expect((await receive(signedWebhook(topic, body))).status).toBe(200);
+    await post(
+      "orders/create",
+      orderPayload({
+        id: orderId,
+        name: `#${3000 + i}`,
+        order_number: 3000 + i,
+        created_at: iso(placed),
+        processed_at: iso(placed),
+        updated_at: iso(placed),
+        shipping_address: { province_code: "OH", country_code: "US", city: "Columbus" },
+      }),
+    );
+    await post(
+      "fulfillments/create",
+      fulfillmentPayload({
+        id: fulfillmentId,
+        order_id: orderId,
+        created_at: iso(shipped),
+        updated_at: iso(shipped),
+        status: "success",
+        shipment_status: null,
+      }),
+    );
+    await post(
+      "fulfillment_events/create",
+      fulfillmentEventPayload({
+        id: String(5_000_000_000 + i * 2),
+        fulfillment_id: fulfillmentId,
+        order_id: orderId,
+        status: "in_transit",
+        happened_at: iso(shipped + 6 * HOUR),
+        created_at: iso(shipped + 6 * HOUR),
+        updated_at: iso(shipped + 6 * HOUR),
+        estimated_delivery_at: null,
+      }),
+    );
     if (transit !== null) {
       const at = shipped + transit * HOUR;
-      await post("fulfillment_events/create", fulfillmentEventPayload({ id: String(5_000_000_001 + i * 2), fulfillment_id: fulfillmentId, order_id: orderId, status: "delivered", happened_at: iso(at), created_at: iso(at), updated_at: iso(at), estimated_delivery_at: null }, "delivered"));
+      await post(
+        "fulfillment_events/create",
+        fulfillmentEventPayload(
+          {
+            id: String(5_000_000_001 + i * 2),
+            fulfillment_id: fulfillmentId,
+            order_id: orderId,
+            status: "delivered",
+            happened_at: iso(at),
+            created_at: iso(at),
+            updated_at: iso(at),
+            estimated_delivery_at: null,
+          },
+          "delivered",
+        ),
+      );
     }
     return { orderId };
   }
 
-  it("learns processing and transit per lane, once per shipment, and predicts windows from them", { timeout: 120_000 }, async () => {
-    const start = Date.now() - 20 * 24 * HOUR;
-    for (let i = 0; i < 36; i++) await story(i, start + i * 6 * HOUR, 20 + (i % 5), 48 + (i % 9) * 3);
-    await drain();
+  it(
+    "learns processing and transit per lane, once per shipment, and predicts windows from them",
+    { timeout: 120_000 },
+    async () => {
+      const start = Date.now() - 20 * 24 * HOUR;
+      for (let i = 0; i < 36; i++) await story(i, start + i * 6 * HOUR, 20 + (i % 5), 48 + (i % 9) * 3);
+      await drain();
 
-    const transit = await t.db.laneStat.findMany({ where: { metric: METRICS.transit } });
-    const h = merge(...transit.map((r) => fromJSON(r.histogram)));
-    expect(count(h)).toBe(36);
-    expect(transit.every((r) => r.carrier === "ups" && r.region === "US-OH")).toBe(true);
-    expect(quantile(h, 0.5)).toBeGreaterThan(48);
-    expect(quantile(h, 0.5)).toBeLessThan(78);
-    const rollup = await t.db.dailyStat.groupBy({ by: ["metric"], where: { metric: { startsWith: "delivered" } }, _sum: { count: true } });
-    expect(Object.fromEntries(rollup.map((r) => [r.metric, r._sum.count]))).toMatchObject({ delivered: 36 });
-    const processing = await t.db.laneStat.findMany({ where: { metric: METRICS.processing } });
-    expect(processing.reduce((n, r) => n + r.count, 0)).toBe(36);
+      const transit = await t.db.laneStat.findMany({ where: { metric: METRICS.transit } });
+      const h = merge(...transit.map((r) => fromJSON(r.histogram)));
+      expect(count(h)).toBe(36);
+      expect(transit.every((r) => r.carrier === "ups" && r.region === "US-OH")).toBe(true);
+      expect(quantile(h, 0.5)).toBeGreaterThan(48);
+      expect(quantile(h, 0.5)).toBeLessThan(78);
+      const rollup = await t.db.dailyStat.groupBy({
+        by: ["metric"],
+        where: { metric: { startsWith: "delivered" } },
+        _sum: { count: true },
+      });
+      expect(Object.fromEntries(rollup.map((r) => [r.metric, r._sum.count]))).toMatchObject({ delivered: 36 });
+      const processing = await t.db.laneStat.findMany({ where: { metric: METRICS.processing } });
+      expect(processing.reduce((n, r) => n + r.count, 0)).toBe(36);
 
-    // Replaying a delivered shipment's event does not count it twice.
-    const s = await t.db.shipment.findFirstOrThrow({ where: { deliveredAt: { not: null } } });
-    const event: StageChangedEvent = { shopId: s.shopId, shipmentId: s.id, orderId: s.orderId, kind: "outbound", delayed: false, delayStarted: false, transition: { fromStage: 3, toStage: 4, fromStatus: "in_transit", toStatus: "delivered", at: s.deliveredAt!.toISOString(), cause: "test" } };
-    await learnFromStageChange(t.db, event, now);
-    const again = await t.db.laneStat.findMany({ where: { metric: METRICS.transit } });
-    expect(again.reduce((n, r) => n + r.count, 0)).toBe(36);
+      // Replaying a delivered shipment's event does not count it twice.
+      const s = await t.db.shipment.findFirstOrThrow({ where: { deliveredAt: { not: null } } });
+      const event: StageChangedEvent = {
+        shopId: s.shopId,
+        shipmentId: s.id,
+        orderId: s.orderId,
+        kind: "outbound",
+        delayed: false,
+        delayStarted: false,
+        transition: {
+          fromStage: 3,
+          toStage: 4,
+          fromStatus: "in_transit",
+          toStatus: "delivered",
+          at: s.deliveredAt!.toISOString(),
+          cause: "test",
+        },
+      };
+      await learnFromStageChange(t.db, event, now);
+      const again = await t.db.laneStat.findMany({ where: { metric: METRICS.transit } });
+      expect(again.reduce((n, r) => n + r.count, 0)).toBe(36);
 
-    // A new order to the same lane gets a window around processing (~1 day) plus transit (~2-3 days).
-    const placed = Date.now();
-    const { orderId } = await story(100, placed, 20, null);
-    await drain();
-    const order = await t.db.order.findFirstOrThrow({ where: { shopifyId: orderId } });
-    await t.db.order.update({ where: { id: order.id }, data: { predictedStart: null, predictedEnd: null } });
-    await predictForOrder(t.db, order.id, now);
-    const predicted = await t.db.order.findUniqueOrThrow({ where: { id: order.id } });
-    const lowDays = (predicted.predictedStart!.getTime() - placed) / (24 * HOUR);
-    const highDays = (predicted.predictedEnd!.getTime() - placed) / (24 * HOUR);
-    expect(lowDays).toBeGreaterThan(2);
-    expect(highDays).toBeLessThan(5);
-    expect(highDays).toBeGreaterThan(lowDays);
-  });
+      // A new order to the same lane gets a window around processing (~1 day) plus transit (~2-3 days).
+      const placed = Date.now();
+      const { orderId } = await story(100, placed, 20, null);
+      await drain();
+      const order = await t.db.order.findFirstOrThrow({ where: { shopifyId: orderId } });
+      await t.db.order.update({ where: { id: order.id }, data: { predictedStart: null, predictedEnd: null } });
+      await predictForOrder(t.db, order.id, now);
+      const predicted = await t.db.order.findUniqueOrThrow({ where: { id: order.id } });
+      const lowDays = (predicted.predictedStart!.getTime() - placed) / (24 * HOUR);
+      const highDays = (predicted.predictedEnd!.getTime() - placed) / (24 * HOUR);
+      expect(lowDays).toBeGreaterThan(2);
+      expect(highDays).toBeLessThan(5);
+      expect(highDays).toBeGreaterThan(lowDays);
+    },
+  );
 
   it("flags a silent in-transit shipment as delayed once, and snapshots lane dwell for bottlenecks", async () => {
     await story(1, Date.now() - 9 * 24 * HOUR, 20, null); // last scan ~8 days ago, never delivered
@@ -104,9 +172,16 @@ describe.each(providers)("delivery intelligence on %s", (provider) => {
     expect(delayed).toHaveLength(1);
     // Silent for a week: past both its lane's scan-gap threshold and its predicted delivery.
     expect(["no_scan", "estimate_passed"]).toContain(delayed[0]!.delayReason);
-    const announced = await t.db.job.findMany({ where: { kind: "tracking.stage_changed" }, orderBy: { createdAt: "asc" } });
+    const announced = await t.db.job.findMany({
+      where: { kind: "tracking.stage_changed" },
+      orderBy: { createdAt: "asc" },
+    });
     expect(announced.length).toBe(eventsBefore + 1);
-    expect(announced.at(-1)!.payload).toMatchObject({ shipmentId: delayed[0]!.id, delayStarted: true, transition: null });
+    expect(announced.at(-1)!.payload).toMatchObject({
+      shipmentId: delayed[0]!.id,
+      delayStarted: true,
+      transition: null,
+    });
 
     const second = await scanInTransit(t.db, new Date(now.getTime() + HOUR));
     expect(second.newlyDelayed).toBe(0);

@@ -86,7 +86,8 @@ describe.each(POLICIES)("the %s backoff", (_name, policy, delay) => {
   it("gives the floor for values near 0, not half the ceiling (full jitter, not equal jitter)", () => {
     for (const attempt of [1, 4, 10, 30]) expect(delay(attempt, () => 0)).toBe(policy.minMs);
     // Equal jitter never goes below half the ceiling.
-    for (const attempt of [4, 10, 30]) expect(delay(attempt, () => 0.000_01)).toBeLessThan(ceilingOf(attempt, policy) / 4);
+    for (const attempt of [4, 10, 30])
+      expect(delay(attempt, () => 0.000_01)).toBeLessThan(ceilingOf(attempt, policy) / 4);
   });
 
   it("averages about half the ceiling over a uniform sequence, and never reaches past it or the cap", () => {

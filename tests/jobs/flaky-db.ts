@@ -27,7 +27,8 @@ export function flakyDb(real: Db, options: { failFirst?: number; only?: (call: s
   let left = options.failFirst ?? 0;
   let calls = 0;
   let failed = 0;
-  const guard = <F extends (...args: never[]) => unknown>(name: string, fn: F, self: unknown) =>
+  const guard =
+    <F extends (...args: never[]) => unknown>(name: string, fn: F, self: unknown) =>
     (...args: Parameters<F>) => {
       calls += 1;
       if (left > 0 && (options.only?.(name) ?? true)) {
@@ -46,7 +47,9 @@ export function flakyDb(real: Db, options: { failFirst?: number; only?: (call: s
         return new Proxy(value, {
           get(delegate, method) {
             const fn: unknown = Reflect.get(delegate, method, delegate);
-            return typeof fn === "function" && typeof method === "string" ? guard(`${prop}.${method}`, fn as (...a: never[]) => unknown, delegate) : fn;
+            return typeof fn === "function" && typeof method === "string"
+              ? guard(`${prop}.${method}`, fn as (...a: never[]) => unknown, delegate)
+              : fn;
           },
         });
       }

@@ -32,7 +32,12 @@ describe.each(providers)("job queue on %s", (provider) => {
     const [job] = await claimJobs(t.db, { workerId: "crashed", limit: 1, leaseMs: 30_000, now: t0 });
     expect(await reclaimExpired(t.db, new Date(t0.getTime() + 10_000))).toBe(0);
     expect(await reclaimExpired(t.db, new Date(t0.getTime() + 31_000))).toBe(1);
-    const [again] = await claimJobs(t.db, { workerId: "w2", limit: 1, leaseMs: 30_000, now: new Date(t0.getTime() + 31_000) });
+    const [again] = await claimJobs(t.db, {
+      workerId: "w2",
+      limit: 1,
+      leaseMs: 30_000,
+      now: new Date(t0.getTime() + 31_000),
+    });
     expect(again!.id).toBe(job!.id);
     expect(again!.attempts).toBe(2);
     // The crashed worker coming back cannot complete a job it no longer holds.
@@ -47,9 +52,15 @@ describe.each(providers)("job queue on %s", (provider) => {
     expect(row.runAfter.getTime()).toBeGreaterThanOrEqual(t0.getTime() + 1000);
     [job] = await claimJobs(t.db, { workerId: "w", limit: 1, leaseMs: 1000, now: new Date(t0.getTime() + 3_600_000) });
     expect(await failJob(t.db, job!, "boom 2", t0)).toBe("dead");
-    expect(await t.db.job.findUniqueOrThrow({ where: { id: job!.id } })).toMatchObject({ status: "dead", lastError: "boom 2" });
+    expect(await t.db.job.findUniqueOrThrow({ where: { id: job!.id } })).toMatchObject({
+      status: "dead",
+      lastError: "boom 2",
+    });
     expect(await replayJob(t.db, job!.id, t0)).toBe(true);
-    expect(await t.db.job.findUniqueOrThrow({ where: { id: job!.id } })).toMatchObject({ status: "queued", attempts: 0 });
+    expect(await t.db.job.findUniqueOrThrow({ where: { id: job!.id } })).toMatchObject({
+      status: "queued",
+      attempts: 0,
+    });
   });
 
   it("keeps at most one live job per singleton key", async () => {
@@ -61,14 +72,27 @@ describe.each(providers)("job queue on %s", (provider) => {
   it("a worker with no handler for a kind fails the job visibly instead of dropping it", async () => {
     await enqueue(t.db, { kind: "unknown.kind", payload: {}, runAfter: t0, maxAttempts: 1 });
     await new Worker(t.db, {}, { now: () => t0 }).drain();
-    expect(await t.db.job.findFirstOrThrow()).toMatchObject({ status: "dead", lastError: expect.stringContaining("unknown.kind") });
+    expect(await t.db.job.findFirstOrThrow()).toMatchObject({
+      status: "dead",
+      lastError: expect.stringContaining("unknown.kind"),
+    });
   });
 
   it("prunes processed receipts and finished jobs past retention, keeping recent and failed ones", async () => {
     const old = new Date(t0.getTime() - 20 * 86_400_000);
     const recent = new Date(t0.getTime() - 86_400_000);
     const receipt = (id: string, status: string, receivedAt: Date) =>
-      t.db.webhookReceipt.create({ data: { webhookId: id, shopDomain: "s", topic: "orders/create", headers: {}, rawBody: "{}", status, receivedAt } });
+      t.db.webhookReceipt.create({
+        data: {
+          webhookId: id,
+          shopDomain: "s",
+          topic: "orders/create",
+          headers: {},
+          rawBody: "{}",
+          status,
+          receivedAt,
+        },
+      });
     await receipt("old-ok", "processed", old);
     await receipt("new-ok", "processed", recent);
     await receipt("old-failed", "failed", old);
@@ -76,7 +100,10 @@ describe.each(providers)("job queue on %s", (provider) => {
     await t.db.job.create({ data: { kind: "a", payload: {}, status: "done", finishedAt: recent } });
     await t.db.job.create({ data: { kind: "a", payload: {}, status: "dead", finishedAt: old } });
     expect(await pruneIngestion(t.db, t0, { receiptDays: 14, jobDays: 7 })).toEqual({ receipts: 1, jobs: 1 });
-    expect((await t.db.webhookReceipt.findMany({ orderBy: { webhookId: "asc" } })).map((r) => r.webhookId)).toEqual(["new-ok", "old-failed"]);
+    expect((await t.db.webhookReceipt.findMany({ orderBy: { webhookId: "asc" } })).map((r) => r.webhookId)).toEqual([
+      "new-ok",
+      "old-failed",
+    ]);
   });
 });
 
@@ -89,7 +116,9 @@ describe.skipIf(!postgresReady)("several workers on one PostgreSQL queue", () =>
 
   it("runs every job exactly once across two workers with their own connection pools", async () => {
     const total = 400;
-    await t.db.job.createMany({ data: Array.from({ length: total }, (_, n) => ({ kind: "count", payload: { n }, runAfter: new Date(0) })) });
+    await t.db.job.createMany({
+      data: Array.from({ length: total }, (_, n) => ({ kind: "count", payload: { n }, runAfter: new Date(0) })),
+    });
     const runs = new Map<number, string[]>();
     const handler = (name: string) => async (payload: unknown) => {
       const n = (payload as { n: number }).n;

@@ -5,7 +5,8 @@ import fs from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { freshDb, type TestDb } from "../support/db";
 
-const script = (JSON.parse(fs.readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts.worker!;
+const script = (JSON.parse(fs.readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts
+  .worker!;
 
 describe("the standalone worker process", () => {
   let t: TestDb;
@@ -17,7 +18,10 @@ describe("the standalone worker process", () => {
   it("is a plain node process that receives SIGTERM itself and drains before exiting", async () => {
     const [command, ...args] = script.split(" ");
     expect(command).toBe("node");
-    const child = spawn(command!, args, { env: { ...process.env, DATABASE_URL: t.url }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command!, args, {
+      env: { ...process.env, DATABASE_URL: t.url },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     let err = "";
     child.stderr.on("data", (d: Buffer) => (err += d.toString()));

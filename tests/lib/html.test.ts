@@ -9,7 +9,9 @@ import { escapeHtml, escapeMultiline, safeUrl } from "~/lib/html";
 describe("escapeHtml", () => {
   it("escapes & < > \" ' to named or numeric entities", () => {
     expect(escapeHtml(`&<>"'`)).toBe("&amp;&lt;&gt;&quot;&#39;");
-    expect(escapeHtml(`<img src=x onerror="alert('1')">`)).toBe("&lt;img src=x onerror=&quot;alert(&#39;1&#39;)&quot;&gt;");
+    expect(escapeHtml(`<img src=x onerror="alert('1')">`)).toBe(
+      "&lt;img src=x onerror=&quot;alert(&#39;1&#39;)&quot;&gt;",
+    );
   });
 
   it("escapes an ampersand already written as an entity again (it is text, not markup)", () => {
@@ -23,7 +25,11 @@ describe("escapeHtml", () => {
   });
 
   it("is reversed exactly by decoding the five entities (nothing lost, nothing added)", () => {
-    const decode = (s: string) => s.replace(/&(amp|lt|gt|quot|#39);/g, (_, e: string) => ({ amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'" })[e] as string);
+    const decode = (s: string) =>
+      s.replace(
+        /&(amp|lt|gt|quot|#39);/g,
+        (_, e: string) => ({ amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'" })[e] as string,
+      );
     for (const s of [`a&b<c>d"e'f`, "&&&", "<<>>", `'"'"`, "&lt;"]) expect(decode(escapeHtml(s))).toBe(s);
   });
 });
@@ -38,7 +44,8 @@ describe("safeUrl", () => {
   it("keeps absolute http(s) URLs and refuses the rest", () => {
     expect(safeUrl(" https://shop.example/track?x=1 ")).toBe("https://shop.example/track?x=1");
     expect(safeUrl("http://shop.example")).toBe("http://shop.example/");
-    for (const bad of ["javascript:alert(1)", "data:text/html,<b>", "/relative", "not a url", "", null, undefined]) expect(safeUrl(bad)).toBeNull();
+    for (const bad of ["javascript:alert(1)", "data:text/html,<b>", "/relative", "not a url", "", null, undefined])
+      expect(safeUrl(bad)).toBeNull();
   });
 });
 

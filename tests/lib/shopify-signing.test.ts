@@ -42,11 +42,23 @@ const body = JSON.stringify({ id: 4242, status: "in_transit", message: "Départ 
 
 const cases: [string, string, Headers][] = [
   ["a genuine webhook", body, signed(body)],
-  ["one with the optional sub-topic and name", body, { ...signed(body), "X-Shopify-Sub-Topic": "sub", "X-Shopify-Name": "tracking" }],
+  [
+    "one with the optional sub-topic and name",
+    body,
+    { ...signed(body), "X-Shopify-Sub-Topic": "sub", "X-Shopify-Name": "tracking" },
+  ],
   ["a body changed after signing", `${body} `, signed(body)],
   ["a signature with another secret", body, signed(body, "someone-else")],
-  ["a signature in hex instead of base64", body, { ...signed(body), "X-Shopify-Hmac-Sha256": hmacSha256(SECRET, body, "hex") }],
-  ["a signature without its base64 padding", body, { ...signed(body), "X-Shopify-Hmac-Sha256": signed(body)["X-Shopify-Hmac-Sha256"]!.replace(/=+$/, "") }],
+  [
+    "a signature in hex instead of base64",
+    body,
+    { ...signed(body), "X-Shopify-Hmac-Sha256": hmacSha256(SECRET, body, "hex") },
+  ],
+  [
+    "a signature without its base64 padding",
+    body,
+    { ...signed(body), "X-Shopify-Hmac-Sha256": signed(body)["X-Shopify-Hmac-Sha256"]!.replace(/=+$/, "") },
+  ],
   ["an empty body", "", signed("")],
   ["no signature", body, without(signed(body), "X-Shopify-Hmac-Sha256")],
   ["no topic", body, without(signed(body), "X-Shopify-Topic")],
@@ -68,10 +80,19 @@ const cases: [string, string, Headers][] = [
       "shopify-resource-id": "gid://shopify/Order/1",
     },
   ],
-  ["an Events-API delivery without its event id", body, { "shopify-hmac-sha256": signed(body)["X-Shopify-Hmac-Sha256"]!, "shopify-topic": "orders/create" }],
+  [
+    "an Events-API delivery without its event id",
+    body,
+    { "shopify-hmac-sha256": signed(body)["X-Shopify-Hmac-Sha256"]!, "shopify-topic": "orders/create" },
+  ],
 ];
 
-const GENUINE = new Set(["a genuine webhook", "one with the optional sub-topic and name", "no optional headers at all", "an Events-API delivery (shopify-* headers)"]);
+const GENUINE = new Set([
+  "a genuine webhook",
+  "one with the optional sub-topic and name",
+  "no optional headers at all",
+  "an Events-API delivery (shopify-* headers)",
+]);
 
 describe("webhook signing", () => {
   it("signs as the library's own test helper does, and as a fixed vector says", () => {
@@ -81,17 +102,41 @@ describe("webhook signing", () => {
   });
 
   it("builds the headers of a delivery that the library accepts, with every field", async () => {
-    const delivery = { topic: "orders/create", shop: "waypoint-demo.myshopify.com", apiVersion: "2026-07", webhookId: "w-1", triggeredAt: "2026-11-25T10:00:00.000Z", eventId: "e-1" };
+    const delivery = {
+      topic: "orders/create",
+      shop: "waypoint-demo.myshopify.com",
+      apiVersion: "2026-07",
+      webhookId: "w-1",
+      triggeredAt: "2026-11-25T10:00:00.000Z",
+      eventId: "e-1",
+    };
     const headers = webhookHeaders(delivery, body, SECRET);
-    const check = await library.webhooks.validate({ rawBody: body, rawRequest: new Request("https://waypoint.test/webhooks/tracking", { method: "POST", headers, body }) });
-    expect(check).toMatchObject({ valid: true, topic: "ORDERS_CREATE", domain: delivery.shop, apiVersion: "2026-07", webhookId: "w-1", triggeredAt: delivery.triggeredAt, eventId: "e-1" });
-    expect(Object.keys(webhookHeaders({ ...delivery, triggeredAt: undefined, eventId: undefined }, body, SECRET))).not.toContain("X-Shopify-Event-Id");
+    const check = await library.webhooks.validate({
+      rawBody: body,
+      rawRequest: new Request("https://waypoint.test/webhooks/tracking", { method: "POST", headers, body }),
+    });
+    expect(check).toMatchObject({
+      valid: true,
+      topic: "ORDERS_CREATE",
+      domain: delivery.shop,
+      apiVersion: "2026-07",
+      webhookId: "w-1",
+      triggeredAt: delivery.triggeredAt,
+      eventId: "e-1",
+    });
+    expect(
+      Object.keys(webhookHeaders({ ...delivery, triggeredAt: undefined, eventId: undefined }, body, SECRET)),
+    ).not.toContain("X-Shopify-Event-Id");
   });
 });
 
 describe("verifyWebhook gives the library's verdict", () => {
   it.each(cases)("%s", async (name, rawBody, headers) => {
-    const request = new Request("https://waypoint.test/webhooks/tracking", { method: "POST", headers, body: rawBody || undefined });
+    const request = new Request("https://waypoint.test/webhooks/tracking", {
+      method: "POST",
+      headers,
+      body: rawBody || undefined,
+    });
     const theirs = await library.webhooks.validate({ rawBody, rawRequest: request });
     const h = new Headers(headers);
     const ours = verifyWebhook(SECRET, Buffer.from(rawBody, "utf8"), (name) => h.get(name));
@@ -124,19 +169,27 @@ describe("app proxy: Shopify's documented example", () => {
     expect(appProxyMessage(params(DOC_QUERY))).toBe(
       "extra=1,2logged_in_customer_id=1path_prefix=/apps/awesome_reviewsshop=shop-name.myshopify.comtimestamp=1317327555",
     );
-    expect(appProxySignature(params(DOC_QUERY), DOC_SECRET)).toBe("4c68c8624d737112c91818c11017d24d334b524cb5c2b8ba08daa056f7395ddb");
+    expect(appProxySignature(params(DOC_QUERY), DOC_SECRET)).toBe(
+      "4c68c8624d737112c91818c11017d24d334b524cb5c2b8ba08daa056f7395ddb",
+    );
   });
 
   it("verifies at the time it was signed", () => {
     const verdict = verifyAppProxyQuery(params(DOC_QUERY), DOC_SECRET, DOC_TIME);
     expect(verdict).toEqual({
       ok: true,
-      context: { shop: "shop-name.myshopify.com", loggedInCustomerId: "1", pathPrefix: "/apps/awesome_reviews", timestamp: 1317327555 },
+      context: {
+        shop: "shop-name.myshopify.com",
+        loggedInCustomerId: "1",
+        pathPrefix: "/apps/awesome_reviews",
+        timestamp: 1317327555,
+      },
     });
   });
 
   it("is independent of parameter order, but not of the order of a repeated key's values", () => {
-    const shuffled = "signature=4c68c8624d737112c91818c11017d24d334b524cb5c2b8ba08daa056f7395ddb&timestamp=1317327555&path_prefix=%2Fapps%2Fawesome_reviews&extra=1&logged_in_customer_id=1&shop=shop-name.myshopify.com&extra=2";
+    const shuffled =
+      "signature=4c68c8624d737112c91818c11017d24d334b524cb5c2b8ba08daa056f7395ddb&timestamp=1317327555&path_prefix=%2Fapps%2Fawesome_reviews&extra=1&logged_in_customer_id=1&shop=shop-name.myshopify.com&extra=2";
     expect(verifyAppProxyQuery(params(shuffled), DOC_SECRET, DOC_TIME).ok).toBe(true);
     const swapped = DOC_QUERY.replace("extra=1&extra=2", "extra=2&extra=1");
     expect(verifyAppProxyQuery(params(swapped), DOC_SECRET, DOC_TIME)).toEqual({ ok: false, reason: "bad_signature" });
@@ -170,7 +223,11 @@ describe("app proxy: Shopify's documented example", () => {
     ["no signature", DOC_QUERY.replace(/&signature=[0-9a-f]+/, ""), "missing"],
     ["no timestamp", DOC_QUERY.replace("&timestamp=1317327555", ""), "missing"],
     ["no shop", DOC_QUERY.replace("&shop=shop-name.myshopify.com", ""), "missing"],
-    ["two signatures", `${DOC_QUERY}&signature=4c68c8624d737112c91818c11017d24d334b524cb5c2b8ba08daa056f7395ddb`, "malformed"],
+    [
+      "two signatures",
+      `${DOC_QUERY}&signature=4c68c8624d737112c91818c11017d24d334b524cb5c2b8ba08daa056f7395ddb`,
+      "malformed",
+    ],
     ["a non-hex signature", DOC_QUERY.replace("signature=4c68", "signature=zz68"), "malformed"],
     ["an empty query", "", "missing"],
   ])("rejects %s as %s", (_name, q, reason) => {

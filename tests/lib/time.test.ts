@@ -1,9 +1,21 @@
 import { describe, expect, it } from "vitest";
-import { DAY_MS, addBusinessDays, addLocalDays, dayKey, dayStart, instantOf, isValidTimeZone, localDateKey, pickTimeZone, wallTimeAt } from "~/lib/time";
+import {
+  DAY_MS,
+  addBusinessDays,
+  addLocalDays,
+  dayKey,
+  dayStart,
+  instantOf,
+  isValidTimeZone,
+  localDateKey,
+  pickTimeZone,
+  wallTimeAt,
+} from "~/lib/time";
 
 const at = (iso: string) => new Date(iso);
 /** "Wed 18:00" in a zone: weekday and wall-clock time, as a shop owner would read them. */
-const local = (d: Date, timeZone: string) => new Intl.DateTimeFormat("en-GB", { timeZone, weekday: "short", hour: "2-digit", minute: "2-digit" }).format(d);
+const local = (d: Date, timeZone: string) =>
+  new Intl.DateTimeFormat("en-GB", { timeZone, weekday: "short", hour: "2-digit", minute: "2-digit" }).format(d);
 
 describe("zones", () => {
   it("knows IANA names, links and UTC, and falls back to UTC for anything else", () => {
@@ -25,22 +37,46 @@ describe("zones", () => {
 
 describe("wall time", () => {
   it("reads the local wall time of an instant, seconds truncated", () => {
-    expect(wallTimeAt(at("2026-11-25T16:00:59.999Z"), "America/New_York")).toEqual({ year: 2026, month: 11, day: 25, hour: 11, minute: 0, second: 59 });
-    expect(wallTimeAt(at("2026-06-10T17:15:00Z"), "Asia/Kathmandu")).toEqual({ year: 2026, month: 6, day: 10, hour: 23, minute: 0, second: 0 });
+    expect(wallTimeAt(at("2026-11-25T16:00:59.999Z"), "America/New_York")).toEqual({
+      year: 2026,
+      month: 11,
+      day: 25,
+      hour: 11,
+      minute: 0,
+      second: 59,
+    });
+    expect(wallTimeAt(at("2026-06-10T17:15:00Z"), "Asia/Kathmandu")).toEqual({
+      year: 2026,
+      month: 6,
+      day: 10,
+      hour: 23,
+      minute: 0,
+      second: 0,
+    });
   });
 
   it("resolves wall times through DST gaps and overlaps", () => {
     // Overlap: 01:30 on 2026-11-01 in New York happens twice; the earlier (EDT) wins.
-    expect(instantOf({ year: 2026, month: 11, day: 1, hour: 1, minute: 30, second: 0 }, "America/New_York")).toEqual(at("2026-11-01T05:30:00Z"));
+    expect(instantOf({ year: 2026, month: 11, day: 1, hour: 1, minute: 30, second: 0 }, "America/New_York")).toEqual(
+      at("2026-11-01T05:30:00Z"),
+    );
     // Gap: 02:30 on 2026-03-29 in Paris does not exist; it resolves to 03:30 CEST.
-    expect(instantOf({ year: 2026, month: 3, day: 29, hour: 2, minute: 30, second: 0 }, "Europe/Paris")).toEqual(at("2026-03-29T01:30:00Z"));
+    expect(instantOf({ year: 2026, month: 3, day: 29, hour: 2, minute: 30, second: 0 }, "Europe/Paris")).toEqual(
+      at("2026-03-29T01:30:00Z"),
+    );
     // Overlap in the southern hemisphere, in April: 02:30 on 2025-04-06 in Sydney, AEDT first.
-    expect(instantOf({ year: 2025, month: 4, day: 6, hour: 2, minute: 30, second: 0 }, "Australia/Sydney")).toEqual(at("2025-04-05T15:30:00Z"));
+    expect(instantOf({ year: 2025, month: 4, day: 6, hour: 2, minute: 30, second: 0 }, "Australia/Sydney")).toEqual(
+      at("2025-04-05T15:30:00Z"),
+    );
   });
 
   it("rolls fields over on the calendar", () => {
-    expect(instantOf({ year: 2026, month: 1, day: 32, hour: 25, minute: 0, second: 0 }, "UTC")).toEqual(at("2026-02-02T01:00:00Z"));
-    expect(instantOf({ year: 2026, month: 13, day: 1, hour: 0, minute: 0, second: 0 }, "Asia/Tokyo")).toEqual(at("2026-12-31T15:00:00Z"));
+    expect(instantOf({ year: 2026, month: 1, day: 32, hour: 25, minute: 0, second: 0 }, "UTC")).toEqual(
+      at("2026-02-02T01:00:00Z"),
+    );
+    expect(instantOf({ year: 2026, month: 13, day: 1, hour: 0, minute: 0, second: 0 }, "Asia/Tokyo")).toEqual(
+      at("2026-12-31T15:00:00Z"),
+    );
   });
 
   it("adds calendar days to a wall time, across months, leap days and years", () => {
@@ -108,12 +144,18 @@ describe("business days", () => {
 
   it("keeps the time of day of a late-evening order and of one in the small hours around a change", () => {
     // Fri 23:30 EST (Sat 04:30Z): Monday 23:30 EDT, not Monday 00:30 (where 24-hour steps arrive).
-    expect(local(addBusinessDays(at("2025-03-08T04:30:00Z"), 1, "America/New_York"), "America/New_York")).toBe("Mon 23:30");
+    expect(local(addBusinessDays(at("2025-03-08T04:30:00Z"), 1, "America/New_York"), "America/New_York")).toBe(
+      "Mon 23:30",
+    );
     // Sat 02:30 EST, the night before the gap: Monday 02:30 EDT. Stepping a day at a time would pass
     // through Sunday's missing 02:30 and carry 03:30 on.
-    expect(addBusinessDays(at("2025-03-08T07:30:00Z"), 1, "America/New_York").toISOString()).toBe("2025-03-10T06:30:00.000Z");
+    expect(addBusinessDays(at("2025-03-08T07:30:00Z"), 1, "America/New_York").toISOString()).toBe(
+      "2025-03-10T06:30:00.000Z",
+    );
     // Sat 01:30 AEDT, the weekend Sydney's clocks go back: Monday 01:30 AEST (24-hour steps: 00:30).
-    expect(local(addBusinessDays(at("2025-04-04T14:30:00Z"), 1, "Australia/Sydney"), "Australia/Sydney")).toBe("Mon 01:30");
+    expect(local(addBusinessDays(at("2025-04-04T14:30:00Z"), 1, "Australia/Sydney"), "Australia/Sydney")).toBe(
+      "Mon 01:30",
+    );
   });
 
   it("is calendar days, not multiples of 24 hours, exactly when a change falls between", () => {

@@ -94,7 +94,14 @@ describe.each(providers)("notifications (%s)", (provider) => {
 
   async function makeShop(data: Partial<Prisma.ShopUncheckedCreateInput> = {}) {
     return db.shop.create({
-      data: { domain: "acme.myshopify.com", name: "Acme", primaryDomain: "shop.acme.test", timezone: "America/New_York", contactEmail: "help@acme.test", ...data },
+      data: {
+        domain: "acme.myshopify.com",
+        name: "Acme",
+        primaryDomain: "shop.acme.test",
+        timezone: "America/New_York",
+        contactEmail: "help@acme.test",
+        ...data,
+      },
     });
   }
 
@@ -119,7 +126,11 @@ describe.each(providers)("notifications (%s)", (provider) => {
     });
   }
 
-  async function makeShipment(shopId: string, orderId: string, data: Partial<Prisma.ShipmentUncheckedCreateInput> = {}) {
+  async function makeShipment(
+    shopId: string,
+    orderId: string,
+    data: Partial<Prisma.ShipmentUncheckedCreateInput> = {},
+  ) {
     return db.shipment.create({
       data: {
         shopId,
@@ -169,14 +180,22 @@ describe.each(providers)("notifications (%s)", (provider) => {
       shipmentId: s.id,
       orderId: s.orderId,
       kind: "outbound",
-      transition: { fromStage: from[0], toStage: to[0], fromStatus: from[1], toStatus: to[1], at: clock.toISOString(), cause: `fulfillment_event:${to[1]}` },
+      transition: {
+        fromStage: from[0],
+        toStage: to[0],
+        fromStatus: from[1],
+        toStatus: to[1],
+        at: clock.toISOString(),
+        cause: `fulfillment_event:${to[1]}`,
+      },
       delayed: false,
       delayStarted: false,
       ...extra,
     };
   }
 
-  const shipped = (s: { id: string; shopId: string; orderId: string | null }) => stageEvent(s, [null, null], [2, "label_created"]);
+  const shipped = (s: { id: string; shopId: string; orderId: string | null }) =>
+    stageEvent(s, [null, null], [2, "label_created"]);
 
   async function emit(kind: string, payload: StageChangedEvent | OrderConfirmedEvent) {
     await enqueue(db, { kind, payload: { ...payload } as unknown as Prisma.InputJsonValue, runAfter: clock });
@@ -216,15 +235,24 @@ describe.each(providers)("notifications (%s)", (provider) => {
     const link = /https:\/\/shop\.acme\.test\/apps\/track\?token=[A-Za-z0-9_.-]+/.exec(mail!.text)?.[0];
     expect(link).toBeDefined();
     expect(mail!.html).toContain(link!);
-    expect(verifyTrackingToken(new URL(link!).searchParams.get("token"), clock)).toEqual({ shopDomain: shop.domain, orderId: order.id });
+    expect(verifyTrackingToken(new URL(link!).searchParams.get("token"), clock)).toEqual({
+      shopDomain: shop.domain,
+      orderId: order.id,
+    });
     expect(mail!.text).not.toContain(TRACKING_NUMBER);
 
     // With a predicted window, that window is the one promised.
-    const predicted = await makeOrder(shop.id, { predictedStart: new Date("2026-11-27T17:00:00Z"), predictedEnd: new Date("2026-11-30T17:00:00Z") });
+    const predicted = await makeOrder(shop.id, {
+      predictedStart: new Date("2026-11-27T17:00:00Z"),
+      predictedEnd: new Date("2026-11-30T17:00:00Z"),
+    });
     await emit(ORDER_CONFIRMED, { shopId: shop.id, orderId: predicted.id });
     await worker().drain();
     const p = await one({ orderId: predicted.id });
-    expect((p.context as { estimatedWindow: { source: string; start: string } }).estimatedWindow).toMatchObject({ source: "order", start: "2026-11-27T17:00:00.000Z" });
+    expect((p.context as { estimatedWindow: { source: string; start: string } }).estimatedWindow).toMatchObject({
+      source: "order",
+      start: "2026-11-27T17:00:00.000Z",
+    });
     expect(p.bodyText).toMatch(/Nov 27/);
   });
 
@@ -232,7 +260,16 @@ describe.each(providers)("notifications (%s)", (provider) => {
     const shop = await makeShop({ milestoneChannels: { shipped_early: { email: true } } });
     // The shop usually ships in about two days (30 orders); this order shipped after 23 hours.
     const usual = fromValues(Array.from({ length: 30 }, (_, i) => 44 + (i % 8)));
-    await db.laneStat.create({ data: { shopId: shop.id, metric: "processing_hours", day: dayKey(new Date(T0.getTime() - 3 * 24 * HOUR)), count: 30, sum: 0, histogram: { ...usual } } });
+    await db.laneStat.create({
+      data: {
+        shopId: shop.id,
+        metric: "processing_hours",
+        day: dayKey(new Date(T0.getTime() - 3 * 24 * HOUR)),
+        count: 30,
+        sum: 0,
+        histogram: { ...usual },
+      },
+    });
     const order = await makeOrder(shop.id, { phone: null });
     const s = await makeShipment(shop.id, order.id);
     await emit(STAGE_CHANGED, shipped(s));
@@ -258,8 +295,18 @@ describe.each(providers)("notifications (%s)", (provider) => {
 
     const [email, sms] = await rows();
     // Kept, not delivered: nothing reached the customer, so no delivery is reported (the admin says "Outbox only").
-    expect([email!.channel, email!.status, email!.provider, email!.deliveryStatus]).toEqual(["email", "sent", "dev-outbox", null]);
-    expect([sms!.channel, sms!.status, sms!.provider, sms!.deliveryStatus]).toEqual(["sms", "sent", "dev-outbox", null]);
+    expect([email!.channel, email!.status, email!.provider, email!.deliveryStatus]).toEqual([
+      "email",
+      "sent",
+      "dev-outbox",
+      null,
+    ]);
+    expect([sms!.channel, sms!.status, sms!.provider, sms!.deliveryStatus]).toEqual([
+      "sms",
+      "sent",
+      "dev-outbox",
+      null,
+    ]);
     const outbox = await db.outboxMessage.findMany({ orderBy: { channel: "asc" } });
     expect(outbox.map((m) => [m.channel, m.to, m.notificationId])).toEqual([
       ["email", CUSTOMER_EMAIL, email!.id],
@@ -298,14 +345,30 @@ describe.each(providers)("notifications (%s)", (provider) => {
       { type: "text/plain", value: email!.bodyText },
       { type: "text/html", value: email!.bodyHtml },
     ]);
-    expect([email!.status, email!.provider, email!.providerMessageId, email!.attempts]).toEqual(["sent", "sendgrid", "fakeSG1", 1]);
+    expect([email!.status, email!.provider, email!.providerMessageId, email!.attempts]).toEqual([
+      "sent",
+      "sendgrid",
+      "fakeSG1",
+      1,
+    ]);
 
     const [smsReq] = messageCreateRequests(tw);
     expect(smsReq!.path).toBe(`/2010-04-01/Accounts/${tw.accountSid}/Messages.json`);
-    expect(smsReq!.headers.authorization).toBe(`Basic ${Buffer.from(`${tw.accountSid}:${tw.authToken}`).toString("base64")}`);
-    expect(Object.fromEntries(smsReq!.form)).toMatchObject({ To: CUSTOMER_PHONE, From: SHOP_FROM_NUMBER, Body: sms!.bodyText });
+    expect(smsReq!.headers.authorization).toBe(
+      `Basic ${Buffer.from(`${tw.accountSid}:${tw.authToken}`).toString("base64")}`,
+    );
+    expect(Object.fromEntries(smsReq!.form)).toMatchObject({
+      To: CUSTOMER_PHONE,
+      From: SHOP_FROM_NUMBER,
+      Body: sms!.bodyText,
+    });
     expect(sms!.bodyText).toMatch(/https:\/\/shop\.acme\.test\/apps\/track\?c=[0-9A-Za-z]{10}\b/);
-    expect([sms!.status, sms!.provider, sms!.providerMessageId, sms!.segments]).toEqual(["sent", "twilio", tw.messages[0]!.sid, Number(tw.messages[0]!.num_segments)]);
+    expect([sms!.status, sms!.provider, sms!.providerMessageId, sms!.segments]).toEqual([
+      "sent",
+      "twilio",
+      tw.messages[0]!.sid,
+      Number(tw.messages[0]!.num_segments),
+    ]);
     expect([...sg.problems, ...tw.problems]).toEqual([]);
   });
 
@@ -327,22 +390,41 @@ describe.each(providers)("notifications (%s)", (provider) => {
     expect([email!.deliveryStatus, sms!.deliveryStatus]).toEqual([null, null]); // nothing known until the providers report
 
     // Twilio posts to the callback, signed with the shop's auth token.
-    const params = { MessageSid: sms!.providerMessageId!, MessageStatus: "undelivered", ErrorCode: "30005", AccountSid: tw.accountSid, From: SHOP_FROM_NUMBER, To: CUSTOMER_PHONE };
+    const params = {
+      MessageSid: sms!.providerMessageId!,
+      MessageStatus: "undelivered",
+      ErrorCode: "30005",
+      AccountSid: tw.accountSid,
+      From: SHOP_FROM_NUMBER,
+      To: CUSTOMER_PHONE,
+    };
     const callback = new Request(form.get("StatusCallback")!, {
       method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": twilio.getExpectedTwilioSignature(tw.authToken, form.get("StatusCallback")!, params) },
+      headers: {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Twilio-Signature": twilio.getExpectedTwilioSignature(tw.authToken, form.get("StatusCallback")!, params),
+      },
       body: new URLSearchParams(params).toString(),
     });
     expect((await handleTwilioStatus(db, callback, { appUrl: APP_URL }, now)).status).toBe(200);
 
     // SendGrid's Event Webhook posts the custom args back with each event, signed with the account's key.
-    const body = JSON.stringify([{ event: "delivered", timestamp: Math.floor(clock.getTime() / 1000), sg_message_id: `${email!.providerMessageId}.filter0001.1.0`, ...mail.custom_args }]);
+    const body = JSON.stringify([
+      {
+        event: "delivered",
+        timestamp: Math.floor(clock.getTime() / 1000),
+        sg_message_id: `${email!.providerMessageId}.filter0001.1.0`,
+        ...mail.custom_args,
+      },
+    ]);
     const ts = String(Math.floor(clock.getTime() / 1000));
     const events = new Request(`${APP_URL}/webhooks/sendgrid`, {
       method: "POST",
       headers: {
         "Content-Type": "application/json",
-        [EventWebhookHeader.SIGNATURE()]: crypto.sign("sha256", Buffer.from(ts + body), keys.privateKey).toString("base64"),
+        [EventWebhookHeader.SIGNATURE()]: crypto
+          .sign("sha256", Buffer.from(ts + body), keys.privateKey)
+          .toString("base64"),
         [EventWebhookHeader.TIMESTAMP()]: ts,
       },
       body,
@@ -350,8 +432,16 @@ describe.each(providers)("notifications (%s)", (provider) => {
     expect((await handleSendGridEvents(db, events, { appKey: null }, now)).status).toBe(200);
 
     const [emailAfter, smsAfter] = await rows();
-    expect([emailAfter!.status, emailAfter!.deliveryStatus, emailAfter!.deliveryError]).toEqual(["sent", "delivered", null]);
-    expect([smsAfter!.status, smsAfter!.deliveryStatus, smsAfter!.deliveryError]).toEqual(["sent", "undelivered", "Twilio 30005: unknown or inactive number"]);
+    expect([emailAfter!.status, emailAfter!.deliveryStatus, emailAfter!.deliveryError]).toEqual([
+      "sent",
+      "delivered",
+      null,
+    ]);
+    expect([smsAfter!.status, smsAfter!.deliveryStatus, smsAfter!.deliveryError]).toEqual([
+      "sent",
+      "undelivered",
+      "Twilio 30005: unknown or inactive number",
+    ]);
   });
 
   it("sends exactly once when the same domain event arrives several times, even on two workers at once", async () => {
@@ -371,7 +461,11 @@ describe.each(providers)("notifications (%s)", (provider) => {
     await Promise.all([worker(deps(), db).drain(), worker(deps(), other).drain()]);
 
     const all = await rows();
-    expect(all.map((n) => `${n.milestone}:${n.channel}:${n.status}`).sort()).toEqual(["order_confirmed:email:sent", "shipped:email:sent", "shipped:sms:sent"]);
+    expect(all.map((n) => `${n.milestone}:${n.channel}:${n.status}`).sort()).toEqual([
+      "order_confirmed:email:sent",
+      "shipped:email:sent",
+      "shipped:sms:sent",
+    ]);
     expect(mailSendRequests(sg)).toHaveLength(2);
     expect(messageCreateRequests(tw)).toHaveLength(1);
   });
@@ -404,7 +498,13 @@ describe.each(providers)("notifications (%s)", (provider) => {
     advance(second);
     await worker().drain();
     n = await one({ channel: "email" });
-    expect([n.status, n.attempts, n.error, n.errorKind, n.providerMessageId]).toEqual(["sent", 3, null, null, "fakeSG1"]);
+    expect([n.status, n.attempts, n.error, n.errorKind, n.providerMessageId]).toEqual([
+      "sent",
+      3,
+      null,
+      null,
+      "fakeSG1",
+    ]);
     expect(mailSendRequests(sg)).toHaveLength(3);
     expect(sg.mails).toHaveLength(1);
   });
@@ -413,7 +513,10 @@ describe.each(providers)("notifications (%s)", (provider) => {
     const shop = await makeShop(ownAccounts());
     const order = await makeOrder(shop.id);
     const s = await makeShipment(shop.id, order.id);
-    sg.script({ status: 400, body: { errors: [{ field: "personalizations.0.to.0.email", message: "Does not contain a valid address." }] } });
+    sg.script({
+      status: 400,
+      body: { errors: [{ field: "personalizations.0.to.0.email", message: "Does not contain a valid address." }] },
+    });
     tw.script({ status: 400, code: 21610, message: "Attempt to send to unsubscribed recipient" });
     await emit(STAGE_CHANGED, shipped(s));
     await worker().drain();
@@ -421,7 +524,12 @@ describe.each(providers)("notifications (%s)", (provider) => {
     await worker().drain();
 
     const email = await one({ channel: "email" });
-    expect([email.status, email.errorKind, email.attempts, email.nextAttemptAt]).toEqual(["failed", "permanent", 1, null]);
+    expect([email.status, email.errorKind, email.attempts, email.nextAttemptAt]).toEqual([
+      "failed",
+      "permanent",
+      1,
+      null,
+    ]);
     expect(email.error).toContain("Does not contain a valid address.");
     const sms = await one({ channel: "sms" });
     expect([sms.status, sms.errorKind, sms.attempts]).toEqual(["failed", "permanent", 1]);
@@ -548,7 +656,11 @@ describe.each(providers)("notifications (%s)", (provider) => {
     expect([n.status, n.errorKind, n.nextAttemptAt]).toEqual(["failed", IN_DOUBT, null]);
     expect(n.error).toMatch(/^in_doubt: /);
     expect(n.error).toMatch(/Not resent automatically/);
-    expect((n.context as NotificationFacts).inDoubt).toMatchObject({ provider: "sendgrid", attempt: 1, reason: expect.stringMatching(/Email Activity/) });
+    expect((n.context as NotificationFacts).inDoubt).toMatchObject({
+      provider: "sendgrid",
+      attempt: 1,
+      reason: expect.stringMatching(/Email Activity/),
+    });
 
     advance(7 * 24 * HOUR);
     await worker().drain();
@@ -610,7 +722,12 @@ describe.each(providers)("notifications (%s)", (provider) => {
     const due = new Date(since.getTime() + 30 * 60_000);
     expect(n).toMatchObject({ status: "failed", errorKind: IN_DOUBT, attempts: 1, nextAttemptAt: due });
     expect(n.error).toContain(`Resent automatically at ${due.toISOString()}`);
-    expect(facts(n).inDoubt).toEqual({ since: since.toISOString(), provider: "sendgrid", reason: "no Email Activity access", attempt: 1 });
+    expect(facts(n).inDoubt).toEqual({
+      since: since.toISOString(),
+      provider: "sendgrid",
+      reason: "no Email Activity access",
+      attempt: 1,
+    });
     // Its wake-up is in the durable queue, written with the row.
     expect(await db.job.count({ where: { kind: "notify.send", status: "queued", runAfter: due } })).toBe(1);
     expect(mailSendRequests(sg)).toHaveLength(0);
@@ -628,7 +745,12 @@ describe.each(providers)("notifications (%s)", (provider) => {
     expect(n).toMatchObject({ status: "sent", attempts: 2, errorKind: null, error: null });
     expect(facts(n).inDoubt).toBeUndefined();
     expect(facts(n).resends).toEqual([
-      { attempt: 2, at: due.toISOString(), by: AUTO_RESEND_BY, reason: "resent automatically 30 minutes after sendgrid could not confirm attempt 1 (no Email Activity access)" },
+      {
+        attempt: 2,
+        at: due.toISOString(),
+        by: AUTO_RESEND_BY,
+        reason: "resent automatically 30 minutes after sendgrid could not confirm attempt 1 (no Email Activity access)",
+      },
     ]);
     expect(mailSendRequests(sg)).toHaveLength(1);
 
@@ -643,8 +765,17 @@ describe.each(providers)("notifications (%s)", (provider) => {
     const never = await makeShop({ ...ownAccounts(), domain: "never.myshopify.com", inDoubtResendMinutes: null });
     const order = await makeOrder(shop.id, { phone: null });
     const ofd = await makeShipment(shop.id, order.id, { name: "#1001.1", stage: 4, subStatus: "out_for_delivery" });
-    const failed = await makeShipment(shop.id, order.id, { name: "#1001.2", stage: 4, subStatus: "attempted_delivery" });
-    const delivered = await makeShipment(shop.id, order.id, { name: "#1001.3", stage: 4, subStatus: "delivered", deliveredAt: clock });
+    const failed = await makeShipment(shop.id, order.id, {
+      name: "#1001.2",
+      stage: 4,
+      subStatus: "attempted_delivery",
+    });
+    const delivered = await makeShipment(shop.id, order.id, {
+      name: "#1001.3",
+      stage: 4,
+      subStatus: "delivered",
+      deliveredAt: clock,
+    });
     const neverOrder = await makeOrder(never.id, { phone: null });
     const neverShipped = await makeShipment(never.id, neverOrder.id);
     const d = inDoubtDeps({ left: 4 });
@@ -655,10 +786,21 @@ describe.each(providers)("notifications (%s)", (provider) => {
     const due = new Date(since.getTime() + 30 * 60_000);
 
     const byShipment = async (shipmentId: string) => one({ shipmentId, channel: "email" });
-    for (const [s, milestone] of [[ofd, "out_for_delivery"], [failed, "delivery_failed"]] as const) {
-      expect(await byShipment(s.id), milestone).toMatchObject({ milestone, status: "failed", errorKind: IN_DOUBT, nextAttemptAt: due });
+    for (const [s, milestone] of [
+      [ofd, "out_for_delivery"],
+      [failed, "delivery_failed"],
+    ] as const) {
+      expect(await byShipment(s.id), milestone).toMatchObject({
+        milestone,
+        status: "failed",
+        errorKind: IN_DOUBT,
+        nextAttemptAt: due,
+      });
     }
-    for (const [s, milestone] of [[delivered, "delivered"], [neverShipped, "shipped"]] as const) {
+    for (const [s, milestone] of [
+      [delivered, "delivered"],
+      [neverShipped, "shipped"],
+    ] as const) {
       const n = await byShipment(s.id);
       expect(n, milestone).toMatchObject({ milestone, status: "failed", errorKind: IN_DOUBT, nextAttemptAt: null });
       expect(n.error).toMatch(/Not resent automatically, to avoid a duplicate/);
@@ -669,7 +811,8 @@ describe.each(providers)("notifications (%s)", (provider) => {
     await worker(d).drain();
     expect((await byShipment(ofd.id)).status).toBe("sent");
     expect((await byShipment(failed.id)).status).toBe("sent");
-    for (const s of [delivered, neverShipped]) expect(await byShipment(s.id)).toMatchObject({ status: "failed", errorKind: IN_DOUBT, attempts: 1 });
+    for (const s of [delivered, neverShipped])
+      expect(await byShipment(s.id)).toMatchObject({ status: "failed", errorKind: IN_DOUBT, attempts: 1 });
     expect(mailSendRequests(sg)).toHaveLength(2);
     expect(await sweepOverdueNotifications(db, clock)).toBe(0);
   });
@@ -733,7 +876,10 @@ describe.each(providers)("notifications (%s)", (provider) => {
     await worker(d).drain();
     n = await one({ id: n.id });
     expect(n).toMatchObject({ status: "sent", attempts: 3 });
-    expect(facts(n).resends?.map((r) => [r.by, r.attempt])).toEqual([[AUTO_RESEND_BY, 2], ["staff@acme.test", 3]]);
+    expect(facts(n).resends?.map((r) => [r.by, r.attempt])).toEqual([
+      [AUTO_RESEND_BY, 2],
+      ["staff@acme.test", 3],
+    ]);
     expect(mailSendRequests(sg)).toHaveLength(1);
   });
 
@@ -863,7 +1009,10 @@ describe.each(providers)("notifications (%s)", (provider) => {
     const s3 = await makeShipment(shop.id, noConsent.id, { name: "#1001.3" });
     await emit(STAGE_CHANGED, shipped(s3));
     await worker().drain();
-    expect(await one({ shipmentId: s3.id, channel: "sms" })).toMatchObject({ status: "suppressed", error: "opted_out" });
+    expect(await one({ shipmentId: s3.id, channel: "sms" })).toMatchObject({
+      status: "suppressed",
+      error: "opted_out",
+    });
 
     // STOP arriving while a message waits out quiet hours: it is not sent in the morning.
     await db.smsOptOut.deleteMany();
@@ -875,7 +1024,10 @@ describe.each(providers)("notifications (%s)", (provider) => {
     await db.smsOptOut.create({ data: { shopId: shop.id, phone: CUSTOMER_PHONE, fromNumber: SHOP_FROM_NUMBER } });
     at("2026-11-25T13:00:00Z");
     await worker().drain();
-    expect(await one({ shipmentId: s4.id, channel: "sms" })).toMatchObject({ status: "suppressed", error: "opted_out" });
+    expect(await one({ shipmentId: s4.id, channel: "sms" })).toMatchObject({
+      status: "suppressed",
+      error: "opted_out",
+    });
     expect(messageCreateRequests(tw)).toHaveLength(1); // only s2's
   });
 
@@ -892,7 +1044,9 @@ describe.each(providers)("notifications (%s)", (provider) => {
     expect(email!.subject).toContain("#1001"); // rendered for review
     expect(await db.outboxMessage.count()).toBe(0);
 
-    expect(await approveDraft(db, email!.id, { note: "We packed it with care <3 - Sam", by: "sam@acme.test" }, clock)).toBe(true);
+    expect(
+      await approveDraft(db, email!.id, { note: "We packed it with care <3 - Sam", by: "sam@acme.test" }, clock),
+    ).toBe(true);
     expect(await approveDraft(db, email!.id, { by: "sam@acme.test" }, clock)).toBe(false);
     expect(await discardDraft(db, sms!.id, { by: "sam@acme.test" }, clock)).toBe(true);
     await worker().drain();
@@ -900,7 +1054,11 @@ describe.each(providers)("notifications (%s)", (provider) => {
     await worker().drain();
 
     const sent = await one({ id: email!.id });
-    expect([sent.status, sent.approvedBy, sent.personalNote]).toEqual(["sent", "sam@acme.test", "We packed it with care <3 - Sam"]);
+    expect([sent.status, sent.approvedBy, sent.personalNote]).toEqual([
+      "sent",
+      "sam@acme.test",
+      "We packed it with care <3 - Sam",
+    ]);
     const outbox = await db.outboxMessage.findMany();
     expect(outbox).toHaveLength(1);
     expect(outbox[0]!.channel).toBe("email");
@@ -946,7 +1104,10 @@ describe.each(providers)("notifications (%s)", (provider) => {
     await db.shop.update({ where: { id: shop.id }, data: { status: "uninstalled" } });
     at("2026-11-25T13:00:00Z");
     await worker().drain();
-    expect(await one({ shopId: shop.id, channel: "sms" })).toMatchObject({ status: "suppressed", error: "shop_uninstalled" });
+    expect(await one({ shopId: shop.id, channel: "sms" })).toMatchObject({
+      status: "suppressed",
+      error: "shop_uninstalled",
+    });
     expect(await db.outboxMessage.count({ where: { channel: "sms" } })).toBe(0);
   });
 
@@ -964,7 +1125,12 @@ describe.each(providers)("notifications (%s)", (provider) => {
       inTransitAt: new Date(T0.getTime() - 24 * HOUR),
       lastEventAt: new Date(T0.getTime() - HOUR),
     });
-    const delayEvent = { ...stageEvent(s, [3, "in_transit"], [3, "in_transit"]), transition: null, delayed: true, delayStarted: true };
+    const delayEvent = {
+      ...stageEvent(s, [3, "in_transit"], [3, "in_transit"]),
+      transition: null,
+      delayed: true,
+      delayStarted: true,
+    };
     await emit(STAGE_CHANGED, delayEvent);
     await emit(STAGE_CHANGED, delayEvent); // duplicate
     await worker().drain();
@@ -1076,7 +1242,16 @@ describe.each(providers)("notifications (%s)", (provider) => {
     const noAddress = await makeOrder(shop.id, { email: null, phone: null });
     await emit(ORDER_CONFIRMED, { shopId: shop.id, orderId: noAddress.id });
     const broken = await db.notification.create({
-      data: { shopId: shop.id, orderId: order.id, channel: "email", milestone: "not_a_milestone", idempotencyKey: "x", status: "queued", recipient: CUSTOMER_EMAIL, nextAttemptAt: clock },
+      data: {
+        shopId: shop.id,
+        orderId: order.id,
+        channel: "email",
+        milestone: "not_a_milestone",
+        idempotencyKey: "x",
+        status: "queued",
+        recipient: CUSTOMER_EMAIL,
+        nextAttemptAt: clock,
+      },
     });
     await enqueue(db, { kind: "notify.send", payload: { notificationId: broken.id }, runAfter: clock });
     await worker().drain();
@@ -1085,7 +1260,11 @@ describe.each(providers)("notifications (%s)", (provider) => {
     const email = await one({ shipmentId: s.id, channel: "email" });
     expect([email.status, email.errorKind]).toEqual(["failed", "config"]);
     expect(email.error).toMatch(/SendGrid key cannot be read/);
-    expect(await one({ id: broken.id })).toMatchObject({ status: "failed", errorKind: "permanent", error: "render_failed: unknown milestone not_a_milestone" });
+    expect(await one({ id: broken.id })).toMatchObject({
+      status: "failed",
+      errorKind: "permanent",
+      error: "render_failed: unknown milestone not_a_milestone",
+    });
   });
 
   it("a row whose wake-up job was lost is picked up again by the sweep", async () => {
@@ -1098,7 +1277,17 @@ describe.each(providers)("notifications (%s)", (provider) => {
     expect(sent.status).toBe("sent");
     // A queued row with no job at all (its job was dead-lettered and pruned, say).
     const lost = await db.notification.create({
-      data: { shopId: shop.id, orderId: order.id, shipmentId: s.id, channel: "email", milestone: "shipped", idempotencyKey: "lost", status: "queued", recipient: CUSTOMER_EMAIL, nextAttemptAt: clock },
+      data: {
+        shopId: shop.id,
+        orderId: order.id,
+        shipmentId: s.id,
+        channel: "email",
+        milestone: "shipped",
+        idempotencyKey: "lost",
+        status: "queued",
+        recipient: CUSTOMER_EMAIL,
+        nextAttemptAt: clock,
+      },
     });
     advance(HOUR);
     await worker().drain();
@@ -1133,7 +1322,11 @@ describe.each(providers)("notifications (%s)", (provider) => {
     const test = await testSend(db, shop.id, "delivered", "email", "Owner@Acme.test", clock, deps());
     // The whole result, so a failure shows the provider's error.
     expect(test).toEqual({ ok: true, provider: "sendgrid", providerMessageId: expect.stringMatching(/^fakeSG\d+$/) });
-    const testMail = JSON.parse(mailSendRequests(sg)[0]!.body) as { subject: string; personalizations: { to: { email: string }[] }[]; custom_args?: unknown };
+    const testMail = JSON.parse(mailSendRequests(sg)[0]!.body) as {
+      subject: string;
+      personalizations: { to: { email: string }[] }[];
+      custom_args?: unknown;
+    };
     expect(testMail.subject).toMatch(/^\[Test\] /);
     expect(testMail.personalizations[0]!.to[0]!.email).toBe("owner@acme.test");
     expect(testMail.custom_args).toBeUndefined();
@@ -1142,7 +1335,14 @@ describe.each(providers)("notifications (%s)", (provider) => {
 
     await emit(STAGE_CHANGED, shipped(s));
     await worker().drain();
-    const id = await sendPersonalUpdate(db, s.id, "Your parcel left our warehouse this morning.", "sam@acme.test", clock, deps());
+    const id = await sendPersonalUpdate(
+      db,
+      s.id,
+      "Your parcel left our warehouse this morning.",
+      "sam@acme.test",
+      clock,
+      deps(),
+    );
     expect(id).toBeTruthy();
     await worker().drain();
     const personal = await one({ id: id! });
@@ -1161,7 +1361,11 @@ describe.each(providers)("notifications (%s)", (provider) => {
       ["sms", "suppressed", "no_address"], // the order has no phone: recorded, with the reason
     ]);
     expect(again[0]!.idempotencyKey).toBe(`${s.id}:shipped:resend-${clock.getTime()}:email`);
-    expect((await rows({ shipmentId: s.id, milestone: "shipped", channel: "email" })).map((n) => n.status)).toEqual(["sent", "sent", "sent"]);
+    expect((await rows({ shipmentId: s.id, milestone: "shipped", channel: "email" })).map((n) => n.status)).toEqual([
+      "sent",
+      "sent",
+      "sent",
+    ]);
     expect(sg.mails).toHaveLength(4); // test, shipped, personal, resend
   });
 });

@@ -27,7 +27,9 @@ const ORDERS = ["543210", "210543", "340512", "135024", "245013", "042315", "512
 /** Every ordered triple of distinct webhooks that `order` delivers in that relative order. */
 function triples(order: string): string[] {
   const out: string[] = [];
-  for (let i = 0; i < order.length; i++) for (let j = i + 1; j < order.length; j++) for (let k = j + 1; k < order.length; k++) out.push(order[i]! + order[j]! + order[k]!);
+  for (let i = 0; i < order.length; i++)
+    for (let j = i + 1; j < order.length; j++)
+      for (let k = j + 1; k < order.length; k++) out.push(order[i]! + order[j]! + order[k]!);
   return out;
 }
 
@@ -35,7 +37,9 @@ describe("the chosen arrival orders", () => {
   it("put every three webhooks of the story in each of their relative orders", () => {
     const covered = new Set([IN_ORDER, ...ORDERS].flatMap(triples));
     const digits = [...IN_ORDER];
-    const all = digits.flatMap((a) => digits.flatMap((b) => digits.map((c) => a + b + c))).filter((t) => new Set(t).size === 3);
+    const all = digits
+      .flatMap((a) => digits.flatMap((b) => digits.map((c) => a + b + c)))
+      .filter((t) => new Set(t).size === 3);
     expect(all).toHaveLength(120);
     expect(all.filter((t) => !covered.has(t))).toEqual([]);
     for (const o of ORDERS) expect([...o].sort().join(""), o).toBe(IN_ORDER);
@@ -57,7 +61,9 @@ describe.each(providers)("one order's story in any order, on %s", (provider) => 
       // Every job, the domain events' too, before the next webhook arrives.
       await worker.drain();
     }
-    const o = await t.db.order.findFirstOrThrow({ include: { shipments: { orderBy: { kind: "asc" } }, returnCases: true } });
+    const o = await t.db.order.findFirstOrThrow({
+      include: { shipments: { orderBy: { kind: "asc" } }, returnCases: true },
+    });
     return {
       order: [o.stage, o.subStatus],
       shipments: o.shipments.map((s) => [s.kind, s.stage, s.subStatus, s.primaryTracking]),

@@ -25,14 +25,22 @@ describe.each(providers)("the orders repository on %s", (provider) => {
     const [a, b] = provider === "postgresql" ? [t.connect({ max: 2 }), t.connect({ max: 2 })] : [t.db, t.db];
     for (let i = 0; i < 12; i++) {
       const id = 900_000 + i;
-      const created = parseOrder(orderPayload({ id, updated_at: "2026-11-16T09:12:40-05:00", financial_status: "pending" }), "orders/create");
-      const paid = parseOrder(orderPayload({ id, updated_at: "2026-11-16T09:12:44-05:00", financial_status: "paid" }), "orders/paid");
+      const created = parseOrder(
+        orderPayload({ id, updated_at: "2026-11-16T09:12:40-05:00", financial_status: "pending" }),
+        "orders/create",
+      );
+      const paid = parseOrder(
+        orderPayload({ id, updated_at: "2026-11-16T09:12:44-05:00", financial_status: "paid" }),
+        "orders/paid",
+      );
       const ids = await Promise.all([upsertOrder(a, shopId, created), upsertOrder(b, shopId, paid)]);
       expect(ids[0]).toBe(ids[1]);
       const rows = await t.db.order.findMany({ where: { shopId, shopifyId: String(id) } });
       expect(rows).toHaveLength(1);
       expect(rows[0]?.financialStatus).toBe("paid"); // whichever committed first, the newer payload wins
-      expect(await t.db.job.count({ where: { kind: ORDER_CONFIRMED, payload: { equals: { shopId, orderId: ids[0] } } } })).toBe(1);
+      expect(
+        await t.db.job.count({ where: { kind: ORDER_CONFIRMED, payload: { equals: { shopId, orderId: ids[0] } } } }),
+      ).toBe(1);
     }
   });
 
@@ -42,10 +50,22 @@ describe.each(providers)("the orders repository on %s", (provider) => {
       const orderId = 700_000 + i;
       const [ups, usps] = [810_000 + 2 * i, 810_001 + 2 * i];
       const id = await upsertOrder(t.db, shopId, parseOrder(orderPayload({ id: orderId }), "orders/create"));
-      await applyFulfillment(t.db, shopId, parseFulfillment(fulfillmentPayload({ id: ups, order_id: orderId }, "ups"), "fulfillments/create"), null);
-      await applyFulfillment(t.db, shopId, parseFulfillment(fulfillmentPayload({ id: usps, order_id: orderId }, "usps"), "fulfillments/create"), null);
+      await applyFulfillment(
+        t.db,
+        shopId,
+        parseFulfillment(fulfillmentPayload({ id: ups, order_id: orderId }, "ups"), "fulfillments/create"),
+        null,
+      );
+      await applyFulfillment(
+        t.db,
+        shopId,
+        parseFulfillment(fulfillmentPayload({ id: usps, order_id: orderId }, "usps"), "fulfillments/create"),
+        null,
+      );
       const delivered = (fulfillmentId: number, eventId: number) =>
-        parseFulfillmentEvent(fulfillmentEventPayload({ id: eventId, fulfillment_id: fulfillmentId, order_id: orderId }, "delivered"));
+        parseFulfillmentEvent(
+          fulfillmentEventPayload({ id: eventId, fulfillment_id: fulfillmentId, order_id: orderId }, "delivered"),
+        );
       await Promise.all([
         applyFulfillmentEvent(a, shopId, delivered(ups, 9_000_000 + 2 * i), null),
         applyFulfillmentEvent(b, shopId, delivered(usps, 9_000_001 + 2 * i), null),
@@ -61,7 +81,17 @@ describe.each(providers)("the orders repository on %s", (provider) => {
     await applyFulfillment(t.db, shopId, parseFulfillment(fulfillmentPayload({}, "ups"), "fulfillments/create"), null);
     const rec = parseOrder(orderPayload(), "orders/create");
     const order = await t.db.order.create({
-      data: { shopId, shopifyId: rec.shopifyId, name: rec.name, orderNumber: rec.orderNumber, processedAt: rec.processedAt, factsAt: rec.updatedAt, shipCountry: "US", shipRegion: "MA", lineItems: [] },
+      data: {
+        shopId,
+        shopifyId: rec.shopifyId,
+        name: rec.name,
+        orderNumber: rec.orderNumber,
+        processedAt: rec.processedAt,
+        factsAt: rec.updatedAt,
+        shipCountry: "US",
+        shipRegion: "MA",
+        lineItems: [],
+      },
     });
     const stray = await t.db.shipment.findFirstOrThrow({ where: { shopId } });
     expect(stray.orderId).toBeNull();
@@ -74,7 +104,9 @@ describe.each(providers)("the orders repository on %s", (provider) => {
     expect([adopted.orderId, adopted.destRegion]).toEqual([order.id, "US-MA"]);
     // The order shows the parcel's stage, and the customer hears about it once.
     expect((await t.db.order.findUniqueOrThrow({ where: { id: order.id } })).stage).toBe(adopted.stage);
-    expect(await t.db.job.count({ where: { kind: STAGE_CHANGED, singletonKey: `stage:${stray.id}:order_arrived` } })).toBe(1);
+    expect(
+      await t.db.job.count({ where: { kind: STAGE_CHANGED, singletonKey: `stage:${stray.id}:order_arrived` } }),
+    ).toBe(1);
     expect(await adoptStrayShipments(t.db, now)).toBe(0);
   });
 });

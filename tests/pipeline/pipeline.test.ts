@@ -56,7 +56,13 @@ describe.each(providers)("tracking pipeline on %s", (provider) => {
       expect([first.status, again.status]).toEqual([200, 200]);
       const receipts = await t.db.webhookReceipt.findMany();
       expect(receipts).toHaveLength(1);
-      expect(receipts[0]).toMatchObject({ webhookId: "wh-1", topic: "orders/create", shopDomain: TEST_SHOP, rawBody: body, status: "received" });
+      expect(receipts[0]).toMatchObject({
+        webhookId: "wh-1",
+        topic: "orders/create",
+        shopDomain: TEST_SHOP,
+        rawBody: body,
+        status: "received",
+      });
       expect(await t.db.job.count({ where: { kind: "webhook.process" } })).toBe(1);
     });
 
@@ -76,17 +82,28 @@ describe.each(providers)("tracking pipeline on %s", (provider) => {
       await post("fulfillment_events/create", inTransit());
       await worker.drain();
 
-      const o = await t.db.order.findFirstOrThrow({ include: { shipments: { orderBy: { shopifyFulfillmentId: "asc" } } } });
+      const o = await t.db.order.findFirstOrThrow({
+        include: { shipments: { orderBy: { shopifyFulfillmentId: "asc" } } },
+      });
       expect(o.name).toBe("#1001");
       expect(o.shipments).toHaveLength(2);
       const ups = o.shipments.find((s) => s.shopifyFulfillmentId === "5678901234567")!;
-      expect(ups).toMatchObject({ stage: 3, subStatus: "in_transit", lastLocation: expect.stringContaining("Hodgkins") });
+      expect(ups).toMatchObject({
+        stage: 3,
+        subStatus: "in_transit",
+        lastLocation: expect.stringContaining("Hodgkins"),
+      });
       expect(ups.carrierEdd?.toISOString()).toBe("2026-11-21T01:00:00.000Z");
       expect((ups.trackingNumbers as string[]).length).toBeGreaterThanOrEqual(2);
-      expect(await t.db.trackingNumber.count({ where: { shipmentId: ups.id } })).toBe((ups.trackingNumbers as string[]).length);
+      expect(await t.db.trackingNumber.count({ where: { shipmentId: ups.id } })).toBe(
+        (ups.trackingNumbers as string[]).length,
+      );
       expect(o.stage).toBe(3);
 
-      const transitions = await t.db.stageTransition.findMany({ where: { shipmentId: ups.id }, orderBy: { at: "asc" } });
+      const transitions = await t.db.stageTransition.findMany({
+        where: { shipmentId: ups.id },
+        orderBy: { at: "asc" },
+      });
       expect(transitions.map((x) => x.toStatus)).toEqual(["label_created", "in_transit"]);
       expect(transitions[1]!.cause).toMatch(/in_transit/);
       const events = await t.db.job.findMany({ where: { kind: "tracking.stage_changed" } });
@@ -117,7 +134,9 @@ describe.each(providers)("tracking pipeline on %s", (provider) => {
       expect(statuses).not.toContain("in_transit");
       expect(statuses.at(-1)).toBe("delivered");
       // Announced once the order arrived (there was no one to tell before), exactly once.
-      expect(await t.db.notification.count({ where: { shipmentId: s.id, milestone: "delivered", channel: "email" } })).toBe(1);
+      expect(
+        await t.db.notification.count({ where: { shipmentId: s.id, milestone: "delivered", channel: "email" } }),
+      ).toBe(1);
     });
 
     it("keeps a bad payload as a failed receipt, dead-letters it at once (it can never parse), and replays", async () => {
@@ -146,7 +165,11 @@ describe.each(providers)("tracking pipeline on %s", (provider) => {
       const triggered = (iso: string) => ({ triggeredAt: iso });
       await post("returns/request", fixture("returns-request.1001-R1"), triggered("2026-11-22T10:00:00Z"));
       await post("returns/approve", fixture("returns-approve.1001-R1"), triggered("2026-11-22T11:00:00Z"));
-      await post("reverse_deliveries/attach_deliverable", fixture("reverse_deliveries-attach_deliverable.1001-R1"), triggered("2026-11-22T11:05:00Z"));
+      await post(
+        "reverse_deliveries/attach_deliverable",
+        fixture("reverse_deliveries-attach_deliverable.1001-R1"),
+        triggered("2026-11-22T11:05:00Z"),
+      );
       await worker.drain();
 
       const ret = await t.db.shipment.findFirstOrThrow({ where: { kind: "return" }, include: { returnCase: true } });
@@ -160,7 +183,10 @@ describe.each(providers)("tracking pipeline on %s", (provider) => {
 
       await post("refunds/create", fixture("refunds-create.1001-R1"));
       await worker.drain();
-      const refunded = await t.db.shipment.findFirstOrThrow({ where: { kind: "return" }, include: { returnCase: true } });
+      const refunded = await t.db.shipment.findFirstOrThrow({
+        where: { kind: "return" },
+        include: { returnCase: true },
+      });
       expect(refunded.subStatus).toBe("refunded");
       expect(refunded.returnCase?.refundCents).toBeGreaterThan(0);
     });

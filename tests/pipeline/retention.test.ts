@@ -18,7 +18,17 @@ describe.each(providers)("retention on %s", (provider) => {
   afterEach(async () => t.drop());
 
   const receipt = (webhookId: string, shopDomain: string, status: string, age: number) =>
-    t.db.webhookReceipt.create({ data: { webhookId, shopDomain, topic: "orders/create", headers: {}, rawBody: "{}", status, receivedAt: daysAgo(age) } });
+    t.db.webhookReceipt.create({
+      data: {
+        webhookId,
+        shopDomain,
+        topic: "orders/create",
+        headers: {},
+        rawBody: "{}",
+        status,
+        receivedAt: daysAgo(age),
+      },
+    });
   const job = (kind: string, shopDomain: string | null, status: string, age: number) =>
     t.db.job.create({ data: { kind, payload: {}, shopDomain, status, finishedAt: daysAgo(age) } });
   const left = async () => ({

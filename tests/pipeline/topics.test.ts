@@ -27,7 +27,11 @@ async function deliver(t: TestDb, deliveries: readonly Delivery[], then: () => P
   for (const { name, again } of deliveries) {
     const meta = FIXTURES[name];
     const res = await receive(
-      signedWebhook(meta.topic, null, { rawBody: fixtureText(name), triggeredAt: meta.triggeredAt, webhookId: (again ? "dup-" : "") + meta.webhookId }),
+      signedWebhook(meta.topic, null, {
+        rawBody: fixtureText(name),
+        triggeredAt: meta.triggeredAt,
+        webhookId: (again ? "dup-" : "") + meta.webhookId,
+      }),
     );
     expect(res.status, name).toBe(200);
     await then();
@@ -39,12 +43,21 @@ const later = () => new Date(Date.now() + 60_000);
 /** What a shopper or the admin could observe, without ids or wall-clock times. */
 async function snapshot(t: TestDb) {
   const shipments = await t.db.shipment.findMany({ include: { returnCase: { select: { shopifyReturnId: true } } } });
-  const identity = (s: (typeof shipments)[number]) => `${s.kind}:${s.shopifyFulfillmentId ?? s.returnCase?.shopifyReturnId}`;
+  const identity = (s: (typeof shipments)[number]) =>
+    `${s.kind}:${s.shopifyFulfillmentId ?? s.returnCase?.shopifyReturnId}`;
   shipments.sort((a, b) => identity(a).localeCompare(identity(b)));
   const orders = await t.db.order.findMany({ orderBy: { name: "asc" } });
   return {
     orders: orders.map((o) => [o.name, o.stage, o.subStatus, o.cancelledAt?.toISOString() ?? null]),
-    shipments: shipments.map((s) => [identity(s), s.stage, s.subStatus, s.delayed, s.carrier, s.primaryTracking, s.deliveredAt?.toISOString() ?? null]),
+    shipments: shipments.map((s) => [
+      identity(s),
+      s.stage,
+      s.subStatus,
+      s.delayed,
+      s.carrier,
+      s.primaryTracking,
+      s.deliveredAt?.toISOString() ?? null,
+    ]),
     events: await t.db.trackingEvent.count(),
   };
 }
@@ -77,7 +90,10 @@ const ADVERSARIAL: [string, Delivery[]][] = [
   // Every fact after every newer one, every child before its parent.
   ["backwards", BACKWARDS.map(first)],
   // Fulfillments, events and returns with nothing to attach to yet; then the parents, newest first.
-  ["orders and fulfillments created last", [...CHRONOLOGICAL.filter((n) => !isParent(n)), ...BACKWARDS.filter(isParent)].map(first)],
+  [
+    "orders and fulfillments created last",
+    [...CHRONOLOGICAL.filter((n) => !isParent(n)), ...BACKWARDS.filter(isParent)].map(first),
+  ],
   // The settled story, then all of it again, oldest news last: stale facts after the final state.
   ["in order, then every webhook again backwards", [...CHRONOLOGICAL.map(first), ...BACKWARDS.map(again)]],
 ];
@@ -85,11 +101,15 @@ const ADVERSARIAL: [string, Delivery[]][] = [
 // Any order of the whole story, with any redeliveries anywhere in it (before their first delivery too).
 const anyStory = fc
   .subarray([...LIFECYCLE])
-  .chain((dupes) => fc.shuffledSubarray([...LIFECYCLE.map(first), ...dupes.map(again)], { minLength: LIFECYCLE.length + dupes.length }));
+  .chain((dupes) =>
+    fc.shuffledSubarray([...LIFECYCLE.map(first), ...dupes.map(again)], { minLength: LIFECYCLE.length + dupes.length }),
+  );
 // Drawn with a fixed seed: the same stories on every run, each its own test (one story of ~30 webhooks
 // at a time, however busy the machine), and a failure names the story to replay.
 const SEED = 20261125;
-const RANDOM: [string, Delivery[]][] = fc.sample(anyStory, { numRuns: 2, seed: SEED }).map((story, i) => [`random story ${i + 1} (seed ${SEED})`, story]);
+const RANDOM: [string, Delivery[]][] = fc
+  .sample(anyStory, { numRuns: 2, seed: SEED })
+  .map((story, i) => [`random story ${i + 1} (seed ${SEED})`, story]);
 
 describe("arrival order never changes the outcome (sqlite)", () => {
   // One database for every story, emptied before each: the work per story is the story itself.
@@ -115,8 +135,11 @@ describe("arrival order never changes the outcome (sqlite)", () => {
   afterAll(async () => t?.drop());
 
   it("tells whole stories: every fixture at least once, some twice", () => {
-    for (const [, story] of [...ADVERSARIAL, ...RANDOM]) expect(new Set(story.map((d) => d.name))).toEqual(new Set(LIFECYCLE));
-    expect([...ADVERSARIAL, ...RANDOM].filter(([, story]) => story.some((d) => d.again)).length).toBeGreaterThanOrEqual(2);
+    for (const [, story] of [...ADVERSARIAL, ...RANDOM])
+      expect(new Set(story.map((d) => d.name))).toEqual(new Set(LIFECYCLE));
+    expect([...ADVERSARIAL, ...RANDOM].filter(([, story]) => story.some((d) => d.again)).length).toBeGreaterThanOrEqual(
+      2,
+    );
   });
 
   // The adversarial orders first, then the random ones.

@@ -26,15 +26,26 @@ let routes: Record<string, RouteModule>;
 
 /** A document load inside Shopify admin: embedded=1, shop, host and id_token in the URL. */
 async function load(route: string, path: string, params: Record<string, string> = {}) {
-  const request = await setUpValidRequest({ type: RequestType.Admin, ...auth }, new Request(`https://waypoint.test${path}`));
+  const request = await setUpValidRequest(
+    { type: RequestType.Admin, ...auth },
+    new Request(`https://waypoint.test${path}`),
+  );
   return routes[route]!.loader!({ request, params, context: {} });
 }
 
 /** A form post from the embedded app: App Bridge adds the session token as a Bearer header. */
-async function submit(route: string, path: string, fields: Record<string, string | string[]>, params: Record<string, string> = {}) {
+async function submit(
+  route: string,
+  path: string,
+  fields: Record<string, string | string[]>,
+  params: Record<string, string> = {},
+) {
   const body = new FormData();
   for (const [k, v] of Object.entries(fields)) for (const x of Array.isArray(v) ? v : [v]) body.append(k, x);
-  const request = await setUpValidRequest({ type: RequestType.Bearer, ...auth }, new Request(`https://waypoint.test${path}`, { method: "POST", body }));
+  const request = await setUpValidRequest(
+    { type: RequestType.Bearer, ...auth },
+    new Request(`https://waypoint.test${path}`, { method: "POST", body }),
+  );
   return routes[route]!.action!({ request, params, context: {} });
 }
 
@@ -74,10 +85,17 @@ afterAll(async () => {
 
 describe("admin routes", () => {
   it("refuses a request without Shopify's session token", async () => {
-    const res = await thrown(routes.index!.loader!({ request: new Request("https://waypoint.test/app"), params: {}, context: {} }));
+    const res = await thrown(
+      routes.index!.loader!({ request: new Request("https://waypoint.test/app"), params: {}, context: {} }),
+    );
     expect([302, 401]).toContain(res.status);
-    const forged = await setUpValidRequest({ type: RequestType.Bearer, ...auth, apiSecretKey: "not-the-secret" }, new Request("https://waypoint.test/app/settings", { method: "POST", body: new FormData() }));
-    expect([302, 401]).toContain((await thrown(routes.settings!.action!({ request: forged, params: {}, context: {} }))).status);
+    const forged = await setUpValidRequest(
+      { type: RequestType.Bearer, ...auth, apiSecretKey: "not-the-secret" },
+      new Request("https://waypoint.test/app/settings", { method: "POST", body: new FormData() }),
+    );
+    expect([302, 401]).toContain(
+      (await thrown(routes.settings!.action!({ request: forged, params: {}, context: {} }))).status,
+    );
   });
 
   it("app: the frame with the API key for App Bridge", async () => {
@@ -88,7 +106,12 @@ describe("admin routes", () => {
     const from = new Date(story.now.getTime() - 6 * 86_400_000).toISOString().slice(0, 10);
     const to = story.now.toISOString().slice(0, 10);
     const data = await load("index", `/app?from=${from}&to=${to}`);
-    const expected = await loadDashboard(t.db, STORY_SHOP, parseRange(new URLSearchParams({ from, to }), new Date()), new Date());
+    const expected = await loadDashboard(
+      t.db,
+      STORY_SHOP,
+      parseRange(new URLSearchParams({ from, to }), new Date()),
+      new Date(),
+    );
     expect(data.dashboard.range).toEqual(expected!.range);
     expect(data.dashboard.range.days).toBe(7);
     expect(data.dashboard.byStage).toEqual(expected!.byStage);
@@ -140,25 +163,50 @@ describe("admin routes", () => {
     const id = story.shipmentIdByOrder.get(2004)!;
     const empty = await submit("shipment", `/app/shipments/${id}`, { intent: "personal_update", note: "   " }, { id });
     expect(empty).toMatchObject({ ok: false, fieldErrors: { note: "Write a note for the customer" } });
-    const sent = await submit("shipment", `/app/shipments/${id}`, { intent: "personal_update", note: "So sorry about the wait: it is on its way." }, { id });
+    const sent = await submit(
+      "shipment",
+      `/app/shipments/${id}`,
+      { intent: "personal_update", note: "So sorry about the wait: it is on its way." },
+      { id },
+    );
     expect(sent).toMatchObject({ ok: true, message: "Personal update sent" });
-    expect(await t.db.notification.count({ where: { shipmentId: id, personalNote: { contains: "So sorry" } } })).toBe(1);
+    expect(await t.db.notification.count({ where: { shipmentId: id, personalNote: { contains: "So sorry" } } })).toBe(
+      1,
+    );
   });
 
   it("review: drafts listed oldest first, approved and discarded singly and in bulk", async () => {
     const data = await load("review", "/app/review");
-    const drafts = await t.db.notification.findMany({ where: { shopId: story.shopId, status: "draft" }, orderBy: { createdAt: "asc" } });
+    const drafts = await t.db.notification.findMany({
+      where: { shopId: story.shopId, status: "draft" },
+      orderBy: { createdAt: "asc" },
+    });
     expect(data.total).toBe(drafts.length);
     expect(data.drafts.map((d: { id: string }) => d.id)).toEqual(drafts.map((d) => d.id).slice(0, 25));
     const [a, b] = drafts;
     const editing = await load("review", `/app/review?edit=${a!.id}`);
     expect(editing.editing.id).toBe(a!.id);
-    const tooLong = await submit("review", "/app/review", { intent: "approve_edited", ids: a!.id, personalNote: "x".repeat(1001) });
+    const tooLong = await submit("review", "/app/review", {
+      intent: "approve_edited",
+      ids: a!.id,
+      personalNote: "x".repeat(1001),
+    });
     expect(tooLong.fieldErrors.personalNote).toMatch(/1,000/);
-    expect(await submit("review", "/app/review", { intent: "approve_edited", ids: a!.id, personalNote: "Thanks for waiting!" })).toMatchObject({ ok: true, done: 1 });
-    expect(await t.db.notification.findUniqueOrThrow({ where: { id: a!.id } })).toMatchObject({ personalNote: "Thanks for waiting!" });
+    expect(
+      await submit("review", "/app/review", {
+        intent: "approve_edited",
+        ids: a!.id,
+        personalNote: "Thanks for waiting!",
+      }),
+    ).toMatchObject({ ok: true, done: 1 });
+    expect(await t.db.notification.findUniqueOrThrow({ where: { id: a!.id } })).toMatchObject({
+      personalNote: "Thanks for waiting!",
+    });
     expect((await t.db.notification.findUniqueOrThrow({ where: { id: a!.id } })).status).not.toBe("draft");
-    expect(await submit("review", "/app/review", { intent: "discard", ids: [b!.id] })).toMatchObject({ ok: true, done: 1 });
+    expect(await submit("review", "/app/review", { intent: "discard", ids: [b!.id] })).toMatchObject({
+      ok: true,
+      done: 1,
+    });
     expect((await t.db.notification.findUniqueOrThrow({ where: { id: b!.id } })).status).toBe("discarded");
     const again = await submit("review", "/app/review", { intent: "approve", ids: [a!.id, b!.id] });
     expect(again).toMatchObject({ ok: false, done: 0 });
@@ -167,7 +215,11 @@ describe("admin routes", () => {
   it("bottlenecks: the stalled lane with the fastest alternative", async () => {
     const { result } = await load("bottlenecks", "/app/bottlenecks");
     expect(result.flags).toHaveLength(1);
-    expect(result.flags[0]).toMatchObject({ carrierName: "UPS", regionName: "Ohio", fastest: { carrierName: "FedEx" } });
+    expect(result.flags[0]).toMatchObject({
+      carrierName: "UPS",
+      regionName: "Ohio",
+      fastest: { carrierName: "FedEx" },
+    });
   });
 
   it("failures: failed webhooks and dead jobs with their reasons, replayed on request", async () => {
@@ -183,22 +235,52 @@ describe("admin routes", () => {
     expect(sendJob).toMatchObject({ lastError: "Twilio: 21610 unsubscribed recipient" });
     const r1 = await submit("failures", "/app/failures", { intent: "replay_receipts", ids: [data.receipts[0].id] });
     expect(r1).toMatchObject({ ok: true, replayed: 1 });
-    expect((await t.db.webhookReceipt.findUniqueOrThrow({ where: { id: data.receipts[0].id } })).status).toBe("received");
+    expect((await t.db.webhookReceipt.findUniqueOrThrow({ where: { id: data.receipts[0].id } })).status).toBe(
+      "received",
+    );
     const r2 = await submit("failures", "/app/failures", { intent: "replay_jobs", ids: [sendJob.id] });
     expect(r2).toMatchObject({ ok: true, replayed: 1 });
     expect((await t.db.job.findUniqueOrThrow({ where: { id: sendJob.id } })).status).toBe("queued");
-    expect(await submit("failures", "/app/failures", { intent: "replay_jobs", ids: [sendJob.id] })).toMatchObject({ replayed: 0 });
+    expect(await submit("failures", "/app/failures", { intent: "replay_jobs", ids: [sendJob.id] })).toMatchObject({
+      replayed: 0,
+    });
   });
 
   it("settings: the form never carries a secret; saving validates on the server and encrypts credentials", async () => {
     const data = await load("settings", "/app/settings");
     expect(data.settings.costPerTicket).toBe("6.00");
     expect(data.preview.html).toContain("<html");
-    const bad = await submit("settings", "/app/settings", { intent: "save", brandPrimaryColor: "red", brandAccentColor: "#2e7d32", notificationMode: "automated", quietHoursStart: "21", quietHoursEnd: "8", recommendationSource: "related", costPerTicket: "6", noScanAlertDays: "4", receiptRetentionDays: "14", jobRetentionDays: "7" });
+    const bad = await submit("settings", "/app/settings", {
+      intent: "save",
+      brandPrimaryColor: "red",
+      brandAccentColor: "#2e7d32",
+      notificationMode: "automated",
+      quietHoursStart: "21",
+      quietHoursEnd: "8",
+      recommendationSource: "related",
+      costPerTicket: "6",
+      noScanAlertDays: "4",
+      receiptRetentionDays: "14",
+      jobRetentionDays: "7",
+    });
     expect(bad).toMatchObject({ intent: "save", ok: false });
     expect(bad.fieldErrors.brandPrimaryColor).toMatch(/hex/);
     const key = "SG.routeTestKey0001.abcdefghijklmnopqrstuvwxyz";
-    const good = await submit("settings", "/app/settings", { intent: "save", brandPrimaryColor: "#123456", brandAccentColor: "#2e7d32", notificationMode: "hybrid", quietHoursStart: "21", quietHoursEnd: "8", recommendationSource: "related", costPerTicket: "8.50", noScanAlertDays: "4", receiptRetentionDays: "14", jobRetentionDays: "7", sendgridApiKey: key, "channel.shipped.email": "on" });
+    const good = await submit("settings", "/app/settings", {
+      intent: "save",
+      brandPrimaryColor: "#123456",
+      brandAccentColor: "#2e7d32",
+      notificationMode: "hybrid",
+      quietHoursStart: "21",
+      quietHoursEnd: "8",
+      recommendationSource: "related",
+      costPerTicket: "8.50",
+      noScanAlertDays: "4",
+      receiptRetentionDays: "14",
+      jobRetentionDays: "7",
+      sendgridApiKey: key,
+      "channel.shipped.email": "on",
+    });
     expect(good).toEqual({ intent: "save", ok: true, fieldErrors: {} });
     const shop = await t.db.shop.findUniqueOrThrow({ where: { domain: STORY_SHOP } });
     expect(shop).toMatchObject({ brandPrimaryColor: "#123456", notificationMode: "hybrid", costPerTicketCents: 850 });
@@ -209,32 +291,58 @@ describe("admin routes", () => {
   });
 
   it("settings: live preview with unsaved branding (nothing saved), and a validated test send", async () => {
-    const preview = await submit("settings", "/app/settings", { intent: "preview", milestone: "delivered", brandPrimaryColor: "#ff0000" });
+    const preview = await submit("settings", "/app/settings", {
+      intent: "preview",
+      milestone: "delivered",
+      brandPrimaryColor: "#ff0000",
+    });
     expect(preview.intent).toBe("preview");
     expect(preview.preview.html.toLowerCase()).toContain("#ff0000");
     expect(preview.preview.sms).toBeNull();
     expect((await t.db.shop.findUniqueOrThrow({ where: { domain: STORY_SHOP } })).brandPrimaryColor).toBe("#123456");
     const sms = await submit("settings", "/app/settings", { intent: "preview", milestone: "out_for_delivery" });
     expect(sms.preview.sms.segments).toBeGreaterThanOrEqual(1);
-    const badTo = await submit("settings", "/app/settings", { intent: "test_send", milestone: "shipped", channel: "email", to: "nope" });
+    const badTo = await submit("settings", "/app/settings", {
+      intent: "test_send",
+      milestone: "shipped",
+      channel: "email",
+      to: "nope",
+    });
     expect(badTo).toMatchObject({ ok: false, fieldErrors: { "test.to": "Enter an email address" } });
     // Without the shop's own SendGrid key, the dev outbox stands in for the provider.
     await t.db.shop.update({ where: { domain: STORY_SHOP }, data: { sendgridApiKeyEnc: null } });
-    const ok = await submit("settings", "/app/settings", { intent: "test_send", milestone: "shipped", channel: "email", to: "me@example.com" });
+    const ok = await submit("settings", "/app/settings", {
+      intent: "test_send",
+      milestone: "shipped",
+      channel: "email",
+      to: "me@example.com",
+    });
     expect(ok).toMatchObject({ intent: "test_send", ok: true });
     expect(await t.db.outboxMessage.count({ where: { to: "me@example.com" } })).toBe(1);
   });
 
   it("order-tracking API: the order-details block's data, with CORS, for a session token", async () => {
     const order = await t.db.order.findFirstOrThrow({ where: { shopId: story.shopId, orderNumber: 2006 } });
-    const request = await setUpValidRequest({ type: RequestType.Bearer, ...auth }, new Request(`https://waypoint.test/api/order-tracking/${order.shopifyId}`, { headers: { Origin: "https://extensions.shopifycdn.com" } }));
-    const res: Response = await routes.api!.loader!({ request, params: { orderId: `gid://shopify/Order/${order.shopifyId}` }, context: {} });
+    const request = await setUpValidRequest(
+      { type: RequestType.Bearer, ...auth },
+      new Request(`https://waypoint.test/api/order-tracking/${order.shopifyId}`, {
+        headers: { Origin: "https://extensions.shopifycdn.com" },
+      }),
+    );
+    const res: Response = await routes.api!.loader!({
+      request,
+      params: { orderId: `gid://shopify/Order/${order.shopifyId}` },
+      context: {},
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get("Access-Control-Allow-Origin")).toBeTruthy();
     const body = await res.json();
     expect(body).toMatchObject({ found: true, orderName: "#2006" });
     expect(body.shipments[0].timeline[0].label).toMatch(/Delivery problem/);
-    const missing = await setUpValidRequest({ type: RequestType.Bearer, ...auth }, new Request("https://waypoint.test/api/order-tracking/1"));
+    const missing = await setUpValidRequest(
+      { type: RequestType.Bearer, ...auth },
+      new Request("https://waypoint.test/api/order-tracking/1"),
+    );
     expect((await routes.api!.loader!({ request: missing, params: { orderId: "1" }, context: {} })).status).toBe(404);
   });
 });

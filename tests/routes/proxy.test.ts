@@ -24,7 +24,11 @@ let sf: typeof StorefrontModule;
 const OTHER_SHOP = "other-outfitters.myshopify.com";
 const EMAIL = "maya.chen@example.com";
 
-async function call(route: keyof typeof routes, request: Request, params: Record<string, string> = {}): Promise<Response> {
+async function call(
+  route: keyof typeof routes,
+  request: Request,
+  params: Record<string, string> = {},
+): Promise<Response> {
   const mod = routes[route];
   const fn = request.method === "GET" || request.method === "HEAD" ? mod.loader : mod.action;
   if (!fn) throw new Error(`${route} has no handler for ${request.method}`);
@@ -67,7 +71,8 @@ beforeEach(() => {
   sf.configureStorefront({ analytics: { flushMs: 10_000 } }); // fresh limits and caches per test
 });
 
-const lookup = (body: unknown, opts: Parameters<typeof proxyRequest>[1] = {}) => call("lookup", proxyRequest("/api/lookup", { body, ...opts }));
+const lookup = (body: unknown, opts: Parameters<typeof proxyRequest>[1] = {}) =>
+  call("lookup", proxyRequest("/api/lookup", { body, ...opts }));
 
 describe("every proxy route checks the signature first", () => {
   const cases: [keyof typeof routes, string, Record<string, string>, string?][] = [
@@ -87,10 +92,21 @@ describe("every proxy route checks the signature first", () => {
   for (const [route, path, params, method] of cases) {
     for (const [name, spoil] of spoilers) {
       it(`${route}: ${name} signature → 400 and an empty body`, async () => {
-        const good = proxyRequest(path, { method: method ?? "GET", body: method === "POST" ? { order: "#1001", email: EMAIL } : undefined });
+        const good = proxyRequest(path, {
+          method: method ?? "GET",
+          body: method === "POST" ? { order: "#1001", email: EMAIL } : undefined,
+        });
         const url = new URL(good.url);
         spoil(url);
-        const res = await call(route, new Request(url, { method: good.method, headers: good.headers, body: method === "POST" ? JSON.stringify({ order: "#1001", email: EMAIL }) : undefined }), params);
+        const res = await call(
+          route,
+          new Request(url, {
+            method: good.method,
+            headers: good.headers,
+            body: method === "POST" ? JSON.stringify({ order: "#1001", email: EMAIL }) : undefined,
+          }),
+          params,
+        );
         expect(res.status).toBe(400);
         expect(await res.text()).toBe("");
       });
@@ -110,7 +126,13 @@ describe("api/lookup", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^application\/json/);
     expect(res.headers.get("cache-control")).toBe("no-store");
-    const body = (await res.json()) as { found: true; order: { name: string; statusLabel: string }; shipments: unknown[]; recommendations: { title: string }[]; locale: string };
+    const body = (await res.json()) as {
+      found: true;
+      order: { name: string; statusLabel: string };
+      shipments: unknown[];
+      recommendations: { title: string }[];
+      locale: string;
+    };
     expect(body.order).toMatchObject({ name: "#1001", statusLabel: "En transit" });
     expect(body.locale).toBe("fr");
     expect(body.shipments).toHaveLength(1);
@@ -131,12 +153,22 @@ describe("api/lookup", () => {
   });
 
   it("finds by tracking number (GET: that parcel only) and by the no-JS form's contact field", async () => {
-    const byNumber = await call("lookup", proxyRequest("/api/lookup", { query: "tracking=1Z999AA10123456784&locale=fr" }));
+    const byNumber = await call(
+      "lookup",
+      proxyRequest("/api/lookup", { query: "tracking=1Z999AA10123456784&locale=fr" }),
+    );
     expect(byNumber.status).toBe(200);
     const parcel = (await byNumber.json()) as Record<string, unknown>;
-    expect(parcel).toMatchObject({ found: true, scope: "parcel", locale: "fr", parcel: { trackingNumber: "1Z999AA10123456784", statusLabel: "En transit" } });
+    expect(parcel).toMatchObject({
+      found: true,
+      scope: "parcel",
+      locale: "fr",
+      parcel: { trackingNumber: "1Z999AA10123456784", statusLabel: "En transit" },
+    });
     expect(Object.keys(parcel).sort()).toEqual(["found", "hint", "locale", "parcel", "scope"]);
-    const form = await lookup("order=1001&contact=%2B1+617+555+0142", { contentType: "application/x-www-form-urlencoded" });
+    const form = await lookup("order=1001&contact=%2B1+617+555+0142", {
+      contentType: "application/x-www-form-urlencoded",
+    });
     expect(form.status).toBe(200);
   });
 
@@ -152,8 +184,12 @@ describe("api/lookup", () => {
   });
 
   it("rate limits per IP with 429 and the contract's answer, records it, and leaves other IPs alone", async () => {
-    const s = sf.configureStorefront({ limits: { lookupPerIp: { points: 3, duration: 60 } }, analytics: { flushMs: 10_000 } });
-    for (let i = 0; i < 3; i++) expect((await lookup({ order: `#${2000 + i}`, email: EMAIL }, { ip: "203.0.113.50" })).status).toBe(404);
+    const s = sf.configureStorefront({
+      limits: { lookupPerIp: { points: 3, duration: 60 } },
+      analytics: { flushMs: 10_000 },
+    });
+    for (let i = 0; i < 3; i++)
+      expect((await lookup({ order: `#${2000 + i}`, email: EMAIL }, { ip: "203.0.113.50" })).status).toBe(404);
     const limited = await lookup({ order: "#1001", email: EMAIL }, { ip: "203.0.113.50" });
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
@@ -163,19 +199,24 @@ describe("api/lookup", () => {
     expect((await lookup({ order: "#1001", email: EMAIL }, { ip: "203.0.113.51" })).status).toBe(200);
     await s.analytics.flush();
     const shop = await t.db.shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } });
-    const outcomes = (await t.db.analyticsEvent.findMany({ where: { shopId: shop.id, kind: "lookup" } })).map((e) => e.outcome);
+    const outcomes = (await t.db.analyticsEvent.findMany({ where: { shopId: shop.id, kind: "lookup" } })).map(
+      (e) => e.outcome,
+    );
     expect(outcomes.filter((o) => o === "rate_limited")).toHaveLength(2);
     expect(outcomes).toContain("not_found");
     expect(outcomes).toContain("found");
     const day = new Date().toISOString().slice(0, 10);
-    const stat = await t.db.dailyStat.findUnique({ where: { shopId_day_metric_dimension: { shopId: shop.id, day, metric: "lookup", dimension: "rate_limited" } } });
+    const stat = await t.db.dailyStat.findUnique({
+      where: { shopId_day_metric_dimension: { shopId: shop.id, day, metric: "lookup", dimension: "rate_limited" } },
+    });
     expect(stat?.count).toBe(2);
   });
 
   it("rate limits a shop's misses across IPs, and still answers the lookups that match", async () => {
     sf.configureStorefront({ limits: { lookupMissesPerShop: { points: 2, duration: 60 } } });
     // Shoppers who find their order spend none of the shop's budget, however many they are.
-    for (let i = 0; i < 5; i++) expect((await lookup({ order: "#1001", email: EMAIL }, { ip: `192.0.2.${10 + i}` })).status).toBe(200);
+    for (let i = 0; i < 5; i++)
+      expect((await lookup({ order: "#1001", email: EMAIL }, { ip: `192.0.2.${10 + i}` })).status).toBe(200);
     // Guesses from many IPs spend it: two misses answered, then misses refused.
     expect((await lookup({ order: "#7001", email: EMAIL }, { ip: "192.0.2.1" })).status).toBe(404);
     expect((await lookup({ order: "#1001", email: "guess@example.com" }, { ip: "192.0.2.2" })).status).toBe(404);
@@ -199,7 +240,11 @@ describe("api/token/<token>", () => {
     const ok = await call("token", proxyRequest(`/api/token/${encodeURIComponent(token)}`), { token });
     expect(ok.status).toBe(200);
     expect(((await ok.json()) as { order: { name: string } }).order.name).toBe("#1001");
-    const elsewhere = await call("token", proxyRequest(`/api/token/${encodeURIComponent(token)}`, { shop: OTHER_SHOP }), { token });
+    const elsewhere = await call(
+      "token",
+      proxyRequest(`/api/token/${encodeURIComponent(token)}`, { shop: OTHER_SHOP }),
+      { token },
+    );
     expect(elsewhere.status).toBe(404);
     const forged = await call("token", proxyRequest("/api/token/abc.def"), { token: "abc.def" });
     expect(forged.status).toBe(404);
@@ -229,9 +274,17 @@ describe("short SMS links (/apps/track?c=<code>)", () => {
     const code = await ensureTrackingCode(t.db, order.id);
     const visit = (pathPrefix: string) => {
       const q = signAppProxyQuery(`c=${code}`, { shop: TEST_SHOP, secret: SECRET, pathPrefix });
-      return call("page", new Request(`https://waypoint.test/proxy?${q}`, { headers: { "X-Forwarded-For": "198.51.100.8" } }));
+      return call(
+        "page",
+        new Request(`https://waypoint.test/proxy?${q}`, { headers: { "X-Forwarded-For": "198.51.100.8" } }),
+      );
     };
-    for (const [prefix, root] of [["/fr/apps/track/", "/fr/apps/track"], ["//evil.example/apps/track", "/apps/track"], ["/apps/track?x=1", "/apps/track"], ["/", "/apps/track"]]) {
+    for (const [prefix, root] of [
+      ["/fr/apps/track/", "/fr/apps/track"],
+      ["//evil.example/apps/track", "/apps/track"],
+      ["/apps/track?x=1", "/apps/track"],
+      ["/", "/apps/track"],
+    ]) {
       const res = await visit(prefix!);
       expect(res.status, prefix).toBe(302);
       expect(res.headers.get("location")!.split("?")[0], prefix).toBe(root);
@@ -241,7 +294,11 @@ describe("short SMS links (/apps/track?c=<code>)", () => {
   it("answer an unknown, malformed or other shop's code with the page and a not-found notice", async () => {
     const order = await t.db.order.findFirstOrThrow({ where: { orderNumber: 1001 } });
     const code = await ensureTrackingCode(t.db, order.id);
-    for (const [c, shop] of [["ZZZZZZZZZZ", TEST_SHOP], ["short", TEST_SHOP], [code, OTHER_SHOP]] as const) {
+    for (const [c, shop] of [
+      ["ZZZZZZZZZZ", TEST_SHOP],
+      ["short", TEST_SHOP],
+      [code, OTHER_SHOP],
+    ] as const) {
       const res = await call("page", proxyRequest("", { query: `c=${c}`, shop }));
       expect(res.status).toBe(404);
       expect(res.headers.get("content-type")).toMatch(/^application\/liquid/);
@@ -257,7 +314,8 @@ describe("short SMS links (/apps/track?c=<code>)", () => {
     const code = await ensureTrackingCode(t.db, order.id);
     const token = signTrackingToken(TEST_SHOP, order.id, new Date());
     const gone = signTrackingToken(TEST_SHOP, "erased-order", new Date()); // signed by us, its order no longer there
-    const open = (tk: string, ip: string) => call("token", proxyRequest(`/api/token/${encodeURIComponent(tk)}`, { ip }), { token: tk });
+    const open = (tk: string, ip: string) =>
+      call("token", proxyRequest(`/api/token/${encodeURIComponent(tk)}`, { ip }), { token: tk });
     const visit = (c: string, ip: string) => call("page", proxyRequest("", { query: `c=${c}`, ip }));
     for (let i = 0; i < 3; i++) {
       expect((await visit(code, `198.18.0.${i}`)).status).toBe(302);
@@ -275,7 +333,8 @@ describe("short SMS links (/apps/track?c=<code>)", () => {
 
   it("count code guesses against the lookup rate limit", async () => {
     sf.configureStorefront({ limits: { lookupPerIp: { points: 2, duration: 60 } } });
-    for (let i = 0; i < 2; i++) expect((await call("page", proxyRequest("", { query: `c=AAAAAAAAA${i}`, ip: "203.0.113.77" }))).status).toBe(404);
+    for (let i = 0; i < 2; i++)
+      expect((await call("page", proxyRequest("", { query: `c=AAAAAAAAA${i}`, ip: "203.0.113.77" }))).status).toBe(404);
     expect((await call("page", proxyRequest("", { query: "c=AAAAAAAAA9", ip: "203.0.113.77" }))).status).toBe(429);
   });
 });
@@ -283,20 +342,50 @@ describe("short SMS links (/apps/track?c=<code>)", () => {
 describe("api/events", () => {
   it("records beacons sent as text/plain, one row per product, and answers 204", async () => {
     const s = sf.configureStorefront({ analytics: { flushMs: 10_000 } });
-    const beacon = (body: unknown) => call("events", proxyRequest("/api/events", { body, contentType: "text/plain;charset=UTF-8" }));
-    expect((await beacon({ kind: "rec_impression", order: "#1001", productIds: ["7001", "7002"], source: "tracking_page", visitorId: "k3j9x0a1lz" })).status).toBe(204);
-    expect((await beacon({ kind: "rec_click", order: "#1001", productIds: ["7001"], source: "tracking_page", action: "add_to_cart" })).status).toBe(204);
+    const beacon = (body: unknown) =>
+      call("events", proxyRequest("/api/events", { body, contentType: "text/plain;charset=UTF-8" }));
+    expect(
+      (
+        await beacon({
+          kind: "rec_impression",
+          order: "#1001",
+          productIds: ["7001", "7002"],
+          source: "tracking_page",
+          visitorId: "k3j9x0a1lz",
+        })
+      ).status,
+    ).toBe(204);
+    expect(
+      (
+        await beacon({
+          kind: "rec_click",
+          order: "#1001",
+          productIds: ["7001"],
+          source: "tracking_page",
+          action: "add_to_cart",
+        })
+      ).status,
+    ).toBe(204);
     expect((await beacon({ kind: "rec_click", productIds: ["<script>"] })).status).toBe(400);
     expect((await beacon({ kind: "purchase" })).status).toBe(400);
     expect((await beacon("not json")).status).toBe(400);
     await s.analytics.flush();
     const shop = await t.db.shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } });
-    const rows = await t.db.analyticsEvent.findMany({ where: { shopId: shop.id, kind: { in: ["rec_impression", "rec_click"] } }, orderBy: { productId: "asc" } });
+    const rows = await t.db.analyticsEvent.findMany({
+      where: { shopId: shop.id, kind: { in: ["rec_impression", "rec_click"] } },
+      orderBy: { productId: "asc" },
+    });
     expect(rows.map((r) => [r.kind, r.productId, r.visitorId])).toEqual(
-      expect.arrayContaining([["rec_impression", "7001", "k3j9x0a1lz"], ["rec_impression", "7002", "k3j9x0a1lz"], ["rec_click", "7001", null]]),
+      expect.arrayContaining([
+        ["rec_impression", "7001", "k3j9x0a1lz"],
+        ["rec_impression", "7002", "k3j9x0a1lz"],
+        ["rec_click", "7001", null],
+      ]),
     );
     const day = new Date().toISOString().slice(0, 10);
-    const clicks = await t.db.dailyStat.findUnique({ where: { shopId_day_metric_dimension: { shopId: shop.id, day, metric: "rec_click", dimension: "add_to_cart" } } });
+    const clicks = await t.db.dailyStat.findUnique({
+      where: { shopId_day_metric_dimension: { shopId: shop.id, day, metric: "rec_click", dimension: "add_to_cart" } },
+    });
     expect(clicks?.count).toBe(1);
   });
 
@@ -324,7 +413,13 @@ describe("the tracking page", () => {
   });
 
   it("renders a no-JavaScript lookup's result on the page", async () => {
-    const res = await call("page", proxyRequest("", { body: "order=%231001&contact=maya.chen%40example.com", contentType: "application/x-www-form-urlencoded" }));
+    const res = await call(
+      "page",
+      proxyRequest("", {
+        body: "order=%231001&contact=maya.chen%40example.com",
+        contentType: "application/x-www-form-urlencoded",
+      }),
+    );
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain("Order #1001");
@@ -339,7 +434,10 @@ describe("the tracking page", () => {
     expect(js.status).toBe(200);
     expect(js.headers.get("content-type")).toMatch(/javascript/);
     expect(await js.text()).toContain("lookupRequest");
-    expect((await call("assets", proxyRequest("/assets/..%2Fshopify.extension.toml"), { file: "../shopify.extension.toml" })).status).toBe(404);
+    expect(
+      (await call("assets", proxyRequest("/assets/..%2Fshopify.extension.toml"), { file: "../shopify.extension.toml" }))
+        .status,
+    ).toBe(404);
     expect((await call("splat", proxyRequest("/wp-admin"), { "*": "wp-admin" })).status).toBe(404);
   });
 });

@@ -48,7 +48,11 @@ describe("webhooks.* routes", () => {
   });
 
   it("answers 405 to a GET", async () => {
-    const res = await routes.tracking!.action({ request: new Request("https://waypoint.test/webhooks/tracking"), params: {}, context: {} });
+    const res = await routes.tracking!.action({
+      request: new Request("https://waypoint.test/webhooks/tracking"),
+      params: {},
+      context: {},
+    });
     expect(res.status).toBe(405);
   });
 });

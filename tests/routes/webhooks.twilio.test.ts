@@ -24,17 +24,34 @@ const SHOP_SID = fakeSid("AC");
 const SHOP_TOKEN = "shop-auth-token-fedcba9876543210";
 const SHOP_NUMBER = "+15005550001";
 
-function inbound(params: Record<string, string>, opts: { token: string; signUrl?: string; signature?: string | null } = { token: APP_TOKEN }): Request {
-  const signature = opts.signature === undefined ? twilio.getExpectedTwilioSignature(opts.token, opts.signUrl ?? PUBLIC_URL, params) : opts.signature;
+function inbound(
+  params: Record<string, string>,
+  opts: { token: string; signUrl?: string; signature?: string | null } = { token: APP_TOKEN },
+): Request {
+  const signature =
+    opts.signature === undefined
+      ? twilio.getExpectedTwilioSignature(opts.token, opts.signUrl ?? PUBLIC_URL, params)
+      : opts.signature;
   return new Request(INTERNAL_URL, {
     method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded", ...(signature ? { "X-Twilio-Signature": signature } : {}) },
+    headers: {
+      "Content-Type": "application/x-www-form-urlencoded",
+      ...(signature ? { "X-Twilio-Signature": signature } : {}),
+    },
     body: new URLSearchParams(params).toString(),
   });
 }
 
 function message(body: string, extra: Partial<Record<string, string>> = {}): Record<string, string> {
-  return { MessageSid: fakeSid("SM"), AccountSid: APP_SID, From: CUSTOMER, To: APP_FROM, Body: body, NumMedia: "0", ...extra } as Record<string, string>;
+  return {
+    MessageSid: fakeSid("SM"),
+    AccountSid: APP_SID,
+    From: CUSTOMER,
+    To: APP_FROM,
+    Body: body,
+    NumMedia: "0",
+    ...extra,
+  } as Record<string, string>;
 }
 
 async function post(request: Request): Promise<Response> {
@@ -43,7 +60,8 @@ async function post(request: Request): Promise<Response> {
 
 describe("keywordAction", () => {
   it("matches Twilio's keywords as the whole message, in any case", () => {
-    for (const w of ["STOP", " stop ", "Stop.", "STOPALL", "unsubscribe", "Cancel", "END", "quit"]) expect(keywordAction(w)).toBe("opt_out");
+    for (const w of ["STOP", " stop ", "Stop.", "STOPALL", "unsubscribe", "Cancel", "END", "quit"])
+      expect(keywordAction(w)).toBe("opt_out");
     for (const w of ["START", "unstop", "Yes"]) expect(keywordAction(w)).toBe("opt_in");
     for (const w of ["please stop sending", "stopped", "", "where is my parcel?"]) expect(keywordAction(w)).toBeNull();
   });
@@ -64,15 +82,36 @@ describe.each(providers)("POST /webhooks/twilio (%s)", (provider) => {
     shopB = (await db.shop.create({ data: { domain: "b.myshopify.com" } })).id;
     shopC = (
       await db.shop.create({
-        data: { domain: "c.myshopify.com", twilioAccountSidEnc: encryptSecret(SHOP_SID), twilioAuthTokenEnc: encryptSecret(SHOP_TOKEN), twilioFromNumber: SHOP_NUMBER },
+        data: {
+          domain: "c.myshopify.com",
+          twilioAccountSidEnc: encryptSecret(SHOP_SID),
+          twilioAuthTokenEnc: encryptSecret(SHOP_TOKEN),
+          twilioFromNumber: SHOP_NUMBER,
+        },
       })
     ).id;
     for (const shopId of [shopA, shopC]) {
       const order = await db.order.create({
-        data: { shopId, shopifyId: `${shopId}-1`, name: "#1001", orderNumber: 1001, phone: CUSTOMER, processedAt: new Date(), factsAt: new Date() },
+        data: {
+          shopId,
+          shopifyId: `${shopId}-1`,
+          name: "#1001",
+          orderNumber: 1001,
+          phone: CUSTOMER,
+          processedAt: new Date(),
+          factsAt: new Date(),
+        },
       });
       await db.notification.create({
-        data: { shopId, orderId: order.id, channel: "sms", milestone: "shipped", idempotencyKey: `${shopId}:shipped:sms`, status: "sent", recipient: CUSTOMER },
+        data: {
+          shopId,
+          orderId: order.id,
+          channel: "sms",
+          milestone: "shipped",
+          idempotencyKey: `${shopId}:shipped:sms`,
+          status: "sent",
+          recipient: CUSTOMER,
+        },
       });
     }
   });

@@ -65,7 +65,20 @@ describe("generator", () => {
     expect({
       bodies: pinned.digest,
       withoutBodies: digest({ seed: "d4", now: NOW, seedOrders: 80 }, 80, false).digest,
-      otherOptions: digest({ seed: "d4", now: NOW, seedOrders: 60, speed: 600, shop: "other-shop.myshopify.com", shopId: 5, firstOrderNumber: 5001, spanDays: 30 }, 80, true).digest,
+      otherOptions: digest(
+        {
+          seed: "d4",
+          now: NOW,
+          seedOrders: 60,
+          speed: 600,
+          shop: "other-shop.myshopify.com",
+          shopId: 5,
+          firstOrderNumber: 5001,
+          spanDays: 30,
+        },
+        80,
+        true,
+      ).digest,
     }).toEqual({
       bodies: "cdb8b46f6cd4109f362a689d5fe825d77b8a2d2d1642a1fd5b12958750c3671b",
       withoutBodies: "48c786b52153107a08b41993f3addf8154399f21bdfacd1d5ced94cfa6bd2b00",
@@ -93,7 +106,17 @@ describe("generator", () => {
     const carriers = new Set(stories.flatMap((s) => s.shipments.map((x) => x.carrier)));
     for (const c of ["UPS", "USPS", "FedEx", "DHL Express", "Canada Post"]) expect(carriers).toContain(c);
     const statuses = new Set(stories.flatMap((s) => s.shipments.flatMap((x) => x.statuses.map((y) => y.status))));
-    for (const st of ["in_transit", "out_for_delivery", "delivered", "delayed", "attempted_delivery", "failure", "ready_for_pickup", "picked_up"]) expect(statuses).toContain(st);
+    for (const st of [
+      "in_transit",
+      "out_for_delivery",
+      "delivered",
+      "delayed",
+      "attempted_delivery",
+      "failure",
+      "ready_for_pickup",
+      "picked_up",
+    ])
+      expect(statuses).toContain(st);
     expect(stories.some((s) => s.split && s.shipments.length === 2)).toBe(true);
     expect(stories.some((s) => s.scenario === "pickup")).toBe(true);
     expect(stories.some((s) => s.scenario === "cancelled")).toBe(true);
@@ -111,7 +134,13 @@ describe("generator", () => {
 
   it("makes tracking numbers with valid check digits, recognised by ts-tracking-number and the app", () => {
     const rng = new Random("numbers");
-    const expected: Record<string, string> = { UPS: "ups", USPS: "usps", FedEx: "fedex", "DHL Express": "dhl", "Canada Post": "s10" };
+    const expected: Record<string, string> = {
+      UPS: "ups",
+      USPS: "usps",
+      FedEx: "fedex",
+      "DHL Express": "dhl",
+      "Canada Post": "s10",
+    };
     for (const c of Object.values(CARRIERS)) {
       for (let i = 0; i < 25; i++) {
         const n = c.trackingNumber(rng);
@@ -150,13 +179,22 @@ describe("signer", () => {
       expect(check.webhookId).toBe(w.webhookId);
       expect(check.domain).toBe(DEMO_SHOP);
     }
-    const forged = webhookRequest({ ...w, body: w.body.replace("#1001", "#9999") }, "https://waypoint.test", "wrong-secret");
+    const forged = webhookRequest(
+      { ...w, body: w.body.replace("#1001", "#9999") },
+      "https://waypoint.test",
+      "wrong-secret",
+    );
     expect((await library.webhooks.validate({ rawBody: w.body, rawRequest: forged })).valid).toBe(false);
   });
 
   it("signs app proxy queries the way the library's appProxy validator checks them", async () => {
-    const q = signAppProxyQuery(new URLSearchParams("order=%231001&contact=a%40b.c&x=1&x=2"), { shop: DEMO_SHOP, secret: SECRET });
-    const query = Object.fromEntries([...new Set(q.keys())].map((k) => [k, q.getAll(k).length > 1 ? q.getAll(k) : (q.get(k) as string)]));
+    const q = signAppProxyQuery(new URLSearchParams("order=%231001&contact=a%40b.c&x=1&x=2"), {
+      shop: DEMO_SHOP,
+      secret: SECRET,
+    });
+    const query = Object.fromEntries(
+      [...new Set(q.keys())].map((k) => [k, q.getAll(k).length > 1 ? q.getAll(k) : (q.get(k) as string)]),
+    );
     expect(await library.utils.validateHmac(query as never, { signator: "appProxy" })).toBe(true);
     query.order = "#1002";
     expect(await library.utils.validateHmac(query as never, { signator: "appProxy" })).toBe(false);
@@ -183,7 +221,10 @@ describe("signer", () => {
     expect(appProxyMessage(q)).toBe(expected);
     expect(q.get("signature")).toBe(crypto.createHmac("sha256", SECRET).update(expected, "utf8").digest("hex"));
     expect(hmacSha256(SECRET, expected, "hex")).toBe(q.get("signature"));
-    expect(verifyAppProxyQuery(q, SECRET, at)).toMatchObject({ ok: true, context: { shop: DEMO_SHOP, pathPrefix: "/apps/track" } });
+    expect(verifyAppProxyQuery(q, SECRET, at)).toMatchObject({
+      ok: true,
+      context: { shop: DEMO_SHOP, pathPrefix: "/apps/track" },
+    });
     // Through the URL as the demo's proxy forwards it, to the check every proxy route runs.
     const request = new Request(`https://waypoint.test/proxy/api/lookup?${q}`);
     expect(requireAppProxy(request, { secret: SECRET, now: () => at }).shop).toBe(DEMO_SHOP);
@@ -196,7 +237,11 @@ describe("signer", () => {
 
   it("replaces shop, customer, path prefix and timestamp a shopper sent, as Shopify's proxy does", () => {
     const at = new Date("2026-11-25T12:00:00Z");
-    const q = signAppProxyQuery("shop=evil.myshopify.com&timestamp=1&logged_in_customer_id=7&signature=00", { shop: DEMO_SHOP, secret: SECRET, now: at });
+    const q = signAppProxyQuery("shop=evil.myshopify.com&timestamp=1&logged_in_customer_id=7&signature=00", {
+      shop: DEMO_SHOP,
+      secret: SECRET,
+      now: at,
+    });
     expect(q.getAll("shop")).toEqual([DEMO_SHOP]);
     expect(q.getAll("timestamp")).toEqual([String(at.getTime() / 1000)]);
     expect(q.getAll("logged_in_customer_id")).toEqual([""]);
@@ -205,7 +250,11 @@ describe("signer", () => {
   });
 
   it("issues admin session tokens the library decodes for the demo shop", async () => {
-    const token = sessionToken({ shop: DEMO_SHOP, apiKey: process.env.SHOPIFY_API_KEY ?? "test-api-key", secret: SECRET });
+    const token = sessionToken({
+      shop: DEMO_SHOP,
+      apiKey: process.env.SHOPIFY_API_KEY ?? "test-api-key",
+      secret: SECRET,
+    });
     const payload = await library.session.decodeSessionToken(token);
     expect(payload.dest).toBe(`https://${DEMO_SHOP}`);
   });
@@ -231,7 +280,11 @@ describe("sender and timeline", () => {
         const headers = new Headers(Object.entries(req.headers).map(([k, v]): [string, string] => [k, String(v)]));
         const request = new Request(`http://x${req.url}`, { method: "POST", headers, body: rawBody });
         void library.webhooks.validate({ rawBody, rawRequest: request }).then((check) => {
-          seen.push({ id: String(req.headers["x-shopify-webhook-id"]), topic: String(req.headers["x-shopify-topic"]), verified: check.valid });
+          seen.push({
+            id: String(req.headers["x-shopify-webhook-id"]),
+            topic: String(req.headers["x-shopify-topic"]),
+            verified: check.valid,
+          });
           res.writeHead(200).end("OK");
         });
       });
@@ -243,8 +296,17 @@ describe("sender and timeline", () => {
 
   it("delivers every webhook signed, retries 5xx, redelivers ~3% with the same id and holds some back", async () => {
     const gen = createGenerator({ seed: "send", now: NOW, seedOrders: 40 });
-    const ws = Array.from({ length: 40 }, (_, i) => gen.story(i)).flatMap((s) => s.webhooks).sort((a, b) => a.at.getTime() - b.at.getTime());
-    const sender = new Sender({ baseUrl: base, secret: SECRET, concurrency: 6, duplicateRate: 0.03, reorderRate: 0.02, seed: "t" });
+    const ws = Array.from({ length: 40 }, (_, i) => gen.story(i))
+      .flatMap((s) => s.webhooks)
+      .sort((a, b) => a.at.getTime() - b.at.getTime());
+    const sender = new Sender({
+      baseUrl: base,
+      secret: SECRET,
+      concurrency: 6,
+      duplicateRate: 0.03,
+      reorderRate: 0.02,
+      seed: "t",
+    });
     sender.enqueue(ws);
     await sender.drain();
     expect(sender.stats.retried).toBeGreaterThanOrEqual(2);
@@ -265,7 +327,8 @@ describe("sender and timeline", () => {
     expect(waiting).toBeGreaterThan(0);
     const due = tl.due(new Date(NOW.getTime() + 20 * 60_000)); // 20 real minutes ≈ 8 virtual days
     expect(due.length).toBeGreaterThan(0);
-    for (let i = 1; i < due.length; i++) expect((due[i] as { at: Date }).at.getTime()).toBeGreaterThanOrEqual((due[i - 1] as { at: Date }).at.getTime());
+    for (let i = 1; i < due.length; i++)
+      expect((due[i] as { at: Date }).at.getTime()).toBeGreaterThanOrEqual((due[i - 1] as { at: Date }).at.getTime());
     expect(due.every((w) => w.at > NOW)).toBe(true);
     expect(tl.stories.size).toBeGreaterThan(50); // live orders joined
     expect(due.some((w) => w.orderIndex >= 50 && w.topic === "orders/create")).toBe(true);
@@ -283,7 +346,13 @@ describe("bulk loader", () => {
 
   it("writes orders, shipments, numbers and events whose stages follow the app's fold", async () => {
     const progress: number[] = [];
-    const r = await bulkLoad(t.db, { orders: 300, seed: "bulk", now: NOW, batchSize: 100, onProgress: (o) => progress.push(o) });
+    const r = await bulkLoad(t.db, {
+      orders: 300,
+      seed: "bulk",
+      now: NOW,
+      batchSize: 100,
+      onProgress: (o) => progress.push(o),
+    });
     expect(progress).toEqual([100, 200, 300]);
     expect(await t.db.order.count()).toBe(300);
     expect(await t.db.shipment.count()).toBe(r.shipments);
@@ -293,7 +362,10 @@ describe("bulk loader", () => {
     expect(await t.db.trackingNumber.count()).toBeGreaterThan(r.shipments * 0.9);
     expect(await t.db.trackingEvent.count()).toBe(r.events);
     // Rows read back through Prisma like the pipeline's own: times, JSON, booleans, date filters.
-    const delivered = await t.db.shipment.findFirstOrThrow({ where: { deliveredAt: { not: null } }, include: { order: true } });
+    const delivered = await t.db.shipment.findFirstOrThrow({
+      where: { deliveredAt: { not: null } },
+      include: { order: true },
+    });
     expect(delivered.deliveredAt).toBeInstanceOf(Date);
     expect(Array.isArray(delivered.trackingNumbers)).toBe(true);
     expect(delivered.order?.processedAt.getTime()).toBeLessThan((delivered.deliveredAt as Date).getTime());

@@ -60,7 +60,12 @@ const MiB = 1024 * 1024;
 describe("the readers", () => {
   it("web: a declared Content-Length over the cap is refused with nothing read", async () => {
     const { stream, state } = counted(64 * 1024, 1024);
-    const request = new Request("https://waypoint.test/x", { method: "POST", headers: { "Content-Length": String(64 * 1024) }, body: stream, duplex: "half" } as RequestInit);
+    const request = new Request("https://waypoint.test/x", {
+      method: "POST",
+      headers: { "Content-Length": String(64 * 1024) },
+      body: stream,
+      duplex: "half",
+    } as RequestInit);
     const refused = await respond(() => readBody(request, 1024, new BodyBudget(MiB)).then(() => new Response("read")));
     expect(refused.status).toBe(413);
     expect(await refused.text()).toBe("Request body over 1024 bytes");
@@ -92,7 +97,11 @@ describe("the readers", () => {
       },
       { highWaterMark: 0 },
     );
-    const readingA = readBody(new Request("https://waypoint.test/a", { method: "POST", body: a, duplex: "half" } as RequestInit), 5000, budget);
+    const readingA = readBody(
+      new Request("https://waypoint.test/a", { method: "POST", body: a, duplex: "half" } as RequestInit),
+      5000,
+      budget,
+    );
     await waiting;
     expect(budget.used).toBe(700);
     const b = streaming("https://waypoint.test/b", 700, 700);
@@ -107,9 +116,11 @@ describe("the readers", () => {
 
   it("node: stops reading (pauses) past the cap, refuses past the budget, and gives every byte back", async () => {
     const budget = new BodyBudget(1000);
-    const request = () => Object.assign(new PassThrough(), { headers: {} }) as unknown as http.IncomingMessage & PassThrough;
+    const request = () =>
+      Object.assign(new PassThrough(), { headers: {} }) as unknown as http.IncomingMessage & PassThrough;
     const outcomes: Record<string, { body: Buffer | null; refusal?: BodyRefusal }> = {};
-    const read = (name: string, req: http.IncomingMessage) => readNodeBody(req, 800, budget, (body, refusal) => (outcomes[name] = { body, refusal }));
+    const read = (name: string, req: http.IncomingMessage) =>
+      readNodeBody(req, 800, budget, (body, refusal) => (outcomes[name] = { body, refusal }));
     const tick = () => new Promise((resolve) => setImmediate(resolve));
 
     const big = request();
@@ -173,7 +184,11 @@ describe("the webhook door in front of Remix, on a socket", () => {
   });
 
   /** Starts a POST with these headers; `write` feeds its body. Resolves with the answer, then hangs up. */
-  function post(path: string, headers: Record<string, string | number>, write: (req: http.ClientRequest) => void): Promise<{ status: number; body: string }> {
+  function post(
+    path: string,
+    headers: Record<string, string | number>,
+    write: (req: http.ClientRequest) => void,
+  ): Promise<{ status: number; body: string }> {
     return new Promise((resolve, reject) => {
       const req = http.request({ host: "127.0.0.1", port, method: "POST", path, headers });
       req.on("response", (res) => {
@@ -222,7 +237,9 @@ describe("the webhook door in front of Remix, on a socket", () => {
 
   it("a declared Content-Length over the cap is answered before any of the body is sent", async () => {
     // Only the headers go out; the answer has to come without waiting for the body.
-    const answer = await post("/webhooks/tracking/?declared", { "Content-Length": BODY_LIMITS.webhook + 1 }, (req) => req.flushHeaders());
+    const answer = await post("/webhooks/tracking/?declared", { "Content-Length": BODY_LIMITS.webhook + 1 }, (req) =>
+      req.flushHeaders(),
+    );
     expect(answer).toEqual({ status: 413, body: `Request body over ${BODY_LIMITS.webhook} bytes` });
   });
 
@@ -237,7 +254,10 @@ describe("the webhook door in front of Remix, on a socket", () => {
 
 describe("Remix routes and handlers", () => {
   let t: TestDb;
-  let routes: Record<"tracking" | "twilio" | "twilioStatus" | "sendgrid" | "lookup" | "page" | "events", { action: Action }>;
+  let routes: Record<
+    "tracking" | "twilio" | "twilioStatus" | "sendgrid" | "lookup" | "page" | "events",
+    { action: Action }
+  >;
 
   beforeAll(async () => {
     t = await freshDb("sqlite");
@@ -258,12 +278,15 @@ describe("Remix routes and handlers", () => {
     await t.drop();
   });
 
-  const call = (route: keyof typeof routes, request: Request) => respond(() => routes[route].action({ request, params: {}, context: {} }));
+  const call = (route: keyof typeof routes, request: Request) =>
+    respond(() => routes[route].action({ request, params: {}, context: {} }));
 
   it("webhooks.tracking: an unsigned chunked body over 10 MB is refused after the cap, not read whole", async () => {
     const limit = BODY_LIMITS.webhook;
     const chunk = 64 * 1024;
-    const { request, state } = streaming("https://waypoint.test/webhooks/tracking/", 40 * limit, chunk, { "Content-Type": "application/json" });
+    const { request, state } = streaming("https://waypoint.test/webhooks/tracking/", 40 * limit, chunk, {
+      "Content-Type": "application/json",
+    });
     const res = await call("tracking", request);
     expect(res.status).toBe(413);
     expect(await res.text()).toBe(`Request body over ${limit} bytes`);
@@ -288,28 +311,37 @@ describe("Remix routes and handlers", () => {
     ["twilio", "/webhooks/twilio", BODY_LIMITS.twilio],
     ["twilioStatus", "/webhooks/twilio/status", BODY_LIMITS.twilio],
     ["sendgrid", "/webhooks/sendgrid", BODY_LIMITS.sendgrid],
-  ] as const)("%s: a chunked body over the cap is refused after the cap, before any signature is checked", async (route, path, limit) => {
-    const chunk = 4 * 1024;
-    const { request, state } = streaming(`https://waypoint.test${path}`, 30 * MiB, chunk, {
-      "Content-Type": route === "sendgrid" ? "application/json" : "application/x-www-form-urlencoded",
-      "X-Twilio-Signature": "c2lnbmF0dXJl", // present, so the handler goes on to read the body
-      "X-Twilio-Email-Event-Webhook-Signature": "c2lnbmF0dXJl",
-      "X-Twilio-Email-Event-Webhook-Timestamp": "1700000000",
-    });
-    const res = await call(route, request);
-    expect(res.status).toBe(413);
-    expect(state.pulled).toBeGreaterThan(limit);
-    expect(state.pulled).toBeLessThanOrEqual(limit + chunk);
-  });
+  ] as const)(
+    "%s: a chunked body over the cap is refused after the cap, before any signature is checked",
+    async (route, path, limit) => {
+      const chunk = 4 * 1024;
+      const { request, state } = streaming(`https://waypoint.test${path}`, 30 * MiB, chunk, {
+        "Content-Type": route === "sendgrid" ? "application/json" : "application/x-www-form-urlencoded",
+        "X-Twilio-Signature": "c2lnbmF0dXJl", // present, so the handler goes on to read the body
+        "X-Twilio-Email-Event-Webhook-Signature": "c2lnbmF0dXJl",
+        "X-Twilio-Email-Event-Webhook-Timestamp": "1700000000",
+      });
+      const res = await call(route, request);
+      expect(res.status).toBe(413);
+      expect(state.pulled).toBeGreaterThan(limit);
+      expect(state.pulled).toBeLessThanOrEqual(limit + chunk);
+    },
+  );
 
-  it.each(["lookup", "page", "events"] as const)("storefront %s: a signed request with a 30 MB chunked body is refused after 8 KB", async (route) => {
-    const chunk = 1024;
-    const path = { lookup: "/api/lookup", page: "", events: "/api/events" }[route];
-    const signed = proxyRequest(path, { method: "POST" });
-    const { request, state } = streaming(signed.url, 30 * MiB, chunk, { ...Object.fromEntries(signed.headers), "Content-Type": "application/json" });
-    const res = await call(route, request);
-    expect(res.status).toBe(413);
-    expect(state.pulled).toBeGreaterThan(BODY_LIMITS.storefront);
-    expect(state.pulled).toBeLessThanOrEqual(BODY_LIMITS.storefront + chunk);
-  });
+  it.each(["lookup", "page", "events"] as const)(
+    "storefront %s: a signed request with a 30 MB chunked body is refused after 8 KB",
+    async (route) => {
+      const chunk = 1024;
+      const path = { lookup: "/api/lookup", page: "", events: "/api/events" }[route];
+      const signed = proxyRequest(path, { method: "POST" });
+      const { request, state } = streaming(signed.url, 30 * MiB, chunk, {
+        ...Object.fromEntries(signed.headers),
+        "Content-Type": "application/json",
+      });
+      const res = await call(route, request);
+      expect(res.status).toBe(413);
+      expect(state.pulled).toBeGreaterThan(BODY_LIMITS.storefront);
+      expect(state.pulled).toBeLessThanOrEqual(BODY_LIMITS.storefront + chunk);
+    },
+  );
 });

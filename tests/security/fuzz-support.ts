@@ -37,7 +37,7 @@ export const HOSTILE: readonly string[] = [
   "\u0000",
   "%00",
   "{{ 7 | times: 7 }}${7*7}<%= 7*7 %>",
-  "'; DROP TABLE \"Shop\"; --",
+  '\'; DROP TABLE "Shop"; --',
   "\u202e\ufeff\u200b",
   "\ud800 lone surrogate",
   "🦆".repeat(64),
@@ -91,7 +91,23 @@ const QUERY_PIECES = [
   "a[]=1&a[]=2",
   `x=${"y".repeat(3000)}`,
 ];
-const QUERY_KEYS = ["order", "email", "phone", "contact", "tracking", "token", "c", "locale", "recs", "collection", "shop", "signature", "timestamp", "path_prefix", "x"];
+const QUERY_KEYS = [
+  "order",
+  "email",
+  "phone",
+  "contact",
+  "tracking",
+  "token",
+  "c",
+  "locale",
+  "recs",
+  "collection",
+  "shop",
+  "signature",
+  "timestamp",
+  "path_prefix",
+  "x",
+];
 
 export const hostileQuery: fc.Arbitrary<string> = fc
   .array(
@@ -125,9 +141,19 @@ export function hostileBody(cap: number, maxDepth = 5000): fc.Arbitrary<Body> {
     hostile.map((s) => Buffer.from(s)),
     fc.uint8Array({ maxLength: 64 }).map((a) => Buffer.concat([INVALID_UTF8, Buffer.from(a)])),
     fc.integer({ min: 1, max: maxDepth }).map((n) => Buffer.from("[".repeat(n) + "]".repeat(n))),
-    fc.integer({ min: 1, max: Math.floor(maxDepth / 6) }).map((n) => Buffer.from('{"a":'.repeat(n) + "1" + "}".repeat(n))),
-    fc.dictionary(hostile.map((k) => k.slice(0, 40)), hostile, { maxKeys: 4 }).map((o) => Buffer.from(JSON.stringify(o))),
-    fc.array(fc.tuple(hostile, hostile), { maxLength: 4 }).map((pairs) => Buffer.from(new URLSearchParams(pairs).toString())),
+    fc
+      .integer({ min: 1, max: Math.floor(maxDepth / 6) })
+      .map((n) => Buffer.from('{"a":'.repeat(n) + "1" + "}".repeat(n))),
+    fc
+      .dictionary(
+        hostile.map((k) => k.slice(0, 40)),
+        hostile,
+        { maxKeys: 4 },
+      )
+      .map((o) => Buffer.from(JSON.stringify(o))),
+    fc
+      .array(fc.tuple(hostile, hostile), { maxLength: 4 })
+      .map((pairs) => Buffer.from(new URLSearchParams(pairs).toString())),
     fc.constant(Buffer.from('{"order":"#1001","email":"x@example.com"\u0000}')),
     fc.constant(overCap(cap)),
   );
@@ -172,7 +198,9 @@ export async function answerOf(fn: () => unknown): Promise<Response> {
     throw thrown;
   }
   // A loader may return data (Remix serialises it as 200 JSON).
-  return value instanceof Response ? value : new Response(JSON.stringify(value ?? null), { status: 200, headers: { "Content-Type": "application/json" } });
+  return value instanceof Response
+    ? value
+    : new Response(JSON.stringify(value ?? null), { status: 200, headers: { "Content-Type": "application/json" } });
 }
 
 export interface Seen {
@@ -218,11 +246,22 @@ export function expectSafeAnswer(a: Seen, inputs: readonly string[], rules: Answ
   expect(a.body, context).not.toContain(SCRIPT);
   if (a.status < 400 || a.status >= 500) return;
   if (a.body.trim() === "") expect(rules.emptyOk?.(a) ?? false, `empty ${a.status} answer`).toBe(true);
-  for (const probe of echoProbes(inputs)) expect(a.body, `${context} repeats ${JSON.stringify(probe)}`).not.toContain(probe);
+  for (const probe of echoProbes(inputs))
+    expect(a.body, `${context} repeats ${JSON.stringify(probe)}`).not.toContain(probe);
 }
 
 /** Rows that unauthenticated input must never add, in one statement (the same SQL on both providers). */
-const COUNTED = ["WebhookReceipt", "Job", "Shop", "Session", "AnalyticsEvent", "SmsOptOut", "Notification", "OutboxMessage", "Order"] as const;
+const COUNTED = [
+  "WebhookReceipt",
+  "Job",
+  "Shop",
+  "Session",
+  "AnalyticsEvent",
+  "SmsOptOut",
+  "Notification",
+  "OutboxMessage",
+  "Order",
+] as const;
 export type Counts = Record<(typeof COUNTED)[number], number>;
 
 export async function rowCounts(db: Db): Promise<Counts> {
@@ -233,7 +272,10 @@ export async function rowCounts(db: Db): Promise<Counts> {
 
 /** Delivery state of every notification (what the provider callbacks write), as one comparable string. */
 export async function deliveryState(db: Db): Promise<string> {
-  const rows = await db.notification.findMany({ select: { id: true, deliveryStatus: true, deliveryError: true, deliveryUpdatedAt: true }, orderBy: { id: "asc" } });
+  const rows = await db.notification.findMany({
+    select: { id: true, deliveryStatus: true, deliveryError: true, deliveryUpdatedAt: true },
+    orderBy: { id: "asc" },
+  });
   return JSON.stringify(rows);
 }
 
@@ -291,7 +333,12 @@ export function rawHttp(port: number, r: RawRequest): Promise<RawAnswer | null> 
       if (length !== null && body.length < Number(length) && !final) return undefined;
       if (length === null && !final) return undefined;
       const status = Number(statusLine!.split(" ")[1]);
-      return { status, headers, body: body.subarray(0, length === null ? body.length : Number(length)).toString("utf8"), fromParser: !headers.has("content-type") };
+      return {
+        status,
+        headers,
+        body: body.subarray(0, length === null ? body.length : Number(length)).toString("utf8"),
+        fromParser: !headers.has("content-type"),
+      };
     };
     socket.on("data", (chunk: Buffer) => {
       received.push(chunk);
@@ -302,12 +349,20 @@ export function rawHttp(port: number, r: RawRequest): Promise<RawAnswer | null> 
     socket.on("close", () => finish(parse(true) ?? null));
     socket.on("error", () => finish(parse(true) ?? null)); // a reset after the answer, or instead of one
     const head: Buffer[] = [Buffer.from(`${r.method} ${r.target} HTTP/1.1\r\nHost: 127.0.0.1\r\n`, "latin1")];
-    for (const [name, value] of r.headers) head.push(Buffer.from(`${name}: `, "latin1"), typeof value === "string" ? Buffer.from(value, "latin1") : value, Buffer.from("\r\n"));
-    const framing = r.framing ?? (r.chunked ? ["Transfer-Encoding: chunked"] : [`Content-Length: ${r.declaredLength ?? r.body.length}`]);
+    for (const [name, value] of r.headers)
+      head.push(
+        Buffer.from(`${name}: `, "latin1"),
+        typeof value === "string" ? Buffer.from(value, "latin1") : value,
+        Buffer.from("\r\n"),
+      );
+    const framing =
+      r.framing ??
+      (r.chunked ? ["Transfer-Encoding: chunked"] : [`Content-Length: ${r.declaredLength ?? r.body.length}`]);
     head.push(Buffer.from(`${framing.map((f) => `${f}\r\n`).join("")}Connection: close\r\n\r\n`, "latin1"));
     socket.write(Buffer.concat(head));
     if (r.chunked && !r.framing) {
-      for (const piece of split(r.body)) socket.write(Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from("\r\n")]));
+      for (const piece of split(r.body))
+        socket.write(Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from("\r\n")]));
       socket.write("0\r\n\r\n");
     } else if (r.body.length > 0) socket.write(r.body);
   });

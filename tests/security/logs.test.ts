@@ -4,7 +4,14 @@ import { describe, expect, it } from "vitest";
 import { createLogger, errorMessage, redactText } from "~/lib/logger.server";
 
 const EMAIL = "maya.chen@example.com";
-const PHONES = ["+16175550142", "+1 (617) 555-0142", "617-555-0142", "(617) 555-0142", "+44 20 7946 0958", "06 12 34 56 78"];
+const PHONES = [
+  "+16175550142",
+  "+1 (617) 555-0142",
+  "617-555-0142",
+  "(617) 555-0142",
+  "+44 20 7946 0958",
+  "06 12 34 56 78",
+];
 const LEAKS = [/maya\.chen@example\.com/i, /617\D{0,3}555\D{0,2}0142/, /7946\D?0958/, /06 12 34 56 78/];
 
 function capture() {
@@ -16,7 +23,9 @@ function capture() {
 class HostileError extends Error {
   readonly meta: unknown;
   constructor() {
-    super(`Invalid recipient ${EMAIL} (phone ${PHONES[1]})`, { cause: new Error(`upstream said: unknown number ${PHONES[0]}`) });
+    super(`Invalid recipient ${EMAIL} (phone ${PHONES[1]})`, {
+      cause: new Error(`upstream said: unknown number ${PHONES[0]}`),
+    });
     this.name = "HostileError";
     this.meta = { target: { email: EMAIL, note: `call ${PHONES[2]}` }, list: [`cc ${EMAIL}`] };
     this.stack = `HostileError: Invalid recipient ${EMAIL}\n    at send (/app/notify.ts:10:5) with ${PHONES[3]}`;
@@ -28,7 +37,10 @@ describe("log redaction", () => {
     const { log, lines, text } = capture();
     log.error({ err: new HostileError(), jobId: "job_1" }, "send failed");
     for (const leak of LEAKS) expect(text()).not.toMatch(leak);
-    const line = JSON.parse(lines[0]!) as { err: { type: string; message: string; stack: string; meta: { target: { note: string } } }; jobId: string };
+    const line = JSON.parse(lines[0]!) as {
+      err: { type: string; message: string; stack: string; meta: { target: { note: string } } };
+      jobId: string;
+    };
     // Still useful: the error's shape and everything that is not personal survives.
     expect(line.err.type).toBe("HostileError");
     expect(line.err.message).toBe("Invalid recipient [email] (phone [phone]): upstream said: unknown number [phone]");
@@ -59,9 +71,19 @@ describe("log redaction", () => {
 
   it("leaves ids, times, dates, versions, addresses of servers and amounts alone", () => {
     const keep = [
-      "6301542301987", "1732000000000", "2026-11-16T09:12:40-05:00", "2026-11-16", "10:15:00", "v20.19.0",
-      "127.0.0.1:5432", "gid://shopify/Order/6301542301987", "1Z999AA10123456784", "320.21", "42.3663, -71.0936",
-      "550e8400-e29b-41d4-a716-446655440000", "555-0142",
+      "6301542301987",
+      "1732000000000",
+      "2026-11-16T09:12:40-05:00",
+      "2026-11-16",
+      "10:15:00",
+      "v20.19.0",
+      "127.0.0.1:5432",
+      "gid://shopify/Order/6301542301987",
+      "1Z999AA10123456784",
+      "320.21",
+      "42.3663, -71.0936",
+      "550e8400-e29b-41d4-a716-446655440000",
+      "555-0142",
     ];
     for (const s of keep) expect(redactText(`value ${s} end`)).toBe(`value ${s} end`);
   });
@@ -73,7 +95,9 @@ describe("log redaction", () => {
     } catch (error) {
       message = errorMessage(new Error(`orders/create payload: body is not valid JSON (${(error as Error).message})`));
     }
-    expect(message).toMatch(/^orders\/create payload: body is not valid JSON \(Unexpected token 'M', \[excerpt\] is not valid JSON\)$/);
+    expect(message).toMatch(
+      /^orders\/create payload: body is not valid JSON \(Unexpected token 'M', \[excerpt\] is not valid JSON\)$/,
+    );
   });
 
   it("errorMessage, used for stored error columns, removes them too", () => {

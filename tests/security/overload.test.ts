@@ -33,12 +33,23 @@ describe("webhook ingest", () => {
       // accept() hands a verified delivery to the writer before its first await: three are pending now.
       const held = ["p-1", "p-2", "p-3"].map((id) => ingest.accept(delivery(id)));
       expect(ingest.pending).toBe(3);
-      expect(await ingest.accept(delivery("p-4"))).toEqual({ status: 503, body: "Too many webhooks in progress; retry later", retryAfter: 5 });
+      expect(await ingest.accept(delivery("p-4"))).toEqual({
+        status: 503,
+        body: "Too many webhooks in progress; retry later",
+        retryAfter: 5,
+      });
       expect((await Promise.all(held)).map((a) => a.status)).toEqual([200, 200, 200]);
       expect(ingest.pending).toBe(0);
       // Once they are committed there is room again: Shopify's retry of the refused one is stored.
       expect((await ingest.accept(delivery("p-4"))).status).toBe(200);
-      expect((await t.db.webhookReceipt.findMany({ where: { webhookId: { startsWith: "p-" } }, orderBy: { webhookId: "asc" } })).map((r) => r.webhookId)).toEqual(["p-1", "p-2", "p-3", "p-4"]);
+      expect(
+        (
+          await t.db.webhookReceipt.findMany({
+            where: { webhookId: { startsWith: "p-" } },
+            orderBy: { webhookId: "asc" },
+          })
+        ).map((r) => r.webhookId),
+      ).toEqual(["p-1", "p-2", "p-3", "p-4"]);
     } finally {
       await ingest.close();
     }
@@ -54,13 +65,27 @@ describe("webhook ingest", () => {
     try {
       const request = signedWebhook("orders/create", { id: 1 }, { webhookId: "full-2" });
       const port = (server.address() as AddressInfo).port;
-      const door = await fetch(`http://127.0.0.1:${port}/webhooks/tracking`, { method: "POST", headers: request.headers, body: await request.clone().arrayBuffer() });
+      const door = await fetch(`http://127.0.0.1:${port}/webhooks/tracking`, {
+        method: "POST",
+        headers: request.headers,
+        body: await request.clone().arrayBuffer(),
+      });
       expect(door.status).toBe(503);
       expect(door.headers.get("retry-after")).toBe("5");
       // The Remix door refuses before it pulls a byte of the body.
       let pulled = 0;
-      const body = new ReadableStream<Uint8Array>({ pull: (c) => (pulled++, c.enqueue(new Uint8Array(1024))) }, { highWaterMark: 0 });
-      const route = await ingest.receiveWebhook(new Request("https://waypoint.test/webhooks/tracking", { method: "POST", headers: request.headers, body, duplex: "half" } as RequestInit));
+      const body = new ReadableStream<Uint8Array>(
+        { pull: (c) => (pulled++, c.enqueue(new Uint8Array(1024))) },
+        { highWaterMark: 0 },
+      );
+      const route = await ingest.receiveWebhook(
+        new Request("https://waypoint.test/webhooks/tracking", {
+          method: "POST",
+          headers: request.headers,
+          body,
+          duplex: "half",
+        } as RequestInit),
+      );
       expect(route.status).toBe(503);
       expect(route.headers.get("retry-after")).toBe("5");
       expect(pulled).toBe(0);
@@ -80,7 +105,13 @@ describe("storefront", () => {
     const opened = new Promise<void>((resolve) => (open = resolve));
     return { open, opened };
   }
-  const miss: LookupResult = { status: 404, body: { found: false, reason: "not_found", message: "" }, shopId: null, orderId: null, outcome: "not_found" };
+  const miss: LookupResult = {
+    status: 404,
+    body: { found: false, reason: "not_found", message: "" },
+    shopId: null,
+    orderId: null,
+    outcome: "not_found",
+  };
 
   it("works on at most maxInFlight lookups and pages at once; the next get 429 with Retry-After at once", async () => {
     const s = new Storefront({ db: t.db, maxInFlight: 2, secret: SECRET, analytics: { flushMs: 60_000 } });
@@ -94,7 +125,8 @@ describe("storefront", () => {
         await g.opened;
         return miss;
       });
-      const lookup = (ip: string) => s.lookup(proxyRequest("/api/lookup", { body: { order: "#1001", email: "a@example.com" }, ip }));
+      const lookup = (ip: string) =>
+        s.lookup(proxyRequest("/api/lookup", { body: { order: "#1001", email: "a@example.com" }, ip }));
       const first = [lookup("203.0.113.1"), lookup("203.0.113.2")];
       await running; // two lookups are in the lookup service, held there
       const refused = await lookup("203.0.113.3");

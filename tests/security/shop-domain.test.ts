@@ -10,12 +10,23 @@ import { isShopDomain } from "~/lib/shop-domain";
 import { freshDb, providers, type TestDb } from "../support/db";
 import { fixture, SECRET, signedWebhook } from "../support/shopify-webhooks";
 
-const HOSTILE = ["../../etc", "<script>alert(1)</script>.myshopify.com", "<script>", "evil.example.com", "shop.myshopify.com.evil.example", "Shop.myshopify.com", "-shop.myshopify.com", "shop.myshopify.com/../x"];
+const HOSTILE = [
+  "../../etc",
+  "<script>alert(1)</script>.myshopify.com",
+  "<script>",
+  "evil.example.com",
+  "shop.myshopify.com.evil.example",
+  "Shop.myshopify.com",
+  "-shop.myshopify.com",
+  "shop.myshopify.com/../x",
+];
 const MESSAGE = "X-Shopify-Shop-Domain is not a shop domain (expected <shop>.myshopify.com)";
 
 it("knows a shop domain", () => {
-  for (const d of ["waypoint-demo.myshopify.com", "a.myshopify.com", "0shop-1.myshopify.com"]) expect(isShopDomain(d), d).toBe(true);
-  for (const d of [...HOSTILE, "x".repeat(101) + ".myshopify.com", "", null, undefined]) expect(isShopDomain(d), String(d)).toBe(false);
+  for (const d of ["waypoint-demo.myshopify.com", "a.myshopify.com", "0shop-1.myshopify.com"])
+    expect(isShopDomain(d), d).toBe(true);
+  for (const d of [...HOSTILE, "x".repeat(101) + ".myshopify.com", "", null, undefined])
+    expect(isShopDomain(d), String(d)).toBe(false);
 });
 
 async function storedNothing(t: TestDb): Promise<void> {
@@ -48,14 +59,26 @@ describe.each(providers)("the node:http door on %s", (provider) => {
   it("refuses a signed delivery for a domain that is not a shop's with 400, names the header, echoes nothing, stores nothing", async () => {
     for (const shop of HOSTILE) {
       const request = signedWebhook("orders/create", fixture("orders-create.1001"), { shop });
-      const res = await fetch(`${base}/webhooks/tracking`, { method: "POST", headers: request.headers, body: await request.arrayBuffer() });
+      const res = await fetch(`${base}/webhooks/tracking`, {
+        method: "POST",
+        headers: request.headers,
+        body: await request.arrayBuffer(),
+      });
       expect(res.status, shop).toBe(400);
       expect(await res.text()).toBe(MESSAGE); // names the header and what it should be, never the value
     }
     await storedNothing(t);
     // The same delivery for a real shop domain goes through.
     const good = signedWebhook("orders/create", fixture("orders-create.1001"));
-    expect((await fetch(`${base}/webhooks/tracking`, { method: "POST", headers: good.headers, body: await good.arrayBuffer() })).status).toBe(200);
+    expect(
+      (
+        await fetch(`${base}/webhooks/tracking`, {
+          method: "POST",
+          headers: good.headers,
+          body: await good.arrayBuffer(),
+        })
+      ).status,
+    ).toBe(200);
     expect(await t.db.webhookReceipt.count()).toBe(1);
   });
 });
@@ -85,7 +108,11 @@ describe("the Remix webhook routes", () => {
     ["compliance", "shop/redact", "shop-redact"],
   ] as const)("%s refuses %s for ../../etc and <script> with 400 and stores nothing", async (route, topic, name) => {
     for (const shop of ["../../etc", "<script>"]) {
-      const res = await routes[route].action({ request: signedWebhook(topic, fixture(name), { shop }), params: {}, context: {} });
+      const res = await routes[route].action({
+        request: signedWebhook(topic, fixture(name), { shop }),
+        params: {},
+        context: {},
+      });
       expect(res.status).toBe(400);
       expect(await res.text()).toBe(MESSAGE);
     }

@@ -42,7 +42,10 @@ function fromParse5(html: string): El[] {
     if ("tagName" in node) {
       const el = node as P5Element;
       const attrs = Object.fromEntries(el.attrs.map((a) => [a.name, a.value]));
-      const code = el.tagName === "script" || el.tagName === "style" ? el.childNodes.map((c) => ("value" in c ? c.value : "")).join("") : "";
+      const code =
+        el.tagName === "script" || el.tagName === "style"
+          ? el.childNodes.map((c) => ("value" in c ? c.value : "")).join("")
+          : "";
       out.push({ depth, tag: el.tagName, attrs, code });
       if (el.tagName === "template") walk((el as DefaultTreeAdapterMap["template"]).content, depth + 1);
     }
@@ -52,7 +55,18 @@ function fromParse5(html: string): El[] {
   return out;
 }
 
-const URL_ATTRS = ["href", "src", "action", "formaction", "srcset", "poster", "data", "xlink:href", "background", "ping"];
+const URL_ATTRS = [
+  "href",
+  "src",
+  "action",
+  "formaction",
+  "srcset",
+  "poster",
+  "data",
+  "xlink:href",
+  "background",
+  "ping",
+];
 const OK_URL = /^(https:\/\/[^/\\]|\/(?![/\\]))/i;
 
 /** Everything wrong with the elements: what an injection would leave behind. */
@@ -61,11 +75,15 @@ function problems(els: El[], ownScripts: readonly string[]): string[] {
   for (const el of els) {
     for (const [name, value] of Object.entries(el.attrs)) {
       if (/^on/i.test(name)) out.push(`<${el.tag} ${name}>`);
-      if (URL_ATTRS.includes(name.toLowerCase()) && !OK_URL.test(value.trim())) out.push(`<${el.tag} ${name}="${value}">`);
-      if (name === "style" && /url\(|expression\(|javascript:|[<>"]/i.test(value)) out.push(`<${el.tag} style="${value}">`);
+      if (URL_ATTRS.includes(name.toLowerCase()) && !OK_URL.test(value.trim()))
+        out.push(`<${el.tag} ${name}="${value}">`);
+      if (name === "style" && /url\(|expression\(|javascript:|[<>"]/i.test(value))
+        out.push(`<${el.tag} style="${value}">`);
     }
-    if (el.tag === "script" && (el.code.trim() !== "" || !ownScripts.includes(el.attrs.src ?? ""))) out.push(`<script src="${el.attrs.src ?? ""}">${el.code}`);
-    if (["iframe", "object", "embed", "svg", "math", "base", "frame", "textarea"].includes(el.tag)) out.push(`<${el.tag}>`);
+    if (el.tag === "script" && (el.code.trim() !== "" || !ownScripts.includes(el.attrs.src ?? "")))
+      out.push(`<script src="${el.attrs.src ?? ""}">${el.code}`);
+    if (["iframe", "object", "embed", "svg", "math", "base", "frame", "textarea"].includes(el.tag))
+      out.push(`<${el.tag}>`);
     if (el.tag === "meta" && "http-equiv" in el.attrs) out.push(`<meta http-equiv>`);
   }
   return out;
@@ -73,7 +91,13 @@ function problems(els: El[], ownScripts: readonly string[]): string[] {
 
 /** Elements and attribute names (URL values and `hidden` aside): what a benign and a hostile render share. */
 const skeleton = (els: El[]) =>
-  els.map((el) => `${el.depth} ${el.tag}[${Object.keys(el.attrs).filter((a) => a !== "hidden" && !URL_ATTRS.includes(a)).sort().join(" ")}]`);
+  els.map(
+    (el) =>
+      `${el.depth} ${el.tag}[${Object.keys(el.attrs)
+        .filter((a) => a !== "hidden" && !URL_ATTRS.includes(a))
+        .sort()
+        .join(" ")}]`,
+  );
 
 const PAGE_SCRIPTS = ["/apps/track/assets/tracking-core.js", "/apps/track/assets/tracking.js"];
 
@@ -81,10 +105,10 @@ describe("the DOM check", () => {
   it("finds what an injection leaves behind (it can fail)", () => {
     const html = `<p>ok</p><img src=x onerror=alert(1)><a href="javascript:alert(1)">x</a><script>alert(1)</script><template><svg onload=alert(2)></svg></template><div style="background:url(javascript:x)"></div>`;
     expect(problems(fromParse5(html), PAGE_SCRIPTS)).toEqual([
-      "<img src=\"x\">",
+      '<img src="x">',
       "<img onerror>",
       `<a href="javascript:alert(1)">`,
-      "<script src=\"\">alert(1)",
+      '<script src="">alert(1)',
       "<svg onload>",
       "<svg>",
       `<div style="background:url(javascript:x)">`,
@@ -96,10 +120,20 @@ describe("the DOM check", () => {
 // ---------------------------------------------------------------------------------------------------
 // Lookup answers: the same shape, benign or hostile.
 
-function lookup(v: (field: string) => string, urls: { carrier: string | null; image: string | null; rec: string; recImage: string | null }): LookupFound {
+function lookup(
+  v: (field: string) => string,
+  urls: { carrier: string | null; image: string | null; rec: string; recImage: string | null },
+): LookupFound {
   return {
     found: true,
-    order: { name: v("#1001"), placedAt: "2026-03-01T10:00:00Z", stage: 3, status: "in_transit", statusLabel: v("In transit"), cancelled: false },
+    order: {
+      name: v("#1001"),
+      placedAt: "2026-03-01T10:00:00Z",
+      stage: 3,
+      status: "in_transit",
+      statusLabel: v("In transit"),
+      cancelled: false,
+    },
     shipments: [
       {
         id: v("s1"),
@@ -115,16 +149,38 @@ function lookup(v: (field: string) => string, urls: { carrier: string | null; im
         carrierUrl: urls.carrier,
         estimate: { start: "2026-03-04", end: "2026-03-06", source: "carrier" },
         destination: { city: v("Portland"), region: v("OR"), country: v("US") },
-        events: [{ at: "2026-03-02T08:00:00Z", status: "in_transit", label: v("Departed facility"), location: v("Louisville, KY") }],
+        events: [
+          {
+            at: "2026-03-02T08:00:00Z",
+            status: "in_transit",
+            label: v("Departed facility"),
+            location: v("Louisville, KY"),
+          },
+        ],
         items: [{ title: v("Canvas tote"), quantity: 1, image: urls.image }],
       },
     ],
-    recommendations: [{ productId: v("111"), variantId: v("222"), title: v("Mug"), url: urls.rec, image: urls.recImage, price: "19.99", currency: "EUR" }],
+    recommendations: [
+      {
+        productId: v("111"),
+        variantId: v("222"),
+        title: v("Mug"),
+        url: urls.rec,
+        image: urls.recImage,
+        price: "19.99",
+        currency: "EUR",
+      },
+    ],
     locale: "en",
   };
 }
 
-const BENIGN_LOOKUP = lookup((s) => s, { carrier: null, image: "https://cdn.example/tote.png", rec: "/products/mug", recImage: "https://cdn.example/mug.png" });
+const BENIGN_LOOKUP = lookup((s) => s, {
+  carrier: null,
+  image: "https://cdn.example/tote.png",
+  rec: "/products/mug",
+  recImage: "https://cdn.example/mug.png",
+});
 const HOSTILE_LOOKUP = lookup((s) => `${s}${X}`, {
   carrier: "javascript:alert(1)",
   image: `https://cdn.example/t.png" onerror="alert(1)`,
@@ -144,7 +200,11 @@ beforeAll(async () => {
   fs.cpSync(EXTENSION_ROOT, root, { recursive: true });
   const file = path.join(root, "locales", "en.default.json");
   const poison = (v: unknown): unknown =>
-    typeof v === "string" ? `${v}${X}` : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, poison(x)])) : v;
+    typeof v === "string"
+      ? `${v}${X}`
+      : v && typeof v === "object"
+        ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, poison(x)]))
+        : v;
   fs.writeFileSync(file, JSON.stringify(poison(JSON.parse(fs.readFileSync(file, "utf8")))));
   // page.server reads its extension root when it is first imported.
   process.env.WAYPOINT_EXTENSION_ROOT = root;
@@ -190,7 +250,8 @@ const text = (html: string, id: string): string => {
     if ("childNodes" in n) n.childNodes.forEach(find);
   };
   find(doc);
-  const all = (n: P5Node): string => ("value" in n && n.nodeName === "#text" ? n.value : "childNodes" in n ? n.childNodes.map(all).join("") : "");
+  const all = (n: P5Node): string =>
+    "value" in n && n.nodeName === "#text" ? n.value : "childNodes" in n ? n.childNodes.map(all).join("") : "";
   return found ? all(found).trim() : "(missing)";
 };
 
@@ -217,8 +278,16 @@ describe("the tracking page (app proxy) with hostile settings, order data and st
 
   it("shows a logo only from a plain https URL, escaped in src", async () => {
     const logos = async (logoUrl: string) =>
-      fromParse5(await pages.renderTrackingPage({ ...BENIGN_SETTINGS, logoUrl })).filter((e) => e.attrs.class === "wpt__logo");
-    for (const bad of [HOSTILE_LOGO, "javascript:alert(1)", "http://cdn.example/a.png", "//cdn.example/a.png", "https://cdn.example/a b.png"]) {
+      fromParse5(await pages.renderTrackingPage({ ...BENIGN_SETTINGS, logoUrl })).filter(
+        (e) => e.attrs.class === "wpt__logo",
+      );
+    for (const bad of [
+      HOSTILE_LOGO,
+      "javascript:alert(1)",
+      "http://cdn.example/a.png",
+      "//cdn.example/a.png",
+      "https://cdn.example/a b.png",
+    ]) {
       expect(await logos(bad), bad).toEqual([]);
     }
     const [ok] = await logos("https://cdn.example/a.png?v=1&h=2");
@@ -236,9 +305,15 @@ describe("the theme block with hostile settings", () => {
       recommendation_source: "collection" as const,
       recommendation_collection: { handle: v("summer") },
     });
-    const benign = fromParse5(await renderBlock({ locale: "en", blockId: "b1", settings: settings((s) => s, "https://cdn.example/logo.png") }));
+    const benign = fromParse5(
+      await renderBlock({ locale: "en", blockId: "b1", settings: settings((s) => s, "https://cdn.example/logo.png") }),
+    );
     // Shopify's image_url answers CDN URLs; the stand-in echoes src, so this checks the template's escape.
-    const html = await renderBlock({ locale: "en", blockId: `b1${X}`, settings: settings((s) => `${s}${X}`, HOSTILE_LOGO) });
+    const html = await renderBlock({
+      locale: "en",
+      blockId: `b1${X}`,
+      settings: settings((s) => `${s}${X}`, HOSTILE_LOGO),
+    });
     const hostile = fromParse5(html);
     const own = [`${ASSET_CDN}tracking-core.js?v=1`, `${ASSET_CDN}tracking.js?v=1`];
     expect(problems(benign, own)).toEqual([]);
@@ -268,7 +343,15 @@ describe.skipIf(!haveChromium && !process.env.CI)("the tracking page in Chromium
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
       headless: false, // the flags below make it headless, as tests/e2e/storefront.test.ts does
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
     });
     // The shop, offline: the page, its assets, the lookup; anything else (an injected src=x) is a 404.
     await context.route("**/*", async (route) => {
@@ -280,7 +363,8 @@ describe.skipIf(!haveChromium && !process.env.CI)("the tracking page in Chromium
         return route.fulfill({ status: 200, contentType: "text/html; charset=utf-8", body: html });
       }
       if (file) return route.fulfill({ status: 200, contentType: file.type, body: file.body });
-      if (url.pathname === "/apps/track/api/lookup" && answer) return route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify(answer.lookup) });
+      if (url.pathname === "/apps/track/api/lookup" && answer)
+        return route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify(answer.lookup) });
       return route.fulfill({ status: 404, body: "" });
     });
     page = context.pages()[0] ?? (await context.newPage());
@@ -351,11 +435,31 @@ describe.skipIf(!haveChromium && !process.env.CI)("the tracking page in Chromium
 // The settings form: what it accepts for the values the storefront prints.
 
 const VALID = {
-  brandLogoUrl: "", brandPrimaryColor: "#1f3a5f", brandAccentColor: "#0b6e4f", trackingHeading: "", notificationMode: "automated",
-  hybridAutoSendHours: "", smsTransactionalOk: false, quietHoursStart: "21", quietHoursEnd: "8", senderName: "", senderEmail: "",
-  replyToEmail: "", twilioFromNumber: "", sendgridApiKey: "", sendgridWebhookKey: "", twilioAccountSid: "", twilioAuthToken: "",
-  clearSecrets: [], recommendationSource: "related", recommendationCollection: "", costPerTicket: "6.00", noScanAlertDays: "3",
-  receiptRetentionDays: "30", jobRetentionDays: "30", channels: {},
+  brandLogoUrl: "",
+  brandPrimaryColor: "#1f3a5f",
+  brandAccentColor: "#0b6e4f",
+  trackingHeading: "",
+  notificationMode: "automated",
+  hybridAutoSendHours: "",
+  smsTransactionalOk: false,
+  quietHoursStart: "21",
+  quietHoursEnd: "8",
+  senderName: "",
+  senderEmail: "",
+  replyToEmail: "",
+  twilioFromNumber: "",
+  sendgridApiKey: "",
+  sendgridWebhookKey: "",
+  twilioAccountSid: "",
+  twilioAuthToken: "",
+  clearSecrets: [],
+  recommendationSource: "related",
+  recommendationCollection: "",
+  costPerTicket: "6.00",
+  noScanAlertDays: "3",
+  receiptRetentionDays: "30",
+  jobRetentionDays: "30",
+  channels: {},
 };
 
 /** The first message for `field`, or null when the form passes. */
@@ -372,15 +476,31 @@ describe("settings validation", () => {
 
   it("takes only a plain https:// address as the logo URL, and says which field is wrong", async () => {
     for (const bad of [
-      HOSTILE_LOGO, "javascript:alert(1)", "http://cdn.example/a.png", "//cdn.example/a.png", "data:image/png;base64,AAAA",
-      "https://cdn.example/a b.png", "https://cdn.example/<svg>", "https://cdn.example/a'.png", "https://cdn.example\\@evil.example/",
-      "https://cdn.example/a`.png", "https:///a.png", "https://cdn.example/a\u0000.png", "cdn.example/a.png",
+      HOSTILE_LOGO,
+      "javascript:alert(1)",
+      "http://cdn.example/a.png",
+      "//cdn.example/a.png",
+      "data:image/png;base64,AAAA",
+      "https://cdn.example/a b.png",
+      "https://cdn.example/<svg>",
+      "https://cdn.example/a'.png",
+      "https://cdn.example\\@evil.example/",
+      "https://cdn.example/a`.png",
+      "https:///a.png",
+      "https://cdn.example/a\u0000.png",
+      "cdn.example/a.png",
     ]) {
       const message = errorFor("brandLogoUrl", bad);
       expect(message, bad).toBe("Logo URL must be a plain https:// address");
     }
-    expect(errorFor("brandLogoUrl", `https://cdn.example/${"a".repeat(2100)}.png`)).toBe("Logo URL must be at most 2048 characters");
-    for (const ok of ["https://cdn.shopify.com/s/files/1/logo.png?v=123&width=2", "  https://cdn.example/logo.png  ", ""]) {
+    expect(errorFor("brandLogoUrl", `https://cdn.example/${"a".repeat(2100)}.png`)).toBe(
+      "Logo URL must be at most 2048 characters",
+    );
+    for (const ok of [
+      "https://cdn.shopify.com/s/files/1/logo.png?v=123&width=2",
+      "  https://cdn.example/logo.png  ",
+      "",
+    ]) {
       expect(errorFor("brandLogoUrl", ok), ok).toBeNull();
     }
     // What the form action answers: the field and the message, not the value.
@@ -389,7 +509,15 @@ describe("settings validation", () => {
   });
 
   it("takes colours as strict hex only", () => {
-    for (const bad of [`#fff" onmouseover="alert(1)`, "red", "#12345", "#1234567", "#ggg", "#fff;background:url(x)", "url(javascript:alert(1))"]) {
+    for (const bad of [
+      `#fff" onmouseover="alert(1)`,
+      "red",
+      "#12345",
+      "#1234567",
+      "#ggg",
+      "#fff;background:url(x)",
+      "url(javascript:alert(1))",
+    ]) {
       expect(errorFor("brandPrimaryColor", bad), bad).toBe("Primary colour must be a hex colour such as #1f5199");
       expect(errorFor("brandAccentColor", bad), bad).toBe("Accent colour must be a hex colour such as #1f5199");
     }
@@ -398,8 +526,12 @@ describe("settings validation", () => {
 
   it("bounds free text to one line of a set length; markup is allowed, since it is printed escaped", () => {
     expect(errorFor("trackingHeading", "x".repeat(121))).toBe("Tracking page heading must be at most 120 characters");
-    expect(errorFor("trackingHeading", "Track\nyour order")).toBe("Tracking page heading must be one line of plain text");
-    expect(errorFor("senderName", "Acme\r\nBcc: everyone@example.com")).toBe("Sender name must be one line of plain text");
+    expect(errorFor("trackingHeading", "Track\nyour order")).toBe(
+      "Tracking page heading must be one line of plain text",
+    );
+    expect(errorFor("senderName", "Acme\r\nBcc: everyone@example.com")).toBe(
+      "Sender name must be one line of plain text",
+    );
     expect(errorFor("senderName", "x".repeat(101))).toBe("Sender name must be at most 100 characters");
     expect(errorFor("trackingHeading", `Where's my <b>parcel</b>?`)).toBeNull();
   });
@@ -408,7 +540,17 @@ describe("settings validation", () => {
 describe("plainHttpsUrl", () => {
   it("answers a normalised https URL, or null", () => {
     expect(plainHttpsUrl(" https://CDN.example/a.png?x=1&y=2 ")).toBe("https://cdn.example/a.png?x=1&y=2");
-    for (const bad of [HOSTILE_LOGO, "http://a.example/", "javascript:alert(1)", "https://a.example/\\x", "https://a.example/>", "", null, 42, { src: "https://a.example" }]) {
+    for (const bad of [
+      HOSTILE_LOGO,
+      "http://a.example/",
+      "javascript:alert(1)",
+      "https://a.example/\\x",
+      "https://a.example/>",
+      "",
+      null,
+      42,
+      { src: "https://a.example" },
+    ]) {
       expect(plainHttpsUrl(bad), String(bad)).toBeNull();
     }
   });

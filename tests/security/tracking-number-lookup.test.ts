@@ -28,9 +28,26 @@ const renamed = (name: string): Record<string, unknown> => {
 
 /** What a tracking number alone may answer: the carrier's view of one parcel, and the hint. */
 const PARCEL_KEYS = new Set([
-  "found", "scope", "parcel", "hint", "locale",
-  "stage", "subStatus", "statusLabel", "carrier", "trackingNumber", "carrierUrl", "estimate", "start", "end", "source",
-  "events", "at", "status", "label", "location",
+  "found",
+  "scope",
+  "parcel",
+  "hint",
+  "locale",
+  "stage",
+  "subStatus",
+  "statusLabel",
+  "carrier",
+  "trackingNumber",
+  "carrierUrl",
+  "estimate",
+  "start",
+  "end",
+  "source",
+  "events",
+  "at",
+  "status",
+  "label",
+  "location",
 ]);
 
 function keysOf(value: unknown, out = new Set<string>()): Set<string> {
@@ -46,7 +63,8 @@ function keysOf(value: unknown, out = new Set<string>()): Set<string> {
 
 const hintIn = (locale: string): string => {
   const file = path.join(EXTENSION_ROOT, "locales", `${locale === "en" ? "en.default" : locale}.json`);
-  return (JSON.parse(fs.readFileSync(file, "utf8")) as { tracking: { result: { parcel_hint: string } } }).tracking.result.parcel_hint;
+  return (JSON.parse(fs.readFileSync(file, "utf8")) as { tracking: { result: { parcel_hint: string } } }).tracking
+    .result.parcel_hint;
 };
 
 let fake: FakeStorefront;
@@ -75,11 +93,21 @@ describe.each(providers)("a tracking number alone, on %s", (provider) => {
     ] as const) {
       expect((await receive(signedWebhook(topic, renamed(name)))).status).toBe(200);
     }
-    await new Worker(t.db, jobHandlers, { now: () => new Date(Date.now() + 60_000), id: "tracking-number-test" }).drain();
-    sf = new Storefront({ db: t.db, recommendations: { origin: () => fake.origin, waitMs: 2000 }, analytics: { flushMs: 60_000 } });
+    await new Worker(t.db, jobHandlers, {
+      now: () => new Date(Date.now() + 60_000),
+      id: "tracking-number-test",
+    }).drain();
+    sf = new Storefront({
+      db: t.db,
+      recommendations: { origin: () => fake.origin, waitMs: 2000 },
+      analytics: { flushMs: 60_000 },
+    });
 
     const order = await t.db.order.findFirstOrThrow({ where: { orderNumber: 4821 } });
-    const shipments = await t.db.shipment.findMany({ where: { orderId: order.id }, select: { kind: true, name: true, primaryTracking: true } });
+    const shipments = await t.db.shipment.findMany({
+      where: { orderId: order.id },
+      select: { kind: true, name: true, primaryTracking: true },
+    });
     const other = shipments.find((s) => s.kind === "outbound" && s.primaryTracking !== UPS);
     const ret = shipments.find((s) => s.kind === "return");
     const items = (order.lineItems as { title: string; productId: string }[]).map((i) => i.title);
@@ -119,7 +147,10 @@ describe.each(providers)("a tracking number alone, on %s", (provider) => {
     expect(res.status).toBe(200);
     return { text: await res.text() };
   };
-  const revealed = (text: string) => Object.entries(secrets).filter(([, v]) => text.toLowerCase().includes(v.toLowerCase())).map(([k]) => k);
+  const revealed = (text: string) =>
+    Object.entries(secrets)
+      .filter(([, v]) => text.toLowerCase().includes(v.toLowerCase()))
+      .map(([k]) => k);
 
   it("answers the block's JSON with the parcel as its carrier shows it, and nothing of the order", async () => {
     const { text } = await lookupJson(proxyRequest("/api/lookup", { query: `tracking=${UPS}&locale=en&recs=related` }));
@@ -130,15 +161,45 @@ describe.each(providers)("a tracking number alone, on %s", (provider) => {
       found: true,
       scope: "parcel",
       hint: hintIn("en"),
-      parcel: { carrier: "UPS", trackingNumber: UPS, subStatus: "in_transit", carrierUrl: `https://www.ups.com/track?tracknum=${UPS}`, estimate: { source: "carrier" } },
+      parcel: {
+        carrier: "UPS",
+        trackingNumber: UPS,
+        subStatus: "in_transit",
+        carrierUrl: `https://www.ups.com/track?tracknum=${UPS}`,
+        estimate: { source: "carrier" },
+      },
     });
-    expect(body.parcel.events).toContainEqual(expect.objectContaining({ status: "in_transit", location: "Hodgkins, IL, US" }));
+    expect(body.parcel.events).toContainEqual(
+      expect.objectContaining({ status: "in_transit", location: "Hodgkins, IL, US" }),
+    );
 
     // The same parcel with its order number and email: the order, as before.
-    const order = await lookupJson(proxyRequest("/api/lookup", { body: { order: NAME, email: EMAIL }, query: "locale=en&recs=related" }));
+    const order = await lookupJson(
+      proxyRequest("/api/lookup", { body: { order: NAME, email: EMAIL }, query: "locale=en&recs=related" }),
+    );
     const shown = revealed(order.text);
-    for (const what of ["order name", "placed at", "city", "first item", "second item", "other parcel", "return parcel", "recommendation"]) expect(shown).toContain(what);
-    expect(JSON.parse(order.text)).toMatchObject({ found: true, scope: "order", order: { name: NAME }, shipments: expect.arrayContaining([expect.objectContaining({ trackingNumber: UPS, destination: { city: "Cambridge", region: "MA", country: "US" } })]) });
+    for (const what of [
+      "order name",
+      "placed at",
+      "city",
+      "first item",
+      "second item",
+      "other parcel",
+      "return parcel",
+      "recommendation",
+    ])
+      expect(shown).toContain(what);
+    expect(JSON.parse(order.text)).toMatchObject({
+      found: true,
+      scope: "order",
+      order: { name: NAME },
+      shipments: expect.arrayContaining([
+        expect.objectContaining({
+          trackingNumber: UPS,
+          destination: { city: "Cambridge", region: "MA", country: "US" },
+        }),
+      ]),
+    });
   });
 
   it("shows only that parcel for the fulfillment's other number, and for a return's", async () => {
@@ -168,7 +229,12 @@ describe.each(providers)("a tracking number alone, on %s", (provider) => {
     expect(html).toContain(hintIn("en").replace(/'/g, "&#39;"));
     expect(html).toMatch(/<form[^>]*data-wpt-form="order"/);
 
-    const order = await sf.page(proxyRequest("", { body: `order=${encodeURIComponent(NAME)}&contact=${encodeURIComponent(EMAIL)}`, contentType: "application/x-www-form-urlencoded" }));
+    const order = await sf.page(
+      proxyRequest("", {
+        body: `order=${encodeURIComponent(NAME)}&contact=${encodeURIComponent(EMAIL)}`,
+        contentType: "application/x-www-form-urlencoded",
+      }),
+    );
     const shown = revealed(await order.text());
     for (const what of ["order name", "other parcel"]) expect(shown).toContain(what);
   });

@@ -61,13 +61,21 @@ describe("the worker through a database outage (sqlite)", () => {
   });
 
   it("keeps running when the database fails at start-up, schedules maintenance and runs jobs once it answers", async () => {
-    for (const name of ["a", "b", "c"]) await enqueue(t.db, { kind: "count", payload: { name }, runAfter: new Date(0) });
+    for (const name of ["a", "b", "c"])
+      await enqueue(t.db, { kind: "count", payload: { name }, runAfter: new Date(0) });
     const flaky = flakyDb(t.db, { failFirst: 6 });
     const { timer, pauses } = instantTimer();
     const { runs, finished, handler } = counter(3);
-    const worker = new Worker(flaky.db, { count: handler }, {
-      kinds: ["count"], timer, random, startup: (db, now) => scheduleMaintenance(db, now),
-    });
+    const worker = new Worker(
+      flaky.db,
+      { count: handler },
+      {
+        kinds: ["count"],
+        timer,
+        random,
+        startup: (db, now) => scheduleMaintenance(db, now),
+      },
+    );
     worker.start();
     await finished;
     await worker.stop();
@@ -78,24 +86,31 @@ describe("the worker through a database outage (sqlite)", () => {
     // The start-up work was retried until it went through: both recurring jobs are scheduled.
     expect(await t.db.job.count({ where: { kind: { in: [PRUNE, INTELLIGENCE_SCAN] }, status: "queued" } })).toBe(2);
     // One backoff pause per failure, growing as retryDelay says (the idle polls are 500 ms).
-    expect(pauses.filter((ms) => ms !== 500).slice(0, 6)).toEqual([1, 2, 3, 4, 5, 6].map((n) => retryDelay(n, random, OUTAGE_BACKOFF)));
+    expect(pauses.filter((ms) => ms !== 500).slice(0, 6)).toEqual(
+      [1, 2, 3, 4, 5, 6].map((n) => retryDelay(n, random, OUTAGE_BACKOFF)),
+    );
     expect(logCount(errors, OUTAGE)).toBe(1);
     expect(logCount(infos, RECOVERED)).toBe(1);
   });
 
   it("records a finished job's outcome after the outage instead of running it again, and gives back the rest of its batch", async () => {
     await enqueue(t.db, { kind: "count", payload: { name: "first" }, runAfter: new Date(0) });
-    for (const name of ["second", "third"]) await enqueue(t.db, { kind: "count", payload: { name }, runAfter: new Date(1000) });
+    for (const name of ["second", "third"])
+      await enqueue(t.db, { kind: "count", payload: { name }, runAfter: new Date(1000) });
     const flaky = flakyDb(t.db);
     const { timer } = instantTimer();
     const { runs, finished, handler } = counter(3);
-    const worker = new Worker(flaky.db, {
-      count: async (payload) => {
-        await handler(payload);
-        // The database goes away right after the first job ran, before its completion is written.
-        if ((payload as { name: string }).name === "first") flaky.fail(4);
+    const worker = new Worker(
+      flaky.db,
+      {
+        count: async (payload) => {
+          await handler(payload);
+          // The database goes away right after the first job ran, before its completion is written.
+          if ((payload as { name: string }).name === "first") flaky.fail(4);
+        },
       },
-    }, { timer, random, batchSize: 10 });
+      { timer, random, batchSize: 10 },
+    );
     worker.start();
     await finished;
     await worker.stop();
@@ -113,12 +128,16 @@ describe("the worker through a database outage (sqlite)", () => {
     const flaky = flakyDb(t.db, { failFirst: 25 });
     const { timer } = instantTimer();
     const { finished, handler } = counter(2);
-    const worker = new Worker(flaky.db, {
-      count: async (payload) => {
-        await handler(payload);
-        if ((payload as { name: string }).name === "one") flaky.fail(3); // a second, shorter outage
+    const worker = new Worker(
+      flaky.db,
+      {
+        count: async (payload) => {
+          await handler(payload);
+          if ((payload as { name: string }).name === "one") flaky.fail(3); // a second, shorter outage
+        },
       },
-    }, { timer, random });
+      { timer, random },
+    );
     await enqueue(t.db, { kind: "count", payload: { name: "one" }, runAfter: new Date(0) });
     await enqueue(t.db, { kind: "count", payload: { name: "two" }, runAfter: new Date(1000) });
     worker.start();
@@ -132,7 +151,9 @@ describe("the worker through a database outage (sqlite)", () => {
   it("untilAvailable (the standalone worker's start-up) waits for the database the same way", async () => {
     const flaky = flakyDb(t.db, { failFirst: 3 });
     const { timer, pauses } = instantTimer();
-    await expect(untilAvailable("database", () => flaky.db.$queryRawUnsafe("SELECT 1"), { timer, random })).resolves.toBeDefined();
+    await expect(
+      untilAvailable("database", () => flaky.db.$queryRawUnsafe("SELECT 1"), { timer, random }),
+    ).resolves.toBeDefined();
     expect(pauses).toEqual([1, 2, 3].map((n) => retryDelay(n, random, OUTAGE_BACKOFF)));
     expect(logCount(errors, OUTAGE)).toBe(1);
     expect(logCount(infos, RECOVERED)).toBe(1);

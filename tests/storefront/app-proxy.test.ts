@@ -10,7 +10,11 @@ import { clientIp, requireAppProxy } from "~/storefront/app-proxy.server";
 
 describe("requireAppProxy and the library's authenticate.public.appProxy", () => {
   const SECRET = "test-proxy-secret";
-  const shopify = shopifyApp({ ...testConfig({ logger: { level: LogSeverity.Error } }), apiSecretKey: SECRET, apiVersion: ApiVersion.July26 });
+  const shopify = shopifyApp({
+    ...testConfig({ logger: { level: LogSeverity.Error } }),
+    apiSecretKey: SECRET,
+    apiVersion: ApiVersion.July26,
+  });
   const SHOP = "waypoint-demo.myshopify.com";
 
   const request = (q: URLSearchParams | string) => new Request(`https://waypoint.test/proxy/api/lookup?${q}`);
@@ -74,7 +78,8 @@ describe("requireAppProxy and the library's authenticate.public.appProxy", () =>
 });
 
 describe("clientIp", () => {
-  const req = (xff?: string) => new Request("https://waypoint.test/proxy", { headers: xff ? { "X-Forwarded-For": xff } : {} });
+  const req = (xff?: string) =>
+    new Request("https://waypoint.test/proxy", { headers: xff ? { "X-Forwarded-For": xff } : {} });
   it("reads the address Shopify forwards, ignoring what a client put before it", () => {
     expect(clientIp(req("203.0.113.9"))).toBe("203.0.113.9");
     expect(clientIp(req("6.6.6.6, 203.0.113.9"))).toBe("203.0.113.9");

@@ -97,12 +97,21 @@ describe.each(providers)("storefront lookups on %s", (provider) => {
   afterEach(async () => t.drop());
 
   const shopA = () => t.db.shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } });
-  const order1001 = async () => t.db.order.findFirstOrThrow({ where: { shopId: (await shopA()).id, orderNumber: 1001 } });
+  const order1001 = async () =>
+    t.db.order.findFirstOrThrow({ where: { shopId: (await shopA()).id, orderNumber: 1001 } });
 
   describe("by order number and contact", () => {
     it("shows the order, both parcels, their timeline, carrier links and a masked destination", async () => {
-      const body = found(await lookups.byOrder(TEST_SHOP, { order: "#1001", email: "Maya.Chen@Example.com" }, { locale: "en" }));
-      expect(body.order).toMatchObject({ name: "#1001", stage: 3, status: "in_transit", statusLabel: "In transit", cancelled: false });
+      const body = found(
+        await lookups.byOrder(TEST_SHOP, { order: "#1001", email: "Maya.Chen@Example.com" }, { locale: "en" }),
+      );
+      expect(body.order).toMatchObject({
+        name: "#1001",
+        stage: 3,
+        status: "in_transit",
+        statusLabel: "In transit",
+        cancelled: false,
+      });
       expect(new Date(body.order.placedAt).toISOString()).toBe(body.order.placedAt);
       expect(body.locale).toBe("en");
       expect(body.shipments).toHaveLength(2);
@@ -158,7 +167,8 @@ describe.each(providers)("storefront lookups on %s", (provider) => {
       const spy = new Proxy(t.db, {
         get(target, prop) {
           const v = Reflect.get(target, prop);
-          if (prop === "order" || prop === "shipment" || prop === "trackingEvent" || prop === "$queryRaw") queries.push(String(prop));
+          if (prop === "order" || prop === "shipment" || prop === "trackingEvent" || prop === "$queryRaw")
+            queries.push(String(prop));
           return v;
         },
       });
@@ -173,7 +183,13 @@ describe.each(providers)("storefront lookups on %s", (provider) => {
     });
 
     it("answers invalid input with 400 and nothing else", async () => {
-      for (const input of [{ order: "", email: EMAIL }, { order: "#1001" }, { order: "#1001", email: "not-an-email" }, { order: "#1001", phone: "call me" }, { order: "x".repeat(41), email: EMAIL }]) {
+      for (const input of [
+        { order: "", email: EMAIL },
+        { order: "#1001" },
+        { order: "#1001", email: "not-an-email" },
+        { order: "#1001", phone: "call me" },
+        { order: "x".repeat(41), email: EMAIL },
+      ]) {
         const r = await lookups.byOrder(TEST_SHOP, input);
         expect(r.status).toBe(400);
         expect(r.body).toEqual({ found: false, reason: "invalid", message: expect.any(String) });
@@ -220,7 +236,10 @@ describe.each(providers)("storefront lookups on %s", (provider) => {
         carrierUrl: "https://www.ups.com/track?tracknum=1Z999AA10123456793",
         estimate: { source: "carrier", start: "2026-11-21T01:00:00.000Z", end: "2026-11-21T01:00:00.000Z" },
       });
-      expect(parcelOf(r).events.find((e) => e.status === "in_transit")).toMatchObject({ at: "2026-11-18T11:20:00.000Z", location: "Hodgkins, IL, US" });
+      expect(parcelOf(r).events.find((e) => e.status === "in_transit")).toMatchObject({
+        at: "2026-11-18T11:20:00.000Z",
+        location: "Hodgkins, IL, US",
+      });
       expect(r.body).toMatchObject({ locale: "de", hint: expect.stringContaining("Bestellnummer") });
       expect(r.orderId).toBe((await order1001()).id); // for analytics only, never in the answer
       expect((await lookups.byTracking(TEST_SHOP, "1Z999AA10000000000")).status).toBe(404);
@@ -236,10 +255,20 @@ describe.each(providers)("storefront lookups on %s", (provider) => {
       for (const [i, [, form]] of TYPED_FORMS.entries()) {
         const id = 5_550_000 + i;
         const typed = form(numbers[i]!);
-        await post("fulfillments/create", { ...usps, id, admin_graphql_api_id: `gid://shopify/Fulfillment/${id}`, name: `#1001.${3 + i}`, tracking_number: typed, tracking_numbers: [typed] });
+        await post("fulfillments/create", {
+          ...usps,
+          id,
+          admin_graphql_api_id: `gid://shopify/Fulfillment/${id}`,
+          name: `#1001.${3 + i}`,
+          tracking_number: typed,
+          tracking_numbers: [typed],
+        });
       }
       await worker.drain();
-      const stored = await t.db.trackingNumber.findMany({ where: { number: { in: numbers } }, select: { number: true } });
+      const stored = await t.db.trackingNumber.findMany({
+        where: { number: { in: numbers } },
+        select: { number: true },
+      });
       expect(stored.map((r) => r.number).sort()).toEqual(numbers); // one form in storage, whatever came in
       for (const [i, [, storedForm]] of TYPED_FORMS.entries()) {
         for (const [label, typedForm] of TYPED_FORMS) {
@@ -249,12 +278,17 @@ describe.each(providers)("storefront lookups on %s", (provider) => {
       }
       // A return label's number is stored the same way.
       await post("returns/request", fixture("returns-request.1001-R1"));
-      const label = fixture<{ shipping_deliverable: { tracking: Record<string, unknown> } }>("reverse_deliveries-attach_deliverable.1001-R1");
+      const label = fixture<{ shipping_deliverable: { tracking: Record<string, unknown> } }>(
+        "reverse_deliveries-attach_deliverable.1001-R1",
+      );
       label.shipping_deliverable.tracking.tracking_number = "1z 999aa1-0123 4569 99";
       await post("reverse_deliveries/attach_deliverable", label);
       await worker.drain();
       for (const [, form] of TYPED_FORMS) {
-        expect(parcelOf(await lookups.byTracking(TEST_SHOP, form("1Z999AA10123456999")))).toMatchObject({ stage: 5, subStatus: "return_label_created" });
+        expect(parcelOf(await lookups.byTracking(TEST_SHOP, form("1Z999AA10123456999")))).toMatchObject({
+          stage: 5,
+          subStatus: "return_label_created",
+        });
       }
     });
 
@@ -265,7 +299,11 @@ describe.each(providers)("storefront lookups on %s", (provider) => {
       (counted as unknown as { db: unknown }).db = new Proxy(t.db, {
         get(target, prop) {
           // Statements and model calls (order, shipment, ...), not the client's internals they go through.
-          if (typeof prop === "string" && (["$queryRaw", "$queryRawUnsafe", "$transaction"].includes(prop) || /^[a-z]/.test(prop))) queries.push(prop);
+          if (
+            typeof prop === "string" &&
+            (["$queryRaw", "$queryRawUnsafe", "$transaction"].includes(prop) || /^[a-z]/.test(prop))
+          )
+            queries.push(prop);
           return Reflect.get(target, prop);
         },
       });
@@ -307,7 +345,9 @@ describe.each(providers)("storefront lookups on %s", (provider) => {
     const token = await lookups.tokenForCode(TEST_SHOP, code);
     expect(found(await lookups.byToken(TEST_SHOP, token)).order.name).toBe("#1001");
     expect(await lookups.tokenForCode(OTHER_SHOP, code)).toBeNull();
-    expect(await lookups.tokenForCode(TEST_SHOP, code.toLowerCase() === code ? code.toUpperCase() : code.toLowerCase())).toBeNull();
+    expect(
+      await lookups.tokenForCode(TEST_SHOP, code.toLowerCase() === code ? code.toUpperCase() : code.toLowerCase()),
+    ).toBeNull();
     expect(await lookups.tokenForCode(TEST_SHOP, "not a code")).toBeNull();
     const later = new LookupService(t.db, { now: () => new Date(o.processedAt.getTime() + 121 * 86_400_000) });
     expect(await later.tokenForCode(TEST_SHOP, code)).toBeNull();
@@ -319,10 +359,21 @@ describe.each(providers)("storefront lookups on %s", (provider) => {
       const [ups, usps] = await t.db.shipment.findMany({ where: { orderId: o.id }, orderBy: { createdAt: "asc" } });
       await t.db.shipment.delete({ where: { id: usps!.id } });
       // A parcel whose carried items are unknown, alone on its order, lists the order's items.
-      await t.db.shipment.update({ where: { id: ups!.id }, data: { delayed: true, delayReason: "no_scan", lineItems: [] } });
+      await t.db.shipment.update({
+        where: { id: ups!.id },
+        data: { delayed: true, delayReason: "no_scan", lineItems: [] },
+      });
       const base = Date.parse("2026-11-10T00:00:00Z");
       await t.db.trackingEvent.createMany({
-        data: Array.from({ length: 40 }, (_, i) => ({ shopId: o.shopId, shipmentId: ups!.id, dedupeKey: `bulk:${i}`, source: "fulfillment_event", status: "in_transit", happenedAt: new Date(base + i * 3_600_000), city: `Town ${i}` })),
+        data: Array.from({ length: 40 }, (_, i) => ({
+          shopId: o.shopId,
+          shipmentId: ups!.id,
+          dedupeKey: `bulk:${i}`,
+          source: "fulfillment_event",
+          status: "in_transit",
+          happenedAt: new Date(base + i * 3_600_000),
+          city: `Town ${i}`,
+        })),
       });
       const body = found(await lookups.byOrder(TEST_SHOP, { order: "#1001", email: EMAIL }));
       const s = body.shipments[0]!;
@@ -344,9 +395,15 @@ describe.each(providers)("storefront lookups on %s", (provider) => {
       const own = { start: new Date("2026-11-21T00:00:00Z"), end: new Date("2026-11-23T00:00:00Z") };
       await t.db.order.update({ where: { id: o.id }, data: { predictedStart: start, predictedEnd: end } });
       const flags = { carrierEdd: null, needsAttention: true, trackingUrls: ["javascript:alert(1)"] };
-      await t.db.shipment.updateMany({ where: { orderId: o.id }, data: { ...flags, predictedStart: null, predictedEnd: null } });
+      await t.db.shipment.updateMany({
+        where: { orderId: o.id },
+        data: { ...flags, predictedStart: null, predictedEnd: null },
+      });
       // #1001.1 has a window of its own; #1001.2 falls back to the order's.
-      await t.db.shipment.updateMany({ where: { orderId: o.id, name: "#1001.1" }, data: { predictedStart: own.start, predictedEnd: own.end } });
+      await t.db.shipment.updateMany({
+        where: { orderId: o.id, name: "#1001.1" },
+        data: { predictedStart: own.start, predictedEnd: own.end },
+      });
       const body = found(await lookups.byOrder(TEST_SHOP, { order: "#1001", email: EMAIL }));
       expect(body.shipments.map((s) => s.estimate)).toEqual([
         { start: own.start.toISOString(), end: own.end.toISOString(), source: "predicted" },
@@ -365,7 +422,8 @@ describe.each(providers)("storefront lookups on %s", (provider) => {
 
     it("shows no echoes: fulfillment updates restating their status add no timeline entries", async () => {
       const usps = fixture("fulfillments-create.1001.2-usps");
-      for (const hour of ["10", "11", "12"]) await post("fulfillments/update", { ...usps, updated_at: `2026-11-19T${hour}:00:00-05:00` });
+      for (const hour of ["10", "11", "12"])
+        await post("fulfillments/update", { ...usps, updated_at: `2026-11-19T${hour}:00:00-05:00` });
       await worker.drain();
       const body = found(await lookups.byOrder(TEST_SHOP, { order: "#1001", email: EMAIL }));
       const parcel = body.shipments.find((s) => s.carrier === "USPS")!;
@@ -379,7 +437,12 @@ describe.each(providers)("storefront lookups on %s", (provider) => {
       await worker.drain();
       const body = found(await lookups.byOrder(TEST_SHOP, { order: "#1001", email: EMAIL }));
       const ret = body.shipments.find((s) => s.kind === "return");
-      expect(ret).toMatchObject({ stage: 5, subStatus: "return_label_created", statusLabel: "Return label created", estimate: null });
+      expect(ret).toMatchObject({
+        stage: 5,
+        subStatus: "return_label_created",
+        statusLabel: "Return label created",
+        estimate: null,
+      });
       expect(ret!.destination).toEqual({ city: null, region: null, country: null });
       expect(body.shipments.at(-1)!.kind).toBe("return");
     });
@@ -399,24 +462,44 @@ describe.each(providers)("storefront lookups on %s", (provider) => {
         price: "24.00",
         currency: "USD",
       });
-      expect(fake.hits.some((h) => h.includes("intent=related") && h.includes("product_id=9012345678901") && h.includes("limit=4"))).toBe(true);
+      expect(
+        fake.hits.some(
+          (h) => h.includes("intent=related") && h.includes("product_id=9012345678901") && h.includes("limit=4"),
+        ),
+      ).toBe(true);
     });
 
     it("follows the merchant's choice: complementary, a collection, the collection as fallback, or off", async () => {
       const comp = found(await lookups.byOrder(TEST_SHOP, { order: "#1001", email: EMAIL }, { recs: "complementary" }));
       expect(comp.recommendations.map((r) => r.title)).toEqual(["Hip Belt Pouch"]);
-      const col = found(await lookups.byOrder(TEST_SHOP, { order: "#1001", email: EMAIL }, { recs: "collection", collection: "best-sellers" }));
-      expect(col.recommendations.map((r) => [r.title, r.price])).toEqual([["Camp Mug", "14.50"], ["Headlamp", "29.00"]]);
+      const col = found(
+        await lookups.byOrder(
+          TEST_SHOP,
+          { order: "#1001", email: EMAIL },
+          { recs: "collection", collection: "best-sellers" },
+        ),
+      );
+      expect(col.recommendations.map((r) => [r.title, r.price])).toEqual([
+        ["Camp Mug", "14.50"],
+        ["Headlamp", "29.00"],
+      ]);
       // The shop's settings apply when the block says nothing; "off" in the app wins over the block.
       const shop = await shopA();
       await t.db.shop.update({ where: { id: shop.id }, data: { recommendationSource: "off" } });
       lookups.forgetShop();
-      expect(found(await lookups.byOrder(TEST_SHOP, { order: "#1001", email: EMAIL }, { recs: "related" })).recommendations).toEqual([]);
+      expect(
+        found(await lookups.byOrder(TEST_SHOP, { order: "#1001", email: EMAIL }, { recs: "related" })).recommendations,
+      ).toEqual([]);
       // Shop B's #1002 has products with no related ones: the merchant's collection fills in.
       const b = await t.db.shop.findUniqueOrThrow({ where: { domain: OTHER_SHOP } });
-      await t.db.shop.update({ where: { id: b.id }, data: { recommendationSource: "related", recommendationCollection: "best-sellers" } });
+      await t.db.shop.update({
+        where: { id: b.id },
+        data: { recommendationSource: "related", recommendationCollection: "best-sellers" },
+      });
       lookups.forgetShop();
-      expect(found(await lookups.byOrder(OTHER_SHOP, { order: "#1002", email: EMAIL })).recommendations.map((r) => r.title)).toEqual(["Camp Mug", "Headlamp"]);
+      expect(
+        found(await lookups.byOrder(OTHER_SHOP, { order: "#1002", email: EMAIL })).recommendations.map((r) => r.title),
+      ).toEqual(["Camp Mug", "Headlamp"]);
     });
 
     it("caches per shop and product, and a failing storefront never fails the lookup", async () => {
@@ -430,7 +513,9 @@ describe.each(providers)("storefront lookups on %s", (provider) => {
       fake.failWith = 500;
       const body = found(await cold.byOrder(TEST_SHOP, { order: "#1001", email: EMAIL }, { recs: "related" }));
       expect(body.recommendations).toEqual([]);
-      const unreachable = new LookupService(t.db, { recommender: new Recommender({ origin: () => "http://127.0.0.1:1" }) });
+      const unreachable = new LookupService(t.db, {
+        recommender: new Recommender({ origin: () => "http://127.0.0.1:1" }),
+      });
       expect(found(await unreachable.byOrder(TEST_SHOP, { order: "#1001", email: EMAIL })).recommendations).toEqual([]);
     });
   });
@@ -445,7 +530,10 @@ describe.each(providers)("storefront lookups on %s", (provider) => {
         { shopId: shop.id, kind: "rec_click", action: "add_to_cart", productId: "7001", at },
       ]);
       await recordAnalytics(t.db, [{ shopId: shop.id, kind: "lookup", outcome: "found", at }]);
-      const stats = await t.db.dailyStat.findMany({ where: { shopId: shop.id }, orderBy: [{ metric: "asc" }, { dimension: "asc" }] });
+      const stats = await t.db.dailyStat.findMany({
+        where: { shopId: shop.id },
+        orderBy: [{ metric: "asc" }, { dimension: "asc" }],
+      });
       expect(stats.map((s) => [s.day, s.metric, s.dimension, s.count])).toEqual([
         ["2026-11-20", "lookup", "", 3],
         ["2026-11-20", "lookup", "found", 2],

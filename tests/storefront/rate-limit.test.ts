@@ -6,7 +6,12 @@ import pg from "pg";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it, vi } from "vitest";
 import { createDb, type Db } from "~/db.server";
 import { logger } from "~/lib/logger.server";
-import { RATE_LIMIT_TABLE, StorefrontRateLimiter, type RateLimitOptions, type RateLimitVerdict } from "~/storefront/rate-limit.server";
+import {
+  RATE_LIMIT_TABLE,
+  StorefrontRateLimiter,
+  type RateLimitOptions,
+  type RateLimitVerdict,
+} from "~/storefront/rate-limit.server";
 import { freshDb, postgresReady, type TestDb } from "../support/db";
 
 const SHOP = "demo-outfitters.myshopify.com";
@@ -33,7 +38,8 @@ function expectRefused(verdict: RateLimitVerdict, scope: "ip" | "shop", duration
   expect(wait).toBeLessThanOrEqual(duration);
 }
 
-const messages = (spy: { mock: { calls: unknown[][] } }, text: string) => spy.mock.calls.filter((args) => args.includes(text)).length;
+const messages = (spy: { mock: { calls: unknown[][] } }, text: string) =>
+  spy.mock.calls.filter((args) => args.includes(text)).length;
 
 describe("in memory", () => {
   it("limits each IP on every shop, and a shop's misses apart from its IPs, and says when to retry", async () => {
@@ -99,7 +105,10 @@ describe.skipIf(!postgresReady)("on PostgreSQL, shared by every instance", () =>
     const [a, b] = instances({ lookupPerIp: { points: 5, duration: 60 } });
     expect([a.store, b.store]).toEqual(["postgresql", "postgresql"]);
     // The first lookups of both, at once: the table is created (once) before either is counted.
-    expect(await Promise.all([a.lookupByIp("198.51.100.1"), b.lookupByIp("198.51.100.1")])).toEqual([{ ok: true }, { ok: true }]);
+    expect(await Promise.all([a.lookupByIp("198.51.100.1"), b.lookupByIp("198.51.100.1")])).toEqual([
+      { ok: true },
+      { ok: true },
+    ]);
     expect(await a.lookupByIp("198.51.100.1")).toEqual({ ok: true });
     expect(await a.lookupByIp("198.51.100.1")).toEqual({ ok: true });
     expect(await b.lookupByIp("198.51.100.1")).toEqual({ ok: true }); // one budget whatever the shop
@@ -108,13 +117,17 @@ describe.skipIf(!postgresReady)("on PostgreSQL, shared by every instance", () =>
     // Another shopper has a budget of their own.
     expect(await b.lookupByIp("198.51.100.2")).toEqual({ ok: true });
     expect(await a.lookupByIp("198.51.100.2")).toEqual({ ok: true });
-    const rows = await sql<{ key: string; points: number }>(`SELECT key, points FROM "${RATE_LIMIT_TABLE}" WHERE key LIKE 'wpt-lookup-ip:%' ORDER BY key`);
+    const rows = await sql<{ key: string; points: number }>(
+      `SELECT key, points FROM "${RATE_LIMIT_TABLE}" WHERE key LIKE 'wpt-lookup-ip:%' ORDER BY key`,
+    );
     // Two keys, one per shopper, and no IP stored: a keyed hash stands for each.
     expect(rows).toHaveLength(2);
     expect(rows.every((r) => /^wpt-lookup-ip:[\w-]{22}$/.test(r.key))).toBe(true);
     expect(JSON.stringify(rows)).not.toContain("198.51.100");
     // The library's periodic cleanup deletes by expiry: indexed.
-    const indexes = await sql<{ indexdef: string }>(`SELECT indexdef FROM pg_indexes WHERE tablename = '${RATE_LIMIT_TABLE}'`);
+    const indexes = await sql<{ indexdef: string }>(
+      `SELECT indexdef FROM pg_indexes WHERE tablename = '${RATE_LIMIT_TABLE}'`,
+    );
     expect(indexes.some((i) => /\(expire\)/.test(i.indexdef))).toBe(true);
   });
 
@@ -160,13 +173,18 @@ describe.skipIf(!postgresReady)("on PostgreSQL, shared by every instance", () =>
     expect(await b.lookupByIp("198.51.100.32")).toEqual({ ok: true });
     expect(await b.lookupByIp("198.51.100.32")).toEqual({ ok: true });
     expectRefused(await b.lookupByIp("198.51.100.32"), "ip");
-    expect(await Promise.all([a.event("198.51.100.32"), a.event("198.51.100.33")])).toEqual([{ ok: true }, { ok: true }]);
+    expect(await Promise.all([a.event("198.51.100.32"), a.event("198.51.100.33")])).toEqual([
+      { ok: true },
+      { ok: true },
+    ]);
     // Refused from a's memory (over budget before the outage): no query, so no sign the store is back.
     expectRefused(await a.lookupByIp("198.51.100.31"), "ip");
     expect(messages(warn, STORE_DOWN)).toBe(2); // once per instance, not per request
     expect(messages(info, STORE_BACK)).toBe(0);
 
-    await sql(`CREATE TABLE "${RATE_LIMIT_TABLE}" (key varchar(255) PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint)`);
+    await sql(
+      `CREATE TABLE "${RATE_LIMIT_TABLE}" (key varchar(255) PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint)`,
+    );
     expect(await a.lookupByIp("198.51.100.34")).toEqual({ ok: true });
     expect(await b.lookupByIp("198.51.100.34")).toEqual({ ok: true });
     expectRefused(await a.lookupByIp("198.51.100.34"), "ip");
@@ -228,10 +246,20 @@ describe("with a PostgreSQL that does not answer", () => {
     const db = createDb(UNREACHABLE, { max: 1 });
     const warn = vi.spyOn(logger, "warn");
     try {
-      const a = limiter({ lookupPerIp: { points: 3, duration: 60 }, lookupMissesPerShop: { points: 2, duration: 60 }, eventsPerIp: { points: 2, duration: 60 } }, db);
+      const a = limiter(
+        {
+          lookupPerIp: { points: 3, duration: 60 },
+          lookupMissesPerShop: { points: 2, duration: 60 },
+          eventsPerIp: { points: 2, duration: 60 },
+        },
+        db,
+      );
       expect(a.store).toBe("postgresql");
       // The first lookups, at once, while the table cannot be created.
-      expect(await Promise.all([a.lookupByIp("192.0.2.1"), a.lookupByIp("192.0.2.1")])).toEqual([{ ok: true }, { ok: true }]);
+      expect(await Promise.all([a.lookupByIp("192.0.2.1"), a.lookupByIp("192.0.2.1")])).toEqual([
+        { ok: true },
+        { ok: true },
+      ]);
       expect(await a.lookupByIp("192.0.2.1")).toEqual({ ok: true });
       expectRefused(await a.lookupByIp("192.0.2.1"), "ip");
       expect(await a.lookupMissed(SHOP)).toEqual({ ok: true });

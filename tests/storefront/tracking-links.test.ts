@@ -1,6 +1,15 @@
 import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { isTrackingCode, newTrackingCode, shortTrackingUrl, signTrackingToken, trackingCodeValid, TRACKING_LINK_TTL_MS, trackingUrl, verifyTrackingToken } from "~/storefront/tracking-links.server";
+import {
+  isTrackingCode,
+  newTrackingCode,
+  shortTrackingUrl,
+  signTrackingToken,
+  trackingCodeValid,
+  TRACKING_LINK_TTL_MS,
+  trackingUrl,
+  verifyTrackingToken,
+} from "~/storefront/tracking-links.server";
 
 const now = new Date("2026-11-24T15:00:00Z");
 const shop = { domain: "acme.myshopify.com", primaryDomain: "shop.acme.com" };
@@ -16,7 +25,9 @@ describe("tracking links", () => {
     const url = new URL(trackingUrl(shop, "ord_1", now));
     expect(url.origin).toBe("https://shop.acme.com");
     expect(url.pathname).toBe("/apps/track");
-    expect(new URL(trackingUrl({ domain: "acme.myshopify.com", primaryDomain: null }, "ord_1", now)).origin).toBe("https://acme.myshopify.com");
+    expect(new URL(trackingUrl({ domain: "acme.myshopify.com", primaryDomain: null }, "ord_1", now)).origin).toBe(
+      "https://acme.myshopify.com",
+    );
   });
 
   it("verify back to the shop domain and order id", () => {
@@ -39,7 +50,9 @@ describe("tracking links", () => {
   it("reject a changed payload, a changed or truncated signature, and another secret", () => {
     const token = signTrackingToken("acme.myshopify.com", "ord_1", now);
     const [payload, mac] = token.split(".") as [string, string];
-    const forged = Buffer.from(JSON.stringify({ s: "acme.myshopify.com", o: "ord_2", exp: 4_102_444_800 })).toString("base64url");
+    const forged = Buffer.from(JSON.stringify({ s: "acme.myshopify.com", o: "ord_2", exp: 4_102_444_800 })).toString(
+      "base64url",
+    );
     expect(verifyTrackingToken(`${forged}.${mac}`, now)).toBeNull();
     const flipped = mac.slice(0, -1) + (mac.endsWith("A") ? "B" : "A");
     expect(verifyTrackingToken(`${payload}.${flipped}`, now)).toBeNull();
@@ -47,7 +60,9 @@ describe("tracking links", () => {
     expect(verifyTrackingToken(token, now, { secret: "another-secret-of-enough-length" })).toBeNull();
     // A correctly signed token with a malformed payload is still refused.
     const secret = process.env.TRACKING_LINK_SECRET!;
-    const bad = Buffer.from(JSON.stringify({ s: "acme.myshopify.com", o: 42, exp: 4_102_444_800 })).toString("base64url");
+    const bad = Buffer.from(JSON.stringify({ s: "acme.myshopify.com", o: 42, exp: 4_102_444_800 })).toString(
+      "base64url",
+    );
     const badMac = crypto.createHmac("sha256", secret).update(bad).digest().subarray(0, 16).toString("base64url");
     expect(verifyTrackingToken(`${bad}.${badMac}`, now)).toBeNull();
   });
@@ -61,7 +76,6 @@ describe("tracking links", () => {
 
 describe("short tracking codes for SMS", () => {
   it("are 10 alphanumeric characters, distinct, and make a link under 60 characters for a typical domain", () => {
-
     const codes = new Set(Array.from({ length: 2000 }, () => newTrackingCode()));
     expect(codes.size).toBe(2000);
     for (const c of codes) expect(isTrackingCode(c)).toBe(true);
@@ -73,7 +87,6 @@ describe("short tracking codes for SMS", () => {
   });
 
   it("are honoured for the link lifetime after the order was placed, not after", () => {
-
     const placed = new Date("2026-01-01T00:00:00Z");
     expect(trackingCodeValid(placed, new Date(placed.getTime() + TRACKING_LINK_TTL_MS - 1))).toBe(true);
     expect(trackingCodeValid(placed, new Date(placed.getTime() + TRACKING_LINK_TTL_MS))).toBe(false);

@@ -40,26 +40,126 @@ export function trackingNumberFor(spec: Pick<OrderSpec, "number" | "carrier">): 
 
 /** The named orders the tests look at, one per situation the dashboard distinguishes. */
 export const NAMED: OrderSpec[] = [
-  { number: 2001, email: "ava@example.com", carrier: "UPS", region: "MA", placedHoursAgo: 100, shippedHoursAgo: 80, scans: [{ status: "in_transit", hoursAgo: 60 }, { status: "delivered", hoursAgo: 20, city: "Cambridge" }], promisedEndHoursFromNow: 24 },
-  { number: 2002, email: "ben@example.com", carrier: "UPS", region: "MA", placedHoursAgo: 40, shippedHoursAgo: 30, scans: [{ status: "in_transit", hoursAgo: 10, city: "Hartford" }] },
-  { number: 2003, email: "cleo@example.com", carrier: "USPS", region: "NY", placedHoursAgo: 200, shippedHoursAgo: 180, scans: [{ status: "in_transit", hoursAgo: 130, city: "Newark" }] },
-  { number: 2004, email: "dev@example.com", carrier: "FedEx", region: "PA", placedHoursAgo: 90, shippedHoursAgo: 70, scans: [{ status: "in_transit", hoursAgo: 50 }, { status: "delayed", hoursAgo: 30, city: "Pittsburgh" }] },
-  { number: 2005, email: "eli@example.com", carrier: "UPS", region: "NJ", placedHoursAgo: 90, shippedHoursAgo: 70, scans: [{ status: "in_transit", hoursAgo: 40 }, { status: "attempted_delivery", hoursAgo: 5, city: "Trenton" }] },
-  { number: 2006, email: "fay@example.com", carrier: "USPS", region: "CA", placedHoursAgo: 150, shippedHoursAgo: 120, scans: [{ status: "in_transit", hoursAgo: 100 }, { status: "failure", hoursAgo: 8, city: "Oakland" }] },
-  { number: 2007, email: "gus@example.com", carrier: "FedEx", region: "CA", placedHoursAgo: 150, shippedHoursAgo: 120, scans: [{ status: "in_transit", hoursAgo: 80 }, { status: "delivered", hoursAgo: 40, city: "San Jose" }], promisedEndHoursFromNow: -60 },
+  {
+    number: 2001,
+    email: "ava@example.com",
+    carrier: "UPS",
+    region: "MA",
+    placedHoursAgo: 100,
+    shippedHoursAgo: 80,
+    scans: [
+      { status: "in_transit", hoursAgo: 60 },
+      { status: "delivered", hoursAgo: 20, city: "Cambridge" },
+    ],
+    promisedEndHoursFromNow: 24,
+  },
+  {
+    number: 2002,
+    email: "ben@example.com",
+    carrier: "UPS",
+    region: "MA",
+    placedHoursAgo: 40,
+    shippedHoursAgo: 30,
+    scans: [{ status: "in_transit", hoursAgo: 10, city: "Hartford" }],
+  },
+  {
+    number: 2003,
+    email: "cleo@example.com",
+    carrier: "USPS",
+    region: "NY",
+    placedHoursAgo: 200,
+    shippedHoursAgo: 180,
+    scans: [{ status: "in_transit", hoursAgo: 130, city: "Newark" }],
+  },
+  {
+    number: 2004,
+    email: "dev@example.com",
+    carrier: "FedEx",
+    region: "PA",
+    placedHoursAgo: 90,
+    shippedHoursAgo: 70,
+    scans: [
+      { status: "in_transit", hoursAgo: 50 },
+      { status: "delayed", hoursAgo: 30, city: "Pittsburgh" },
+    ],
+  },
+  {
+    number: 2005,
+    email: "eli@example.com",
+    carrier: "UPS",
+    region: "NJ",
+    placedHoursAgo: 90,
+    shippedHoursAgo: 70,
+    scans: [
+      { status: "in_transit", hoursAgo: 40 },
+      { status: "attempted_delivery", hoursAgo: 5, city: "Trenton" },
+    ],
+  },
+  {
+    number: 2006,
+    email: "fay@example.com",
+    carrier: "USPS",
+    region: "CA",
+    placedHoursAgo: 150,
+    shippedHoursAgo: 120,
+    scans: [
+      { status: "in_transit", hoursAgo: 100 },
+      { status: "failure", hoursAgo: 8, city: "Oakland" },
+    ],
+  },
+  {
+    number: 2007,
+    email: "gus@example.com",
+    carrier: "FedEx",
+    region: "CA",
+    placedHoursAgo: 150,
+    shippedHoursAgo: 120,
+    scans: [
+      { status: "in_transit", hoursAgo: 80 },
+      { status: "delivered", hoursAgo: 40, city: "San Jose" },
+    ],
+    promisedEndHoursFromNow: -60,
+  },
   { number: 2008, email: "hal@example.com", carrier: "UPS", region: "NY", placedHoursAgo: 20, shippedHoursAgo: 6 },
   { number: 2009, email: "ivy@example.com", region: "MA", placedHoursAgo: 3 },
-  { number: 2010, email: "ava@example.com", carrier: "USPS", region: "MA", placedHoursAgo: 120, shippedHoursAgo: 100, scans: [{ status: "in_transit", hoursAgo: 90 }, { status: "delivered", hoursAgo: 50 }] },
+  {
+    number: 2010,
+    email: "ava@example.com",
+    carrier: "USPS",
+    region: "MA",
+    placedHoursAgo: 120,
+    shippedHoursAgo: 100,
+    scans: [
+      { status: "in_transit", hoursAgo: 90 },
+      { status: "delivered", hoursAgo: 50 },
+    ],
+  },
 ];
 
 /** A stalled lane (UPS → Ohio, last scans ~60 h ago) and a healthy one (FedEx → Ohio, ~5 h ago). */
 export function laneSpecs(): OrderSpec[] {
   const out: OrderSpec[] = [];
   for (let i = 0; i < 12; i++) {
-    out.push({ number: 3001 + i, email: `ohio${i}@example.com`, carrier: "UPS", region: "OH", placedHoursAgo: 120, shippedHoursAgo: 100, scans: [{ status: "in_transit", hoursAgo: 58 + i, city: "Columbus" }] });
+    out.push({
+      number: 3001 + i,
+      email: `ohio${i}@example.com`,
+      carrier: "UPS",
+      region: "OH",
+      placedHoursAgo: 120,
+      shippedHoursAgo: 100,
+      scans: [{ status: "in_transit", hoursAgo: 58 + i, city: "Columbus" }],
+    });
   }
   for (let i = 0; i < 10; i++) {
-    out.push({ number: 3101 + i, email: `ohio-fx${i}@example.com`, carrier: "FedEx", region: "OH", placedHoursAgo: 50, shippedHoursAgo: 30, scans: [{ status: "in_transit", hoursAgo: 4 + i * 0.5, city: "Dayton" }] });
+    out.push({
+      number: 3101 + i,
+      email: `ohio-fx${i}@example.com`,
+      carrier: "FedEx",
+      region: "OH",
+      placedHoursAgo: 50,
+      shippedHoursAgo: 30,
+      scans: [{ status: "in_transit", hoursAgo: 4 + i * 0.5, city: "Dayton" }],
+    });
   }
   return out;
 }
@@ -152,47 +252,128 @@ export async function buildStory(db: Db, opts: { now?: Date; lanes?: boolean } =
   await worker.drain();
 
   const shop = await db.shop.findUniqueOrThrow({ where: { domain: STORY_SHOP } });
-  const shipments = await db.shipment.findMany({ where: { shopId: shop.id }, select: { id: true, order: { select: { orderNumber: true } } } });
+  const shipments = await db.shipment.findMany({
+    where: { shopId: shop.id },
+    select: { id: true, order: { select: { orderNumber: true } } },
+  });
   const shipmentIdByOrder = new Map(shipments.map((s) => [s.order?.orderNumber ?? 0, s.id]));
 
   // The promised windows the delivery-window service sets at confirmation.
   for (const spec of specs) {
     if (spec.promisedEndHoursFromNow === undefined) continue;
     const end = new Date(now.getTime() + spec.promisedEndHoursFromNow * H);
-    await db.shipment.update({ where: { id: shipmentIdByOrder.get(spec.number)! }, data: { predictedStart: new Date(end.getTime() - 48 * H), predictedEnd: end } });
+    await db.shipment.update({
+      where: { id: shipmentIdByOrder.get(spec.number)! },
+      data: { predictedStart: new Date(end.getTime() - 48 * H), predictedEnd: end },
+    });
   }
 
   const orders = await db.order.findMany({ where: { shopId: shop.id }, select: { id: true, orderNumber: true } });
   const orderId = new Map(orders.map((o) => [o.orderNumber, o.id]));
   const note = (n: number, data: Record<string, unknown>) => ({
-    shopId: shop.id, orderId: orderId.get(n)!, shipmentId: shipmentIdByOrder.get(n) ?? null, locale: "en",
-    idempotencyKey: `${n}:${String(data.milestone)}:${String(data.channel)}`, recipient: NAMED.find((s) => s.number === n)?.email ?? null, ...data,
+    shopId: shop.id,
+    orderId: orderId.get(n)!,
+    shipmentId: shipmentIdByOrder.get(n) ?? null,
+    locale: "en",
+    idempotencyKey: `${n}:${String(data.milestone)}:${String(data.channel)}`,
+    recipient: NAMED.find((s) => s.number === n)?.email ?? null,
+    ...data,
   });
   await db.notification.createMany({
     data: [
-      note(2001, { channel: "email", milestone: "shipped", status: "sent", subject: "Your order #2001 has shipped", sentAt: now, provider: "dev-outbox" }),
-      note(2001, { channel: "sms", milestone: "out_for_delivery", status: "sent", recipient: "+16175550142", segments: 2, sentAt: now, provider: "dev-outbox" }),
-      note(2002, { channel: "email", milestone: "shipped", status: "failed", error: "SendGrid rejected the sender address", errorKind: "config", attempts: 3 }),
-      note(2003, { channel: "sms", milestone: "shipped", status: "suppressed", recipient: "+12125550100", error: "Recipient opted out (STOP)" }),
-      note(2004, { channel: "email", milestone: "delayed", status: "draft", subject: "An update on order #2004", bodyText: "Your parcel is running late." }),
-      note(2005, { channel: "email", milestone: "delivery_failed", status: "draft", subject: "We missed you", bodyText: "The carrier tried to deliver your parcel." }),
+      note(2001, {
+        channel: "email",
+        milestone: "shipped",
+        status: "sent",
+        subject: "Your order #2001 has shipped",
+        sentAt: now,
+        provider: "dev-outbox",
+      }),
+      note(2001, {
+        channel: "sms",
+        milestone: "out_for_delivery",
+        status: "sent",
+        recipient: "+16175550142",
+        segments: 2,
+        sentAt: now,
+        provider: "dev-outbox",
+      }),
+      note(2002, {
+        channel: "email",
+        milestone: "shipped",
+        status: "failed",
+        error: "SendGrid rejected the sender address",
+        errorKind: "config",
+        attempts: 3,
+      }),
+      note(2003, {
+        channel: "sms",
+        milestone: "shipped",
+        status: "suppressed",
+        recipient: "+12125550100",
+        error: "Recipient opted out (STOP)",
+      }),
+      note(2004, {
+        channel: "email",
+        milestone: "delayed",
+        status: "draft",
+        subject: "An update on order #2004",
+        bodyText: "Your parcel is running late.",
+      }),
+      note(2005, {
+        channel: "email",
+        milestone: "delivery_failed",
+        status: "draft",
+        subject: "We missed you",
+        bodyText: "The carrier tried to deliver your parcel.",
+      }),
     ] as never,
   });
 
   // Storefront analytics (raw events) and an attributed order.
   const events: Array<{ kind: string; n: number }> = [
-    { kind: "page_view", n: 9 }, { kind: "lookup", n: 4 }, { kind: "message_click", n: 3 }, { kind: "rec_impression", n: 12 }, { kind: "rec_click", n: 5 },
+    { kind: "page_view", n: 9 },
+    { kind: "lookup", n: 4 },
+    { kind: "message_click", n: 3 },
+    { kind: "rec_impression", n: 12 },
+    { kind: "rec_click", n: 5 },
   ];
   await db.analyticsEvent.createMany({
-    data: events.flatMap(({ kind, n }) => Array.from({ length: n }, (_, i) => ({ shopId: shop.id, kind, visitorId: `v${i}`, createdAt: new Date(now.getTime() - (i + 1) * H) }))),
+    data: events.flatMap(({ kind, n }) =>
+      Array.from({ length: n }, (_, i) => ({
+        shopId: shop.id,
+        kind,
+        visitorId: `v${i}`,
+        createdAt: new Date(now.getTime() - (i + 1) * H),
+      })),
+    ),
   });
-  await db.attributedOrder.create({ data: { shopId: shop.id, orderId: orderId.get(2008)!, sourceOrder: "#2001", revenueCents: 4_599, currency: "USD", createdAt: new Date(now.getTime() - 5 * H) } });
+  await db.attributedOrder.create({
+    data: {
+      shopId: shop.id,
+      orderId: orderId.get(2008)!,
+      sourceOrder: "#2001",
+      revenueCents: 4_599,
+      currency: "USD",
+      createdAt: new Date(now.getTime() - 5 * H),
+    },
+  });
 
   // Lane roll-ups: processing (per shop), transit per carrier, and the Ohio dwell baselines.
   const yesterday = dayKey(new Date(now.getTime() - 24 * H));
   const lane = (metric: string, carrier: string, region: string, day: string, values: number[]) => {
     const h = fromValues(values);
-    return { shopId: shop.id, metric, carrier, service: "", region, day, count: h.n, sum: h.sum, histogram: h as never };
+    return {
+      shopId: shop.id,
+      metric,
+      carrier,
+      service: "",
+      region,
+      day,
+      count: h.n,
+      sum: h.sum,
+      histogram: h as never,
+    };
   };
   const rows = [
     lane("processing_hours", "", "", yesterday, [10, 20, 20, 30, 40]),
@@ -210,7 +391,15 @@ export async function buildStory(db: Db, opts: { now?: Date; lanes?: boolean } =
 
   // A job that exhausted its retries.
   await db.job.create({
-    data: { kind: "notifications.send", payload: { notificationId: "gone" }, shopDomain: STORY_SHOP, status: "dead", attempts: 8, lastError: "Twilio: 21610 unsubscribed recipient", finishedAt: now },
+    data: {
+      kind: "notifications.send",
+      payload: { notificationId: "gone" },
+      shopDomain: STORY_SHOP,
+      status: "dead",
+      attempts: 8,
+      lastError: "Twilio: 21610 unsubscribed recipient",
+      finishedAt: now,
+    },
   });
   return { now, shopId: shop.id, shipmentIdByOrder };
 }

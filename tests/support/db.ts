@@ -23,11 +23,13 @@ export const providers: DbProvider[] = postgresReady ? ["sqlite", "postgresql"] 
 
 export async function freshDb(provider: DbProvider): Promise<TestDb> {
   const clients: Db[] = [];
-  const connect = (url: string) => (options: { max?: number } = {}) => {
-    const c = createDb(url, options);
-    clients.push(c);
-    return c;
-  };
+  const connect =
+    (url: string) =>
+    (options: { max?: number } = {}) => {
+      const c = createDb(url, options);
+      clients.push(c);
+      return c;
+    };
   if (provider === "sqlite") {
     const file = path.join(os.tmpdir(), `waypoint-${crypto.randomUUID()}.sqlite`);
     fs.copyFileSync(inject("sqliteTemplate"), file);
@@ -36,7 +38,10 @@ export async function freshDb(provider: DbProvider): Promise<TestDb> {
     const db = c();
     await prepareDb(db); // WAL and synchronous=NORMAL, as the app runs it
     return {
-      db, url, provider, connect: c,
+      db,
+      url,
+      provider,
+      connect: c,
       drop: async () => {
         await Promise.all(clients.map((x) => x.$disconnect()));
         for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(file + suffix, { force: true });
@@ -56,7 +61,10 @@ export async function freshDb(provider: DbProvider): Promise<TestDb> {
   const url = u.toString();
   const c = connect(url);
   return {
-    db: c(), url, provider, connect: c,
+    db: c(),
+    url,
+    provider,
+    connect: c,
     drop: async () => {
       await Promise.all(clients.map((x) => x.$disconnect()));
       const a = new pg.Client({ connectionString: adminUrl });

@@ -26,10 +26,7 @@ export interface SendGridMail {
 }
 
 /** What the next mail send gets: an HTTP answer, a reset connection, or (accepted but) no answer. */
-export type SendGridScript =
-  | { status: number; body?: unknown }
-  | { reset: true }
-  | { acceptAndHang: true };
+export type SendGridScript = { status: number; body?: unknown } | { reset: true } | { acceptAndHang: true };
 
 export interface FakeSendGrid {
   url: string;
@@ -53,7 +50,10 @@ function mailSendProblems(body: unknown): string[] {
   const b = body as Partial<SendGridMail> | null;
   if (!b || typeof b !== "object") return ["body is not a JSON object"];
   if (!Array.isArray(b.personalizations) || b.personalizations.length === 0) p.push("personalizations missing");
-  else for (const per of b.personalizations) if (!Array.isArray(per.to) || !per.to.every((t) => typeof t.email === "string" && t.email.includes("@"))) p.push("personalizations[].to[].email invalid");
+  else
+    for (const per of b.personalizations)
+      if (!Array.isArray(per.to) || !per.to.every((t) => typeof t.email === "string" && t.email.includes("@")))
+        p.push("personalizations[].to[].email invalid");
   if (!b.from || typeof b.from.email !== "string" || !b.from.email.includes("@")) p.push("from.email missing");
   if (typeof b.subject !== "string" || b.subject.length === 0) p.push("subject missing");
   if (!Array.isArray(b.content) || b.content.length === 0) p.push("content missing");
@@ -61,8 +61,10 @@ function mailSendProblems(body: unknown): string[] {
     if (b.content[0]?.type !== "text/plain") p.push("content[0] must be text/plain (SendGrid's order rule)");
     if (b.content.some((c) => typeof c.value !== "string" || c.value.length === 0)) p.push("content value empty");
   }
-  if (b.custom_args && !Object.values(b.custom_args).every((v) => typeof v === "string")) p.push("custom_args values must be strings");
-  if (b.categories && (!Array.isArray(b.categories) || b.categories.length > 10)) p.push("categories: at most 10 strings");
+  if (b.custom_args && !Object.values(b.custom_args).every((v) => typeof v === "string"))
+    p.push("custom_args values must be strings");
+  if (b.categories && (!Array.isArray(b.categories) || b.categories.length > 10))
+    p.push("categories: at most 10 strings");
   return p;
 }
 
@@ -88,16 +90,25 @@ export async function startFakeSendGrid(options: { apiKey?: string } = {}): Prom
     req.on("end", () => {
       const url = new URL(req.url ?? "/", "http://127.0.0.1");
       const body = Buffer.concat(chunks).toString("utf8");
-      requests.push({ method: req.method ?? "", path: url.pathname, query: url.searchParams, headers: req.headers, body });
+      requests.push({
+        method: req.method ?? "",
+        path: url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        body,
+      });
       if (req.headers.authorization !== `Bearer ${apiKey}`) {
-        json(res, 401, { errors: [{ field: null, message: "The provided authorization grant is invalid, expired, or revoked" }] });
+        json(res, 401, {
+          errors: [{ field: null, message: "The provided authorization grant is invalid, expired, or revoked" }],
+        });
         return;
       }
 
       if (req.method === "POST" && url.pathname === "/v3/mail/send") {
         mailRequestCount++;
         waiters = waiters.filter((w) => (mailRequestCount >= w.count ? (w.resolve(), false) : true));
-        if (!String(req.headers["content-type"]).startsWith("application/json")) problems.push("mail send without a JSON content type");
+        if (!String(req.headers["content-type"]).startsWith("application/json"))
+          problems.push("mail send without a JSON content type");
         let parsed: unknown;
         try {
           parsed = JSON.parse(body);
@@ -145,9 +156,17 @@ export async function startFakeSendGrid(options: { apiKey?: string } = {}): Prom
           return;
         }
         const [, key, value] = m as unknown as [string, string, string];
-        const found = mails.filter((x) => x.custom_args?.[key] === value || x.personalizations.some((p) => p.custom_args?.[key] === value));
+        const found = mails.filter(
+          (x) => x.custom_args?.[key] === value || x.personalizations.some((p) => p.custom_args?.[key] === value),
+        );
         json(res, 200, {
-          messages: found.map((x) => ({ msg_id: `${x.messageId}.filter0001.1.0`, from_email: x.from.email, subject: x.subject, to_email: x.personalizations[0]?.to[0]?.email, status: "delivered" })),
+          messages: found.map((x) => ({
+            msg_id: `${x.messageId}.filter0001.1.0`,
+            from_email: x.from.email,
+            subject: x.subject,
+            to_email: x.personalizations[0]?.to[0]?.email,
+            status: "delivered",
+          })),
         });
         return;
       }
@@ -168,7 +187,8 @@ export async function startFakeSendGrid(options: { apiKey?: string } = {}): Prom
     problems,
     activity: "enabled",
     script: (...next) => void scripts.push(...next),
-    mailRequests: (count) => (mailRequestCount >= count ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ count, resolve }))),
+    mailRequests: (count) =>
+      mailRequestCount >= count ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ count, resolve })),
     reset() {
       requests.length = 0;
       mails.length = 0;

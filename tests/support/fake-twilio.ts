@@ -29,9 +29,7 @@ export interface TwilioMessage {
 }
 
 export type TwilioScript =
-  | { status: number; code?: number; message?: string }
-  | { reset: true }
-  | { acceptAndHang: true };
+  { status: number; code?: number; message?: string } | { reset: true } | { acceptAndHang: true };
 
 export interface FakeTwilio {
   url: string;
@@ -58,7 +56,9 @@ function segmentsOf(body: string): number {
   return body.length <= 160 ? 1 : Math.ceil(body.length / 153);
 }
 
-export async function startFakeTwilio(options: { accountSid?: string; authToken?: string; now?: () => Date } = {}): Promise<FakeTwilio> {
+export async function startFakeTwilio(
+  options: { accountSid?: string; authToken?: string; now?: () => Date } = {},
+): Promise<FakeTwilio> {
   const accountSid = options.accountSid ?? fakeSid("AC");
   const authToken = options.authToken ?? crypto.randomBytes(16).toString("hex");
   const now = options.now ?? (() => new Date());
@@ -85,7 +85,13 @@ export async function startFakeTwilio(options: { accountSid?: string; authToken?
       const url = new URL(req.url ?? "/", "http://127.0.0.1");
       const raw = Buffer.concat(chunks).toString("utf8");
       const form = new URLSearchParams(raw);
-      requests.push({ method: req.method ?? "", path: url.pathname, query: url.searchParams, headers: req.headers, form });
+      requests.push({
+        method: req.method ?? "",
+        path: url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        form,
+      });
       const expectedAuth = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString("base64")}`;
       if (req.headers.authorization !== expectedAuth) {
         error(res, 401, 20003, "Authenticate");
@@ -100,7 +106,8 @@ export async function startFakeTwilio(options: { accountSid?: string; authToken?
       if (req.method === "POST") {
         creates++;
         waiters = waiters.filter((w) => (creates >= w.count ? (w.resolve(), false) : true));
-        if (!String(req.headers["content-type"]).startsWith("application/x-www-form-urlencoded")) problems.push("create without a form content type");
+        if (!String(req.headers["content-type"]).startsWith("application/x-www-form-urlencoded"))
+          problems.push("create without a form content type");
         const to = form.get("To");
         const body = form.get("Body");
         const from = form.get("From");
@@ -118,7 +125,12 @@ export async function startFakeTwilio(options: { accountSid?: string; authToken?
           return;
         }
         if (script && "status" in script) {
-          error(res, script.status, script.code ?? (script.status === 429 ? 20429 : 20500), script.message ?? `scripted ${script.status}`);
+          error(
+            res,
+            script.status,
+            script.code ?? (script.status === 429 ? 20429 : 20500),
+            script.message ?? `scripted ${script.status}`,
+          );
           return;
         }
         const message: TwilioMessage = {
@@ -161,7 +173,12 @@ export async function startFakeTwilio(options: { accountSid?: string; authToken?
           .reverse()
           .slice(0, size);
         json(res, 200, {
-          messages: found.map((m) => ({ ...m, date_updated: m.date_created, date_sent: null, direction: "outbound-api" })),
+          messages: found.map((m) => ({
+            ...m,
+            date_updated: m.date_created,
+            date_sent: null,
+            direction: "outbound-api",
+          })),
           end: found.length - 1,
           first_page_uri: `${listPath}?PageSize=${size}&Page=0`,
           next_page_uri: null,
@@ -189,7 +206,8 @@ export async function startFakeTwilio(options: { accountSid?: string; authToken?
     messages,
     problems,
     script: (...next) => void scripts.push(...next),
-    createRequests: (count) => (creates >= count ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ count, resolve }))),
+    createRequests: (count) =>
+      creates >= count ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ count, resolve })),
     reset() {
       requests.length = 0;
       messages.length = 0;

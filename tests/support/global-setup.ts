@@ -25,7 +25,9 @@ declare module "vitest" {
 const PRISMA_CLI = createRequire(import.meta.url).resolve("prisma/build/index.js");
 
 async function migrate(url: string): Promise<void> {
-  await promisify(execFile)(process.execPath, [PRISMA_CLI, "migrate", "deploy"], { env: { ...process.env, DATABASE_URL: url } });
+  await promisify(execFile)(process.execPath, [PRISMA_CLI, "migrate", "deploy"], {
+    env: { ...process.env, DATABASE_URL: url },
+  });
 }
 
 export default async function setup(project: TestProject) {
@@ -43,7 +45,9 @@ export default async function setup(project: TestProject) {
         adminUrl = cluster.url;
         stop = cluster.stop;
       } else if (process.env.CI) {
-        throw new Error(`CI needs PostgreSQL for the data-layer tests, but ${avail.why}. Set TEST_POSTGRES_URL or install PostgreSQL.`);
+        throw new Error(
+          `CI needs PostgreSQL for the data-layer tests, but ${avail.why}. Set TEST_POSTGRES_URL or install PostgreSQL.`,
+        );
       } else {
         console.warn(`\n[waypoint] PostgreSQL tests skipped: ${avail.why} and TEST_POSTGRES_URL is unset.\n`);
         return { adminUrl: null, pgTemplate: null };

@@ -152,7 +152,10 @@ export function createEngine({ locale }: EngineOptions): Liquid {
     if (!fs.existsSync(path.join(EXTENSION_ROOT, "assets", file))) throw new Error(`asset_url: no assets/${file}`);
     return `${ASSET_CDN}${file}?v=1`;
   });
-  engine.registerFilter("script_tag", (url: unknown) => `<script src="${String(url)}" type="text/javascript"></script>`);
+  engine.registerFilter(
+    "script_tag",
+    (url: unknown) => `<script src="${String(url)}" type="text/javascript"></script>`,
+  );
   engine.registerFilter(
     "stylesheet_tag",
     (url: unknown) => `<link href="${String(url)}" rel="stylesheet" type="text/css" media="all" />`,
@@ -166,7 +169,10 @@ export function createEngine({ locale }: EngineOptions): Liquid {
     if (height) q.set("height", String(height));
     return q.size ? `${src}?${q}` : src;
   });
-  engine.registerFilter("color_contrast", (a: unknown, b: unknown) => Math.round(contrastRatio(String(a), String(b)) * 10) / 10);
+  engine.registerFilter(
+    "color_contrast",
+    (a: unknown, b: unknown) => Math.round(contrastRatio(String(a), String(b)) * 10) / 10,
+  );
   engine.registerFilter("json", (v: unknown) => JSON.stringify(v ?? null));
   return engine;
 }
@@ -202,7 +208,12 @@ export function settingsWithDefaults(settings: BlockSettings): Record<string, un
 }
 
 /** Renders blocks/order-tracking.liquid as the storefront would, for one locale. */
-export async function renderBlock({ locale, settings, blockId = "AbC123", rootUrl }: RenderBlockOptions): Promise<string> {
+export async function renderBlock({
+  locale,
+  settings,
+  blockId = "AbC123",
+  rootUrl,
+}: RenderBlockOptions): Promise<string> {
   const engine = createEngine({ locale });
   const root = rootUrl ?? (locale === "en" ? "/" : `/${locale}`);
   const prefix = root === "/" ? "" : root;

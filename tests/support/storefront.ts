@@ -21,14 +21,26 @@ export interface ProxyRequestOptions {
 
 /** A request as Shopify's app proxy forwards it to /proxy<path>, signed. */
 export function proxyRequest(path: string, opts: ProxyRequestOptions = {}): Request {
-  const q = signAppProxyQuery(opts.query ?? "", { shop: opts.shop ?? TEST_SHOP, secret: opts.secret ?? SECRET, now: opts.now });
-  const headers: Record<string, string> = { "X-Forwarded-For": opts.ip ?? "198.51.100.7", "X-Forwarded-Host": opts.shop ?? TEST_SHOP, Accept: "application/json" };
+  const q = signAppProxyQuery(opts.query ?? "", {
+    shop: opts.shop ?? TEST_SHOP,
+    secret: opts.secret ?? SECRET,
+    now: opts.now,
+  });
+  const headers: Record<string, string> = {
+    "X-Forwarded-For": opts.ip ?? "198.51.100.7",
+    "X-Forwarded-Host": opts.shop ?? TEST_SHOP,
+    Accept: "application/json",
+  };
   let body: string | undefined;
   if (opts.body !== undefined) {
     body = typeof opts.body === "string" ? opts.body : JSON.stringify(opts.body);
     headers["Content-Type"] = opts.contentType ?? "application/json";
   }
-  return new Request(`https://waypoint.test/proxy${path}?${q}`, { method: opts.method ?? (body ? "POST" : "GET"), headers, body });
+  return new Request(`https://waypoint.test/proxy${path}?${q}`, {
+    method: opts.method ?? (body ? "POST" : "GET"),
+    headers,
+    body,
+  });
 }
 
 export interface FakeStorefront {
@@ -132,6 +144,11 @@ export function demoCatalog(): StorefrontCatalog {
       "9012345679902": [ajaxProduct(7004, "Bottle Sling", 1500, 80004)],
     },
     complementary: { "9012345678901": [ajaxProduct(7101, "Hip Belt Pouch", 2200, 81001)] },
-    collections: { "best-sellers": [collectionProduct(7201, "Camp Mug", "14.50", 82001), collectionProduct(7202, "Headlamp", "29.00", 82002)] },
+    collections: {
+      "best-sellers": [
+        collectionProduct(7201, "Camp Mug", "14.50", 82001),
+        collectionProduct(7202, "Headlamp", "29.00", 82002),
+      ],
+    },
   };
 }

@@ -87,6 +87,9 @@ export async function validateBlockSettings(settings: unknown[]): Promise<string
   const config = { context: "app" } as Config;
   const validator = await JSONValidator.create({ schemas: async () => schemas }, config);
   if (!validator) throw new Error("no JSON validator");
-  const diagnostics = await validator.validate("file:///extension/block-settings.json", JSON.stringify(settings, null, 2));
+  const diagnostics = await validator.validate(
+    "file:///extension/block-settings.json",
+    JSON.stringify(settings, null, 2),
+  );
   return diagnostics.map((d) => d.message);
 }

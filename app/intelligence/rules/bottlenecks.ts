@@ -38,7 +38,6 @@ export const MIN_CURRENT_SHIPMENTS = 10;
 /** Samples the lane's merged baseline needs. */
 export const MIN_BASELINE_SAMPLES = 50;
 
-
 // --- Types -----------------------------------------------------------------------------------------
 
 /** A shipment currently in transit (outbound, not delivered, not cancelled). */
@@ -86,20 +85,71 @@ export interface BottleneckFlag extends LaneDwell {
 // --- Names -----------------------------------------------------------------------------------------
 
 const SUBDIVISIONS: Record<string, string> = {
-  "US-AL": "Alabama", "US-AK": "Alaska", "US-AZ": "Arizona", "US-AR": "Arkansas", "US-CA": "California",
-  "US-CO": "Colorado", "US-CT": "Connecticut", "US-DE": "Delaware", "US-DC": "Washington, D.C.", "US-FL": "Florida",
-  "US-GA": "Georgia", "US-HI": "Hawaii", "US-ID": "Idaho", "US-IL": "Illinois", "US-IN": "Indiana", "US-IA": "Iowa",
-  "US-KS": "Kansas", "US-KY": "Kentucky", "US-LA": "Louisiana", "US-ME": "Maine", "US-MD": "Maryland",
-  "US-MA": "Massachusetts", "US-MI": "Michigan", "US-MN": "Minnesota", "US-MS": "Mississippi", "US-MO": "Missouri",
-  "US-MT": "Montana", "US-NE": "Nebraska", "US-NV": "Nevada", "US-NH": "New Hampshire", "US-NJ": "New Jersey",
-  "US-NM": "New Mexico", "US-NY": "New York", "US-NC": "North Carolina", "US-ND": "North Dakota", "US-OH": "Ohio",
-  "US-OK": "Oklahoma", "US-OR": "Oregon", "US-PA": "Pennsylvania", "US-RI": "Rhode Island", "US-SC": "South Carolina",
-  "US-SD": "South Dakota", "US-TN": "Tennessee", "US-TX": "Texas", "US-UT": "Utah", "US-VT": "Vermont",
-  "US-VA": "Virginia", "US-WA": "Washington", "US-WV": "West Virginia", "US-WI": "Wisconsin", "US-WY": "Wyoming",
+  "US-AL": "Alabama",
+  "US-AK": "Alaska",
+  "US-AZ": "Arizona",
+  "US-AR": "Arkansas",
+  "US-CA": "California",
+  "US-CO": "Colorado",
+  "US-CT": "Connecticut",
+  "US-DE": "Delaware",
+  "US-DC": "Washington, D.C.",
+  "US-FL": "Florida",
+  "US-GA": "Georgia",
+  "US-HI": "Hawaii",
+  "US-ID": "Idaho",
+  "US-IL": "Illinois",
+  "US-IN": "Indiana",
+  "US-IA": "Iowa",
+  "US-KS": "Kansas",
+  "US-KY": "Kentucky",
+  "US-LA": "Louisiana",
+  "US-ME": "Maine",
+  "US-MD": "Maryland",
+  "US-MA": "Massachusetts",
+  "US-MI": "Michigan",
+  "US-MN": "Minnesota",
+  "US-MS": "Mississippi",
+  "US-MO": "Missouri",
+  "US-MT": "Montana",
+  "US-NE": "Nebraska",
+  "US-NV": "Nevada",
+  "US-NH": "New Hampshire",
+  "US-NJ": "New Jersey",
+  "US-NM": "New Mexico",
+  "US-NY": "New York",
+  "US-NC": "North Carolina",
+  "US-ND": "North Dakota",
+  "US-OH": "Ohio",
+  "US-OK": "Oklahoma",
+  "US-OR": "Oregon",
+  "US-PA": "Pennsylvania",
+  "US-RI": "Rhode Island",
+  "US-SC": "South Carolina",
+  "US-SD": "South Dakota",
+  "US-TN": "Tennessee",
+  "US-TX": "Texas",
+  "US-UT": "Utah",
+  "US-VT": "Vermont",
+  "US-VA": "Virginia",
+  "US-WA": "Washington",
+  "US-WV": "West Virginia",
+  "US-WI": "Wisconsin",
+  "US-WY": "Wyoming",
   "US-PR": "Puerto Rico",
-  "CA-AB": "Alberta", "CA-BC": "British Columbia", "CA-MB": "Manitoba", "CA-NB": "New Brunswick",
-  "CA-NL": "Newfoundland and Labrador", "CA-NS": "Nova Scotia", "CA-NT": "Northwest Territories", "CA-NU": "Nunavut",
-  "CA-ON": "Ontario", "CA-PE": "Prince Edward Island", "CA-QC": "Quebec", "CA-SK": "Saskatchewan", "CA-YT": "Yukon",
+  "CA-AB": "Alberta",
+  "CA-BC": "British Columbia",
+  "CA-MB": "Manitoba",
+  "CA-NB": "New Brunswick",
+  "CA-NL": "Newfoundland and Labrador",
+  "CA-NS": "Nova Scotia",
+  "CA-NT": "Northwest Territories",
+  "CA-NU": "Nunavut",
+  "CA-ON": "Ontario",
+  "CA-PE": "Prince Edward Island",
+  "CA-QC": "Quebec",
+  "CA-SK": "Saskatchewan",
+  "CA-YT": "Yukon",
 };
 
 /** A carrier's display name: "UPS" for "ups" or "United Parcel Service", otherwise as given. */
@@ -154,7 +204,11 @@ export function isStall(currentMedianHours: number, baseline: Histogram | null):
 }
 
 /** Every lane with enough shipments in transit now, with its baseline and verdict. */
-export function laneDwells(inTransit: readonly InTransitShipment[], baselineRows: readonly DwellBaselineRow[], now: Date): LaneDwell[] {
+export function laneDwells(
+  inTransit: readonly InTransitShipment[],
+  baselineRows: readonly DwellBaselineRow[],
+  now: Date,
+): LaneDwell[] {
   const current = new Map<string, { carrier: string; name: string; region: string; dwell: number[] }>();
   for (const s of inTransit) {
     const carrier = carrierKey(s.carrier);
@@ -204,7 +258,11 @@ function sentence(f: Omit<BottleneckFlag, "sentence">): string {
 }
 
 /** Stalling lanes, worst first (slowdown × shipments), each with the fastest alternative and a sentence. */
-export function detectBottlenecks(inTransit: readonly InTransitShipment[], baselineRows: readonly DwellBaselineRow[], now: Date): BottleneckFlag[] {
+export function detectBottlenecks(
+  inTransit: readonly InTransitShipment[],
+  baselineRows: readonly DwellBaselineRow[],
+  now: Date,
+): BottleneckFlag[] {
   const lanes = laneDwells(inTransit, baselineRows, now);
   const flags: BottleneckFlag[] = [];
   for (const lane of lanes) {
@@ -213,7 +271,12 @@ export function detectBottlenecks(inTransit: readonly InTransitShipment[], basel
     for (const other of lanes) {
       if (other.region !== lane.region || other.carrier === lane.carrier || other.stalling) continue;
       if (!fastest || other.currentMedianHours < fastest.currentMedianHours) {
-        fastest = { carrier: other.carrier, carrierName: other.carrierName, currentMedianHours: other.currentMedianHours, shipments: other.shipments };
+        fastest = {
+          carrier: other.carrier,
+          carrierName: other.carrierName,
+          currentMedianHours: other.currentMedianHours,
+          shipments: other.shipments,
+        };
       }
     }
     const flag = {

@@ -43,7 +43,6 @@ export const DELAY_MIN_LEAD_HOURS = 24;
 /** A delay is announced again only when the estimate slips by more than this past the announced one. */
 export const ANNOUNCE_MIN_SLIP_HOURS = 12;
 
-
 // --- Types -----------------------------------------------------------------------------------------
 
 export type DelayReason = "carrier" | "no_scan" | "estimate_passed";

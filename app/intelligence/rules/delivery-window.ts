@@ -67,17 +67,11 @@ export const SHIPPED_EARLY_RELATIVE_MARGIN = 0.25;
 /** … and at least this many hours sooner (so same-day shippers are never "early" by noise). */
 export const SHIPPED_EARLY_MIN_MARGIN_HOURS = 4;
 
-
 // --- Types -----------------------------------------------------------------------------------------
 
 /** Fallback levels, most specific first. */
 export type TransitSource =
-  | "carrier_service_region"
-  | "carrier_region"
-  | "carrier_country"
-  | "carrier"
-  | "shop"
-  | "default";
+  "carrier_service_region" | "carrier_region" | "carrier_country" | "carrier" | "shop" | "default";
 
 export const TRANSIT_LEVELS: readonly TransitSource[] = [
   "carrier_service_region",
@@ -174,7 +168,13 @@ export function countryOf(region: string | null | undefined): string {
   return m ? m[1]! : "";
 }
 
-function levelKey(level: TransitSource, carrier: string, service: string, region: string, country: string): string | null {
+function levelKey(
+  level: TransitSource,
+  carrier: string,
+  service: string,
+  region: string,
+  country: string,
+): string | null {
   switch (level) {
     case "carrier_service_region":
       return carrier && service && region ? `csr|${carrier}|${service}|${region}` : null;
@@ -209,7 +209,12 @@ export function buildDeliveryModel(input: DeliveryModelInput): DeliveryModel {
   }
   const levels = new Map<string, Histogram>();
   for (const [key, hs] of parts) levels.set(key, merge(...hs));
-  return { originCountry: input.originCountry ? normRegion(input.originCountry) : null, originTimeZone: input.originTimeZone || "UTC", processing: input.processing, levels };
+  return {
+    originCountry: input.originCountry ? normRegion(input.originCountry) : null,
+    originTimeZone: input.originTimeZone || "UTC",
+    processing: input.processing,
+    levels,
+  };
 }
 
 /** The most specific trusted transit level for an order, or the default. */
@@ -259,7 +264,8 @@ function plusHours(at: Date, hours: number): Date {
 export function predictDeliveryWindow(model: DeliveryModel, order: OrderForWindow): PredictedWindow {
   const transit = resolveTransit(model, order);
   const destCountry = normRegion(order.destCountry) || countryOf(order.destRegion);
-  const transitRange = DEFAULT_TRANSIT_BUSINESS_DAYS[isDomestic(model.originCountry, destCountry) ? "domestic" : "international"];
+  const transitRange =
+    DEFAULT_TRANSIT_BUSINESS_DAYS[isDomestic(model.originCountry, destCountry) ? "domestic" : "international"];
   const base = { source: transit.source, sampleSize: transit.sampleSize };
   const th = transit.histogram;
   /** Adds the transit component (learned quantile, or default business days) to a departure time. */
@@ -270,7 +276,13 @@ export function predictDeliveryWindow(model: DeliveryModel, order: OrderForWindo
 
   if (order.firstFulfilledAt) {
     const from = order.firstFulfilledAt;
-    return { ...base, processingSource: "fulfilled", processingSampleSize: 0, start: plusTransit(from, "low"), end: plusTransit(from, "high") };
+    return {
+      ...base,
+      processingSource: "fulfilled",
+      processingSampleSize: 0,
+      start: plusTransit(from, "low"),
+      end: plusTransit(from, "high"),
+    };
   }
 
   const from = order.orderPlacedAt;
@@ -290,7 +302,12 @@ export function predictDeliveryWindow(model: DeliveryModel, order: OrderForWindo
   if (!th) {
     const lo = quantile(ph, WINDOW_LOW_QUANTILE) ?? 0;
     const hi = quantile(ph, WINDOW_HIGH_QUANTILE) ?? lo;
-    return { ...base, ...processing, start: plusTransit(plusHours(from, lo), "low"), end: plusTransit(plusHours(from, hi), "high") };
+    return {
+      ...base,
+      ...processing,
+      start: plusTransit(plusHours(from, lo), "low"),
+      end: plusTransit(plusHours(from, hi), "high"),
+    };
   }
   const [lo, hi] = sumQuantiles(ph, th, [WINDOW_LOW_QUANTILE, WINDOW_HIGH_QUANTILE]);
   const start = lo ?? 0;
@@ -307,7 +324,10 @@ export function isDateOnly(at: Date): boolean {
  * whole UTC day, a timed one is a point); otherwise the prediction. The prediction itself stays stored
  * (Shipment.predictedStart/End) for accuracy reporting; this only chooses what to display.
  */
-export function windowFromCarrierEdd(carrierEdd: Date | null | undefined, predicted: DeliveryWindow | null): DeliveryWindow | null {
+export function windowFromCarrierEdd(
+  carrierEdd: Date | null | undefined,
+  predicted: DeliveryWindow | null,
+): DeliveryWindow | null {
   if (carrierEdd) {
     const end = isDateOnly(carrierEdd) ? new Date(carrierEdd.getTime() + DAY_MS - 1) : carrierEdd;
     return { start: carrierEdd, end, source: "carrier_edd", sampleSize: 0 };
@@ -329,7 +349,11 @@ export function processingHours(orderPlacedAt: Date, firstFulfilledAt: Date | nu
  * order → delivered exactly (the label-to-first-scan lag stays inside transit, where it belongs to the
  * carrier lane). Null when not delivered.
  */
-export function transitHours(s: { fulfilledAt?: Date | null; inTransitAt?: Date | null; deliveredAt: Date | null }): number | null {
+export function transitHours(s: {
+  fulfilledAt?: Date | null;
+  inTransitAt?: Date | null;
+  deliveredAt: Date | null;
+}): number | null {
   const from = s.fulfilledAt ?? s.inTransitAt ?? null;
   if (!from || !s.deliveredAt) return null;
   return Math.max(0, (s.deliveredAt.getTime() - from.getTime()) / HOUR_MS);
@@ -343,7 +367,11 @@ export function transitHours(s: { fulfilledAt?: Date | null; inTransitAt?: Date 
  * max(SHIPPED_EARLY_MIN_MARGIN_HOURS, SHIPPED_EARLY_RELATIVE_MARGIN × median) sooner than the median.
  * E.g. median 48 h → early when shipped within 36 h; median 10 h → within 6 h; median 3 h → never.
  */
-export function shippedEarly(orderPlacedAt: Date, firstFulfilledAt: Date | null | undefined, processingHistogram: Histogram | null): boolean {
+export function shippedEarly(
+  orderPlacedAt: Date,
+  firstFulfilledAt: Date | null | undefined,
+  processingHistogram: Histogram | null,
+): boolean {
   const actual = processingHours(orderPlacedAt, firstFulfilledAt);
   if (actual === null || !processingHistogram || count(processingHistogram) < MIN_PROCESSING_SAMPLES) return false;
   const median = quantile(processingHistogram, 0.5);
@@ -396,11 +424,22 @@ function accuracyRow(carrier: string, rows: readonly DeliveryOutcome[]): Accurac
   }
   const n = rows.length;
   const share = (x: number) => (n ? x / n : 0);
-  return { carrier, deliveries: n, insideShare: share(inside), earlyShare: share(early), lateShare: share(late), meanAbsErrorDays: share(abs), meanMissDays: share(miss) };
+  return {
+    carrier,
+    deliveries: n,
+    insideShare: share(inside),
+    earlyShare: share(early),
+    lateShare: share(late),
+    meanAbsErrorDays: share(abs),
+    meanMissDays: share(miss),
+  };
 }
 
 /** Per-carrier (most deliveries first) and overall accuracy of promised windows against deliveries. */
-export function accuracyReport(deliveries: readonly DeliveryOutcome[]): { overall: AccuracyRow; byCarrier: AccuracyRow[] } {
+export function accuracyReport(deliveries: readonly DeliveryOutcome[]): {
+  overall: AccuracyRow;
+  byCarrier: AccuracyRow[];
+} {
   const groups = new Map<string, { name: string; rows: DeliveryOutcome[] }>();
   for (const d of deliveries) {
     const key = carrierKey(d.carrier) || "unknown";

@@ -97,7 +97,8 @@ function checkValue(hours: number): number {
 }
 
 function checkWeight(weight: number): void {
-  if (!Number.isFinite(weight) || weight < 0) throw new RangeError(`histogram weight must be finite and ≥ 0, got ${weight}`);
+  if (!Number.isFinite(weight) || weight < 0)
+    throw new RangeError(`histogram weight must be finite and ≥ 0, got ${weight}`);
 }
 
 /** Adds into `h` in place. Internal: the exported functions never mutate their arguments. */
@@ -239,11 +240,17 @@ export function fromJSON(json: unknown): Histogram {
     return x;
   };
   const optional = (x: unknown, name: string): number | null => (x === null || x === undefined ? null : num(x, name));
-  return { v: HISTOGRAM_VERSION, counts: nums, n: num(o.n, "n"), sum: num(o.sum, "sum"), min: optional(o.min, "min"), max: optional(o.max, "max") };
+  return {
+    v: HISTOGRAM_VERSION,
+    counts: nums,
+    n: num(o.n, "n"),
+    sum: num(o.sum, "sum"),
+    min: optional(o.min, "min"),
+    max: optional(o.max, "max"),
+  };
 }
 
 // --- Daily rows and trailing windows ------------------------------------------------------------
-
 
 /** The first and last day starts (ms, UTC) of the trailing window; see inTrailingWindow. */
 function trailingBounds(now: Date, days: number, includeToday: boolean): { first: number; last: number } {

@@ -5,7 +5,8 @@ export const de: Messages = {
   email: {
     order_confirmed: {
       subject: (p) => `Bestellung ${p.order} bestätigt`,
-      preheader: (p) => (p.window ? `Voraussichtliche Lieferung: ${p.window}` : `Danke für Ihren Einkauf bei ${p.shop}`),
+      preheader: (p) =>
+        p.window ? `Voraussichtliche Lieferung: ${p.window}` : `Danke für Ihren Einkauf bei ${p.shop}`,
       heading: () => "Vielen Dank für Ihre Bestellung!",
       body: (p) => [
         `Wir haben Ihre Bestellung ${p.order} erhalten und bereiten sie jetzt vor.`,
@@ -14,7 +15,8 @@ export const de: Messages = {
     },
     shipped: {
       subject: (p) => `Ihre Bestellung ${p.order} ist unterwegs`,
-      preheader: (p) => (p.window ? `Voraussichtliche Lieferung: ${p.window}` : "Verfolgen Sie Ihr Paket auf dem Weg zu Ihnen"),
+      preheader: (p) =>
+        p.window ? `Voraussichtliche Lieferung: ${p.window}` : "Verfolgen Sie Ihr Paket auf dem Weg zu Ihnen",
       heading: () => "Ihre Bestellung wurde versandt",
       body: (p) => [
         p.carrier
@@ -95,7 +97,9 @@ export const de: Messages = {
       preheader: (p) => (p.amount ? `Erstattung: ${p.amount}` : "Ihre Erstattung wurde veranlasst"),
       heading: () => "Erstattung veranlasst",
       body: (p) => [
-        p.amount ? `Wir haben ${p.amount} für Bestellung ${p.order} erstattet.` : `Wir haben die Erstattung für Bestellung ${p.order} veranlasst.`,
+        p.amount
+          ? `Wir haben ${p.amount} für Bestellung ${p.order} erstattet.`
+          : `Wir haben die Erstattung für Bestellung ${p.order} veranlasst.`,
         "Es kann einige Werktage dauern, bis sie auf Ihrem Kontoauszug erscheint.",
       ],
     },
@@ -103,7 +107,8 @@ export const de: Messages = {
   sms: {
     shipped: (p) => `${p.shop}: Ihre Bestellung ${p.order} wurde versandt! Verfolgen: ${p.link}`,
     out_for_delivery: (p) => `${p.shop}: Ihre Bestellung ${p.order} wird heute zugestellt. Verfolgen: ${p.link}`,
-    delivery_failed: (p) => `${p.shop}: Zustellung Ihrer Bestellung ${p.order} fehlgeschlagen. Nächste Schritte: ${p.link}`,
+    delivery_failed: (p) =>
+      `${p.shop}: Zustellung Ihrer Bestellung ${p.order} fehlgeschlagen. Nächste Schritte: ${p.link}`,
     delayed: (p) =>
       p.date
         ? `${p.shop}: Ihre Bestellung ${p.order} verspätet sich. Neue Schätzung: ${p.date}. Details: ${p.link}`
@@ -113,7 +118,8 @@ export const de: Messages = {
   labelSeparator: ": ",
   greeting: (name) => (name ? `Hallo ${name},` : "Hallo,"),
   trackButton: "Bestellung verfolgen",
-  carrierLink: (carrier) => (carrier ? `Auf der Website von ${carrier} ansehen` : "Auf der Website des Versanddienstleisters ansehen"),
+  carrierLink: (carrier) =>
+    carrier ? `Auf der Website von ${carrier} ansehen` : "Auf der Website des Versanddienstleisters ansehen",
   labels: {
     order: "Bestellung",
     carrier: "Versanddienstleister",

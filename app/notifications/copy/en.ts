@@ -16,14 +16,20 @@ export const en: Messages = {
       subject: (p) => `Your order ${p.order} is on its way`,
       preheader: (p) => (p.window ? `Estimated delivery: ${p.window}` : "Follow your package on its way to you"),
       heading: () => "Your order has shipped",
-      body: (p) => [p.carrier ? `Good news: your order ${p.order} has shipped with ${p.carrier}.` : `Good news: your order ${p.order} has shipped.`],
+      body: (p) => [
+        p.carrier
+          ? `Good news: your order ${p.order} has shipped with ${p.carrier}.`
+          : `Good news: your order ${p.order} has shipped.`,
+      ],
     },
     in_transit_digest: {
       subject: (p) => `Update on your order ${p.order}`,
       preheader: (p) => (p.location ? `Latest scan: ${p.location}` : "Your package is on the move"),
       heading: () => "Your package is on the move",
       body: (p) => [
-        p.location ? `Here's the latest on your order ${p.order}. It was last scanned in ${p.location}.` : `Here's the latest on your order ${p.order}.`,
+        p.location
+          ? `Here's the latest on your order ${p.order}. It was last scanned in ${p.location}.`
+          : `Here's the latest on your order ${p.order}.`,
       ],
     },
     delayed: {
@@ -80,14 +86,18 @@ export const en: Messages = {
       subject: (p) => `We've received your return for order ${p.order}`,
       preheader: () => "Your return has arrived",
       heading: () => "Return received",
-      body: (p) => [`Your return for order ${p.order} has arrived. We'll let you know as soon as your refund is on its way.`],
+      body: (p) => [
+        `Your return for order ${p.order} has arrived. We'll let you know as soon as your refund is on its way.`,
+      ],
     },
     refund_issued: {
       subject: (p) => `Your refund for order ${p.order} is on its way`,
       preheader: (p) => (p.amount ? `Refund: ${p.amount}` : "Your refund has been issued"),
       heading: () => "Refund issued",
       body: (p) => [
-        p.amount ? `We've issued a refund of ${p.amount} for order ${p.order}.` : `We've issued a refund for order ${p.order}.`,
+        p.amount
+          ? `We've issued a refund of ${p.amount} for order ${p.order}.`
+          : `We've issued a refund for order ${p.order}.`,
         "It can take a few business days to appear on your statement.",
       ],
     },

@@ -86,14 +86,18 @@ export const es: Messages = {
       subject: (p) => `Hemos recibido su devolución del pedido ${p.order}`,
       preheader: () => "Su devolución ha llegado",
       heading: () => "Devolución recibida",
-      body: (p) => [`Su devolución del pedido ${p.order} ha llegado. Le avisaremos en cuanto su reembolso esté en camino.`],
+      body: (p) => [
+        `Su devolución del pedido ${p.order} ha llegado. Le avisaremos en cuanto su reembolso esté en camino.`,
+      ],
     },
     refund_issued: {
       subject: (p) => `Su reembolso del pedido ${p.order} está en camino`,
       preheader: (p) => (p.amount ? `Reembolso: ${p.amount}` : "Hemos emitido su reembolso"),
       heading: () => "Reembolso emitido",
       body: (p) => [
-        p.amount ? `Hemos emitido un reembolso de ${p.amount} por el pedido ${p.order}.` : `Hemos emitido el reembolso del pedido ${p.order}.`,
+        p.amount
+          ? `Hemos emitido un reembolso de ${p.amount} por el pedido ${p.order}.`
+          : `Hemos emitido el reembolso del pedido ${p.order}.`,
         "Puede tardar unos días hábiles en aparecer en su extracto.",
       ],
     },

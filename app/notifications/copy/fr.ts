@@ -34,7 +34,8 @@ export const fr: Messages = {
     },
     delayed: {
       subject: (p) => `Votre commande ${p.order} a du retard`,
-      preheader: (p) => (p.newEstimate ? `Nouvelle estimation : ${p.newEstimate}` : "Nous suivons la situation de près"),
+      preheader: (p) =>
+        p.newEstimate ? `Nouvelle estimation : ${p.newEstimate}` : "Nous suivons la situation de près",
       heading: () => "Votre livraison a du retard",
       body: (p) => [
         `Toutes nos excuses : votre commande ${p.order} prend plus de temps que prévu.`,

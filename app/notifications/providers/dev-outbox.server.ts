@@ -35,7 +35,14 @@ export class DevOutbox implements EmailProvider, SmsProvider {
 
   async sendSms(message: SmsMessage): Promise<SendResult> {
     const row = await this.db.outboxMessage.create({
-      data: { shopId: this.shopId, notificationId: message.notificationId, channel: "sms", to: message.to, from: message.from || null, text: message.body },
+      data: {
+        shopId: this.shopId,
+        notificationId: message.notificationId,
+        channel: "sms",
+        to: message.to,
+        from: message.from || null,
+        text: message.body,
+      },
       select: { id: true },
     });
     return { providerMessageId: `outbox_${row.id}`, segments: countSegments(message.body).segments };
@@ -43,7 +50,10 @@ export class DevOutbox implements EmailProvider, SmsProvider {
 
   private async find(channel: "email" | "sms", notificationId: string | null): Promise<SentLookup> {
     if (!notificationId) return { state: "unknown", reason: "no notification id to search for" };
-    const row = await this.db.outboxMessage.findFirst({ where: { shopId: this.shopId, notificationId, channel }, select: { id: true } });
+    const row = await this.db.outboxMessage.findFirst({
+      where: { shopId: this.shopId, notificationId, channel },
+      select: { id: true },
+    });
     return row ? { state: "found", providerMessageId: `outbox_${row.id}` } : { state: "absent" };
   }
 

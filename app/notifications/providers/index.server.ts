@@ -91,7 +91,11 @@ function decrypt(value: string, key: string | undefined): string {
 }
 
 /** The providers for one shop, per channel. Never throws: broken settings give a provider that refuses with a config error. */
-export function providersForShop(db: Pick<Db, "outboxMessage">, shop: ProviderShop, config: ProviderConfig = providerConfigFromEnv()): ResolvedProviders {
+export function providersForShop(
+  db: Pick<Db, "outboxMessage">,
+  shop: ProviderShop,
+  config: ProviderConfig = providerConfigFromEnv(),
+): ResolvedProviders {
   const name = shopDisplayName(shop);
   const replyTo = shop.replyToEmail?.trim() || shop.contactEmail?.trim() || null;
   const outbox = new DevOutbox(db, shop.id);
@@ -104,10 +108,18 @@ export function providersForShop(db: Pick<Db, "outboxMessage">, shop: ProviderSh
     fromEmail = shop.senderEmail?.trim() || shop.contactEmail?.trim() || "";
     try {
       email = fromEmail
-        ? new SendGridProvider({ apiKey: decrypt(shop.sendgridApiKeyEnc, config.encryptionKey), baseUrl: config.sendgridBaseUrl })
+        ? new SendGridProvider({
+            apiKey: decrypt(shop.sendgridApiKeyEnc, config.encryptionKey),
+            baseUrl: config.sendgridBaseUrl,
+          })
         : misconfigured("sendgrid", "Set a sender email address verified in your SendGrid account");
     } catch (error) {
-      email = misconfigured("sendgrid", error instanceof ProviderError ? error.message : `Your SendGrid key cannot be read (${errorMessage(error)}): enter it again`);
+      email = misconfigured(
+        "sendgrid",
+        error instanceof ProviderError
+          ? error.message
+          : `Your SendGrid key cannot be read (${errorMessage(error)}): enter it again`,
+      );
     }
   } else if (config.sendgridApiKey) {
     emailSource = "app";
@@ -130,7 +142,10 @@ export function providersForShop(db: Pick<Db, "outboxMessage">, shop: ProviderSh
     smsSource = "shop";
     smsFrom = shop.twilioFromNumber ?? "";
     if (!shopTwilio.every(Boolean)) {
-      sms = misconfigured("twilio", "Your Twilio settings are incomplete: account SID, auth token and sending number are all needed");
+      sms = misconfigured(
+        "twilio",
+        "Your Twilio settings are incomplete: account SID, auth token and sending number are all needed",
+      );
     } else {
       try {
         sms = new TwilioProvider({
@@ -141,14 +156,25 @@ export function providersForShop(db: Pick<Db, "outboxMessage">, shop: ProviderSh
           statusCallback,
         });
       } catch (error) {
-        sms = misconfigured("twilio", error instanceof ProviderError ? error.message : `Your Twilio credentials cannot be read (${errorMessage(error)}): enter them again`);
+        sms = misconfigured(
+          "twilio",
+          error instanceof ProviderError
+            ? error.message
+            : `Your Twilio credentials cannot be read (${errorMessage(error)}): enter them again`,
+        );
       }
     }
   } else if (config.twilioAccountSid && config.twilioAuthToken) {
     smsSource = "app";
     smsFrom = config.twilioFrom ?? "";
     try {
-      sms = new TwilioProvider({ accountSid: config.twilioAccountSid, authToken: config.twilioAuthToken, from: smsFrom, baseUrl: config.twilioBaseUrl, statusCallback });
+      sms = new TwilioProvider({
+        accountSid: config.twilioAccountSid,
+        authToken: config.twilioAuthToken,
+        from: smsFrom,
+        baseUrl: config.twilioBaseUrl,
+        statusCallback,
+      });
     } catch (error) {
       sms = misconfigured("twilio", errorMessage(error));
     }
@@ -158,5 +184,13 @@ export function providersForShop(db: Pick<Db, "outboxMessage">, shop: ProviderSh
     sms = outbox;
   }
 
-  return { email, sms, emailSource, smsSource, emailFrom: { email: fromEmail, name }, replyTo: replyTo === fromEmail ? null : replyTo, smsFrom };
+  return {
+    email,
+    sms,
+    emailSource,
+    smsSource,
+    emailFrom: { email: fromEmail, name },
+    replyTo: replyTo === fromEmail ? null : replyTo,
+    smsFrom,
+  };
 }

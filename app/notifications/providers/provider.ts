@@ -97,7 +97,14 @@ export function networkCode(error: unknown): string | null {
 }
 
 /** Connection errors that prove a request never reached the provider (safe to send again). */
-const NEVER_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
+const NEVER_SENT = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
 
 /** Whether a failure without an HTTP answer may have happened after the provider got the request. */
 export function mayHaveReachedProvider(code: string | null): boolean {

@@ -25,7 +25,6 @@ export const NOTIFICATION_ARG = "waypoint_notification_id";
 /** The shop's domain, also in custom_args: the Event Webhook picks the shop's verification key by it. */
 export const SHOP_ARG = "waypoint_shop";
 
-
 export interface SendGridConfig {
   apiKey: string;
   /** Override of https://api.sendgrid.com (tests, proxies). */
@@ -52,7 +51,9 @@ export function sendGridError(error: unknown, what = "send"): ProviderError {
     const details =
       typeof body === "object" && body?.errors?.length
         ? body.errors.map((x) => (x.field ? `${x.field}: ${x.message ?? ""}` : (x.message ?? ""))).join("; ")
-        : typeof body === "string" ? body.slice(0, 300) : "";
+        : typeof body === "string"
+          ? body.slice(0, 300)
+          : "";
     const message = `SendGrid ${what} failed with HTTP ${e.code}${details ? `: ${details}` : ""}`;
     const kind = e.code === 401 || e.code === 403 ? "config" : undefined;
     return new ProviderError("sendgrid", message, { status: e.code, kind });
@@ -93,7 +94,12 @@ export class SendGridProvider implements EmailProvider {
         html: message.html,
         ...(message.categories?.length ? { categories: message.categories.slice(0, 10) } : {}),
         ...(message.notificationId
-          ? { customArgs: { [NOTIFICATION_ARG]: message.notificationId, ...(message.shopDomain ? { [SHOP_ARG]: message.shopDomain } : {}) } }
+          ? {
+              customArgs: {
+                [NOTIFICATION_ARG]: message.notificationId,
+                ...(message.shopDomain ? { [SHOP_ARG]: message.shopDomain } : {}),
+              },
+            }
           : {}),
       });
     } catch (error) {
@@ -118,14 +124,20 @@ export class SendGridProvider implements EmailProvider {
         url: "/v3/messages",
         qs: { limit: 10, query: `unique_args['${NOTIFICATION_ARG}']="${message.notificationId}"` },
       });
-      const found = (body as { messages?: { msg_id?: string }[] } | null)?.messages?.find((m) => typeof m.msg_id === "string");
+      const found = (body as { messages?: { msg_id?: string }[] } | null)?.messages?.find(
+        (m) => typeof m.msg_id === "string",
+      );
       if (found?.msg_id) return { state: "found", providerMessageId: found.msg_id };
-      if (elapsed < SENDGRID_ACTIVITY_LAG_MS) return { state: "not_yet", recheckAt: new Date(since.getTime() + SENDGRID_ACTIVITY_LAG_MS) };
+      if (elapsed < SENDGRID_ACTIVITY_LAG_MS)
+        return { state: "not_yet", recheckAt: new Date(since.getTime() + SENDGRID_ACTIVITY_LAG_MS) };
       return { state: "absent" };
     } catch (error) {
       const err = sendGridError(error, "activity lookup");
       if (err.status === 400 || err.status === 401 || err.status === 403 || err.status === 404) {
-        return { state: "unknown", reason: `SendGrid cannot tell whether it was sent (Email Activity API unavailable: ${err.message})` };
+        return {
+          state: "unknown",
+          reason: `SendGrid cannot tell whether it was sent (Email Activity API unavailable: ${err.message})`,
+        };
       }
       if (elapsed > LOOKUP_GIVE_UP_MS) return { state: "unknown", reason: err.message };
       return { state: "not_yet", recheckAt: new Date(now.getTime() + 60_000) };

@@ -59,7 +59,11 @@ export function twilioError(error: unknown, what = "send"): ProviderError {
   if (typeof e?.status === "number" && e.status >= 400) {
     const code = typeof e.code === "number" ? e.code : null;
     const message = `Twilio ${what} failed with HTTP ${e.status}${code ? ` (${code})` : ""}: ${e.message ?? ""}`.trim();
-    return new ProviderError("twilio", message, { status: e.status, code, kind: code !== null && CONFIG_CODES.has(code) ? "config" : undefined });
+    return new ProviderError("twilio", message, {
+      status: e.status,
+      code,
+      kind: code !== null && CONFIG_CODES.has(code) ? "config" : undefined,
+    });
   }
   const code = networkCode(error);
   return new ProviderError("twilio", `Twilio ${what} failed: ${e?.message ?? String(error)}`, {
@@ -77,10 +81,14 @@ export class TwilioProvider implements SmsProvider {
   private readonly statusCallback: string | null;
 
   constructor(config: TwilioConfig) {
-    if (!config.accountSid || !config.authToken) throw new ProviderError("twilio", "Twilio account SID or auth token is missing", { kind: "config" });
-    if (!config.from) throw new ProviderError("twilio", "Twilio sender (number or messaging service) is missing", { kind: "config" });
+    if (!config.accountSid || !config.authToken)
+      throw new ProviderError("twilio", "Twilio account SID or auth token is missing", { kind: "config" });
+    if (!config.from)
+      throw new ProviderError("twilio", "Twilio sender (number or messaging service) is missing", { kind: "config" });
     const timeout = config.timeoutMs ?? TWILIO_DEFAULT_TIMEOUT_MS;
-    const httpClient = config.baseUrl ? new BaseUrlRequestClient(config.baseUrl, { timeout }) : new twilio.RequestClient({ timeout, autoRetry: false });
+    const httpClient = config.baseUrl
+      ? new BaseUrlRequestClient(config.baseUrl, { timeout })
+      : new twilio.RequestClient({ timeout, autoRetry: false });
     this.client = twilio(config.accountSid, config.authToken, { httpClient });
     this.accountSid = config.accountSid;
     this.from = config.from;
@@ -121,12 +129,14 @@ export class TwilioProvider implements SmsProvider {
         limit: 50,
       });
       const match = recent.find(
-        (m) => m.body === message.body && (!m.dateCreated || m.dateCreated.getTime() >= since.getTime() - CLOCK_SKEW_MS),
+        (m) =>
+          m.body === message.body && (!m.dateCreated || m.dateCreated.getTime() >= since.getTime() - CLOCK_SKEW_MS),
       );
       return match ? { state: "found", providerMessageId: match.sid } : { state: "absent" };
     } catch (error) {
       const err = twilioError(error, "message lookup");
-      if (err.kind === "config" || err.status === 401 || err.status === 403) return { state: "unknown", reason: err.message };
+      if (err.kind === "config" || err.status === 401 || err.status === 403)
+        return { state: "unknown", reason: err.message };
       if (now.getTime() - since.getTime() > LOOKUP_GIVE_UP_MS) return { state: "unknown", reason: err.message };
       return { state: "not_yet", recheckAt: new Date(now.getTime() + 60_000) };
     }

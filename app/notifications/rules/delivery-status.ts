@@ -20,7 +20,16 @@
 // Engagement events that say nothing about delivery (spam reports, unsubscribes) are not recorded here.
 import { TWILIO_UNSUBSCRIBED } from "./retry";
 
-export const DELIVERY_STATUSES = ["sent", "deferred", "delivered", "opened", "undelivered", "failed", "bounced", "dropped"] as const;
+export const DELIVERY_STATUSES = [
+  "sent",
+  "deferred",
+  "delivered",
+  "opened",
+  "undelivered",
+  "failed",
+  "bounced",
+  "dropped",
+] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** Statuses that mean "did not reach the shopper": what support should act on. */
@@ -119,7 +128,13 @@ export function scrubReason(text: string | null | undefined): string | null {
 }
 
 /** The reason to show for a SendGrid event: bounce type and SMTP status, the dropped reason, the deferral response. */
-export function sendGridReason(e: { event?: unknown; type?: unknown; status?: unknown; reason?: unknown; response?: unknown }): string | null {
+export function sendGridReason(e: {
+  event?: unknown;
+  type?: unknown;
+  status?: unknown;
+  reason?: unknown;
+  response?: unknown;
+}): string | null {
   const str = (v: unknown) => (typeof v === "string" && v.trim() ? v.trim() : null);
   const status = fromSendGridEvent(str(e.event));
   if (status === "bounced") {

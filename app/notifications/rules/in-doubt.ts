@@ -11,7 +11,11 @@ export const IN_DOUBT = "in_doubt";
  * A shopper missing one of these is worse than a rare duplicate: they are resent automatically unless
  * the shop chose never. Every other milestone waits for staff.
  */
-export const IN_DOUBT_CRITICAL = ["shipped", "out_for_delivery", "delivery_failed"] as const satisfies readonly Milestone[];
+export const IN_DOUBT_CRITICAL = [
+  "shipped",
+  "out_for_delivery",
+  "delivery_failed",
+] as const satisfies readonly Milestone[];
 
 /** Shop.inDoubtResendMinutes: its default, and the range the settings accept. */
 export const DEFAULT_IN_DOUBT_RESEND_MINUTES = 30;
@@ -39,7 +43,12 @@ export function isInDoubtCritical(milestone: string): boolean {
  * minutes (null: never) for a critical milestone, once per message (a resend that ends in doubt again
  * waits for staff).
  */
-export function autoResendAt(input: { milestone: string; since: Date; minutes: number | null; resends: readonly Resend[] }): Date | null {
+export function autoResendAt(input: {
+  milestone: string;
+  since: Date;
+  minutes: number | null;
+  resends: readonly Resend[];
+}): Date | null {
   if (!isInDoubtCritical(input.milestone)) return null;
   if (input.minutes === null || !Number.isFinite(input.minutes) || input.minutes <= 0) return null;
   if (input.resends.some((r) => r.by === AUTO_RESEND_BY)) return null;

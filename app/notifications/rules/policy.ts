@@ -8,7 +8,13 @@ import { HOUR_MS, addLocalDays, instantOf, localDateKey, pickTimeZone, wallTimeA
 export { applyQuietHours, isQuietHour } from "./quiet-hours";
 export { normalizePhone } from "../../lib/phone";
 export { timezoneForAddress } from "../../lib/timezones";
-export { providerRetryDelay, classifyProviderError, MAX_SEND_ATTEMPTS, type ErrorKind, type ProviderErrorInfo } from "./retry";
+export {
+  providerRetryDelay,
+  classifyProviderError,
+  MAX_SEND_ATTEMPTS,
+  type ErrorKind,
+  type ProviderErrorInfo,
+} from "./retry";
 
 // ---------------------------------------------------------------------------------------------------
 // Milestones and channels
@@ -46,7 +52,12 @@ export type ChannelMatrix = Record<Milestone, ChannelSet>;
  * Milestones that may ever go by SMS: the time-critical ones. `delayed` is SMS-capable but off by
  * default (a merchant setting). Everything else is email-only, whatever the overrides say.
  */
-export const CRITICAL_SMS = ["shipped", "out_for_delivery", "delivery_failed", "delayed"] as const satisfies readonly Milestone[];
+export const CRITICAL_SMS = [
+  "shipped",
+  "out_for_delivery",
+  "delivery_failed",
+  "delayed",
+] as const satisfies readonly Milestone[];
 export type SmsMilestone = (typeof CRITICAL_SMS)[number];
 
 export function isMilestone(value: unknown): value is Milestone {
@@ -192,8 +203,15 @@ export function milestoneForTransition(
  * the channel when one milestone may legitimately recur: the local date for the in-transit digest
  * (`shp_1:in_transit_digest:2026-11-25:email`) and the announced estimate's date for `delayed`.
  */
-export function idempotencyKey(subjectId: string, milestone: Milestone, channel: Channel, discriminator?: string | null): string {
-  return discriminator ? `${subjectId}:${milestone}:${discriminator}:${channel}` : `${subjectId}:${milestone}:${channel}`;
+export function idempotencyKey(
+  subjectId: string,
+  milestone: Milestone,
+  channel: Channel,
+  discriminator?: string | null,
+): string {
+  return discriminator
+    ? `${subjectId}:${milestone}:${discriminator}:${channel}`
+    : `${subjectId}:${milestone}:${channel}`;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -326,18 +344,45 @@ export function planNotifications(input: PlanInput): PlannedNotification[] {
     if (channel === "email") {
       const email = normalizeEmail(recipient.email);
       address = email.value;
-      if (mode === "off") { plans.push(suppressed("mode_off", address)); continue; }
-      if (!email.value) { plans.push(suppressed("no_address", null)); continue; }
-      if (!email.valid) { plans.push(suppressed("invalid_address", address)); continue; }
-      if (recipient.emailOptedOut) { plans.push(suppressed("opted_out", address)); continue; }
+      if (mode === "off") {
+        plans.push(suppressed("mode_off", address));
+        continue;
+      }
+      if (!email.value) {
+        plans.push(suppressed("no_address", null));
+        continue;
+      }
+      if (!email.valid) {
+        plans.push(suppressed("invalid_address", address));
+        continue;
+      }
+      if (recipient.emailOptedOut) {
+        plans.push(suppressed("opted_out", address));
+        continue;
+      }
     } else {
       const raw = recipient.phone?.trim() ? recipient.phone.trim() : null;
       address = raw ? normalizePhone(raw, recipient.country) : null;
-      if (mode === "off") { plans.push(suppressed("mode_off", address ?? raw)); continue; }
-      if (!raw) { plans.push(suppressed("no_address", null)); continue; }
-      if (!address) { plans.push(suppressed("invalid_address", raw)); continue; }
-      if (recipient.smsOptedOut) { plans.push(suppressed("opted_out", address)); continue; }
-      if (!recipient.smsConsent && !shop.smsTransactionalOk) { plans.push(suppressed("no_sms_consent", address)); continue; }
+      if (mode === "off") {
+        plans.push(suppressed("mode_off", address ?? raw));
+        continue;
+      }
+      if (!raw) {
+        plans.push(suppressed("no_address", null));
+        continue;
+      }
+      if (!address) {
+        plans.push(suppressed("invalid_address", raw));
+        continue;
+      }
+      if (recipient.smsOptedOut) {
+        plans.push(suppressed("opted_out", address));
+        continue;
+      }
+      if (!recipient.smsConsent && !shop.smsTransactionalOk) {
+        plans.push(suppressed("no_sms_consent", address));
+        continue;
+      }
     }
 
     let sendAfter = base;

@@ -23,7 +23,12 @@ export function isQuietHour(hour: number, start: number, end: number): boolean {
  * the zone's rules (a skipped hour resolves to the first instant after the gap). An unknown zone falls
  * back to UTC rather than dropping or sending at an arbitrary time.
  */
-export function applyQuietHours(sendAfter: Date, timeZone: string | null | undefined, start: number, end: number): Date {
+export function applyQuietHours(
+  sendAfter: Date,
+  timeZone: string | null | undefined,
+  start: number,
+  end: number,
+): Date {
   const tz = pickTimeZone(timeZone);
   const s = normaliseHour(start);
   const e = normaliseHour(end);

@@ -83,7 +83,8 @@ const TWILIO_TRANSIENT = new Set([20429, 20500, 20503, 30001, 30008, 30009, 3001
 
 const PERMANENT_WORDS =
   /invalid (e-?mail|address|recipient|phone|number)|does not contain a valid address|unsubscribed|blocked|bounced?|spam report|not a (valid )?mobile|opted[ -]out|suppress/i;
-const TRANSIENT_WORDS = /time[d ]?out|socket hang up|network|temporarily|try again|rate limit|too many requests|unavailable/i;
+const TRANSIENT_WORDS =
+  /time[d ]?out|socket hang up|network|temporarily|try again|rate limit|too many requests|unavailable/i;
 
 /**
  * Whether a failed send is worth retrying. Order of evidence: network error codes and known provider
@@ -94,7 +95,8 @@ const TRANSIENT_WORDS = /time[d ]?out|socket hang up|network|temporarily|try aga
 export function classifyProviderError(error: ProviderErrorInfo): ErrorKind {
   const code = error.code;
   if (typeof code === "string" && NETWORK_CODES.has(code.toUpperCase())) return "transient";
-  const numeric = typeof code === "number" ? code : typeof code === "string" && /^\d+$/.test(code) ? Number(code) : null;
+  const numeric =
+    typeof code === "number" ? code : typeof code === "string" && /^\d+$/.test(code) ? Number(code) : null;
   if (numeric !== null) {
     if (TWILIO_PERMANENT.has(numeric)) return "permanent";
     if (TWILIO_TRANSIENT.has(numeric)) return "transient";

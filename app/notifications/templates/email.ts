@@ -35,7 +35,12 @@ const PARCEL_MILESTONES: ReadonlySet<Milestone> = new Set([
 ]);
 
 /** Milestones where the (original) estimated delivery window is still worth showing. */
-const WINDOW_MILESTONES: ReadonlySet<Milestone> = new Set(["order_confirmed", "shipped", "in_transit_digest", "delayed"]);
+const WINDOW_MILESTONES: ReadonlySet<Milestone> = new Set([
+  "order_confirmed",
+  "shipped",
+  "in_transit_digest",
+  "delayed",
+]);
 
 const MAX_SCANS = 10;
 const MAX_NOTE = 2000;
@@ -79,7 +84,9 @@ function prepare(milestone: Milestone, ctx: MessageContext, rawLocale: string | 
       ? oneLine(ctx.lastLocation, 120) || undefined
       : undefined;
   const amount =
-    milestone === "refund_issued" && ctx.refund ? formatMoney(ctx.refund.amountMinor, ctx.refund.currency, locale) : undefined;
+    milestone === "refund_issued" && ctx.refund
+      ? formatMoney(ctx.refund.amountMinor, ctx.refund.currency, locale)
+      : undefined;
 
   const params: CopyParams = { shop, order, firstName, carrier, window, newEstimate, location, amount };
   const L = m.labels;
@@ -123,7 +130,7 @@ function prepare(milestone: Milestone, ctx: MessageContext, rawLocale: string | 
     returnLabelUrl: milestone === "return_approved" ? safeUrl(ctx.returnLabelUrl) : null,
     details,
     scans,
-    reason: milestone === "delayed" && ctx.delayReason ? m.delayReasons[ctx.delayReason] ?? null : null,
+    reason: milestone === "delayed" && ctx.delayReason ? (m.delayReasons[ctx.delayReason] ?? null) : null,
     note,
     shop,
     helpUrl: safeUrl(ctx.helpUrl),
@@ -212,7 +219,8 @@ function mjmlDocument(milestone: Milestone, p: Prepared, branding: Branding): st
   const footerLines = [e(m.footerReason(p.shop))];
   if (p.helpUrl) footerLines.push(`<a href="${e(p.helpUrl)}" style="color:#6b7280;">${e(m.help)}</a>`);
   else if (p.helpEmail) footerLines.push(e(m.helpEmail(p.helpEmail)));
-  if (p.unsubscribeUrl) footerLines.push(`<a href="${e(p.unsubscribeUrl)}" style="color:#6b7280;">${e(m.unsubscribe)}</a>`);
+  if (p.unsubscribeUrl)
+    footerLines.push(`<a href="${e(p.unsubscribeUrl)}" style="color:#6b7280;">${e(m.unsubscribe)}</a>`);
 
   return `<mjml lang="${m.locale}">
   <mj-head>
@@ -254,7 +262,10 @@ function plainText(milestone: Milestone, p: Prepared): string {
   const blocks: string[] = [m.greeting(params.firstName), ...copy.body(params)];
   if (p.reason) blocks.push(p.reason);
   blocks.push(p.details.map(([label, value]) => `${label}${sep}${value}`).join("\n"));
-  if (p.scans.length) blocks.push([`${m.labels.scans}${sep.trimEnd()}`, ...p.scans.map(([when, what]) => `- ${when}${sep}${what}`)].join("\n"));
+  if (p.scans.length)
+    blocks.push(
+      [`${m.labels.scans}${sep.trimEnd()}`, ...p.scans.map(([when, what]) => `- ${when}${sep}${what}`)].join("\n"),
+    );
   if (p.returnLabelUrl) blocks.push(`${m.returnLabelButton}${sep}${p.returnLabelUrl}`);
   blocks.push(`${m.trackButton}${sep}${p.trackingUrl}`);
   if (p.carrierUrl && p.carrierText) blocks.push(`${p.carrierText}${sep}${p.carrierUrl}`);

@@ -7,19 +7,35 @@ function validDate(d: Date | null | undefined): d is Date {
 }
 
 /** "Wed, Nov 25 – Fri, Nov 27" (en-US); one day when start and end fall on the same local day. */
-export function formatWindow(window: DateWindow | null | undefined, locale: string, timeZone?: string | null): string | undefined {
+export function formatWindow(
+  window: DateWindow | null | undefined,
+  locale: string,
+  timeZone?: string | null,
+): string | undefined {
   if (!window || !validDate(window.start) || !validDate(window.end)) return undefined;
-  const [start, end] = window.start.getTime() <= window.end.getTime() ? [window.start, window.end] : [window.end, window.start];
-  const fmt = new Intl.DateTimeFormat(locale, { weekday: "short", month: "short", day: "numeric", timeZone: pickTimeZone(timeZone) });
+  const [start, end] =
+    window.start.getTime() <= window.end.getTime() ? [window.start, window.end] : [window.end, window.start];
+  const fmt = new Intl.DateTimeFormat(locale, {
+    weekday: "short",
+    month: "short",
+    day: "numeric",
+    timeZone: pickTimeZone(timeZone),
+  });
   const a = fmt.format(start);
   const b = fmt.format(end);
   return a === b ? a : fmt.formatRange(start, end);
 }
 
 /** "Nov 27" / "27 nov." / "27. Nov.": the short date an SMS can afford. */
-export function formatShortDate(date: Date | null | undefined, locale: string, timeZone?: string | null): string | undefined {
+export function formatShortDate(
+  date: Date | null | undefined,
+  locale: string,
+  timeZone?: string | null,
+): string | undefined {
   if (!validDate(date)) return undefined;
-  return new Intl.DateTimeFormat(locale, { month: "short", day: "numeric", timeZone: pickTimeZone(timeZone) }).format(date);
+  return new Intl.DateTimeFormat(locale, { month: "short", day: "numeric", timeZone: pickTimeZone(timeZone) }).format(
+    date,
+  );
 }
 
 /** "Nov 24, 3:42 PM" for a scan line. */

@@ -13,7 +13,6 @@ export interface PreviewShop {
   timezone?: string | null;
 }
 
-
 function at(now: Date, days: number, hour: number): Date {
   const d = new Date(now.getTime() + days * DAY_MS);
   d.setUTCHours(hour, 0, 0, 0);

@@ -39,7 +39,9 @@ export function renderSms(
   const estimate = ctx.newEstimate?.end ?? null;
   // "2 déc." / "2. Dez.": the abbreviation's own full stop would double the sentence's.
   const date =
-    milestone === "delayed" ? formatShortDate(estimate, formattingLocale(locale), ctx.timeZone)?.replace(/\.$/, "") : undefined;
+    milestone === "delayed"
+      ? formatShortDate(estimate, formattingLocale(locale), ctx.timeZone)?.replace(/\.$/, "")
+      : undefined;
 
   let best: RenderedSms | null = null;
   for (const [i, max] of SHOP_NAME_STEPS.entries()) {

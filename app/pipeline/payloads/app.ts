@@ -26,7 +26,11 @@ export interface AppScopesUpdateRecord {
 /** app/uninstalled: the body is the Shop. */
 export function parseAppUninstalled(json: unknown, topic = "app/uninstalled"): AppUninstalledRecord {
   const p = parseWith(AppUninstalledSchema, json, topic);
-  return { shopId: requiredId(topic, "id", p.id), shopDomain: text(p.myshopify_domain)?.toLowerCase() ?? null, shopName: text(p.name) };
+  return {
+    shopId: requiredId(topic, "id", p.id),
+    shopDomain: text(p.myshopify_domain)?.toLowerCase() ?? null,
+    shopName: text(p.name),
+  };
 }
 
 /** app/scopes_update. */

@@ -49,7 +49,11 @@ export interface ShopRedactRecord {
 
 function complianceCustomer(topic: string, c: z.output<typeof ComplianceCustomer>): ComplianceCustomerRecord {
   const email = text(c?.email);
-  return { id: optionalId(topic, "customer.id", c?.id), email: email ? email.toLowerCase() : null, phone: text(c?.phone) };
+  return {
+    id: optionalId(topic, "customer.id", c?.id),
+    email: email ? email.toLowerCase() : null,
+    phone: text(c?.phone),
+  };
 }
 
 function shopDomain(topic: string, value: string): string {

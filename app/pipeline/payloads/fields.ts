@@ -33,8 +33,12 @@ export class PayloadError extends Error {
 export function jsonShape(value: unknown): string {
   if (value === null) return "null";
   if (value === undefined) return "nothing";
-  if (Array.isArray(value)) return value.length === 0 ? "an empty array" : `an array of ${value.length} item${value.length === 1 ? "" : "s"}`;
-  if (typeof value === "string") return value.length === 0 ? "an empty string" : `a string of ${value.length} character${value.length === 1 ? "" : "s"}`;
+  if (Array.isArray(value))
+    return value.length === 0 ? "an empty array" : `an array of ${value.length} item${value.length === 1 ? "" : "s"}`;
+  if (typeof value === "string")
+    return value.length === 0
+      ? "an empty string"
+      : `a string of ${value.length} character${value.length === 1 ? "" : "s"}`;
   if (typeof value === "number") return "a number";
   if (typeof value === "boolean") return "a boolean";
   return typeof value === "object" ? "an object" : typeof value;
@@ -134,7 +138,8 @@ export function join(path: string, field: string): string {
 export function objectId(topic: string, path: string, obj: { id?: unknown; admin_graphql_api_id?: unknown }): string {
   if (typeof obj.admin_graphql_api_id === "string" && obj.admin_graphql_api_id) {
     const fromGid = idString(obj.admin_graphql_api_id);
-    if (fromGid === null) throw new PayloadError(topic, join(path, "admin_graphql_api_id"), idProblem(obj.admin_graphql_api_id));
+    if (fromGid === null)
+      throw new PayloadError(topic, join(path, "admin_graphql_api_id"), idProblem(obj.admin_graphql_api_id));
     return fromGid;
   }
   return requiredId(topic, join(path, "id"), obj.id);

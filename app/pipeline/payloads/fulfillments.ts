@@ -3,7 +3,21 @@
 // fulfillment gives the same keys as the fulfillments/* webhook with the same updated_at.
 import { z } from "zod";
 import { type ShipmentFact } from "../rules/types";
-import { distinct, Gid, Id, IsoTime, join, objectId, optionalId, parseWith, PayloadError, Ref, requiredId, Text, text } from "./fields";
+import {
+  distinct,
+  Gid,
+  Id,
+  IsoTime,
+  join,
+  objectId,
+  optionalId,
+  parseWith,
+  PayloadError,
+  Ref,
+  requiredId,
+  Text,
+  text,
+} from "./fields";
 import { type FulfillmentTopic } from "./topics";
 
 export const FulfillmentSchema = z.object({
@@ -50,8 +64,14 @@ export interface FulfillmentRecord {
 }
 
 /** A fulfillment at `path` of a body; `orderId` is the embedding order's id (null for fulfillments/*). */
-export function fulfillmentRecord(topic: string, path: string, f: FulfillmentPayload, orderId: string | null): FulfillmentRecord {
-  const orderShopifyId = f.order_id !== undefined && f.order_id !== null ? requiredId(topic, join(path, "order_id"), f.order_id) : orderId;
+export function fulfillmentRecord(
+  topic: string,
+  path: string,
+  f: FulfillmentPayload,
+  orderId: string | null,
+): FulfillmentRecord {
+  const orderShopifyId =
+    f.order_id !== undefined && f.order_id !== null ? requiredId(topic, join(path, "order_id"), f.order_id) : orderId;
   if (orderShopifyId === null) throw new PayloadError(topic, join(path, "order_id"), "is missing");
   const numbers = distinct(f.tracking_numbers ?? []);
   const urls = distinct(f.tracking_urls ?? []);
@@ -68,13 +88,19 @@ export function fulfillmentRecord(topic: string, path: string, f: FulfillmentPay
     createdAt: f.created_at,
     updatedAt: f.updated_at ?? f.created_at,
     lineItemIds: (f.line_items ?? []).map((li, i) => objectId(topic, `${join(path, "line_items")}[${i}]`, li)),
-    lineItems: (f.line_items ?? []).map((li, i) => ({ id: objectId(topic, `${join(path, "line_items")}[${i}]`, li), quantity: li.quantity ?? 1 })),
+    lineItems: (f.line_items ?? []).map((li, i) => ({
+      id: objectId(topic, `${join(path, "line_items")}[${i}]`, li),
+      quantity: li.quantity ?? 1,
+    })),
     locationId: optionalId(topic, join(path, "location_id"), f.location_id),
   };
 }
 
 /** fulfillments/create and fulfillments/update. */
-export function parseFulfillment(json: unknown, topic: FulfillmentTopic | string = "fulfillments/update"): FulfillmentRecord {
+export function parseFulfillment(
+  json: unknown,
+  topic: FulfillmentTopic | string = "fulfillments/update",
+): FulfillmentRecord {
   return fulfillmentRecord(topic, "", parseWith(FulfillmentSchema, json, topic), null);
 }
 
@@ -97,7 +123,12 @@ export function factsFromFulfillment(rec: FulfillmentRecord): ShipmentFact[] {
   const updated = rec.updatedAt.toISOString();
   const facts: ShipmentFact[] = [
     { key: `f:${rec.shopifyId}:created`, source: "fulfillment", status: FULFILLMENT_CREATED_STATUS, at: rec.createdAt },
-    { key: `f:${rec.shopifyId}:${rec.status}:${updated}`, source: "fulfillment", status: `fulfillment_${rec.status}`, at: rec.updatedAt },
+    {
+      key: `f:${rec.shopifyId}:${rec.status}:${updated}`,
+      source: "fulfillment",
+      status: `fulfillment_${rec.status}`,
+      at: rec.updatedAt,
+    },
   ];
   if (rec.shipmentStatus) {
     facts.push({

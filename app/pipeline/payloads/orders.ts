@@ -166,7 +166,8 @@ export function deliveryMethodOf(order: {
   const words = lines.map((l) => `${l.title ?? ""} ${l.code ?? ""}`);
   if (words.some((w) => LOCAL_DELIVERY_WORDS.test(w))) return "local_delivery";
   if (words.some((w) => PICKUP_WORDS.test(w))) return "local_pickup";
-  if (lines.length > 0 && (order.shipping_address === null || order.shipping_address === undefined)) return "local_pickup";
+  if (lines.length > 0 && (order.shipping_address === null || order.shipping_address === undefined))
+    return "local_pickup";
   return "shipping";
 }
 
@@ -191,7 +192,9 @@ function orderRecord(topic: string, o: OrderPayload): OrderRecord {
     requiresShipping: li.requires_shipping !== false,
     properties: properties(li.properties),
   }));
-  const attributed = lineItems.find((li) => li.properties[ATTRIBUTION_SOURCE_PROPERTY] === ATTRIBUTION_SOURCE_TRACKING_PAGE);
+  const attributed = lineItems.find(
+    (li) => li.properties[ATTRIBUTION_SOURCE_PROPERTY] === ATTRIBUTION_SOURCE_TRACKING_PAGE,
+  );
   const ship = o.shipping_address;
   const email = text(o.email) ?? text(o.contact_email) ?? text(o.customer?.email);
   return {
@@ -203,7 +206,9 @@ function orderRecord(topic: string, o: OrderPayload): OrderRecord {
     customerShopifyId: o.customer ? objectId(topic, "customer", o.customer) : null,
     customerFirstName: text(o.customer?.first_name) ?? text(ship?.first_name) ?? text(o.billing_address?.first_name),
     customerLocale: text(o.customer_locale),
-    smsConsent: o.customer?.sms_marketing_consent?.state?.toLowerCase() === "subscribed" || o.buyer_accepts_sms_marketing === true,
+    smsConsent:
+      o.customer?.sms_marketing_consent?.state?.toLowerCase() === "subscribed" ||
+      o.buyer_accepts_sms_marketing === true,
     financialStatus: text(o.financial_status),
     fulfillmentStatus: text(o.fulfillment_status),
     deliveryMethod: deliveryMethodOf(o),

@@ -11,9 +11,7 @@ const RefundSchema = z.object({
   order_id: Id,
   created_at: IsoTime,
   return: Ref.nullish(),
-  transactions: z
-    .array(z.object({ kind: Text, status: Text, amount: Money, currency: Text }))
-    .nullish(),
+  transactions: z.array(z.object({ kind: Text, status: Text, amount: Money, currency: Text })).nullish(),
   refund_line_items: z.array(z.object({ subtotal_set: MoneySetSchema })).nullish(),
   total_duties_set: MoneySetSchema,
 });
@@ -34,7 +32,8 @@ export interface RefundRecord {
 export function parseRefund(json: unknown, topic = "refunds/create"): RefundRecord {
   const r = parseWith(RefundSchema, json, topic);
   const transactions = (r.transactions ?? []).filter(
-    (t) => (t.kind ?? "refund").toLowerCase() === "refund" && !["failure", "error"].includes((t.status ?? "").toLowerCase()),
+    (t) =>
+      (t.kind ?? "refund").toLowerCase() === "refund" && !["failure", "error"].includes((t.status ?? "").toLowerCase()),
   );
   const currency =
     transactions.map((t) => text(t.currency)).find(Boolean) ??

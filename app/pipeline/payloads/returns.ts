@@ -1,7 +1,20 @@
 // returns/request, returns/approve, returns/decline, returns/cancel, returns/close → record and fact.
 import { z } from "zod";
 import { type ShipmentFact } from "../rules/types";
-import { Gid, Id, IsoTime, objectId, optionalId, parseWith, PayloadError, Ref, refId, Text, text, timeOrTriggered } from "./fields";
+import {
+  Gid,
+  Id,
+  IsoTime,
+  objectId,
+  optionalId,
+  parseWith,
+  PayloadError,
+  Ref,
+  refId,
+  Text,
+  text,
+  timeOrTriggered,
+} from "./fields";
 import { isReturnTopic, type ReturnTopic } from "./topics";
 
 const ReturnLineItemSchema = z.object({

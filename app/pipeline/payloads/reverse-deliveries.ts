@@ -31,7 +31,11 @@ export interface ReverseDeliveryRecord {
 }
 
 /** reverse_deliveries/attach_deliverable. */
-export function parseReverseDelivery(json: unknown, triggeredAt: Date | null, topic = "reverse_deliveries/attach_deliverable"): ReverseDeliveryRecord {
+export function parseReverseDelivery(
+  json: unknown,
+  triggeredAt: Date | null,
+  topic = "reverse_deliveries/attach_deliverable",
+): ReverseDeliveryRecord {
   const d = parseWith(ReverseDeliverySchema, json, topic);
   const tracking = d.shipping_deliverable?.tracking;
   const label = d.shipping_deliverable?.label;
@@ -54,5 +58,11 @@ export function parseReverseDelivery(json: unknown, triggeredAt: Date | null, to
 export function factFromReverseDelivery(rec: ReverseDeliveryRecord): ShipmentFact {
   const what = rec.trackingNumber ?? rec.labelUrl ?? "none";
   const message = [rec.carrier, rec.trackingNumber].filter(Boolean).join(" ") || null;
-  return { key: `rd:${rec.reverseDeliveryId}:${what}`, source: "reverse_delivery", status: "return_label_created", at: rec.at, message };
+  return {
+    key: `rd:${rec.reverseDeliveryId}:${what}`,
+    source: "reverse_delivery",
+    status: "return_label_created",
+    at: rec.at,
+    message,
+  };
 }

@@ -58,8 +58,16 @@ export function parseReverseFulfillmentOrderDispose(
       type: x.type.trim().toLowerCase(),
       quantity: x.quantity,
       locationId: refId(topic, `dispositions[${i}].location`, x.location),
-      reverseFulfillmentOrderLineItemId: refId(topic, `dispositions[${i}].reverse_fulfillment_order_line_item`, x.reverse_fulfillment_order_line_item),
-      reverseDeliveryLineItemId: refId(topic, `dispositions[${i}].reverse_delivery_line_item`, x.reverse_delivery_line_item),
+      reverseFulfillmentOrderLineItemId: refId(
+        topic,
+        `dispositions[${i}].reverse_fulfillment_order_line_item`,
+        x.reverse_fulfillment_order_line_item,
+      ),
+      reverseDeliveryLineItemId: refId(
+        topic,
+        `dispositions[${i}].reverse_delivery_line_item`,
+        x.reverse_delivery_line_item,
+      ),
     })),
     at: timeOrTriggered(topic, null, triggeredAt),
   };
@@ -85,12 +93,20 @@ export function factsFromReverseFulfillmentOrderDispose(rec: ReverseFulfillmentO
   if (rec.dispositions.length === 0) return [];
   const summary = rec.dispositions.map((d) => `${d.type} ×${d.quantity}`).join(", ");
   const signature = rec.dispositions
-    .map((d) => `${d.reverseFulfillmentOrderLineItemId ?? ""}/${d.reverseDeliveryLineItemId ?? ""}/${d.type}/${d.quantity}/${d.locationId ?? ""}`)
+    .map(
+      (d) =>
+        `${d.reverseFulfillmentOrderLineItemId ?? ""}/${d.reverseDeliveryLineItemId ?? ""}/${d.type}/${d.quantity}/${d.locationId ?? ""}`,
+    )
     .sort()
     .join("|");
   const facts: ShipmentFact[] = [];
   if (rec.dispositions.some((d) => d.type !== "missing")) {
-    facts.push({ key: `rfo:${rec.reverseFulfillmentOrderId}:received`, source: "return", status: "return_received", at: rec.at });
+    facts.push({
+      key: `rfo:${rec.reverseFulfillmentOrderId}:received`,
+      source: "return",
+      status: "return_received",
+      at: rec.at,
+    });
   }
   facts.push({
     key: `rfo:${rec.reverseFulfillmentOrderId}:disposed:${digest(signature)}`,

@@ -1,8 +1,20 @@
 // The webhook topics Waypoint subscribes to (shopify.app.toml declares the same list).
 
-export const ORDER_TOPICS = ["orders/create", "orders/updated", "orders/cancelled", "orders/fulfilled", "orders/paid"] as const;
+export const ORDER_TOPICS = [
+  "orders/create",
+  "orders/updated",
+  "orders/cancelled",
+  "orders/fulfilled",
+  "orders/paid",
+] as const;
 export const FULFILLMENT_TOPICS = ["fulfillments/create", "fulfillments/update"] as const;
-export const RETURN_TOPICS = ["returns/request", "returns/approve", "returns/decline", "returns/cancel", "returns/close"] as const;
+export const RETURN_TOPICS = [
+  "returns/request",
+  "returns/approve",
+  "returns/decline",
+  "returns/cancel",
+  "returns/close",
+] as const;
 export const SUPPORTED_TOPICS = [
   ...ORDER_TOPICS,
   ...FULFILLMENT_TOPICS,

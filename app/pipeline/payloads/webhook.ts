@@ -1,6 +1,11 @@
 // Raw webhook bodies and dispatch: the body text read with big ids kept exact, then parsed by its
 // X-Shopify-Topic with the parser of its resource.
-import { type AppScopesUpdateRecord, type AppUninstalledRecord, parseAppScopesUpdate, parseAppUninstalled } from "./app";
+import {
+  type AppScopesUpdateRecord,
+  type AppUninstalledRecord,
+  parseAppScopesUpdate,
+  parseAppUninstalled,
+} from "./app";
 import {
   type CustomersDataRequestRecord,
   type CustomersRedactRecord,
@@ -16,7 +21,10 @@ import { type OrderRecord, parseOrder } from "./orders";
 import { parseRefund, type RefundRecord } from "./refunds";
 import { parseReturn, type ReturnRecord } from "./returns";
 import { parseReverseDelivery, type ReverseDeliveryRecord } from "./reverse-deliveries";
-import { parseReverseFulfillmentOrderDispose, type ReverseFulfillmentOrderDisposeRecord } from "./reverse-fulfillment-orders";
+import {
+  parseReverseFulfillmentOrderDispose,
+  type ReverseFulfillmentOrderDisposeRecord,
+} from "./reverse-fulfillment-orders";
 import { type FulfillmentTopic, isSupportedTopic, type OrderTopic, type ReturnTopic } from "./topics";
 
 /**
@@ -71,7 +79,11 @@ export type ParsedWebhook =
   | { kind: "fulfillment_event"; topic: "fulfillment_events/create"; event: FulfillmentEventRecord }
   | { kind: "return"; topic: ReturnTopic; ret: ReturnRecord }
   | { kind: "reverse_delivery"; topic: "reverse_deliveries/attach_deliverable"; delivery: ReverseDeliveryRecord }
-  | { kind: "reverse_fulfillment_order_dispose"; topic: "reverse_fulfillment_orders/dispose"; dispose: ReverseFulfillmentOrderDisposeRecord }
+  | {
+      kind: "reverse_fulfillment_order_dispose";
+      topic: "reverse_fulfillment_orders/dispose";
+      dispose: ReverseFulfillmentOrderDisposeRecord;
+    }
   | { kind: "refund"; topic: "refunds/create"; refund: RefundRecord }
   | { kind: "app_uninstalled"; topic: "app/uninstalled"; shop: AppUninstalledRecord }
   | { kind: "app_scopes_update"; topic: "app/scopes_update"; scopes: AppScopesUpdateRecord }
@@ -105,7 +117,11 @@ export function parseWebhookPayload(topic: string, json: unknown, triggeredAt: D
     case "reverse_deliveries/attach_deliverable":
       return { kind: "reverse_delivery", topic: t, delivery: parseReverseDelivery(body, triggeredAt, t) };
     case "reverse_fulfillment_orders/dispose":
-      return { kind: "reverse_fulfillment_order_dispose", topic: t, dispose: parseReverseFulfillmentOrderDispose(body, triggeredAt, {}, t) };
+      return {
+        kind: "reverse_fulfillment_order_dispose",
+        topic: t,
+        dispose: parseReverseFulfillmentOrderDispose(body, triggeredAt, {}, t),
+      };
     case "refunds/create":
       return { kind: "refund", topic: t, refund: parseRefund(body, t) };
     case "app/uninstalled":

@@ -22,22 +22,92 @@ interface CarrierDef {
 }
 
 const CARRIERS: readonly CarrierDef[] = [
-  { code: "ups", name: "UPS", url: "https://www.ups.com/track?tracknum=%s", aliases: ["United Parcel Service", "UPS Ground", "UPS Mail Innovations", "UPS SurePost"] },
-  { code: "usps", name: "USPS", url: "https://tools.usps.com/go/TrackConfirmAction?tLabels=%s", aliases: ["United States Postal Service", "US Postal Service", "U.S. Postal Service"] },
-  { code: "fedex", name: "FedEx", url: "https://www.fedex.com/fedextrack/?trknbr=%s", aliases: ["Federal Express", "FedEx Ground", "FedEx Express", "FedEx SmartPost"] },
-  { code: "dhl_express", name: "DHL Express", url: "https://www.dhl.com/global-en/home/tracking/tracking-express.html?submit=1&tracking-id=%s", aliases: ["DHL"] },
-  { code: "dhl_ecommerce", name: "DHL eCommerce", url: "https://webtrack.dhlecs.com/?trackingnumber=%s", aliases: ["DHL eCommerce Asia", "DHL Global Mail"] },
-  { code: "canada_post", name: "Canada Post", url: "https://www.canadapost-postescanada.ca/track-reperage/en#/search?searchFor=%s", aliases: ["Postes Canada", "Canada Post / Postes Canada"] },
-  { code: "royal_mail", name: "Royal Mail", url: "https://www.royalmail.com/track-your-item#/tracking-results/%s", aliases: [] },
-  { code: "australia_post", name: "Australia Post", url: "https://auspost.com.au/mypost/track/#/details/%s", aliases: ["AusPost"] },
-  { code: "amazon", name: "Amazon Logistics", url: "https://track.amazon.com/tracking/%s", aliases: ["Amazon Logistics US", "Amazon Logistics UK", "Amazon Shipping", "Amazon"] },
+  {
+    code: "ups",
+    name: "UPS",
+    url: "https://www.ups.com/track?tracknum=%s",
+    aliases: ["United Parcel Service", "UPS Ground", "UPS Mail Innovations", "UPS SurePost"],
+  },
+  {
+    code: "usps",
+    name: "USPS",
+    url: "https://tools.usps.com/go/TrackConfirmAction?tLabels=%s",
+    aliases: ["United States Postal Service", "US Postal Service", "U.S. Postal Service"],
+  },
+  {
+    code: "fedex",
+    name: "FedEx",
+    url: "https://www.fedex.com/fedextrack/?trknbr=%s",
+    aliases: ["Federal Express", "FedEx Ground", "FedEx Express", "FedEx SmartPost"],
+  },
+  {
+    code: "dhl_express",
+    name: "DHL Express",
+    url: "https://www.dhl.com/global-en/home/tracking/tracking-express.html?submit=1&tracking-id=%s",
+    aliases: ["DHL"],
+  },
+  {
+    code: "dhl_ecommerce",
+    name: "DHL eCommerce",
+    url: "https://webtrack.dhlecs.com/?trackingnumber=%s",
+    aliases: ["DHL eCommerce Asia", "DHL Global Mail"],
+  },
+  {
+    code: "canada_post",
+    name: "Canada Post",
+    url: "https://www.canadapost-postescanada.ca/track-reperage/en#/search?searchFor=%s",
+    aliases: ["Postes Canada", "Canada Post / Postes Canada"],
+  },
+  {
+    code: "royal_mail",
+    name: "Royal Mail",
+    url: "https://www.royalmail.com/track-your-item#/tracking-results/%s",
+    aliases: [],
+  },
+  {
+    code: "australia_post",
+    name: "Australia Post",
+    url: "https://auspost.com.au/mypost/track/#/details/%s",
+    aliases: ["AusPost"],
+  },
+  {
+    code: "amazon",
+    name: "Amazon Logistics",
+    url: "https://track.amazon.com/tracking/%s",
+    aliases: ["Amazon Logistics US", "Amazon Logistics UK", "Amazon Shipping", "Amazon"],
+  },
   { code: "ontrac", name: "OnTrac", url: "https://www.ontrac.com/tracking/?number=%s", aliases: ["LaserShip"] },
   { code: "purolator", name: "Purolator", url: "https://www.purolator.com/en/shipping/tracker?pin=%s", aliases: [] },
-  { code: "new_zealand_post", name: "New Zealand Post", url: "https://www.nzpost.co.nz/tools/tracking?trackid=%s", aliases: ["NZ Post"] },
-  { code: "la_poste", name: "La Poste", url: "https://www.laposte.fr/outils/suivre-vos-envois?code=%s", aliases: ["Colissimo"] },
-  { code: "deutsche_post", name: "Deutsche Post", url: "https://www.dhl.de/en/privatkunden/pakete-empfangen/verfolgen.html?piececode=%s", aliases: ["DHL Paket", "Deutsche Post DHL"] },
-  { code: "parcelforce", name: "Parcelforce", url: "https://www.parcelforce.com/track-trace?trackNumber=%s", aliases: ["Parcelforce Worldwide"] },
-  { code: "japan_post", name: "Japan Post", url: "https://trackings.post.japanpost.jp/services/srv/search/direct?reqCodeNo1=%s&locale=en", aliases: ["Japan Post (EN)", "Japan Post (JA)"] },
+  {
+    code: "new_zealand_post",
+    name: "New Zealand Post",
+    url: "https://www.nzpost.co.nz/tools/tracking?trackid=%s",
+    aliases: ["NZ Post"],
+  },
+  {
+    code: "la_poste",
+    name: "La Poste",
+    url: "https://www.laposte.fr/outils/suivre-vos-envois?code=%s",
+    aliases: ["Colissimo"],
+  },
+  {
+    code: "deutsche_post",
+    name: "Deutsche Post",
+    url: "https://www.dhl.de/en/privatkunden/pakete-empfangen/verfolgen.html?piececode=%s",
+    aliases: ["DHL Paket", "Deutsche Post DHL"],
+  },
+  {
+    code: "parcelforce",
+    name: "Parcelforce",
+    url: "https://www.parcelforce.com/track-trace?trackNumber=%s",
+    aliases: ["Parcelforce Worldwide"],
+  },
+  {
+    code: "japan_post",
+    name: "Japan Post",
+    url: "https://trackings.post.japanpost.jp/services/srv/search/direct?reqCodeNo1=%s&locale=en",
+    aliases: ["Japan Post (EN)", "Japan Post (JA)"],
+  },
   { code: "sendle", name: "Sendle", url: "https://track.sendle.com/tracking?ref=%s", aliases: [] },
   // Known names without a tracking-page template here: Shopify's own tracking_url is used for them.
   { code: "canpar", name: "Canpar", url: null, aliases: [] },
@@ -45,7 +115,12 @@ const CARRIERS: readonly CarrierDef[] = [
   { code: "gls", name: "GLS", url: null, aliases: [] },
   { code: "evri", name: "Evri", url: null, aliases: ["Hermes", "Hermes UK"] },
   { code: "postnl", name: "PostNL", url: null, aliases: ["PostNL International"] },
-  { code: "postnord", name: "PostNord", url: null, aliases: ["PostNord Sweden", "PostNord Denmark", "PostNord Norway"] },
+  {
+    code: "postnord",
+    name: "PostNord",
+    url: null,
+    aliases: ["PostNord Sweden", "PostNord Denmark", "PostNord Norway"],
+  },
   { code: "startrack", name: "StarTrack", url: null, aliases: [] },
   { code: "tnt", name: "TNT", url: null, aliases: [] },
   { code: "chronopost", name: "Chronopost", url: null, aliases: [] },
@@ -77,7 +152,9 @@ for (const c of CARRIERS) {
 }
 
 /** Our carrier codes and display names. */
-export const CARRIER_NAMES: Readonly<Record<string, string>> = Object.fromEntries(CARRIERS.map((c) => [c.code, c.name]));
+export const CARRIER_NAMES: Readonly<Record<string, string>> = Object.fromEntries(
+  CARRIERS.map((c) => [c.code, c.name]),
+);
 
 /**
  * The one form of a tracking number: what is stored for lookups (TrackingNumber.number), what a
@@ -88,7 +165,10 @@ export const CARRIER_NAMES: Readonly<Record<string, string>> = Object.fromEntrie
  * Chinese input method ("１Ｚ９９９") count as the ASCII they look like.
  */
 export function cleanTrackingNumber(trackingNumber: string): string {
-  return trackingNumber.normalize("NFKC").replace(/[^a-zA-Z0-9]/g, "").toUpperCase();
+  return trackingNumber
+    .normalize("NFKC")
+    .replace(/[^a-zA-Z0-9]/g, "")
+    .toUpperCase();
 }
 
 /** The carrier's tracking page for a number, or null for an unknown code, a carrier without a template, or an empty number. */
@@ -140,8 +220,9 @@ const LIBRARY_CODES: Readonly<Record<string, string>> = {
 
 function info(code: string, trackingNumber: string, fallbackName: string, libraryUrl: string | null): CarrierInfo {
   const def = BY_CODE.get(code);
-  const url = trackingUrlFor(code, trackingNumber)
-    ?? (libraryUrl ? libraryUrl.replace("%s", encodeURIComponent(cleanTrackingNumber(trackingNumber))) : null);
+  const url =
+    trackingUrlFor(code, trackingNumber) ??
+    (libraryUrl ? libraryUrl.replace("%s", encodeURIComponent(cleanTrackingNumber(trackingNumber))) : null);
   return { code, name: def?.name ?? fallbackName, trackingUrl: url };
 }
 
@@ -169,7 +250,10 @@ export function detectCarrier(trackingNumber: string | null | undefined): Carrie
  * The carrier for a shipment: Shopify's company name when we know it, else detection from the
  * number. A known company without a URL template keeps a null URL (use Shopify's tracking_url).
  */
-export function resolveCarrier(companyFromShopify: string | null | undefined, trackingNumber: string | null | undefined): CarrierInfo | null {
+export function resolveCarrier(
+  companyFromShopify: string | null | undefined,
+  trackingNumber: string | null | undefined,
+): CarrierInfo | null {
   const code = normalizeCarrierName(companyFromShopify);
   if (code) {
     const def = BY_CODE.get(code);

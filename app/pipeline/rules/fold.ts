@@ -71,8 +71,16 @@ function iso(d: Date | null | undefined): string | null {
 /** A stable text form of a fact, to choose between two deliveries of one key that differ. */
 function canonical(f: ShipmentFact): string {
   return JSON.stringify([
-    f.key, f.source, f.status, iso(f.at), iso(f.estimatedDeliveryAt), f.message ?? null,
-    f.city ?? null, f.province ?? null, f.country ?? null, f.zip ?? null,
+    f.key,
+    f.source,
+    f.status,
+    iso(f.at),
+    iso(f.estimatedDeliveryAt),
+    f.message ?? null,
+    f.city ?? null,
+    f.province ?? null,
+    f.country ?? null,
+    f.zip ?? null,
   ]);
 }
 
@@ -212,7 +220,11 @@ function view(acc: Acc): ShipmentState {
   };
 }
 
-function transitionOf(from: { stage: Stage; subStatus: string } | null, to: ShipmentState, cause: ShipmentFact): Transition {
+function transitionOf(
+  from: { stage: Stage; subStatus: string } | null,
+  to: ShipmentState,
+  cause: ShipmentFact,
+): Transition {
   return {
     fromStage: from?.stage ?? null,
     toStage: to.stage,
@@ -225,7 +237,10 @@ function transitionOf(from: { stage: Stage; subStatus: string } | null, to: Ship
 }
 
 /** Fold the facts, keeping every change of (stage, subStatus) along the way. */
-function run(kind: ShipmentKind, facts: readonly ShipmentFact[]): { state: ShipmentState; cause: ShipmentFact | null; history: Transition[] } {
+function run(
+  kind: ShipmentKind,
+  facts: readonly ShipmentFact[],
+): { state: ShipmentState; cause: ShipmentFact | null; history: Transition[] } {
   const acc = startAcc(kind);
   const history: Transition[] = [];
   let shown: { stage: Stage; subStatus: string } | null = null;
@@ -261,14 +276,21 @@ export function replayTransitions(kind: ShipmentKind, facts: readonly ShipmentFa
  * reinstated it). Changes passed through on the way (several facts arriving at once) collapse into
  * this one record; replayTransitions gives the full path.
  */
-export function transitionsBetween(prev: ShipmentState | null, next: ShipmentState, facts: readonly ShipmentFact[]): Transition[] {
+export function transitionsBetween(
+  prev: ShipmentState | null,
+  next: ShipmentState,
+  facts: readonly ShipmentFact[],
+): Transition[] {
   if (prev && prev.stage === next.stage && prev.subStatus === next.subStatus) return [];
   const folded = run(next.kind, facts);
   let cause = folded.cause;
   if (!cause || folded.state.stage !== next.stage || folded.state.subStatus !== next.subStatus) {
     // `next` is not the fold of these facts: blame the newest fact that shows next's sub-status.
     const ordered = orderFacts(next.kind, facts);
-    cause = [...ordered].reverse().find((f) => statusInfo(f.status, next.kind).subStatus === next.subStatus) ?? ordered.at(-1) ?? null;
+    cause =
+      [...ordered].reverse().find((f) => statusInfo(f.status, next.kind).subStatus === next.subStatus) ??
+      ordered.at(-1) ??
+      null;
   }
   if (!cause) return [];
   return [transitionOf(prev, next, cause)];
@@ -304,12 +326,13 @@ export function summarizeOrder(
   const returns = shipments.filter((s) => s.kind === "return");
   if (returns.length > 0) {
     const open = returns.filter((s) => s.subStatus !== "declined" && s.subStatus !== "cancelled");
-    const pick = open.length > 0
-      ? open.reduce((a, b) => (subStatusRank(b.subStatus) < subStatusRank(a.subStatus) ? b : a))
-      : returns.reduce((a, b) => {
-        const dt = (b.factsAt?.getTime() ?? 0) - (a.factsAt?.getTime() ?? 0);
-        return dt > 0 || (dt === 0 && b.subStatus > a.subStatus) ? b : a;
-      });
+    const pick =
+      open.length > 0
+        ? open.reduce((a, b) => (subStatusRank(b.subStatus) < subStatusRank(a.subStatus) ? b : a))
+        : returns.reduce((a, b) => {
+            const dt = (b.factsAt?.getTime() ?? 0) - (a.factsAt?.getTime() ?? 0);
+            return dt > 0 || (dt === 0 && b.subStatus > a.subStatus) ? b : a;
+          });
     return { stage: 5, subStatus: pick.subStatus };
   }
 

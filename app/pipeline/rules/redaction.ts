@@ -5,7 +5,12 @@
 import type { ShipmentFact, ShipmentKind } from "./types";
 
 /** Scans made at the customer's door, whose city is the customer's own. */
-export const LAST_MILE_STATUSES: ReadonlySet<string> = new Set(["out_for_delivery", "attempted_delivery", "delivered", "ready_for_pickup"]);
+export const LAST_MILE_STATUSES: ReadonlySet<string> = new Set([
+  "out_for_delivery",
+  "attempted_delivery",
+  "delivered",
+  "ready_for_pickup",
+]);
 
 /** A scan's city is the customer's when it happened at the door, or anywhere on a return (it starts there). */
 export function scanCityIsPersonal(kind: ShipmentKind, status: string): boolean {

@@ -47,9 +47,27 @@ const OUTBOUND: Record<string, Rule> = {
   // Stage 1: the order exists, nothing shipped.
   order_created: { stage: 1, subStatus: "confirmed", rank: 10 },
   // Stage 2: a fulfillment with tracking exists; the label is bought or printed.
-  fulfillment_pending: { stage: 2, subStatus: "label_created", rank: 20, milestone: "labelCreatedAt", fulfillment: "active" },
-  fulfillment_open: { stage: 2, subStatus: "label_created", rank: 21, milestone: "labelCreatedAt", fulfillment: "active" },
-  fulfillment_success: { stage: 2, subStatus: "label_created", rank: 22, milestone: "labelCreatedAt", fulfillment: "active" },
+  fulfillment_pending: {
+    stage: 2,
+    subStatus: "label_created",
+    rank: 20,
+    milestone: "labelCreatedAt",
+    fulfillment: "active",
+  },
+  fulfillment_open: {
+    stage: 2,
+    subStatus: "label_created",
+    rank: 21,
+    milestone: "labelCreatedAt",
+    fulfillment: "active",
+  },
+  fulfillment_success: {
+    stage: 2,
+    subStatus: "label_created",
+    rank: 22,
+    milestone: "labelCreatedAt",
+    fulfillment: "active",
+  },
   label_purchased: { stage: 2, subStatus: "label_created", rank: 23, milestone: "labelCreatedAt" },
   label_printed: { stage: 2, subStatus: "label_created", rank: 24, milestone: "labelCreatedAt" },
   confirmed: { stage: 2, subStatus: "label_created", rank: 25, milestone: "labelCreatedAt" },
@@ -59,15 +77,39 @@ const OUTBOUND: Record<string, Rule> = {
   in_transit: { stage: 3, subStatus: "in_transit", rank: 32, milestone: "inTransitAt" },
   // Stage 4: delivery. Every stage-4 fact clears an older delay.
   ready_for_pickup: { stage: 4, subStatus: "ready_for_pickup", rank: 40, delay: "clear" },
-  out_for_delivery: { stage: 4, subStatus: "out_for_delivery", rank: 41, milestone: "outForDeliveryAt", delay: "clear" },
+  out_for_delivery: {
+    stage: 4,
+    subStatus: "out_for_delivery",
+    rank: 41,
+    milestone: "outForDeliveryAt",
+    delay: "clear",
+  },
   attempted_delivery: { stage: 4, subStatus: "attempted_delivery", rank: 42, milestone: "attemptedAt", delay: "clear" },
   failure: { stage: 4, subStatus: "failure", rank: 43, milestone: "failedAt", delay: "clear" },
   delivered: { stage: 4, subStatus: "delivered", rank: 45, milestone: "deliveredAt", delay: "clear", terminal: true },
   picked_up: { stage: 4, subStatus: "picked_up", rank: 46, milestone: "deliveredAt", delay: "clear", terminal: true },
   // Cancelled fulfillments keep their stage; a later active fulfillment status reinstates them.
-  fulfillment_cancelled: { stage: null, subStatus: "cancelled", rank: 50, milestone: "cancelledAt", fulfillment: "cancelled" },
-  fulfillment_error: { stage: null, subStatus: "cancelled", rank: 51, milestone: "cancelledAt", fulfillment: "cancelled" },
-  fulfillment_failure: { stage: null, subStatus: "cancelled", rank: 52, milestone: "cancelledAt", fulfillment: "cancelled" },
+  fulfillment_cancelled: {
+    stage: null,
+    subStatus: "cancelled",
+    rank: 50,
+    milestone: "cancelledAt",
+    fulfillment: "cancelled",
+  },
+  fulfillment_error: {
+    stage: null,
+    subStatus: "cancelled",
+    rank: 51,
+    milestone: "cancelledAt",
+    fulfillment: "cancelled",
+  },
+  fulfillment_failure: {
+    stage: null,
+    subStatus: "cancelled",
+    rank: 52,
+    milestone: "cancelledAt",
+    fulfillment: "cancelled",
+  },
 };
 
 /** Return-flow statuses: known everywhere, but on an outbound shipment they move nothing. */
@@ -81,7 +123,14 @@ const RETURN_FLOW: Record<string, Rule> = {
   return_closed: { stage: 5, subStatus: "return_closed", rank: 66, delay: "clear" },
   refund_issued: { stage: 5, subStatus: "refunded", rank: 67, delay: "clear", terminal: true },
   return_declined: { stage: 5, subStatus: "declined", rank: 68, delay: "clear", terminal: true },
-  return_cancelled: { stage: 5, subStatus: "cancelled", rank: 69, milestone: "cancelledAt", delay: "clear", terminal: true },
+  return_cancelled: {
+    stage: 5,
+    subStatus: "cancelled",
+    rank: 69,
+    milestone: "cancelledAt",
+    delay: "clear",
+    terminal: true,
+  },
 };
 
 /** Carrier statuses on a return shipment (its reverse-delivery tracking), in the return's terms. */
@@ -93,7 +142,13 @@ const RETURN_CARRIER: Record<string, Rule> = {
   carrier_picked_up: { stage: 5, subStatus: "return_in_transit", rank: 63, milestone: "inTransitAt" },
   in_transit: { stage: 5, subStatus: "return_in_transit", rank: 63, milestone: "inTransitAt" },
   ready_for_pickup: { stage: 5, subStatus: "return_in_transit", rank: 63, delay: "clear" },
-  out_for_delivery: { stage: 5, subStatus: "return_in_transit", rank: 63, milestone: "outForDeliveryAt", delay: "clear" },
+  out_for_delivery: {
+    stage: 5,
+    subStatus: "return_in_transit",
+    rank: 63,
+    milestone: "outForDeliveryAt",
+    delay: "clear",
+  },
   attempted_delivery: { stage: 5, subStatus: "return_in_transit", rank: 63, milestone: "attemptedAt", delay: "clear" },
   failure: { stage: 5, subStatus: "return_in_transit", rank: 63, milestone: "failedAt", delay: "clear" },
   delivered: { stage: 5, subStatus: "return_received", rank: 64, milestone: "deliveredAt", delay: "clear" },
@@ -183,11 +238,23 @@ export function statusInfo(status: string, kind: ShipmentKind): StatusInfo {
   const s = normalizeStatus(status);
   const rule = ruleFor(s, kind);
   if (!rule) {
-    return { status: s, stage: null, subStatus: null, known: false, label: unknownLabel(s), rank: 0, milestone: null, delay: null, terminal: false, fulfillment: null };
+    return {
+      status: s,
+      stage: null,
+      subStatus: null,
+      known: false,
+      label: unknownLabel(s),
+      rank: 0,
+      milestone: null,
+      delay: null,
+      terminal: false,
+      fulfillment: null,
+    };
   }
-  const label = kind === "return" && RETURN_CARRIER[s] && rule.subStatus
-    ? (SUB_STATUS_LABELS[rule.subStatus] ?? unknownLabel(s))
-    : (STATUS_LABELS[s] ?? unknownLabel(s));
+  const label =
+    kind === "return" && RETURN_CARRIER[s] && rule.subStatus
+      ? (SUB_STATUS_LABELS[rule.subStatus] ?? unknownLabel(s))
+      : (STATUS_LABELS[s] ?? unknownLabel(s));
   return {
     status: s,
     stage: rule.stage,

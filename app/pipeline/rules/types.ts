@@ -13,13 +13,7 @@ export const STAGE_NAMES: Record<Stage, string> = {
 
 /** Where a fact came from. Each maps to a Shopify webhook topic family. */
 export type FactSource =
-  | "order"
-  | "fulfillment"
-  | "fulfillment_event"
-  | "return"
-  | "reverse_delivery"
-  | "refund"
-  | "system";
+  "order" | "fulfillment" | "fulfillment_event" | "return" | "reverse_delivery" | "refund" | "system";
 
 /**
  * One thing we were told about a shipment, in its own time. A shipment's state is a pure function of

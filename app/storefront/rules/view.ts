@@ -14,7 +14,14 @@ import { CARRIER_NAMES, cleanTrackingNumber, trackingUrlFor } from "../../pipeli
 import { formatLocation } from "../../pipeline/rules/fold";
 import { isDeliveredSubStatus } from "../../pipeline/rules/stages";
 import type { ShipmentKind, Stage } from "../../pipeline/rules/types";
-import type { LookupEstimate, LookupFound, LookupParcel, LookupParcelFound, LookupShipment, Recommendation } from "../contract";
+import type {
+  LookupEstimate,
+  LookupFound,
+  LookupParcel,
+  LookupParcelFound,
+  LookupShipment,
+  Recommendation,
+} from "../contract";
 import { eventStatusText, subStatusText } from "./status-labels";
 
 // --- What the view reads (the columns lookup.server.ts selects) ---------------------------------
@@ -121,7 +128,8 @@ function kindOf(s: Pick<ShipmentColumns, "kind">): ShipmentKind {
 
 /** The carrier's own estimate of an outbound parcel still on its way, or null. */
 function carrierEstimate(s: ShipmentColumns): LookupParcel["estimate"] {
-  if (s.kind !== "outbound" || isDeliveredSubStatus(s.subStatus) || s.subStatus === "cancelled" || !s.carrierEdd) return null;
+  if (s.kind !== "outbound" || isDeliveredSubStatus(s.subStatus) || s.subStatus === "cancelled" || !s.carrierEdd)
+    return null;
   const w = windowFromCarrierEdd(s.carrierEdd, null);
   if (!w) return null;
   const dateOnly = w.end.getTime() - w.start.getTime() === DAY_MS - 1;
@@ -179,10 +187,21 @@ function timeline(events: EventColumns[], kind: ShipmentKind, locale: Locale): L
     const older = events[i + 1];
     return !(older && older.status === e.status && !e.city && !e.province && !e.country);
   });
-  return kept.map((e) => ({ at: e.happenedAt.toISOString(), status: e.status, label: eventStatusText(e.status, kind, locale), location: formatLocation(e) }));
+  return kept.map((e) => ({
+    at: e.happenedAt.toISOString(),
+    status: e.status,
+    label: eventStatusText(e.status, kind, locale),
+    location: formatLocation(e),
+  }));
 }
 
-function shipmentView(s: ShipmentColumns, order: OrderColumns, events: EventColumns[], items: LookupShipment["items"], locale: Locale): LookupShipment {
+function shipmentView(
+  s: ShipmentColumns,
+  order: OrderColumns,
+  events: EventColumns[],
+  items: LookupShipment["items"],
+  locale: Locale,
+): LookupShipment {
   const kind = kindOf(s);
   const reason = s.delayReason as keyof ReturnType<typeof messagesFor>["delayReasons"] | null;
   const notice = s.delayed && reason ? messagesFor(locale).delayReasons[reason] : undefined;
@@ -199,7 +218,10 @@ function shipmentView(s: ShipmentColumns, order: OrderColumns, events: EventColu
     trackingNumber: s.primaryTracking,
     carrierUrl: carrierUrlOf(s),
     estimate: estimateOf(s, order),
-    destination: kind === "outbound" ? { city: order.shipCity, region: order.shipRegion, country: order.shipCountry } : { city: null, region: null, country: null },
+    destination:
+      kind === "outbound"
+        ? { city: order.shipCity, region: order.shipRegion, country: order.shipCountry }
+        : { city: null, region: null, country: null },
     events: timeline(events, kind, locale),
     items,
   };
@@ -234,7 +256,9 @@ export function foundView(input: FoundInput): LookupFound {
         return item ? [{ title: item.title, quantity, image: null }] : [];
       });
     }
-    return outbound.length === 1 ? items.filter((i) => i.requiresShipping).map((i) => ({ title: i.title, quantity: i.quantity, image: null })) : [];
+    return outbound.length === 1
+      ? items.filter((i) => i.requiresShipping).map((i) => ({ title: i.title, quantity: i.quantity, image: null }))
+      : [];
   };
   return {
     found: true,

@@ -23,7 +23,9 @@ function numericId(gid) {
 
 function formatAt(iso) {
   try {
-    return new Intl.DateTimeFormat(shopify.i18n?.locale ?? "en", { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
+    return new Intl.DateTimeFormat(shopify.i18n?.locale ?? "en", { dateStyle: "medium", timeStyle: "short" }).format(
+      new Date(iso),
+    );
   } catch {
     return iso;
   }
@@ -79,7 +81,9 @@ function Extension() {
       <s-stack direction="block" gap="base">
         <s-stack direction="inline" gap="small-200" alignItems="center">
           <s-badge tone={t.stage >= 4 ? "success" : "info"}>{t.statusLabel}</s-badge>
-          {t.window ? <s-text color="subdued">{`${formatAt(t.window.start)} – ${formatAt(t.window.end)}`}</s-text> : null}
+          {t.window ? (
+            <s-text color="subdued">{`${formatAt(t.window.start)} – ${formatAt(t.window.end)}`}</s-text>
+          ) : null}
         </s-stack>
         {t.shipments.map((s) => (
           <s-section key={s.id} heading={[s.name, s.carrier, s.trackingNumber].filter(Boolean).join(" · ")}>

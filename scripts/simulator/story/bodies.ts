@@ -3,7 +3,16 @@
 // fulfillments made so far (state.fulfillmentState), which is why bodies are built in trigger order.
 import { DAY_MS } from "../../../app/lib/time";
 import { LOCATIONS, type Destination, type Hub, type Product } from "../catalog";
-import { fulfillmentEventPayload, fulfillmentPayload, lineItemPayload, loadFixture, merge, type Json, type JsonObject, type Overrides } from "../payloads";
+import {
+  fulfillmentEventPayload,
+  fulfillmentPayload,
+  lineItemPayload,
+  loadFixture,
+  merge,
+  type Json,
+  type JsonObject,
+  type Overrides,
+} from "../payloads";
 import type { StoryState } from "./state";
 
 export const gid = (type: string, id: string | number) => `gid://shopify/${type}/${id}`;
@@ -13,7 +22,16 @@ export const moneySet = (amount: string, currency = "USD") => ({
   shop_money: { amount, currency_code: currency },
 });
 
-let templates: { order: JsonObject; requestReturn: JsonObject; approve: JsonObject; decline: JsonObject; close: JsonObject; reverse: JsonObject; dispose: JsonObject; refund: JsonObject } | null = null;
+let templates: {
+  order: JsonObject;
+  requestReturn: JsonObject;
+  approve: JsonObject;
+  decline: JsonObject;
+  close: JsonObject;
+  reverse: JsonObject;
+  dispose: JsonObject;
+  refund: JsonObject;
+} | null = null;
 /** The fixtures bodies start from, read once. */
 export function T() {
   templates ??= {
@@ -50,7 +68,15 @@ export function lineItemBody(s: StoryState, k: number, status: string | null, fu
     variant_id: p.variantId,
     grams: p.grams,
     tax_lines: s.taxRate
-      ? [{ channel_liable: false, price: money(Number(p.price) * q * s.taxRate), price_set: moneySet(money(Number(p.price) * q * s.taxRate)), rate: s.taxRate, title: `${s.dest?.provinceCode ?? ""} State Tax` }]
+      ? [
+          {
+            channel_liable: false,
+            price: money(Number(p.price) * q * s.taxRate),
+            price_set: moneySet(money(Number(p.price) * q * s.taxRate)),
+            rate: s.taxRate,
+            title: `${s.dest?.provinceCode ?? ""} State Tax`,
+          },
+        ]
       : [],
   });
 }
@@ -59,8 +85,36 @@ function shippingLines(s: StoryState): JsonObject[] {
   const base = (T().order["shipping_lines"] as JsonObject[])[0];
   const id = 5200000000000 + s.index;
   return s.service
-    ? [{ ...base, id, code: s.service.code, title: s.service.name, price: s.service.price, price_set: moneySet(s.service.price), discounted_price: s.service.price, discounted_price_set: moneySet(s.service.price), current_discounted_price_set: moneySet(s.service.price), source: s.carrier?.name.toLowerCase() ?? "shopify", carrier_identifier: null }]
-    : [{ ...base, id, code: LOCATIONS.store.name, title: `Pickup at ${LOCATIONS.store.name}`, price: "0.00", price_set: moneySet("0.00"), discounted_price: "0.00", discounted_price_set: moneySet("0.00"), current_discounted_price_set: moneySet("0.00"), source: "shopify", carrier_identifier: null }];
+    ? [
+        {
+          ...base,
+          id,
+          code: s.service.code,
+          title: s.service.name,
+          price: s.service.price,
+          price_set: moneySet(s.service.price),
+          discounted_price: s.service.price,
+          discounted_price_set: moneySet(s.service.price),
+          current_discounted_price_set: moneySet(s.service.price),
+          source: s.carrier?.name.toLowerCase() ?? "shopify",
+          carrier_identifier: null,
+        },
+      ]
+    : [
+        {
+          ...base,
+          id,
+          code: LOCATIONS.store.name,
+          title: `Pickup at ${LOCATIONS.store.name}`,
+          price: "0.00",
+          price_set: moneySet("0.00"),
+          discounted_price: "0.00",
+          discounted_price_set: moneySet("0.00"),
+          current_discounted_price_set: moneySet("0.00"),
+          source: "shopify",
+          carrier_identifier: null,
+        },
+      ];
 }
 
 /** Fulfillment `k` as fulfillments/* bodies (and the order's snapshots) show it. */
@@ -78,7 +132,17 @@ export function fulfillmentBody(s: StoryState, k: number, shipmentStatus: string
     email: s.email,
     line_items: f.lines.map((li) => lineItemBody(s, li, "fulfilled", 0)),
     location_id: f.location.id,
-    origin_address: f.location === LOCATIONS.warehouse ? { address1: "200 Inner Belt Rd", address2: null, city: "Somerville", country_code: "US", province_code: "MA", zip: "02143" } : null,
+    origin_address:
+      f.location === LOCATIONS.warehouse
+        ? {
+            address1: "200 Inner Belt Rd",
+            address2: null,
+            city: "Somerville",
+            country_code: "US",
+            province_code: "MA",
+            zip: "02143",
+          }
+        : null,
     shipment_status: shipmentStatus,
     status: "success",
     tracking_company: f.carrier?.name ?? null,
@@ -125,14 +189,37 @@ export function orderBody(s: StoryState, at: Date, extra: Overrides = {}): JsonO
       phone: s.phone,
       created_at: t(new Date(s.placed.getTime() - 30 * DAY_MS)),
       updated_at: t(s.placed),
-      default_address: { ...s.billing, id: id.address, customer_id: id.customer, default: true, country_name: s.billing.country } as unknown as Overrides,
+      default_address: {
+        ...s.billing,
+        id: id.address,
+        customer_id: id.customer,
+        default: true,
+        country_name: s.billing.country,
+      } as unknown as Overrides,
       sms_marketing_consent: s.smsConsent
-        ? { consent_collected_from: "SHOPIFY", consent_updated_at: t(s.placed), opt_in_level: "single_opt_in", state: "subscribed" }
-        : { consent_collected_from: "OTHER", consent_updated_at: null, opt_in_level: "single_opt_in", state: "not_subscribed" },
+        ? {
+            consent_collected_from: "SHOPIFY",
+            consent_updated_at: t(s.placed),
+            opt_in_level: "single_opt_in",
+            state: "subscribed",
+          }
+        : {
+            consent_collected_from: "OTHER",
+            consent_updated_at: null,
+            opt_in_level: "single_opt_in",
+            state: "not_subscribed",
+          },
     }),
     billing_address: s.billing as unknown as Json,
     shipping_address: s.address as unknown as Json,
-    line_items: s.products.map((_, k) => lineItemBody(s, k, fulfilledLines.has(k) ? "fulfilled" : null, fulfilledLines.has(k) ? 0 : (s.quantities[k] ?? 1))),
+    line_items: s.products.map((_, k) =>
+      lineItemBody(
+        s,
+        k,
+        fulfilledLines.has(k) ? "fulfilled" : null,
+        fulfilledLines.has(k) ? 0 : (s.quantities[k] ?? 1),
+      ),
+    ),
     shipping_lines: shippingLines(s) as unknown as Json,
     location_id: s.scenario === "pickup" ? LOCATIONS.store.id : null,
     subtotal_price: money(s.subtotal),
@@ -145,7 +232,17 @@ export function orderBody(s: StoryState, at: Date, extra: Overrides = {}): JsonO
     total_tax_set: moneySet(money(s.tax)),
     current_total_tax: money(s.tax),
     current_total_tax_set: moneySet(money(s.tax)),
-    tax_lines: s.tax ? [{ channel_liable: false, price: money(s.tax), price_set: moneySet(money(s.tax)), rate: s.taxRate, title: "State Tax" }] : [],
+    tax_lines: s.tax
+      ? [
+          {
+            channel_liable: false,
+            price: money(s.tax),
+            price_set: moneySet(money(s.tax)),
+            rate: s.taxRate,
+            title: "State Tax",
+          },
+        ]
+      : [],
     total_shipping_price_set: moneySet(money(s.shippingPrice)),
     current_shipping_price_set: moneySet(money(s.shippingPrice)),
     total_price: money(s.total),
@@ -165,11 +262,36 @@ export function orderBody(s: StoryState, at: Date, extra: Overrides = {}): JsonO
 export function fulfillmentEventBody(
   s: StoryState,
   k: number,
-  scan: { eventId: number; status: string; at: Date; where: Hub | Destination | null; message: string; edd: Date | null },
+  scan: {
+    eventId: number;
+    status: string;
+    at: Date;
+    where: Hub | Destination | null;
+    message: string;
+    edd: Date | null;
+  },
 ): JsonObject {
   const { t } = s;
   const { eventId: eid, status, at, where, message, edd } = scan;
-  const loc = where ? ("region" in where ? { city: where.city, province: where.provinceCode, country: where.countryCode, zip: where.zip, lat: where.lat, lng: where.lng } : { city: where.city, province: where.province, country: where.country, zip: where.zip, lat: where.lat, lng: where.lng }) : null;
+  const loc = where
+    ? "region" in where
+      ? {
+          city: where.city,
+          province: where.provinceCode,
+          country: where.countryCode,
+          zip: where.zip,
+          lat: where.lat,
+          lng: where.lng,
+        }
+      : {
+          city: where.city,
+          province: where.province,
+          country: where.country,
+          zip: where.zip,
+          lat: where.lat,
+          lng: where.lng,
+        }
+    : null;
   return fulfillmentEventPayload({
     id: eid,
     admin_graphql_api_id: gid("FulfillmentEvent", eid),

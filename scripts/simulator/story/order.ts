@@ -16,6 +16,20 @@ export function cancelOrder(s: StoryState): void {
   const at = new Date(s.placed.getTime() + rng.float(0.1, 6) * HOUR_MS);
   // The reason is drawn when the body is built (after every timing draw), as it always was: moving
   // the draw would change every story's later draws.
-  emit(s, "orders/cancelled", at, () => orderBody(s, at, { cancelled_at: t(at), cancel_reason: rng.pick(["customer", "inventory", "fraud"]), closed_at: t(at), financial_status: "refunded" }));
-  emit(s, "orders/updated", new Date(at.getTime() + 1000), () => orderBody(s, at, { cancelled_at: t(at), cancel_reason: "customer", closed_at: t(at), financial_status: "refunded" }));
+  emit(s, "orders/cancelled", at, () =>
+    orderBody(s, at, {
+      cancelled_at: t(at),
+      cancel_reason: rng.pick(["customer", "inventory", "fraud"]),
+      closed_at: t(at),
+      financial_status: "refunded",
+    }),
+  );
+  emit(s, "orders/updated", new Date(at.getTime() + 1000), () =>
+    orderBody(s, at, {
+      cancelled_at: t(at),
+      cancel_reason: "customer",
+      closed_at: t(at),
+      financial_status: "refunded",
+    }),
+  );
 }

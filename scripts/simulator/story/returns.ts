@@ -36,11 +36,25 @@ function requestReturn(s: StoryState): ReturnCase {
   const rid = id.return;
   const requested = new Date(s.lastDelivered + rng.float(20, 140) * HOUR_MS);
   const order = { id: id.order, admin_graphql_api_id: gid("Order", id.order) };
-  const reason = rng.pick(["size_too_small", "size_too_large", "unwanted", "not_as_described", "defective", "wrong_item", "style"]);
+  const reason = rng.pick([
+    "size_too_small",
+    "size_too_large",
+    "unwanted",
+    "not_as_described",
+    "defective",
+    "wrong_item",
+    "style",
+  ]);
   const lineItem = {
     id: id.returnLineItem,
     admin_graphql_api_id: gid("ReturnLineItem", id.returnLineItem),
-    customer_note: rng.pick(["Didn't fit as expected.", "Changed my mind.", "Colour looks different in person.", "", "Arrived scratched."]),
+    customer_note: rng.pick([
+      "Didn't fit as expected.",
+      "Changed my mind.",
+      "Colour looks different in person.",
+      "",
+      "Arrived scratched.",
+    ]),
     fulfillment_line_item: {
       id: id.fulfillmentLineItem(k),
       admin_graphql_api_id: gid("FulfillmentLineItem", id.fulfillmentLineItem(k)),
@@ -51,14 +65,22 @@ function requestReturn(s: StoryState): ReturnCase {
     return_reason_note: "",
   };
   const rname = `${s.name}-R1`;
-  emit(s, "returns/request", requested, () => merge(T().requestReturn, { id: rid, name: rname, order, return_line_items: [lineItem], status: "requested" }));
+  emit(s, "returns/request", requested, () =>
+    merge(T().requestReturn, { id: rid, name: rname, order, return_line_items: [lineItem], status: "requested" }),
+  );
   return { k, product: s.products[k] as Product, rid, rname, order, reason, lineItem, requested };
 }
 
 function declineReturn(s: StoryState, r: ReturnCase): void {
   s.returned = "declined";
   const at = new Date(r.requested.getTime() + s.rng.float(3, 30) * HOUR_MS);
-  emit(s, "returns/decline", at, () => merge(T().decline, { id: r.rid, status: "declined", decline: { reason: "final_sale", note: "This item was marked final sale at checkout." } }));
+  emit(s, "returns/decline", at, () =>
+    merge(T().decline, {
+      id: r.rid,
+      status: "declined",
+      decline: { reason: "final_sale", note: "This item was marked final sale at checkout." },
+    }),
+  );
 }
 
 /** Approved, and a return label bought from a carrier of the destination's region. Returns the label's time. */
@@ -66,16 +88,26 @@ function approveReturn(s: StoryState, r: ReturnCase): Date {
   const { rng, id, t, dest } = s;
   s.returned = "refunded";
   const approved = new Date(r.requested.getTime() + rng.float(2, 20) * HOUR_MS);
-  emit(s, "returns/approve", approved, () => merge(T().approve, { id: r.rid, name: r.rname, order: r.order, return_line_items: [r.lineItem], status: "open" }));
+  emit(s, "returns/approve", approved, () =>
+    merge(T().approve, { id: r.rid, name: r.rname, order: r.order, return_line_items: [r.lineItem], status: "open" }),
+  );
   const labelAt = new Date(approved.getTime() + 70_000);
-  const rc = dest?.region === "CA" ? CARRIERS["Canada Post"] : dest?.region === "US" ? CARRIERS[rng.pick(["UPS", "USPS"] as const)] : CARRIERS["DHL Express"];
+  const rc =
+    dest?.region === "CA"
+      ? CARRIERS["Canada Post"]
+      : dest?.region === "US"
+        ? CARRIERS[rng.pick(["UPS", "USPS"] as const)]
+        : CARRIERS["DHL Express"];
   const rnum = rc.trackingNumber(rng);
   emit(s, "reverse_deliveries/attach_deliverable", labelAt, () =>
     merge(T().reverse, {
       id: id.reverseDelivery,
       return: { id: r.rid, admin_graphql_api_id: gid("Return", r.rid) },
       shipping_deliverable: {
-        label: { created_at: t(labelAt), public_file_url: `https://cdn.shopify.com/s/files/1/0723/4567/8901/files/return-label-${s.orderNumber}-R1.pdf?v=${Math.floor(labelAt.getTime() / 1000)}` },
+        label: {
+          created_at: t(labelAt),
+          public_file_url: `https://cdn.shopify.com/s/files/1/0723/4567/8901/files/return-label-${s.orderNumber}-R1.pdf?v=${Math.floor(labelAt.getTime() / 1000)}`,
+        },
         tracking: { carrier_name: rc.name, tracking_number: rnum, tracking_url: rc.trackingUrl(rnum) },
       },
     }),
@@ -95,8 +127,14 @@ function receiveReturn(s: StoryState, r: ReturnCase, labelAt: Date): Date {
         {
           location: { id: LOCATIONS.warehouse.id, admin_graphql_api_id: gid("Location", LOCATIONS.warehouse.id) },
           quantity: 1,
-          reverse_delivery_line_item: { id: id.reverseDeliveryLineItem, admin_graphql_api_id: gid("ReverseDeliveryLineItem", id.reverseDeliveryLineItem) },
-          reverse_fulfillment_order_line_item: { id: id.rfoLineItem, admin_graphql_api_id: gid("ReverseFulfillmentOrderLineItem", id.rfoLineItem) },
+          reverse_delivery_line_item: {
+            id: id.reverseDeliveryLineItem,
+            admin_graphql_api_id: gid("ReverseDeliveryLineItem", id.reverseDeliveryLineItem),
+          },
+          reverse_fulfillment_order_line_item: {
+            id: id.rfoLineItem,
+            admin_graphql_api_id: gid("ReverseFulfillmentOrderLineItem", id.rfoLineItem),
+          },
           type: r.reason === "defective" ? "not_restocked" : "restocked",
         },
       ],

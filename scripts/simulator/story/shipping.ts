@@ -10,8 +10,12 @@ import { emit, type StoryState } from "./state";
 /** Which lines go in which fulfillment, from where, when, with which carrier and tracking numbers. */
 export function planFulfillments(s: StoryState): void {
   const { rng, products, carrier, dest, scenario } = s;
-  const groups: number[][] = s.split ? [products.map((_, k) => k).filter((k) => k % 2 === 0), products.map((_, k) => k).filter((k) => k % 2 === 1)] : [products.map((_, k) => k)];
-  let cursor = s.placed.getTime() + Math.max(1.2 * HOUR_MS, rng.lognormal(scenario === "pickup" ? 3 * HOUR_MS : 18 * HOUR_MS, 0.6));
+  const groups: number[][] = s.split
+    ? [products.map((_, k) => k).filter((k) => k % 2 === 0), products.map((_, k) => k).filter((k) => k % 2 === 1)]
+    : [products.map((_, k) => k)];
+  let cursor =
+    s.placed.getTime() +
+    Math.max(1.2 * HOUR_MS, rng.lognormal(scenario === "pickup" ? 3 * HOUR_MS : 18 * HOUR_MS, 0.6));
   groups.forEach((lines, k) => {
     const fid = String(s.id.fulfillment(k));
     const shipCarrier = k === 1 && carrier && dest?.region === "US" && rng.chance(0.4) ? CARRIERS.USPS : carrier;
@@ -20,7 +24,15 @@ export function planFulfillments(s: StoryState): void {
     const created = new Date(cursor);
     const location = k === 1 ? LOCATIONS.store : scenario === "pickup" ? LOCATIONS.store : LOCATIONS.warehouse;
     const service = k === 0 || shipCarrier === carrier ? (s.service?.name ?? null) : "USPS Ground Advantage";
-    const shipment = { fulfillmentId: fid, name: `${s.name}.${k + 1}`, carrier: shipCarrier?.name ?? null, service, trackingNumbers: numbers, createdAt: created, statuses: [] };
+    const shipment = {
+      fulfillmentId: fid,
+      name: `${s.name}.${k + 1}`,
+      carrier: shipCarrier?.name ?? null,
+      service,
+      trackingNumbers: numbers,
+      createdAt: created,
+      statuses: [],
+    };
     s.plans.push({ fid, lines, carrier: shipCarrier, numbers, created, location, shipment });
     cursor += rng.lognormal(28 * HOUR_MS, 0.5);
   });
@@ -37,14 +49,25 @@ export function fulfill(s: StoryState, k: number): void {
   };
   // Bodies are built lazily in trigger order, so the snapshot sees the fulfillments made so far.
   emit(s, "orders/updated", orderAt, snapshot);
-  if (k === s.plans.length - 1) emit(s, "orders/fulfilled", new Date(orderAt.getTime() + 800), () => orderBody(s, orderAt));
+  if (k === s.plans.length - 1)
+    emit(s, "orders/fulfilled", new Date(orderAt.getTime() + 800), () => orderBody(s, orderAt));
 }
 
 /** One carrier scan: the event, and the fulfillment's update to that shipment_status. */
-function scan(s: StoryState, k: number, status: string, at: Date, where: Hub | Destination | null, message: string, edd: Date | null): void {
+function scan(
+  s: StoryState,
+  k: number,
+  status: string,
+  at: Date,
+  where: Hub | Destination | null,
+  message: string,
+  edd: Date | null,
+): void {
   s.plans[k]!.shipment.statuses.push({ status, at });
   const eventId = s.id.event(s.eventSeq++);
-  emit(s, "fulfillment_events/create", at, () => fulfillmentEventBody(s, k, { eventId, status, at, where, message, edd }));
+  emit(s, "fulfillment_events/create", at, () =>
+    fulfillmentEventBody(s, k, { eventId, status, at, where, message, edd }),
+  );
   const updated = new Date(at.getTime() + 61_000);
   emit(s, "fulfillments/update", updated, () => fulfillmentBody(s, k, status, updated));
 }
@@ -83,17 +106,41 @@ export function carrierScans(s: StoryState, k: number): void {
     if (exception === "delayed" && hIdx === 1) {
       extra = rng.float(30, 70) * HOUR_MS;
       edd = new Date(edd.getTime() + extra);
-      scan(s, k, "delayed", new Date(at), hub, rng.pick(["Weather delay", "Delay in transit: volume exceeded capacity", "Package missed connection"]), edd);
+      scan(
+        s,
+        k,
+        "delayed",
+        new Date(at),
+        hub,
+        rng.pick(["Weather delay", "Delay in transit: volume exceeded capacity", "Package missed connection"]),
+        edd,
+      );
       at += extra;
     }
-    scan(s, k, "in_transit", new Date(at), hub, rng.pick(["Departed from facility", "Arrived at facility", "In transit to next facility"]), edd);
+    scan(
+      s,
+      k,
+      "in_transit",
+      new Date(at),
+      hub,
+      rng.pick(["Departed from facility", "Arrived at facility", "In transit to next facility"]),
+      edd,
+    );
   }
   // Delivery day: out for delivery in the morning, delivered in the afternoon.
   const ofd = new Date(firstScan.getTime() + transit + extra);
   scan(s, k, "out_for_delivery", ofd, dest, "Out for delivery", null);
   let done = new Date(ofd.getTime() + rng.float(2, 8) * HOUR_MS);
   if (exception === "attempted" || exception === "failure") {
-    scan(s, k, "attempted_delivery", done, dest, rng.pick(["Delivery attempted: no access to building", "Customer not available", "Business closed"]), null);
+    scan(
+      s,
+      k,
+      "attempted_delivery",
+      done,
+      dest,
+      rng.pick(["Delivery attempted: no access to building", "Customer not available", "Business closed"]),
+      null,
+    );
     if (exception === "failure") {
       const failed = new Date(done.getTime() + rng.float(40, 80) * HOUR_MS);
       scan(s, k, "failure", failed, dest, "Returned to sender: unable to deliver", null);
@@ -103,6 +150,19 @@ export function carrierScans(s: StoryState, k: number): void {
     scan(s, k, "out_for_delivery", again, dest, "Out for delivery", null);
     done = new Date(again.getTime() + rng.float(2, 6) * HOUR_MS);
   }
-  scan(s, k, "delivered", done, dest, rng.pick(["Delivered, front door/porch", "Delivered, in mailbox", "Delivered to reception", "Delivered, left with neighbour"]), null);
+  scan(
+    s,
+    k,
+    "delivered",
+    done,
+    dest,
+    rng.pick([
+      "Delivered, front door/porch",
+      "Delivered, in mailbox",
+      "Delivered to reception",
+      "Delivered, left with neighbour",
+    ]),
+    null,
+  );
   s.lastDelivered = Math.max(s.lastDelivered, done.getTime());
 }

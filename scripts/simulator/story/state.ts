@@ -4,7 +4,18 @@
 // generator's output is pinned per seed by tests/scripts/simulator.test.ts): moving a draw changes
 // every later one.
 import type { SupportedTopic } from "../../../app/pipeline/payloads";
-import { CARRIERS, CARRIER_MIX, DESTINATIONS, FIRST_NAMES, LAST_NAMES, PRODUCTS, type Carrier, type Destination, type Product, type Service } from "../catalog";
+import {
+  CARRIERS,
+  CARRIER_MIX,
+  DESTINATIONS,
+  FIRST_NAMES,
+  LAST_NAMES,
+  PRODUCTS,
+  type Carrier,
+  type Destination,
+  type Product,
+  type Service,
+} from "../catalog";
 import type { JsonObject } from "../payloads";
 import type { Random } from "../random";
 
@@ -141,14 +152,22 @@ export function emit(state: StoryState, topic: SupportedTopic, at: Date, body: (
   state.webhooks.push({ topic, at, body });
 }
 
-const ascii = (s: string) => s.normalize("NFD").replace(/[^A-Za-z]/g, "").toLowerCase();
+const ascii = (s: string) =>
+  s
+    .normalize("NFD")
+    .replace(/[^A-Za-z]/g, "")
+    .toLowerCase();
 
 /** The story's cast, drawn in a fixed order. */
 export function castStory(ctx: StoryContext): StoryCast {
   const { rng } = ctx;
   const firstName = rng.pick(FIRST_NAMES);
   const lastName = rng.pick(LAST_NAMES);
-  const scenario: Scenario = rng.weighted<Scenario>([["shipping", 92], ["pickup", 6], ["cancelled", 2]]);
+  const scenario: Scenario = rng.weighted<Scenario>([
+    ["shipping", 92],
+    ["pickup", 6],
+    ["cancelled", 2],
+  ]);
   const dest = scenario === "pickup" ? null : rng.weighted(DESTINATIONS);
   const home = dest ?? (DESTINATIONS[0] as readonly [Destination, number])[0];
   const email = `${ascii(firstName)}.${ascii(lastName)}${ctx.orderNumber}@example.com`;
@@ -156,20 +175,38 @@ export function castStory(ctx: StoryContext): StoryCast {
   const smsConsent = rng.chance(0.35);
 
   // Items: 1–3 lines; a split shipment needs two lines.
-  const lineCount = rng.weighted([[1, 55], [2, 33], [3, 12]] as const);
+  const lineCount = rng.weighted([
+    [1, 55],
+    [2, 33],
+    [3, 12],
+  ] as const);
   const products: Product[] = [];
   while (products.length < lineCount) {
     const p = rng.pick(PRODUCTS);
     if (!products.some((x) => x.variantId === p.variantId)) products.push(p);
   }
-  const quantities = products.map(() => rng.weighted([[1, 80], [2, 17], [3, 3]] as const));
+  const quantities = products.map(() =>
+    rng.weighted([
+      [1, 80],
+      [2, 17],
+      [3, 3],
+    ] as const),
+  );
 
   // Carrier and service
   const carrier: Carrier | null = dest ? CARRIERS[rng.weighted(CARRIER_MIX[dest.region])] : null;
   const service: Service | null = carrier ? rng.pick(carrier.services) : null;
   const split = scenario === "shipping" && lineCount >= 2 && rng.chance(0.3);
   const exception: Exception =
-    scenario === "shipping" ? rng.weighted<Exception>([["none", 84], ["delayed", 7], ["attempted", 4.5], ["failure", 1.5], ["stalled", 3]]) : "none";
+    scenario === "shipping"
+      ? rng.weighted<Exception>([
+          ["none", 84],
+          ["delayed", 7],
+          ["attempted", 4.5],
+          ["failure", 1.5],
+          ["stalled", 3],
+        ])
+      : "none";
 
   // Money
   const subtotal = products.reduce((s, p, k) => s + Number(p.price) * (quantities[k] ?? 1), 0);
@@ -198,19 +235,59 @@ export function castStory(ctx: StoryContext): StoryCast {
       }
     : null;
   const billing: Address = address ?? {
-    address1: "200 Inner Belt Rd", address2: null, city: "Somerville", company: null, country: "United States", country_code: "US",
-    first_name: firstName, last_name: lastName, latitude: null, longitude: null, name: `${firstName} ${lastName}`, phone,
-    province: "Massachusetts", province_code: "MA", zip: "02143",
+    address1: "200 Inner Belt Rd",
+    address2: null,
+    city: "Somerville",
+    company: null,
+    country: "United States",
+    country_code: "US",
+    first_name: firstName,
+    last_name: lastName,
+    latitude: null,
+    longitude: null,
+    name: `${firstName} ${lastName}`,
+    phone,
+    province: "Massachusetts",
+    province_code: "MA",
+    zip: "02143",
   };
 
   return {
     id: ids(ctx.index),
-    firstName, lastName, scenario, dest, home, email, phone, smsConsent, products, quantities,
-    carrier, service, split, exception, subtotal, shippingPrice, taxRate, tax, total, address, billing,
+    firstName,
+    lastName,
+    scenario,
+    dest,
+    home,
+    email,
+    phone,
+    smsConsent,
+    products,
+    quantities,
+    carrier,
+    service,
+    split,
+    exception,
+    subtotal,
+    shippingPrice,
+    taxRate,
+    tax,
+    total,
+    address,
+    billing,
   };
 }
 
 /** A fresh state for the story: nothing planned or emitted yet. */
 export function startStory(ctx: StoryContext, cast: StoryCast): StoryState {
-  return { ...ctx, ...cast, plans: [], fulfillmentState: new Map(), webhooks: [], eventSeq: 0, lastDelivered: 0, returned: "none" };
+  return {
+    ...ctx,
+    ...cast,
+    plans: [],
+    fulfillmentState: new Map(),
+    webhooks: [],
+    eventSeq: 0,
+    lastDelivered: 0,
+    returned: "none",
+  };
 }

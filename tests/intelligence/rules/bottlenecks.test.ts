@@ -40,7 +40,12 @@ function baselineRows(rng: Rng, spec: LaneSpec, days = BASELINE_DAYS): DwellBase
 function inTransit(rng: Rng, spec: LaneSpec): InTransitShipment[] {
   return Array.from({ length: spec.current }, () => {
     const dwell = lognormal(rng, spec.median, spec.sigma) * spec.slowdown;
-    return { carrier: spec.carrier, region: spec.region, lastEventAt: hoursAfter(NOW, -dwell), inTransitAt: hoursAfter(NOW, -dwell - 24) };
+    return {
+      carrier: spec.carrier,
+      region: spec.region,
+      lastEventAt: hoursAfter(NOW, -dwell),
+      inTransitAt: hoursAfter(NOW, -dwell - 24),
+    };
   });
 }
 
@@ -69,7 +74,15 @@ describe("bottleneck detection over many random lanes", () => {
         for (const carrier of carriers) {
           const r = rng();
           const slowdown = r < 0.2 ? uniform(rng, 2.5, 5) : r < 0.3 ? uniform(rng, 1.1, 1.3) : 1;
-          specs.push({ carrier, region, median: uniform(rng, 4, 40), sigma: uniform(rng, 0.3, 0.9), slowdown, current: int(rng, 10, 60), perDay: int(rng, 2, 30) });
+          specs.push({
+            carrier,
+            region,
+            median: uniform(rng, 4, 40),
+            sigma: uniform(rng, 0.3, 0.9),
+            slowdown,
+            current: int(rng, 10, 60),
+            perDay: int(rng, 2, 30),
+          });
         }
       }
       const shipments = specs.flatMap((s) => inTransit(rng, s));
@@ -89,7 +102,9 @@ describe("bottleneck detection over many random lanes", () => {
       }
       // The fastest alternative is the lowest current median among the region's unflagged lanes.
       for (const f of flags) {
-        const others = shipments.filter((s) => s.region === f.region && s.carrier !== f.carrier && !flagged.has(`${s.carrier}|${s.region}`));
+        const others = shipments.filter(
+          (s) => s.region === f.region && s.carrier !== f.carrier && !flagged.has(`${s.carrier}|${s.region}`),
+        );
         const medians = carriers
           .map((c) => ({ c, dwell: others.filter((s) => s.carrier === c).map((s) => currentDwellHours(s, NOW)!) }))
           .filter((x) => x.dwell.length >= MIN_CURRENT_SHIPMENTS)
@@ -101,7 +116,9 @@ describe("bottleneck detection over many random lanes", () => {
     }
     const precision = tp / (tp + fp);
     const recall = tp / (tp + fn);
-    console.log(`bottlenecks: ${tp + fn} stalls, precision ${precision.toFixed(3)}, recall ${recall.toFixed(3)}, normal lanes flagged ${normalFlagged}/${normalLanes}, mild slowdowns flagged ${mildFlagged}`);
+    console.log(
+      `bottlenecks: ${tp + fn} stalls, precision ${precision.toFixed(3)}, recall ${recall.toFixed(3)}, normal lanes flagged ${normalFlagged}/${normalLanes}, mild slowdowns flagged ${mildFlagged}`,
+    );
     expect(tp + fn).toBeGreaterThanOrEqual(90);
     expect(precision).toBeGreaterThanOrEqual(0.97);
     expect(recall).toBeGreaterThanOrEqual(0.9);
@@ -111,32 +128,61 @@ describe("bottleneck detection over many random lanes", () => {
 });
 
 describe("bottleneck rules", () => {
-  const ohio = (carrier: string, median: number, slowdown: number, current = 34): LaneSpec => ({ carrier, region: "US-OH", median, sigma: 0.4, slowdown, current, perDay: 20 });
+  const ohio = (carrier: string, median: number, slowdown: number, current = 34): LaneSpec => ({
+    carrier,
+    region: "US-OH",
+    median,
+    sigma: 0.4,
+    slowdown,
+    current,
+    perDay: 20,
+  });
 
   it("explains a stall in one sentence, naming the fastest carrier in the region", () => {
     const rng = mulberry32(77);
     const specs = [ohio("ups", 18, 3), ohio("fedex", 10, 1), ohio("usps", 25, 1)];
-    const flags = detectBottlenecks(specs.flatMap((s) => inTransit(rng, s)), specs.flatMap((s) => baselineRows(rng, s)), NOW);
+    const flags = detectBottlenecks(
+      specs.flatMap((s) => inTransit(rng, s)),
+      specs.flatMap((s) => baselineRows(rng, s)),
+      NOW,
+    );
     expect(flags).toHaveLength(1);
     const f = flags[0]!;
-    expect(f).toMatchObject({ carrier: "ups", carrierName: "UPS", region: "US-OH", regionName: "Ohio", shipments: 34, stalling: true });
+    expect(f).toMatchObject({
+      carrier: "ups",
+      carrierName: "UPS",
+      region: "US-OH",
+      regionName: "Ohio",
+      shipments: 34,
+      stalling: true,
+    });
     expect(f.fastest).toMatchObject({ carrier: "fedex", carrierName: "FedEx" });
     expect(f.slowdown).toBeGreaterThan(2);
     expect(f.sentence).toBe(
       `UPS is stalling in Ohio: ${Math.round(f.currentMedianHours)} h median since last scan vs ${Math.round(f.baselineMedianHours)} h usual (34 shipments). FedEx is fastest there now.`,
     );
-    expect(f.sentence).toMatch(/^UPS is stalling in Ohio: \d+ h median since last scan vs 1[6-9] h usual \(34 shipments\)\. FedEx is fastest there now\.$/);
+    expect(f.sentence).toMatch(
+      /^UPS is stalling in Ohio: \d+ h median since last scan vs 1[6-9] h usual \(34 shipments\)\. FedEx is fastest there now\.$/,
+    );
   });
 
   it("names no alternative when no other carrier has enough shipments there, or all are stalling", () => {
     const rng = mulberry32(78);
     const alone = [ohio("ups", 18, 3), ohio("fedex", 10, 1, MIN_CURRENT_SHIPMENTS - 1)];
-    const f = detectBottlenecks(alone.flatMap((s) => inTransit(rng, s)), alone.flatMap((s) => baselineRows(rng, s)), NOW);
+    const f = detectBottlenecks(
+      alone.flatMap((s) => inTransit(rng, s)),
+      alone.flatMap((s) => baselineRows(rng, s)),
+      NOW,
+    );
     expect(f).toHaveLength(1);
     expect(f[0]!.fastest).toBeNull();
     expect(f[0]!.sentence.endsWith("(34 shipments).")).toBe(true);
     const both = [ohio("ups", 18, 3), ohio("fedex", 10, 4)];
-    const g = detectBottlenecks(both.flatMap((s) => inTransit(rng, s)), both.flatMap((s) => baselineRows(rng, s)), NOW);
+    const g = detectBottlenecks(
+      both.flatMap((s) => inTransit(rng, s)),
+      both.flatMap((s) => baselineRows(rng, s)),
+      NOW,
+    );
     expect(g).toHaveLength(2);
     expect(g.every((x) => x.fastest === null)).toBe(true);
   });
@@ -151,14 +197,27 @@ describe("bottleneck rules", () => {
     const rows = baselineRows(rng, thinHistory);
     expect(rows.length).toBeLessThan(MIN_BASELINE_SAMPLES);
     expect(detectBottlenecks(inTransit(rng, thinHistory), rows, NOW)).toEqual([]);
-    expect(laneDwells(inTransit(rng, thinHistory), rows, NOW)[0]).toMatchObject({ stalling: false, baselineSamples: BASELINE_DAYS });
+    expect(laneDwells(inTransit(rng, thinHistory), rows, NOW)[0]).toMatchObject({
+      stalling: false,
+      baselineSamples: BASELINE_DAYS,
+    });
   });
 
   it("builds the baseline from the trailing complete days only, so today's stall cannot hide itself", () => {
     const rng = mulberry32(80);
     const spec = ohio("ups", 18, 3);
-    const todayStalled = { carrier: "ups", region: "US-OH", day: dayBefore(NOW, 0), histogram: fromValues(Array.from({ length: 5000 }, () => 60)) };
-    const ancient = { carrier: "ups", region: "US-OH", day: dayBefore(NOW, BASELINE_DAYS + 1), histogram: fromValues(Array.from({ length: 5000 }, () => 60)) };
+    const todayStalled = {
+      carrier: "ups",
+      region: "US-OH",
+      day: dayBefore(NOW, 0),
+      histogram: fromValues(Array.from({ length: 5000 }, () => 60)),
+    };
+    const ancient = {
+      carrier: "ups",
+      region: "US-OH",
+      day: dayBefore(NOW, BASELINE_DAYS + 1),
+      histogram: fromValues(Array.from({ length: 5000 }, () => 60)),
+    };
     const flags = detectBottlenecks(inTransit(rng, spec), [...baselineRows(rng, spec), todayStalled, ancient], NOW);
     expect(flags).toHaveLength(1);
     expect(flags[0]!.baselineSamples).toBe(BASELINE_DAYS * spec.perDay);
@@ -176,7 +235,11 @@ describe("bottleneck rules", () => {
   it("groups carriers and regions case-insensitively and ignores shipments it cannot place", () => {
     const rng = mulberry32(82);
     const spec = ohio("ups", 18, 3, 20);
-    const mixed = inTransit(rng, spec).map((s, i) => ({ ...s, carrier: i % 2 ? "UPS" : "ups", region: i % 3 ? "us-oh" : "US-OH" }));
+    const mixed = inTransit(rng, spec).map((s, i) => ({
+      ...s,
+      carrier: i % 2 ? "UPS" : "ups",
+      region: i % 3 ? "us-oh" : "US-OH",
+    }));
     const junk: InTransitShipment[] = [
       { carrier: null, region: "US-OH", lastEventAt: hoursAfter(NOW, -500) },
       { carrier: "ups", region: null, lastEventAt: hoursAfter(NOW, -500) },

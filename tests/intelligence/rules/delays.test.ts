@@ -54,19 +54,30 @@ describe("no-scan threshold", () => {
     expect(noScanThresholdHours(fromValues(Array.from({ length: MIN_GAP_SAMPLES }, () => 100)))).toBe(100);
     const brisk = fromValues(Array.from({ length: 500 }, () => lognormal(rng, 8, 0.3)));
     expect(noScanThresholdHours(brisk)).toBe(NO_SCAN_FLOOR_HOURS);
-    expect(noScanThresholdHours(fromValues(Array.from({ length: MIN_GAP_SAMPLES - 1 }, () => 200)))).toBe(NO_SCAN_DEFAULT_HOURS);
+    expect(noScanThresholdHours(fromValues(Array.from({ length: MIN_GAP_SAMPLES - 1 }, () => 200)))).toBe(
+      NO_SCAN_DEFAULT_HOURS,
+    );
     expect(noScanThresholdHours(null)).toBe(NO_SCAN_DEFAULT_HOURS);
   });
 });
 
 describe("detectDelay", () => {
   it("is not delayed while scans are regular and the estimate is ahead", () => {
-    expect(detectDelay(snapshot(), null, NOW)).toMatchObject({ delayed: false, reason: null, newEstimate: null, hoursSinceScan: 5 });
+    expect(detectDelay(snapshot(), null, NOW)).toMatchObject({
+      delayed: false,
+      reason: null,
+      newEstimate: null,
+      hoursSinceScan: 5,
+    });
   });
 
   it("believes the carrier, using its new estimate while it is ahead", () => {
     const edd = hoursAfter(NOW, 72);
-    expect(detectDelay(snapshot({ lastStatus: "delayed", carrierEdd: edd }), null, NOW)).toMatchObject({ delayed: true, reason: "carrier", newEstimate: edd });
+    expect(detectDelay(snapshot({ lastStatus: "delayed", carrierEdd: edd }), null, NOW)).toMatchObject({
+      delayed: true,
+      reason: "carrier",
+      newEstimate: edd,
+    });
     expect(detectDelay(snapshot({ lastStatus: "DELAYED" }), null, NOW).reason).toBe("carrier");
     const flagged = detectDelay(snapshot({ carrierDelayed: true, predictedEnd: hoursAfter(NOW, 10) }), null, NOW);
     // No new carrier date: the old estimate moves a whole step, at least a day ahead.
@@ -88,7 +99,9 @@ describe("detectDelay", () => {
     const today = new Date("2025-05-14T00:00:00Z");
     expect(estimateDeadline(today).toISOString()).toBe("2025-05-15T12:00:00.000Z");
     expect(detectDelay(snapshot({ carrierEdd: today }), null, new Date("2025-05-14T23:00:00Z")).delayed).toBe(false);
-    expect(detectDelay(snapshot({ carrierEdd: today }), null, new Date("2025-05-15T13:00:00Z")).reason).toBe("estimate_passed");
+    expect(detectDelay(snapshot({ carrierEdd: today }), null, new Date("2025-05-15T13:00:00Z")).reason).toBe(
+      "estimate_passed",
+    );
   });
 
   it("flags silence longer than the lane's usual gap, only after the first scan", () => {
@@ -131,12 +144,19 @@ describe("detectDelay", () => {
         if (last + g > observe) break;
         last += g;
       }
-      const normal = snapshot({ lastEventAt: hoursAfter(NOW, -(observe - last)), inTransitAt: hoursAfter(NOW, -observe - 1), predictedEnd: hoursAfter(NOW, 500) });
+      const normal = snapshot({
+        lastEventAt: hoursAfter(NOW, -(observe - last)),
+        inTransitAt: hoursAfter(NOW, -observe - 1),
+        predictedEnd: hoursAfter(NOW, 500),
+      });
       if (detectDelay(normal, lane, NOW).delayed) snapshotFalse++;
       // Checked hourly over its life, it would be flagged if any single gap exceeded the threshold.
       if (gaps.some((g) => g > threshold + 1)) lifetimeFalse++;
       // A stuck one: no scan for 4–8 days.
-      const stuck = snapshot({ lastEventAt: hoursAfter(NOW, -uniform(rng, 96, 192)), predictedEnd: hoursAfter(NOW, 500) });
+      const stuck = snapshot({
+        lastEventAt: hoursAfter(NOW, -uniform(rng, 96, 192)),
+        predictedEnd: hoursAfter(NOW, 500),
+      });
       if (detectDelay(stuck, lane, NOW).reason === "no_scan") caught++;
     }
     expect(snapshotFalse / trials).toBeLessThan(0.005);
@@ -155,7 +175,9 @@ describe("new estimate", () => {
       expect(Number.isInteger(steps)).toBe(true);
       expect(steps).toBeGreaterThanOrEqual(1);
       expect(e.getTime()).toBeGreaterThanOrEqual(now.getTime() + DELAY_MIN_LEAD_HOURS * HOUR);
-      expect(e.getTime() - DELAY_STEP_HOURS * HOUR).toBeLessThan(Math.max(base.getTime() + 1, now.getTime() + DELAY_MIN_LEAD_HOURS * HOUR));
+      expect(e.getTime() - DELAY_STEP_HOURS * HOUR).toBeLessThan(
+        Math.max(base.getTime() + 1, now.getTime() + DELAY_MIN_LEAD_HOURS * HOUR),
+      );
     }
   });
 });
@@ -176,7 +198,11 @@ describe("announcing delays once", () => {
     const rng = mulberry32(4);
     const lane = laneGaps(rng, 2000);
     const start = new Date("2025-05-10T08:00:00Z");
-    const s = snapshot({ lastEventAt: start, inTransitAt: hoursAfter(start, -20), predictedEnd: hoursAfter(start, 30) });
+    const s = snapshot({
+      lastEventAt: start,
+      inTransitAt: hoursAfter(start, -20),
+      predictedEnd: hoursAfter(start, 30),
+    });
     let announcedEdd: Date | null = null;
     const notices: Date[] = [];
     let delayedTicks = 0;
@@ -185,7 +211,8 @@ describe("announcing delays once", () => {
       if (!v.delayed) continue;
       delayedTicks++;
       if (shouldAnnounceDelay(announcedEdd, v.newEstimate)) {
-        if (announcedEdd) expect(v.newEstimate!.getTime()).toBeGreaterThan(announcedEdd.getTime() + ANNOUNCE_MIN_SLIP_HOURS * HOUR);
+        if (announcedEdd)
+          expect(v.newEstimate!.getTime()).toBeGreaterThan(announcedEdd.getTime() + ANNOUNCE_MIN_SLIP_HOURS * HOUR);
         announcedEdd = v.newEstimate;
         notices.push(v.newEstimate!);
       }

@@ -30,7 +30,8 @@ function hoursBetween(a: Date, b: Date): number {
 // coverage is the model's (not the held-out sample's noise) and the whole block costs a fraction of a
 // second of CPU. The same evaluation over many lanes is a bench section (bench/delivery-window.ts).
 describe("predicted delivery window: coverage on held-out deliveries", () => {
-  const lanes = (first: number, n: number, opts: HeldOutOptions) => Array.from({ length: n }, (_, i) => heldOutLane(first + i, opts));
+  const lanes = (first: number, n: number, opts: HeldOutOptions) =>
+    Array.from({ length: n }, (_, i) => heldOutLane(first + i, opts));
 
   it("contains ≥ 80 % of held-out deliveries on every well-sampled lane, and is narrower than 2–98 %", () => {
     const results = lanes(100, 8, { processingSamples: 400, transitSamples: 400, heldOut: 4000 });
@@ -45,7 +46,11 @@ describe("predicted delivery window: coverage on held-out deliveries", () => {
   });
 
   it("keeps ≥ 80 % coverage on average at the minimum trusted sample sizes", () => {
-    const results = lanes(500, 24, { processingSamples: MIN_PROCESSING_SAMPLES, transitSamples: MIN_TRANSIT_SAMPLES, heldOut: 2000 });
+    const results = lanes(500, 24, {
+      processingSamples: MIN_PROCESSING_SAMPLES,
+      transitSamples: MIN_TRANSIT_SAMPLES,
+      heldOut: 2000,
+    });
     expect(results.every((r) => r.source === "carrier_service_region" && r.offsetsStable)).toBe(true);
     expect(meanOf(results, "coverage")).toBeGreaterThanOrEqual(0.8);
     // Noisier windows, but on average still well inside the 2–98 % range.
@@ -53,7 +58,12 @@ describe("predicted delivery window: coverage on held-out deliveries", () => {
   });
 
   it("after fulfillment, predicts from the fulfillment with transit alone, still covering ≥ 80 %", () => {
-    const results = lanes(900, 6, { processingSamples: 400, transitSamples: 400, heldOut: 4000, afterFulfillment: true });
+    const results = lanes(900, 6, {
+      processingSamples: 400,
+      transitSamples: 400,
+      heldOut: 4000,
+      afterFulfillment: true,
+    });
     for (const r of results) {
       expect(r).toMatchObject({ source: "carrier_service_region", offsetsStable: true });
       expect(r.coverage).toBeGreaterThanOrEqual(0.8);
@@ -69,7 +79,10 @@ describe("predicted delivery window: coverage on held-out deliveries", () => {
     const order = new Date("2025-05-05T12:00:00Z");
     const w = predictDeliveryWindow(model, { orderPlacedAt: order, carrier: "ups", destRegion: "US-OH" });
     const naiveWidth =
-      quantile(processing, WINDOW_HIGH_QUANTILE)! + quantile(transit, WINDOW_HIGH_QUANTILE)! - quantile(processing, WINDOW_LOW_QUANTILE)! - quantile(transit, WINDOW_LOW_QUANTILE)!;
+      quantile(processing, WINDOW_HIGH_QUANTILE)! +
+      quantile(transit, WINDOW_HIGH_QUANTILE)! -
+      quantile(processing, WINDOW_LOW_QUANTILE)! -
+      quantile(transit, WINDOW_LOW_QUANTILE)!;
     expect(hoursBetween(w.start, w.end)).toBeLessThan(0.85 * naiveWidth);
     expect(w.processingSource).toBe("shop");
     expect(w.processingSampleSize).toBe(2000);
@@ -93,32 +106,55 @@ describe("transit fallback chain", () => {
       lane("dhl", "express", "FR", hist(rng, 20, slow)),
     ];
     const model = buildDeliveryModel({ originCountry: "US", processing, transit });
-    const at = (o: { carrier?: string; service?: string; destRegion?: string; destCountry?: string }) => resolveTransit(model, o);
+    const at = (o: { carrier?: string; service?: string; destRegion?: string; destCountry?: string }) =>
+      resolveTransit(model, o);
 
-    expect(at({ carrier: "ups", service: "next_day", destRegion: "US-OH" })).toMatchObject({ source: "carrier_service_region", sampleSize: 40 });
+    expect(at({ carrier: "ups", service: "next_day", destRegion: "US-OH" })).toMatchObject({
+      source: "carrier_service_region",
+      sampleSize: 40,
+    });
     // Carrier names and codes meet on one key.
-    expect(at({ carrier: "United Parcel Service", service: "Next_Day", destRegion: "us-oh" })).toMatchObject({ source: "carrier_service_region", sampleSize: 40 });
+    expect(at({ carrier: "United Parcel Service", service: "Next_Day", destRegion: "us-oh" })).toMatchObject({
+      source: "carrier_service_region",
+      sampleSize: 40,
+    });
     // ground to OH is thin, so all UPS to OH (thin + next_day) is used.
-    expect(at({ carrier: "UPS", service: "ground", destRegion: "US-OH" })).toMatchObject({ source: "carrier_region", sampleSize: 40 + thin });
+    expect(at({ carrier: "UPS", service: "ground", destRegion: "US-OH" })).toMatchObject({
+      source: "carrier_region",
+      sampleSize: 40 + thin,
+    });
     // Nothing to TX: UPS to the US as a whole.
-    expect(at({ carrier: "ups", service: "ground", destRegion: "US-TX" })).toMatchObject({ source: "carrier_country", sampleSize: 80 + thin });
+    expect(at({ carrier: "ups", service: "ground", destRegion: "US-TX" })).toMatchObject({
+      source: "carrier_country",
+      sampleSize: 80 + thin,
+    });
     // A bare country destination reaches the country level too.
     expect(at({ carrier: "ups", destCountry: "US" })).toMatchObject({ source: "carrier_country" });
     // DHL has 20 to Bavaria and 20 to France: no region or country level is trusted, the carrier is.
-    expect(at({ carrier: "dhl", service: "express", destRegion: "DE-BY" })).toMatchObject({ source: "carrier", sampleSize: 40 });
+    expect(at({ carrier: "dhl", service: "express", destRegion: "DE-BY" })).toMatchObject({
+      source: "carrier",
+      sampleSize: 40,
+    });
     // An unknown carrier (or none yet, at order time) falls to the shop.
     expect(at({ carrier: "ontrac", destRegion: "US-OH" })).toMatchObject({ source: "shop", sampleSize: 120 + thin });
     expect(at({ destRegion: "US-OH" })).toMatchObject({ source: "shop" });
 
     const none = buildDeliveryModel({ originCountry: "US", processing, transit: transit.slice(0, 1) });
-    expect(resolveTransit(none, { carrier: "ups", destRegion: "US-OH" })).toMatchObject({ source: "default", histogram: null, sampleSize: 0 });
+    expect(resolveTransit(none, { carrier: "ups", destRegion: "US-OH" })).toMatchObject({
+      source: "default",
+      histogram: null,
+      sampleSize: 0,
+    });
   });
 
   it("uses the level's own distribution (a fast lane predicts faster than the slow one)", () => {
     const model = buildDeliveryModel({
       originCountry: "US",
       processing,
-      transit: [lane("ups", "ground", "US-OH", hist(rng, 60, fast)), lane("ups", "ground", "US-CA", hist(rng, 60, slow))],
+      transit: [
+        lane("ups", "ground", "US-OH", hist(rng, 60, fast)),
+        lane("ups", "ground", "US-CA", hist(rng, 60, slow)),
+      ],
     });
     const orderPlacedAt = new Date("2025-05-05T12:00:00Z");
     const oh = predictDeliveryWindow(model, { orderPlacedAt, carrier: "ups", service: "ground", destRegion: "US-OH" });
@@ -178,31 +214,62 @@ describe("default table", () => {
   it("counts business days on the shop's calendar, not UTC's", () => {
     // Friday 8 pm in New York is already Saturday in UTC: Friday + 3 business days is Wednesday there.
     const fridayEvening = new Date("2025-05-10T00:00:00Z");
-    const ny = buildDeliveryModel({ originCountry: "US", originTimeZone: "America/New_York", processing: null, transit: [] });
+    const ny = buildDeliveryModel({
+      originCountry: "US",
+      originTimeZone: "America/New_York",
+      processing: null,
+      transit: [],
+    });
     const utc = buildDeliveryModel({ originCountry: "US", processing: null, transit: [] });
-    expect(predictDeliveryWindow(ny, { orderPlacedAt: fridayEvening, destCountry: "US" }).start.toISOString()).toBe("2025-05-15T00:00:00.000Z"); // Wed 20:00 EDT
-    expect(predictDeliveryWindow(utc, { orderPlacedAt: fridayEvening, destCountry: "US" }).start.toISOString()).toBe("2025-05-14T00:00:00.000Z"); // Sat UTC → Wed
+    expect(predictDeliveryWindow(ny, { orderPlacedAt: fridayEvening, destCountry: "US" }).start.toISOString()).toBe(
+      "2025-05-15T00:00:00.000Z",
+    ); // Wed 20:00 EDT
+    expect(predictDeliveryWindow(utc, { orderPlacedAt: fridayEvening, destCountry: "US" }).start.toISOString()).toBe(
+      "2025-05-14T00:00:00.000Z",
+    ); // Sat UTC → Wed
     // An unknown zone counts on UTC's calendar rather than failing a prediction.
-    const mars = buildDeliveryModel({ originCountry: "US", originTimeZone: "Mars/Olympus_Mons", processing: null, transit: [] });
-    expect(predictDeliveryWindow(mars, { orderPlacedAt: fridayEvening, destCountry: "US" }).start.toISOString()).toBe("2025-05-14T00:00:00.000Z");
+    const mars = buildDeliveryModel({
+      originCountry: "US",
+      originTimeZone: "Mars/Olympus_Mons",
+      processing: null,
+      transit: [],
+    });
+    expect(predictDeliveryWindow(mars, { orderPlacedAt: fridayEvening, destCountry: "US" }).start.toISOString()).toBe(
+      "2025-05-14T00:00:00.000Z",
+    );
   });
 
   // An order at 18:00 local on the Friday before a DST change: every default-table bound is 18:00 local
   // on its business day (a 24-hour step would land at 17:00 or 19:00 after the change).
   it.each([
-    ["America/New_York", "spring forward", "2025-03-07T23:00:00Z", "2025-03-12T22:00:00.000Z", "2025-03-18T22:00:00.000Z"], // EST → EDT
+    [
+      "America/New_York",
+      "spring forward",
+      "2025-03-07T23:00:00Z",
+      "2025-03-12T22:00:00.000Z",
+      "2025-03-18T22:00:00.000Z",
+    ], // EST → EDT
     ["America/New_York", "fall back", "2025-10-31T22:00:00Z", "2025-11-05T23:00:00.000Z", "2025-11-11T23:00:00.000Z"], // EDT → EST
     ["Europe/Berlin", "spring forward", "2025-03-28T17:00:00Z", "2025-04-02T16:00:00.000Z", "2025-04-08T16:00:00.000Z"], // CET → CEST
     ["Europe/Berlin", "fall back", "2025-10-24T16:00:00Z", "2025-10-29T17:00:00.000Z", "2025-11-04T17:00:00.000Z"], // CEST → CET
     ["Australia/Sydney", "fall back", "2025-04-04T07:00:00Z", "2025-04-09T08:00:00.000Z", "2025-04-15T08:00:00.000Z"], // AEDT → AEST
-    ["Australia/Sydney", "spring forward", "2025-10-03T08:00:00Z", "2025-10-08T07:00:00.000Z", "2025-10-14T07:00:00.000Z"], // AEST → AEDT
+    [
+      "Australia/Sydney",
+      "spring forward",
+      "2025-10-03T08:00:00Z",
+      "2025-10-08T07:00:00.000Z",
+      "2025-10-14T07:00:00.000Z",
+    ], // AEST → AEDT
     ["Asia/Tokyo", "no DST", "2025-03-07T09:00:00Z", "2025-03-12T09:00:00.000Z", "2025-03-18T09:00:00.000Z"],
   ])("keeps the order's local time of day across DST: %s, %s", (zone, _change, placed, start, end) => {
     const model = buildDeliveryModel({ originCountry: "US", originTimeZone: zone, processing: null, transit: [] });
     const w = predictDeliveryWindow(model, { orderPlacedAt: new Date(placed), destCountry: "US" });
     expect(w.start.toISOString()).toBe(start); // Fri + 3 business days = Wed
     expect(w.end.toISOString()).toBe(end); // Fri + 7 business days = Tue
-    const local = (d: Date) => new Intl.DateTimeFormat("en-GB", { timeZone: zone, weekday: "short", hour: "2-digit", minute: "2-digit" }).format(d);
+    const local = (d: Date) =>
+      new Intl.DateTimeFormat("en-GB", { timeZone: zone, weekday: "short", hour: "2-digit", minute: "2-digit" }).format(
+        d,
+      );
     expect([local(w.start), local(w.end)]).toEqual(["Wed 18:00", "Tue 18:00"]);
   });
 
@@ -210,7 +277,12 @@ describe("default table", () => {
     // Learned processing adds calendar hours (Fri 16:00 EST + ≈ 2 h); the default transit's 2–5 business
     // days are then counted on New York's calendar, across the change to EDT, at the same local time.
     const processing = fromValues(Array.from({ length: MIN_PROCESSING_SAMPLES }, () => 2));
-    const model = buildDeliveryModel({ originCountry: "US", originTimeZone: "America/New_York", processing, transit: [] });
+    const model = buildDeliveryModel({
+      originCountry: "US",
+      originTimeZone: "America/New_York",
+      processing,
+      transit: [],
+    });
     const placed = new Date("2025-03-07T21:00:00Z");
     const w = predictDeliveryWindow(model, { orderPlacedAt: placed, destCountry: "US" });
     const shipped = wallTimeAt(hoursAfter(placed, quantile(processing, WINDOW_LOW_QUANTILE)!), "America/New_York");
@@ -229,17 +301,31 @@ describe("default table", () => {
       transit: [lane("ups", "", "US-OH", transitH)],
     });
     const w1 = predictDeliveryWindow(thinProcessing, { orderPlacedAt: monday, carrier: "ups", destRegion: "US-OH" });
-    expect(w1).toMatchObject({ source: "carrier_region", processingSource: "default", processingSampleSize: 0, sampleSize: 200 });
+    expect(w1).toMatchObject({
+      source: "carrier_region",
+      processingSource: "default",
+      processingSampleSize: 0,
+      sampleSize: 200,
+    });
     // Default processing: ships Tue (1 bd) to Wed (2 bd); then the lane's transit quantiles.
-    expect(w1.start.getTime()).toBeCloseTo(addBusinessDays(monday, 1).getTime() + quantile(transitH, WINDOW_LOW_QUANTILE)! * HOUR, -1);
-    expect(w1.end.getTime()).toBeCloseTo(addBusinessDays(monday, 2).getTime() + quantile(transitH, WINDOW_HIGH_QUANTILE)! * HOUR, -1);
+    expect(w1.start.getTime()).toBeCloseTo(
+      addBusinessDays(monday, 1).getTime() + quantile(transitH, WINDOW_LOW_QUANTILE)! * HOUR,
+      -1,
+    );
+    expect(w1.end.getTime()).toBeCloseTo(
+      addBusinessDays(monday, 2).getTime() + quantile(transitH, WINDOW_HIGH_QUANTILE)! * HOUR,
+      -1,
+    );
 
     const processingH = hist(rng, 100, { median: 2, sigma: 0.2 });
     const learnedProcessing = buildDeliveryModel({ originCountry: "US", processing: processingH, transit: [] });
     const w2 = predictDeliveryWindow(learnedProcessing, { orderPlacedAt: monday, carrier: "ups", destRegion: "US-OH" });
     expect(w2).toMatchObject({ source: "default", processingSource: "shop", processingSampleSize: 100 });
     // Ships within hours on Monday, then 2–5 business days: Wednesday to Monday.
-    expect(w2.start.getTime()).toBeCloseTo(addBusinessDays(new Date(monday.getTime() + quantile(processingH, WINDOW_LOW_QUANTILE)! * HOUR), 2).getTime(), -1);
+    expect(w2.start.getTime()).toBeCloseTo(
+      addBusinessDays(new Date(monday.getTime() + quantile(processingH, WINDOW_LOW_QUANTILE)! * HOUR), 2).getTime(),
+      -1,
+    );
     expect(w2.end.toISOString().slice(0, 10)).toBe("2025-05-12");
     // A fast shop's window starts earlier than the all-default one (1 business day of processing).
     expect(w2.start.getTime()).toBeLessThan(predictDeliveryWindow(empty0, { orderPlacedAt: monday }).start.getTime());
@@ -247,7 +333,11 @@ describe("default table", () => {
 
   it("after fulfillment with no transit data, counts the transit business days from the fulfillment", () => {
     const fulfilled = new Date("2025-05-09T10:00:00Z"); // Friday
-    const w = predictDeliveryWindow(empty0, { orderPlacedAt: new Date("2025-05-08T10:00:00Z"), firstFulfilledAt: fulfilled, destRegion: "US-OH" });
+    const w = predictDeliveryWindow(empty0, {
+      orderPlacedAt: new Date("2025-05-08T10:00:00Z"),
+      firstFulfilledAt: fulfilled,
+      destRegion: "US-OH",
+    });
     expect(w).toMatchObject({ processingSource: "fulfilled", source: "default" });
     expect(w.start.toISOString()).toBe("2025-05-13T10:00:00.000Z"); // Fri + 2
     expect(w.end.toISOString()).toBe("2025-05-16T10:00:00.000Z"); // Fri + 5
@@ -255,11 +345,21 @@ describe("default table", () => {
 });
 
 describe("carrier estimate", () => {
-  const predicted = { start: new Date("2025-05-08T00:00:00Z"), end: new Date("2025-05-12T00:00:00Z"), source: "carrier_region" as const, sampleSize: 80 };
+  const predicted = {
+    start: new Date("2025-05-08T00:00:00Z"),
+    end: new Date("2025-05-12T00:00:00Z"),
+    source: "carrier_region" as const,
+    sampleSize: 80,
+  };
 
   it("wins over the prediction once it exists", () => {
     const timed = new Date("2025-05-10T17:00:00Z");
-    expect(windowFromCarrierEdd(timed, predicted)).toEqual({ start: timed, end: timed, source: "carrier_edd", sampleSize: 0 });
+    expect(windowFromCarrierEdd(timed, predicted)).toEqual({
+      start: timed,
+      end: timed,
+      source: "carrier_edd",
+      sampleSize: 0,
+    });
     expect(windowFromCarrierEdd(null, predicted)).toBe(predicted);
     expect(windowFromCarrierEdd(undefined, null)).toBeNull();
   });
@@ -326,7 +426,15 @@ describe("accuracy report", () => {
       { carrier: null, promisedStart: s, promisedEnd: e, deliveredAt: at(1) },
     ]);
     const ups = report.byCarrier[0]!;
-    expect(ups).toEqual({ carrier: "UPS", deliveries: 4, insideShare: 0.5, earlyShare: 0.25, lateShare: 0.25, meanAbsErrorDays: 1.5, meanMissDays: 0.75 });
+    expect(ups).toEqual({
+      carrier: "UPS",
+      deliveries: 4,
+      insideShare: 0.5,
+      earlyShare: 0.25,
+      lateShare: 0.25,
+      meanAbsErrorDays: 1.5,
+      meanMissDays: 0.75,
+    });
     expect(report.byCarrier.map((r) => r.carrier)).toEqual(["UPS", "FedEx", "unknown"]);
     expect(report.byCarrier[1]).toMatchObject({ insideShare: 1, meanAbsErrorDays: 0.5, meanMissDays: 0 });
     expect(report.overall).toMatchObject({ carrier: "all", deliveries: 6, insideShare: 4 / 6 });

@@ -4,8 +4,21 @@
 // (bench/delivery-window.ts, `npm run bench -- --only windows`). Relative imports: the bench runs it
 // under tsx, without the test suite's "~" alias.
 import { type Histogram, fromValues } from "../../../app/intelligence/rules/histogram";
-import { type LaneHistogram, type PredictedWindow, buildDeliveryModel, predictDeliveryWindow } from "../../../app/intelligence/rules/delivery-window";
-import { type DurationModel, type Rng, exactQuantiles, lognormal, mulberry32, syntheticOrders, uniform } from "./synthetic";
+import {
+  type LaneHistogram,
+  type PredictedWindow,
+  buildDeliveryModel,
+  predictDeliveryWindow,
+} from "../../../app/intelligence/rules/delivery-window";
+import {
+  type DurationModel,
+  type Rng,
+  exactQuantiles,
+  lognormal,
+  mulberry32,
+  syntheticOrders,
+  uniform,
+} from "./synthetic";
 
 const END = new Date("2025-06-01T00:00:00Z");
 
@@ -55,7 +68,10 @@ export function heldOutLane(seed: number, opts: HeldOutOptions): LaneResult {
   const model = buildDeliveryModel({
     originCountry: "US",
     processing: hist(rng, opts.processingSamples, p),
-    transit: [lane("ups", "ground", "US-OH", hist(rng, opts.transitSamples, t)), lane("fedex", "home", "US-OH", hist(rng, 500, { median: 300, sigma: 0.2 }))],
+    transit: [
+      lane("ups", "ground", "US-OH", hist(rng, opts.transitSamples, t)),
+      lane("fedex", "home", "US-OH", hist(rng, 500, { median: 300, sigma: 0.2 })),
+    ],
   });
   const test = syntheticOrders(rng, opts.heldOut, p, t, END);
   const anchor = (o: (typeof test)[number]) => (opts.afterFulfillment ? o.fulfilledAt : o.orderPlacedAt).getTime();
@@ -74,7 +90,12 @@ export function heldOutLane(seed: number, opts: HeldOutOptions): LaneResult {
   const stride = Math.max(1, Math.floor(test.length / CHECKED_ORDERS));
   for (let i = stride; i < test.length; i += stride) {
     const w = predict(test[i]!);
-    if (w.start.getTime() - anchor(test[i]!) !== lo || w.end.getTime() - anchor(test[i]!) !== hi || w.source !== first.source) offsetsStable = false;
+    if (
+      w.start.getTime() - anchor(test[i]!) !== lo ||
+      w.end.getTime() - anchor(test[i]!) !== hi ||
+      w.source !== first.source
+    )
+      offsetsStable = false;
   }
   const spans = test.map((o) => o.deliveredAt.getTime() - anchor(o));
   const inside = spans.filter((s) => s >= lo && s <= hi).length;

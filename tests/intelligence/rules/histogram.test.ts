@@ -133,7 +133,9 @@ describe("histogram statistics", () => {
 describe("histogram merging", () => {
   it("equals the histogram of the union of samples, in any order", () => {
     const rng = mulberry32(11);
-    const days = Array.from({ length: 30 }, () => Array.from({ length: 1 + Math.floor(rng() * 40) }, () => lognormal(rng, 48, 0.6)));
+    const days = Array.from({ length: 30 }, () =>
+      Array.from({ length: 1 + Math.floor(rng() * 40) }, () => lognormal(rng, 48, 0.6)),
+    );
     const daily = days.map((d) => fromValues(d));
     const all = fromValues(days.flat());
     const merged = merge(...daily);

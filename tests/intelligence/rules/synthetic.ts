@@ -81,14 +81,26 @@ export interface SyntheticOrder {
 }
 
 /** Orders placed uniformly over 90 days before `end`, with independent processing and transit times. */
-export function syntheticOrders(rng: Rng, n: number, processing: DurationModel, transit: DurationModel, end: Date): SyntheticOrder[] {
+export function syntheticOrders(
+  rng: Rng,
+  n: number,
+  processing: DurationModel,
+  transit: DurationModel,
+  end: Date,
+): SyntheticOrder[] {
   const out: SyntheticOrder[] = [];
   for (let i = 0; i < n; i++) {
     const orderPlacedAt = new Date(end.getTime() - uniform(rng, 0, 90) * DAY);
     const processingHours = lognormal(rng, processing.median, processing.sigma);
     const transitHours = lognormal(rng, transit.median, transit.sigma);
     const fulfilledAt = hoursAfter(orderPlacedAt, processingHours);
-    out.push({ orderPlacedAt, fulfilledAt, deliveredAt: hoursAfter(fulfilledAt, transitHours), processingHours, transitHours });
+    out.push({
+      orderPlacedAt,
+      fulfilledAt,
+      deliveredAt: hoursAfter(fulfilledAt, transitHours),
+      processingHours,
+      transitHours,
+    });
   }
   return out;
 }

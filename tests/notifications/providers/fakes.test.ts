@@ -14,7 +14,9 @@ function keepAliveHintMs(url: string): Promise<number> {
       .get(url, (res) => {
         res.resume();
         const seconds = /timeout=(\d+)/.exec(String(res.headers["keep-alive"] ?? ""))?.[1];
-        res.on("end", () => (seconds ? resolve(Number(seconds) * 1000) : reject(new Error("keep-alive: no timeout hint"))));
+        res.on("end", () =>
+          seconds ? resolve(Number(seconds) * 1000) : reject(new Error("keep-alive: no timeout hint")),
+        );
       })
       .on("error", reject);
   });
@@ -32,11 +34,14 @@ afterAll(async () => {
 });
 
 describe("provider fakes", () => {
-  it.each(["sendgrid", "twilio"] as const)("%s keeps idle connections far longer than the client pool does", async (name) => {
-    // The pool the providers' HTTP clients use (Node's global agent: keep-alive, idle sockets closed after 5 s).
-    const clientIdleMs = (http.globalAgent as http.Agent & { options: http.AgentOptions }).options.timeout ?? 5_000;
-    const hint = await keepAliveHintMs(`${name === "sendgrid" ? sg.url : tw.url}/v3/anything`);
-    expect(hint).toBe(FAKE_KEEP_ALIVE_MS);
-    expect(hint).toBeGreaterThanOrEqual(100 * clientIdleMs);
-  });
+  it.each(["sendgrid", "twilio"] as const)(
+    "%s keeps idle connections far longer than the client pool does",
+    async (name) => {
+      // The pool the providers' HTTP clients use (Node's global agent: keep-alive, idle sockets closed after 5 s).
+      const clientIdleMs = (http.globalAgent as http.Agent & { options: http.AgentOptions }).options.timeout ?? 5_000;
+      const hint = await keepAliveHintMs(`${name === "sendgrid" ? sg.url : tw.url}/v3/anything`);
+      expect(hint).toBe(FAKE_KEEP_ALIVE_MS);
+      expect(hint).toBeGreaterThanOrEqual(100 * clientIdleMs);
+    },
+  );
 });

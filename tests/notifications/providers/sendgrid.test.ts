@@ -2,7 +2,12 @@
 // kind of answer becomes a ProviderError (or a lookup result after a crash).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ProviderError, type EmailMessage } from "~/notifications/providers/provider";
-import { NOTIFICATION_ARG, SENDGRID_ACTIVITY_LAG_MS, SendGridProvider, SHOP_ARG } from "~/notifications/providers/sendgrid.server";
+import {
+  NOTIFICATION_ARG,
+  SENDGRID_ACTIVITY_LAG_MS,
+  SendGridProvider,
+  SHOP_ARG,
+} from "~/notifications/providers/sendgrid.server";
 import { type FakeSendGrid, mailSendRequests, startFakeSendGrid } from "../../support/fake-sendgrid";
 
 let sg: FakeSendGrid;
@@ -78,7 +83,10 @@ describe("SendGridProvider.sendEmail", () => {
   });
 
   it("a rejected address is permanent and carries SendGrid's reason", async () => {
-    sg.script({ status: 400, body: { errors: [{ field: "personalizations.0.to.0.email", message: "Does not contain a valid address." }] } });
+    sg.script({
+      status: 400,
+      body: { errors: [{ field: "personalizations.0.to.0.email", message: "Does not contain a valid address." }] },
+    });
     const e = await sendError(provider());
     expect(e.kind).toBe("permanent");
     expect(e.status).toBe(400);
@@ -120,7 +128,11 @@ describe("SendGridProvider.findSentEmail (after a crash)", () => {
   it("not found means 'not yet' while Email Activity may lag, then 'absent'", async () => {
     const early = await provider().findSentEmail(message, since, new Date(since.getTime() + 60_000));
     expect(early).toEqual({ state: "not_yet", recheckAt: new Date(since.getTime() + SENDGRID_ACTIVITY_LAG_MS) });
-    const late = await provider().findSentEmail(message, since, new Date(since.getTime() + SENDGRID_ACTIVITY_LAG_MS + 1));
+    const late = await provider().findSentEmail(
+      message,
+      since,
+      new Date(since.getTime() + SENDGRID_ACTIVITY_LAG_MS + 1),
+    );
     expect(late).toEqual({ state: "absent" });
   });
 

@@ -18,10 +18,21 @@ beforeEach(() => {
 });
 
 const FROM = "+15005550006";
-const message: SmsMessage = { notificationId: "ntf_1", to: "+14155552671", from: FROM, body: "Acme: your order #1001 has shipped! Track it: https://acme.example/apps/track?token=abc" };
+const message: SmsMessage = {
+  notificationId: "ntf_1",
+  to: "+14155552671",
+  from: FROM,
+  body: "Acme: your order #1001 has shipped! Track it: https://acme.example/apps/track?token=abc",
+};
 
 function provider(extra: Partial<ConstructorParameters<typeof TwilioProvider>[0]> = {}): TwilioProvider {
-  return new TwilioProvider({ accountSid: tw.accountSid, authToken: tw.authToken, from: FROM, baseUrl: tw.url, ...extra });
+  return new TwilioProvider({
+    accountSid: tw.accountSid,
+    authToken: tw.authToken,
+    from: FROM,
+    baseUrl: tw.url,
+    ...extra,
+  });
 }
 
 async function sendError(p: TwilioProvider): Promise<ProviderError> {
@@ -38,7 +49,9 @@ describe("TwilioProvider.sendSms", () => {
     const result = await provider({ statusCallback: "https://waypoint.test/webhooks/twilio/status" }).sendSms(message);
     const [req] = messageCreateRequests(tw);
     expect(req!.path).toBe(`/2010-04-01/Accounts/${tw.accountSid}/Messages.json`);
-    expect(req!.headers.authorization).toBe(`Basic ${Buffer.from(`${tw.accountSid}:${tw.authToken}`).toString("base64")}`);
+    expect(req!.headers.authorization).toBe(
+      `Basic ${Buffer.from(`${tw.accountSid}:${tw.authToken}`).toString("base64")}`,
+    );
     expect(req!.headers["content-type"]).toMatch(/^application\/x-www-form-urlencoded/);
     expect(Object.fromEntries(req!.form)).toEqual({
       To: "+14155552671",
@@ -54,14 +67,31 @@ describe("TwilioProvider.sendSms", () => {
 
   it("the app's and a shop's own account both ask for status callbacks at the app's public URL", async () => {
     const shop = {
-      id: "shop_1", domain: "acme.myshopify.com", name: "Acme", contactEmail: null, senderName: null, senderEmail: null, replyToEmail: null,
-      sendgridApiKeyEnc: null, twilioAccountSidEnc: null, twilioAuthTokenEnc: null, twilioFromNumber: null,
+      id: "shop_1",
+      domain: "acme.myshopify.com",
+      name: "Acme",
+      contactEmail: null,
+      senderName: null,
+      senderEmail: null,
+      replyToEmail: null,
+      sendgridApiKeyEnc: null,
+      twilioAccountSidEnc: null,
+      twilioAuthTokenEnc: null,
+      twilioFromNumber: null,
     };
-    const config = { twilioAccountSid: tw.accountSid, twilioAuthToken: tw.authToken, twilioFrom: FROM, twilioBaseUrl: tw.url, appUrl: "https://waypoint.test" };
+    const config = {
+      twilioAccountSid: tw.accountSid,
+      twilioAuthToken: tw.authToken,
+      twilioFrom: FROM,
+      twilioBaseUrl: tw.url,
+      appUrl: "https://waypoint.test",
+    };
     const p = providersForShop({} as never, shop, config);
     expect(p.smsSource).toBe("app");
     await p.sms.sendSms({ ...message, from: p.smsFrom });
-    expect(messageCreateRequests(tw)[0]!.form.get("StatusCallback")).toBe("https://waypoint.test/webhooks/twilio/status");
+    expect(messageCreateRequests(tw)[0]!.form.get("StatusCallback")).toBe(
+      "https://waypoint.test/webhooks/twilio/status",
+    );
     // Without a public URL (a script, a test) no callback is requested.
     await providersForShop({} as never, shop, { ...config, appUrl: null }).sms.sendSms({ ...message, from: FROM });
     expect(messageCreateRequests(tw)[1]!.form.has("StatusCallback")).toBe(false);
@@ -90,7 +120,9 @@ describe("TwilioProvider.sendSms", () => {
     expect([invalid.code, invalid.kind]).toEqual([21211, "permanent"]);
     const unsubscribed = await sendError(provider());
     expect([unsubscribed.code, unsubscribed.kind]).toEqual([21610, "permanent"]);
-    const auth = await sendError(new TwilioProvider({ accountSid: tw.accountSid, authToken: "wrong-token", from: FROM, baseUrl: tw.url }));
+    const auth = await sendError(
+      new TwilioProvider({ accountSid: tw.accountSid, authToken: "wrong-token", from: FROM, baseUrl: tw.url }),
+    );
     expect([auth.status, auth.code, auth.kind]).toEqual([401, 20003, "config"]);
     expect(tw.messages).toHaveLength(0);
   });
@@ -120,6 +152,8 @@ describe("TwilioProvider.findSentSms (after a crash)", () => {
     clock = new Date(clock.getTime() - 3_600_000);
     await provider().sendSms(message); // an hour before the attempt: not this attempt's
     const since = new Date("2026-11-24T15:00:00Z");
-    expect(await provider().findSentSms(message, since, new Date(since.getTime() + 180_000))).toEqual({ state: "absent" });
+    expect(await provider().findSentSms(message, since, new Date(since.getTime() + 180_000))).toEqual({
+      state: "absent",
+    });
   });
 });

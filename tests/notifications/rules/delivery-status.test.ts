@@ -21,16 +21,23 @@ function fold(reports: DeliveryStatus[], start: string | null = null): string | 
 describe("delivery status", () => {
   it("maps Twilio's MessageStatus values", () => {
     expect(["queued", "accepted", "sending", "sent"].map(fromTwilioStatus)).toEqual(["sent", "sent", "sent", "sent"]);
-    expect(["delivered", "undelivered", "failed", "canceled", "read"].map(fromTwilioStatus)).toEqual(["delivered", "undelivered", "failed", "failed", "opened"]);
+    expect(["delivered", "undelivered", "failed", "canceled", "read"].map(fromTwilioStatus)).toEqual([
+      "delivered",
+      "undelivered",
+      "failed",
+      "failed",
+      "opened",
+    ]);
     expect(fromTwilioStatus("receiving")).toBeNull();
     expect(fromTwilioStatus(undefined)).toBeNull();
   });
 
   it("maps SendGrid's events; engagement that says nothing about delivery is not recorded", () => {
-    expect(["processed", "deferred", "delivered", "open", "click", "bounce", "dropped"].map(fromSendGridEvent)).toEqual([
-      "sent", "deferred", "delivered", "opened", "opened", "bounced", "dropped",
-    ]);
-    for (const e of ["spamreport", "unsubscribe", "group_unsubscribe", "whatever", null]) expect(fromSendGridEvent(e)).toBeNull();
+    expect(["processed", "deferred", "delivered", "open", "click", "bounce", "dropped"].map(fromSendGridEvent)).toEqual(
+      ["sent", "deferred", "delivered", "opened", "opened", "bounced", "dropped"],
+    );
+    for (const e of ["spamreport", "unsubscribe", "group_unsubscribe", "whatever", null])
+      expect(fromSendGridEvent(e)).toBeNull();
   });
 
   it("never moves back from an outcome, and only 'opened' may follow 'delivered'", () => {
@@ -53,7 +60,10 @@ describe("delivery status", () => {
       ["sent", "deferred", "bounced"],
       ["sent", "dropped"],
     ];
-    const perms = <T,>(xs: T[]): T[][] => (xs.length <= 1 ? [xs] : xs.flatMap((x, i) => perms([...xs.slice(0, i), ...xs.slice(i + 1)]).map((p) => [x, ...p])));
+    const perms = <T>(xs: T[]): T[][] =>
+      xs.length <= 1
+        ? [xs]
+        : xs.flatMap((x, i) => perms([...xs.slice(0, i), ...xs.slice(i + 1)]).map((p) => [x, ...p]));
     for (const life of lifecycles) {
       const expected = life[life.length - 1];
       for (const order of perms(life)) expect(fold(order), order.join(",")).toBe(expected);
@@ -64,9 +74,14 @@ describe("delivery status", () => {
     expect(twilioErrorText("30003")).toBe("Twilio 30003: unreachable handset (off or out of coverage)");
     expect(twilioErrorText("12345")).toBe("Twilio 12345");
     expect(twilioErrorText("")).toBeNull();
-    expect(sendGridReason({ event: "bounce", type: "bounce", status: "5.1.1", reason: "550 5.1.1 <alex@example.com>: Recipient address rejected" })).toBe(
-      "bounce 5.1.1: 550 5.1.1 <[address]>: Recipient address rejected",
-    );
+    expect(
+      sendGridReason({
+        event: "bounce",
+        type: "bounce",
+        status: "5.1.1",
+        reason: "550 5.1.1 <alex@example.com>: Recipient address rejected",
+      }),
+    ).toBe("bounce 5.1.1: 550 5.1.1 <[address]>: Recipient address rejected");
     expect(sendGridReason({ event: "bounce", type: "blocked", reason: "IP blocked" })).toBe("blocked: IP blocked");
     expect(sendGridReason({ event: "dropped", reason: "Bounced Address" })).toBe("Bounced Address");
     expect(sendGridReason({ event: "deferred", response: "421 try again later" })).toBe("421 try again later");

@@ -91,7 +91,12 @@ describe("milestones and the default policy", () => {
 
 describe("resolveChannels (Shop.milestoneChannels)", () => {
   it("applies overrides per milestone and channel", () => {
-    const r = resolveChannels({ delayed: { sms: true }, shipped_early: { email: true }, shipped: { email: false }, delivered: { email: false } });
+    const r = resolveChannels({
+      delayed: { sms: true },
+      shipped_early: { email: true },
+      shipped: { email: false },
+      delivered: { email: false },
+    });
     expect(r.delayed).toEqual({ email: true, sms: true });
     expect(r.shipped_early).toEqual({ email: true, sms: false });
     expect(r.shipped).toEqual({ email: false, sms: true });
@@ -115,12 +120,17 @@ describe("resolveChannels (Shop.milestoneChannels)", () => {
     expect(resolveChannels(JSON.stringify({ delayed: { sms: true } })).delayed.sms).toBe(true);
   });
 
-  it.each([["garbage"], [42], [[1, 2]], [{ shipped: "yes" }], [{ shipped: { sms: "true", email: 0 } }], [{ nope: { email: false } }], [undefined]])(
-    "ignores malformed stored overrides (%j)",
-    (bad) => {
-      expect(resolveChannels(bad)).toEqual(TABLE);
-    },
-  );
+  it.each([
+    ["garbage"],
+    [42],
+    [[1, 2]],
+    [{ shipped: "yes" }],
+    [{ shipped: { sms: "true", email: 0 } }],
+    [{ nope: { email: false } }],
+    [undefined],
+  ])("ignores malformed stored overrides (%j)", (bad) => {
+    expect(resolveChannels(bad)).toEqual(TABLE);
+  });
 
   it("keeps valid entries next to malformed ones", () => {
     const r = resolveChannels({ shipped: { sms: "no" }, delayed: { sms: true } });
@@ -129,7 +139,9 @@ describe("resolveChannels (Shop.milestoneChannels)", () => {
   });
 
   it("offers a strict schema for the settings form", () => {
-    expect(ChannelOverridesSchema.safeParse({ delayed: { sms: true }, shipped_early: { email: true } }).success).toBe(true);
+    expect(ChannelOverridesSchema.safeParse({ delayed: { sms: true }, shipped_early: { email: true } }).success).toBe(
+      true,
+    );
     const smsForDelivered = ChannelOverridesSchema.safeParse({ delivered: { sms: true } });
     expect(smsForDelivered.success).toBe(false);
     if (!smsForDelivered.success) expect(smsForDelivered.error.issues[0]?.path).toEqual(["delivered", "sms"]);
@@ -191,8 +203,22 @@ describe("planNotifications", () => {
   it("queues email now and SMS now outside quiet hours, with keys subject:milestone:channel", () => {
     const plans = planNotifications(input());
     expect(plans).toEqual([
-      { channel: "email", milestone: "shipped", idempotencyKey: "shp_1:shipped:email", status: "queued", sendAfter: NOW, recipient: "customer@example.com" },
-      { channel: "sms", milestone: "shipped", idempotencyKey: "shp_1:shipped:sms", status: "queued", sendAfter: NOW, recipient: "+14155552671" },
+      {
+        channel: "email",
+        milestone: "shipped",
+        idempotencyKey: "shp_1:shipped:email",
+        status: "queued",
+        sendAfter: NOW,
+        recipient: "customer@example.com",
+      },
+      {
+        channel: "sms",
+        milestone: "shipped",
+        idempotencyKey: "shp_1:shipped:sms",
+        status: "queued",
+        sendAfter: NOW,
+        recipient: "+14155552671",
+      },
     ]);
   });
 
@@ -238,7 +264,9 @@ describe("planNotifications", () => {
       const sms = plans.find((p) => p.channel === "sms");
       expect(email?.sendAfter).toEqual(new Date("2026-11-25T19:00:00Z")); // now + 4h
       expect(sms?.sendAfter).toEqual(new Date("2026-11-25T19:00:00Z")); // 14:00 NY: not quiet
-      const late = planNotifications(input({ now: new Date("2026-11-26T00:00:00Z"), shop: { notificationMode: "hybrid", hybridAutoSendHours: 4 } }));
+      const late = planNotifications(
+        input({ now: new Date("2026-11-26T00:00:00Z"), shop: { notificationMode: "hybrid", hybridAutoSendHours: 4 } }),
+      );
       expect(late.find((p) => p.channel === "sms")?.sendAfter).toEqual(new Date("2026-11-26T13:00:00Z")); // 23:00 NY → 08:00
       expect(late.find((p) => p.channel === "email")?.sendAfter).toEqual(new Date("2026-11-26T04:00:00Z"));
     });
@@ -258,7 +286,11 @@ describe("planNotifications", () => {
 
     it("plans nothing at all for channels the policy disables", () => {
       expect(planNotifications(input({ milestone: "shipped_early" }))).toEqual([]);
-      expect(planNotifications(input({ milestone: "shipped", shop: { milestoneChannels: { shipped: { email: false, sms: false } } } }))).toEqual([]);
+      expect(
+        planNotifications(
+          input({ milestone: "shipped", shop: { milestoneChannels: { shipped: { email: false, sms: false } } } }),
+        ),
+      ).toEqual([]);
     });
   });
 
@@ -267,23 +299,45 @@ describe("planNotifications", () => {
     const emailOf = (i: PlanInput) => planNotifications(i).find((p) => p.channel === "email");
 
     it("suppresses SMS without a phone (no_address) or with a bad one (invalid_address)", () => {
-      expect(smsOf(input({ recipient: { phone: null } }))).toMatchObject({ status: "suppressed", reason: "no_address", recipient: null });
-      expect(smsOf(input({ recipient: { phone: "   " } }))).toMatchObject({ status: "suppressed", reason: "no_address" });
-      expect(smsOf(input({ recipient: { phone: "12345" } }))).toMatchObject({ status: "suppressed", reason: "invalid_address" });
+      expect(smsOf(input({ recipient: { phone: null } }))).toMatchObject({
+        status: "suppressed",
+        reason: "no_address",
+        recipient: null,
+      });
+      expect(smsOf(input({ recipient: { phone: "   " } }))).toMatchObject({
+        status: "suppressed",
+        reason: "no_address",
+      });
+      expect(smsOf(input({ recipient: { phone: "12345" } }))).toMatchObject({
+        status: "suppressed",
+        reason: "invalid_address",
+      });
     });
 
     it("reads national numbers with the shipping country", () => {
-      expect(smsOf(input({ recipient: { phone: "06 12 34 56 78", country: "FR" } }))).toMatchObject({ status: "queued", recipient: "+33612345678" });
+      expect(smsOf(input({ recipient: { phone: "06 12 34 56 78", country: "FR" } }))).toMatchObject({
+        status: "queued",
+        recipient: "+33612345678",
+      });
     });
 
     it("requires the order's SMS consent or the merchant's transactional attestation", () => {
-      expect(smsOf(input({ recipient: { smsConsent: false } }))).toMatchObject({ status: "suppressed", reason: "no_sms_consent" });
-      expect(smsOf(input({ recipient: { smsConsent: false }, shop: { smsTransactionalOk: true } }))?.status).toBe("queued");
-      expect(smsOf(input({ recipient: { smsConsent: true }, shop: { smsTransactionalOk: false } }))?.status).toBe("queued");
+      expect(smsOf(input({ recipient: { smsConsent: false } }))).toMatchObject({
+        status: "suppressed",
+        reason: "no_sms_consent",
+      });
+      expect(smsOf(input({ recipient: { smsConsent: false }, shop: { smsTransactionalOk: true } }))?.status).toBe(
+        "queued",
+      );
+      expect(smsOf(input({ recipient: { smsConsent: true }, shop: { smsTransactionalOk: false } }))?.status).toBe(
+        "queued",
+      );
     });
 
     it("lets a STOP opt-out beat every consent", () => {
-      expect(smsOf(input({ recipient: { smsOptedOut: true, smsConsent: true }, shop: { smsTransactionalOk: true } }))).toMatchObject({
+      expect(
+        smsOf(input({ recipient: { smsOptedOut: true, smsConsent: true }, shop: { smsTransactionalOk: true } })),
+      ).toMatchObject({
         status: "suppressed",
         reason: "opted_out",
         recipient: "+14155552671",
@@ -291,9 +345,18 @@ describe("planNotifications", () => {
     });
 
     it("suppresses email without an address, with a malformed one, or after unsubscribing", () => {
-      expect(emailOf(input({ recipient: { email: null } }))).toMatchObject({ status: "suppressed", reason: "no_address" });
-      expect(emailOf(input({ recipient: { email: "not-an-email" } }))).toMatchObject({ status: "suppressed", reason: "invalid_address" });
-      expect(emailOf(input({ recipient: { emailOptedOut: true } }))).toMatchObject({ status: "suppressed", reason: "opted_out" });
+      expect(emailOf(input({ recipient: { email: null } }))).toMatchObject({
+        status: "suppressed",
+        reason: "no_address",
+      });
+      expect(emailOf(input({ recipient: { email: "not-an-email" } }))).toMatchObject({
+        status: "suppressed",
+        reason: "invalid_address",
+      });
+      expect(emailOf(input({ recipient: { emailOptedOut: true } }))).toMatchObject({
+        status: "suppressed",
+        reason: "opted_out",
+      });
     });
 
     it("suppresses one channel without touching the other", () => {
@@ -350,7 +413,9 @@ describe("planNotifications", () => {
 
     it("plans nothing when nothing changed, and never an SMS", () => {
       expect(planNotifications(input({ milestone: "in_transit_digest", changed: false }))).toEqual([]);
-      const withSms = planNotifications(input({ milestone: "in_transit_digest", shop: { milestoneChannels: { in_transit_digest: { sms: true } } } }));
+      const withSms = planNotifications(
+        input({ milestone: "in_transit_digest", shop: { milestoneChannels: { in_transit_digest: { sms: true } } } }),
+      );
       expect(withSms.map((p) => p.channel)).toEqual(["email"]);
     });
   });
@@ -358,7 +423,9 @@ describe("planNotifications", () => {
   describe("delayed", () => {
     it("is email-only by default and SMS when the merchant enables it", () => {
       expect(planNotifications(input({ milestone: "delayed" })).map((p) => p.channel)).toEqual(["email"]);
-      const on = planNotifications(input({ milestone: "delayed", shop: { milestoneChannels: { delayed: { sms: true } } } }));
+      const on = planNotifications(
+        input({ milestone: "delayed", shop: { milestoneChannels: { delayed: { sms: true } } } }),
+      );
       expect(on.map((p) => p.channel)).toEqual(["email", "sms"]);
     });
 
@@ -397,6 +464,7 @@ describe("stillRelevant (checked at send time)", () => {
   });
 
   it("drops everything for a cancelled shipment", () => {
-    for (const m of MILESTONES) expect(stillRelevant(m, { stage: 2, subStatus: "label_created", cancelled: true })).toBe(false);
+    for (const m of MILESTONES)
+      expect(stillRelevant(m, { stage: 2, subStatus: "label_created", cancelled: true })).toBe(false);
   });
 });

@@ -67,10 +67,16 @@ describe("applyQuietHours", () => {
   describe("DST", () => {
     it("America/New_York, fall back (2026-11-01): a 25-hour day ends quiet hours at 08:00 EST", () => {
       // 23:00 EDT on Oct 31 = 03:00Z. 08:00 EST on Nov 1 = 13:00Z (a fixed EDT offset would give 12:00Z).
-      expect(applyQuietHours(at("2026-11-01T03:00:00Z"), "America/New_York", 21, 8)).toEqual(at("2026-11-01T13:00:00Z"));
+      expect(applyQuietHours(at("2026-11-01T03:00:00Z"), "America/New_York", 21, 8)).toEqual(
+        at("2026-11-01T13:00:00Z"),
+      );
       // 01:30 EDT (first occurrence) and 01:30 EST (second) both wait for 08:00 EST.
-      expect(applyQuietHours(at("2026-11-01T05:30:00Z"), "America/New_York", 21, 8)).toEqual(at("2026-11-01T13:00:00Z"));
-      expect(applyQuietHours(at("2026-11-01T06:30:00Z"), "America/New_York", 21, 8)).toEqual(at("2026-11-01T13:00:00Z"));
+      expect(applyQuietHours(at("2026-11-01T05:30:00Z"), "America/New_York", 21, 8)).toEqual(
+        at("2026-11-01T13:00:00Z"),
+      );
+      expect(applyQuietHours(at("2026-11-01T06:30:00Z"), "America/New_York", 21, 8)).toEqual(
+        at("2026-11-01T13:00:00Z"),
+      );
     });
 
     it("America/New_York, fall back: a window ending at the repeated hour ends at its first occurrence", () => {
@@ -81,7 +87,9 @@ describe("applyQuietHours", () => {
 
     it("America/New_York, spring forward (2026-03-08): 08:00 EDT", () => {
       // 22:00 EST on Mar 7 = 03:00Z on Mar 8; 08:00 EDT on Mar 8 = 12:00Z (a fixed EST offset would give 13:00Z).
-      expect(applyQuietHours(at("2026-03-08T03:00:00Z"), "America/New_York", 21, 8)).toEqual(at("2026-03-08T12:00:00Z"));
+      expect(applyQuietHours(at("2026-03-08T03:00:00Z"), "America/New_York", 21, 8)).toEqual(
+        at("2026-03-08T12:00:00Z"),
+      );
     });
 
     it("Europe/Paris, spring forward (2026-03-29): 08:00 CEST", () => {
@@ -100,7 +108,15 @@ describe("applyQuietHours", () => {
   });
 
   it("never drops: the result is never earlier, outside quiet hours, the earliest such time, at most a day later", () => {
-    const zones = ["America/New_York", "Europe/Paris", "Australia/Lord_Howe", "Asia/Kathmandu", "America/St_Johns", "Pacific/Chatham", "UTC"];
+    const zones = [
+      "America/New_York",
+      "Europe/Paris",
+      "Australia/Lord_Howe",
+      "Asia/Kathmandu",
+      "America/St_Johns",
+      "Pacific/Chatham",
+      "UTC",
+    ];
     fc.assert(
       fc.property(
         fc.date({ min: new Date("2025-01-01T00:00:00Z"), max: new Date("2028-12-31T00:00:00Z"), noInvalidDate: true }),

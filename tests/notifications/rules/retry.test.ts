@@ -2,7 +2,12 @@
 // the one constant for Twilio's STOP code that classification, delivery reports and opt-outs share.
 import { describe, expect, it } from "vitest";
 import { twilioErrorText } from "~/notifications/rules/delivery-status";
-import { classifyProviderError, MAX_SEND_ATTEMPTS, PROVIDER_RETRY, TWILIO_UNSUBSCRIBED } from "~/notifications/rules/retry";
+import {
+  classifyProviderError,
+  MAX_SEND_ATTEMPTS,
+  PROVIDER_RETRY,
+  TWILIO_UNSUBSCRIBED,
+} from "~/notifications/rules/retry";
 
 describe("classifyProviderError", () => {
   it.each([
@@ -61,6 +66,8 @@ describe("TWILIO_UNSUBSCRIBED", () => {
   it("is Twilio's 21610: permanent, and explained to support as the shopper's STOP", () => {
     expect(TWILIO_UNSUBSCRIBED).toBe(21610);
     expect(classifyProviderError({ code: TWILIO_UNSUBSCRIBED })).toBe("permanent");
-    expect(twilioErrorText(String(TWILIO_UNSUBSCRIBED))).toBe("Twilio 21610: the recipient replied STOP to this sender");
+    expect(twilioErrorText(String(TWILIO_UNSUBSCRIBED))).toBe(
+      "Twilio 21610: the recipient replied STOP to this sender",
+    );
   });
 });

@@ -2,14 +2,35 @@ import mjml2htmlUntyped from "mjml";
 import { parse, type DefaultTreeAdapterMap } from "parse5";
 import { describe, expect, it } from "vitest";
 import { MILESTONES, type Milestone } from "~/notifications/rules/policy";
-import { composeEmail, previewContext, renderEmail, type Branding, type MessageContext } from "~/notifications/templates";
+import {
+  composeEmail,
+  previewContext,
+  renderEmail,
+  type Branding,
+  type MessageContext,
+} from "~/notifications/templates";
 import { formattingLocale, LOCALES, messagesFor, resolveLocale } from "~/notifications/copy";
 
-const mjml2html = mjml2htmlUntyped as unknown as (input: string, options?: object) => { html: string; errors: unknown[] };
+const mjml2html = mjml2htmlUntyped as unknown as (
+  input: string,
+  options?: object,
+) => { html: string; errors: unknown[] };
 
 const NOW = new Date("2026-11-25T12:00:00Z");
-const SHOP = { name: "Maple & Thread", domain: "maple-thread.myshopify.com", primaryDomain: "maplethread.example", currency: "EUR", contactEmail: "help@maplethread.example", timezone: "Europe/Paris" };
-const BRANDING: Branding = { logoUrl: "https://cdn.example/logo.png", primaryColor: "#5b2a86", accentColor: "#f4b400", font: "Georgia, serif" };
+const SHOP = {
+  name: "Maple & Thread",
+  domain: "maple-thread.myshopify.com",
+  primaryDomain: "maplethread.example",
+  currency: "EUR",
+  contactEmail: "help@maplethread.example",
+  timezone: "Europe/Paris",
+};
+const BRANDING: Branding = {
+  logoUrl: "https://cdn.example/logo.png",
+  primaryColor: "#5b2a86",
+  accentColor: "#f4b400",
+  font: "Georgia, serif",
+};
 const TRACKING_NUMBER = "1Z999AA10123456784";
 
 function ctx(milestone: Milestone, extra: Partial<MessageContext> = {}): MessageContext {
@@ -29,8 +50,11 @@ describe("renderEmail snapshots", () => {
     for (const locale of LOCALES) {
       it(`${milestone} in ${locale}`, async () => {
         const email = renderEmail(milestone, ctx(milestone, noteFor(milestone)), BRANDING, locale);
-        if (locale === "en") await expect(email.html).toMatchFileSnapshot(`./__snapshots__/email/${milestone}.${locale}.html`);
-        await expect(`Subject: ${email.subject}\n\n${email.text}`).toMatchFileSnapshot(`./__snapshots__/email/${milestone}.${locale}.txt`);
+        if (locale === "en")
+          await expect(email.html).toMatchFileSnapshot(`./__snapshots__/email/${milestone}.${locale}.html`);
+        await expect(`Subject: ${email.subject}\n\n${email.text}`).toMatchFileSnapshot(
+          `./__snapshots__/email/${milestone}.${locale}.txt`,
+        );
       });
     }
   }
@@ -54,7 +78,11 @@ function readHtml(html: string) {
   };
   walk(parse(html), false);
   const attr = (el: Element, name: string) => el.attrs.find((a) => a.name === name)?.value ?? "";
-  const text = (el: Element | undefined) => (el?.childNodes ?? []).map((c) => ("value" in c ? c.value : "")).join("").trim();
+  const text = (el: Element | undefined) =>
+    (el?.childNodes ?? [])
+      .map((c) => ("value" in c ? c.value : ""))
+      .join("")
+      .trim();
   return {
     title: text(elements.find((el) => el.tagName === "title")),
     // MJML's preheader: the hidden first div of the body.
@@ -86,60 +114,66 @@ const shows = (text: string, piece: string) =>
   new RegExp(`(^|[^\\p{L}])${piece.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}($|[^\\p{L}])`, "u").test(text);
 
 describe("renderEmail HTML in every language", () => {
-  it.each(MILESTONES.flatMap((m) => LOCALES.map((l) => [m, l] as const)))("%s/%s: the HTML shows the text part's copy and links, escaped", (milestone, locale) => {
-    const c = ctx(milestone, noteFor(milestone));
-    const email = renderEmail(milestone, c, BRANDING, locale);
-    const m = messagesFor(locale);
-    const html = readHtml(email.html);
+  it.each(MILESTONES.flatMap((m) => LOCALES.map((l) => [m, l] as const)))(
+    "%s/%s: the HTML shows the text part's copy and links, escaped",
+    (milestone, locale) => {
+      const c = ctx(milestone, noteFor(milestone));
+      const email = renderEmail(milestone, c, BRANDING, locale);
+      const m = messagesFor(locale);
+      const html = readHtml(email.html);
 
-    expect(html.title).toBe(email.subject);
-    expect(html.text).toContain(m.email[milestone].heading({ shop: SHOP.name, order: "#1001" }));
-    expect(html.preheader).not.toBe("");
-    // Copy, labels and values as text; links as links (the tracking page, the carrier's page, the
-    // return label, unsubscribe).
-    const pieces = textPieces(email.text, m.labelSeparator);
-    for (const piece of pieces.filter((p) => !isUrl(p))) expect(shows(html.text, piece), piece).toBe(true);
-    for (const url of pieces.filter(isUrl)) expect(html.links, url).toContain(url);
-    expect(pieces.filter(isUrl)).toContain(c.trackingUrl);
+      expect(html.title).toBe(email.subject);
+      expect(html.text).toContain(m.email[milestone].heading({ shop: SHOP.name, order: "#1001" }));
+      expect(html.preheader).not.toBe("");
+      // Copy, labels and values as text; links as links (the tracking page, the carrier's page, the
+      // return label, unsubscribe).
+      const pieces = textPieces(email.text, m.labelSeparator);
+      for (const piece of pieces.filter((p) => !isUrl(p))) expect(shows(html.text, piece), piece).toBe(true);
+      for (const url of pieces.filter(isUrl)) expect(html.links, url).toContain(url);
+      expect(pieces.filter(isUrl)).toContain(c.trackingUrl);
 
-    // Escaped: the shop's "&" reaches the reader as "&", never as markup; no unfilled placeholder.
-    expect(email.html).not.toContain("Maple & Thread");
-    expect(email.html).toContain("Maple &amp; Thread");
-    expect(html.text).toContain("Maple & Thread");
-    expect(`${html.title} ${html.preheader} ${html.text}`).not.toMatch(/undefined|null|NaN|\[object|\$\{|\{\{/);
+      // Escaped: the shop's "&" reaches the reader as "&", never as markup; no unfilled placeholder.
+      expect(email.html).not.toContain("Maple & Thread");
+      expect(email.html).toContain("Maple &amp; Thread");
+      expect(html.text).toContain("Maple & Thread");
+      expect(`${html.title} ${html.preheader} ${html.text}`).not.toMatch(/undefined|null|NaN|\[object|\$\{|\{\{/);
 
-    if (locale === "en") return;
-    // Nothing left in English: no piece of the English email that this language words differently
-    // (values such as the order number, carrier, places and the carrier's scan messages are shared).
-    const english = renderEmail(milestone, c, BRANDING, "en");
-    const englishHtml = readHtml(english.html);
-    const ownPieces = new Set(pieces);
-    const englishOnly = [
-      messagesFor("en").email[milestone].heading({ shop: SHOP.name, order: "#1001" }),
-      englishHtml.preheader,
-      ...textPieces(english.text, messagesFor("en").labelSeparator),
-    ].filter((piece) => !isUrl(piece) && !ownPieces.has(piece));
-    expect(englishOnly.length).toBeGreaterThan(3);
-    for (const piece of englishOnly) expect(shows(html.text, piece), `English left: ${piece}`).toBe(false);
-    expect(html.title).not.toBe(english.subject);
-    expect(html.preheader).not.toBe(englishHtml.preheader);
-  });
+      if (locale === "en") return;
+      // Nothing left in English: no piece of the English email that this language words differently
+      // (values such as the order number, carrier, places and the carrier's scan messages are shared).
+      const english = renderEmail(milestone, c, BRANDING, "en");
+      const englishHtml = readHtml(english.html);
+      const ownPieces = new Set(pieces);
+      const englishOnly = [
+        messagesFor("en").email[milestone].heading({ shop: SHOP.name, order: "#1001" }),
+        englishHtml.preheader,
+        ...textPieces(english.text, messagesFor("en").labelSeparator),
+      ].filter((piece) => !isUrl(piece) && !ownPieces.has(piece));
+      expect(englishOnly.length).toBeGreaterThan(3);
+      for (const piece of englishOnly) expect(shows(html.text, piece), `English left: ${piece}`).toBe(false);
+      expect(html.title).not.toBe(english.subject);
+      expect(html.preheader).not.toBe(englishHtml.preheader);
+    },
+  );
 });
 
 describe("renderEmail content", () => {
-  it.each(MILESTONES.flatMap((m) => LOCALES.map((l) => [m, l] as const)))("%s/%s: valid MJML, tracking link in html and text", (milestone, locale) => {
-    const c = ctx(milestone);
-    const { mjml } = composeEmail(milestone, c, BRANDING, locale);
-    const strict = mjml2html(mjml, { validationLevel: "strict" });
-    expect(strict.errors).toEqual([]);
-    const email = renderEmail(milestone, c, BRANDING, locale);
-    expect(email.text).toContain(c.trackingUrl);
-    expect(email.html).toContain(`href="${c.trackingUrl}"`);
-    expect(email.subject).toContain("#1001");
-    expect(email.html).toContain(`lang="${locale}"`);
-    expect(email.subject).not.toMatch(/undefined|null|NaN/);
-    expect(email.text).not.toMatch(/undefined|null|NaN/);
-  });
+  it.each(MILESTONES.flatMap((m) => LOCALES.map((l) => [m, l] as const)))(
+    "%s/%s: valid MJML, tracking link in html and text",
+    (milestone, locale) => {
+      const c = ctx(milestone);
+      const { mjml } = composeEmail(milestone, c, BRANDING, locale);
+      const strict = mjml2html(mjml, { validationLevel: "strict" });
+      expect(strict.errors).toEqual([]);
+      const email = renderEmail(milestone, c, BRANDING, locale);
+      expect(email.text).toContain(c.trackingUrl);
+      expect(email.html).toContain(`href="${c.trackingUrl}"`);
+      expect(email.subject).toContain("#1001");
+      expect(email.html).toContain(`lang="${locale}"`);
+      expect(email.subject).not.toMatch(/undefined|null|NaN/);
+      expect(email.text).not.toMatch(/undefined|null|NaN/);
+    },
+  );
 
   it("never puts a tracking number in order_confirmed, whatever the context holds", () => {
     for (const locale of LOCALES) {
@@ -175,7 +209,9 @@ describe("renderEmail content", () => {
       "en",
     );
     expect(email.html).not.toMatch(/<script|<img src=x|<b>"Shop"|<i>Ann|<u>UPS|#1001<br>/);
-    expect(email.html).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;img src=x onerror=alert(1)&gt;");
+    expect(email.html).toContain(
+      "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;img src=x onerror=alert(1)&gt;",
+    );
     expect(email.html).toContain("Evil &lt;b&gt;&quot;Shop&quot;&lt;/b&gt;");
     // The plain-text part is not HTML: it carries the note verbatim.
     expect(email.text).toContain(hostile);
@@ -190,7 +226,12 @@ describe("renderEmail content", () => {
     const email = renderEmail(
       "shipped",
       ctx("shipped", { carrierUrl: "javascript:alert(1)", unsubscribeUrl: "data:text/html,hi" }),
-      { logoUrl: "javascript:alert(1)", primaryColor: "red;background:url(x)", accentColor: "#zzz", font: '"/><script>' },
+      {
+        logoUrl: "javascript:alert(1)",
+        primaryColor: "red;background:url(x)",
+        accentColor: "#zzz",
+        font: '"/><script>',
+      },
       "en",
     );
     expect(email.html).not.toContain("javascript:");
@@ -220,18 +261,43 @@ describe("renderEmail content", () => {
 
   it("formats the estimated window in the customer's locale and zone", () => {
     const window = { start: new Date("2026-11-27T23:30:00Z"), end: new Date("2026-11-29T23:30:00Z") };
-    const en = renderEmail("shipped", ctx("shipped", { estimatedWindow: window, timeZone: "America/Los_Angeles" }), BRANDING, "en-US");
+    const en = renderEmail(
+      "shipped",
+      ctx("shipped", { estimatedWindow: window, timeZone: "America/Los_Angeles" }),
+      BRANDING,
+      "en-US",
+    );
     expect(en.text).toMatch(/Estimated delivery: Fri, Nov 27\s–\sSun, Nov 29/); // Intl puts thin spaces around the dash
-    const fr = renderEmail("shipped", ctx("shipped", { estimatedWindow: window, timeZone: "Europe/Paris" }), BRANDING, "fr-CA");
+    const fr = renderEmail(
+      "shipped",
+      ctx("shipped", { estimatedWindow: window, timeZone: "Europe/Paris" }),
+      BRANDING,
+      "fr-CA",
+    );
     expect(fr.text).toMatch(/Livraison estimée : sam\. 28 nov\.\s–\slun\. 30 nov\./);
   });
 
   it("formats refunds with the currency's own minor units", () => {
-    const eur = renderEmail("refund_issued", ctx("refund_issued", { refund: { amountMinor: 123_450, currency: "EUR" } }), BRANDING, "de");
+    const eur = renderEmail(
+      "refund_issued",
+      ctx("refund_issued", { refund: { amountMinor: 123_450, currency: "EUR" } }),
+      BRANDING,
+      "de",
+    );
     expect(eur.text).toMatch(/Erstattung: 1\.234,50\s€/);
-    const jpy = renderEmail("refund_issued", ctx("refund_issued", { refund: { amountMinor: 5_000, currency: "JPY" } }), BRANDING, "en");
+    const jpy = renderEmail(
+      "refund_issued",
+      ctx("refund_issued", { refund: { amountMinor: 5_000, currency: "JPY" } }),
+      BRANDING,
+      "en",
+    );
     expect(jpy.text).toContain("¥5,000");
-    const usd = renderEmail("refund_issued", ctx("refund_issued", { refund: { amountMinor: 4_999, currency: "USD" } }), BRANDING, "es");
+    const usd = renderEmail(
+      "refund_issued",
+      ctx("refund_issued", { refund: { amountMinor: 4_999, currency: "USD" } }),
+      BRANDING,
+      "es",
+    );
     expect(usd.text).toMatch(/49,99\sUS\$/);
   });
 
@@ -250,7 +316,9 @@ describe("renderEmail content", () => {
 
   it("offers the return label and return tracking", () => {
     const email = renderEmail("return_approved", ctx("return_approved"), BRANDING, "en");
-    expect(email.text).toContain("Print your return label: https://maplethread.example/apps/waypoint/returns/preview-label.pdf");
+    expect(email.text).toContain(
+      "Print your return label: https://maplethread.example/apps/waypoint/returns/preview-label.pdf",
+    );
     expect(email.text).toContain("Return tracking: 1Z999AA10123456785");
     expect(email.html).toContain("#f4b400"); // accent-coloured label button
   });
@@ -269,10 +337,14 @@ describe("renderEmail content", () => {
 
   it("greets by first name when known", () => {
     expect(renderEmail("shipped", ctx("shipped"), BRANDING, "en").text.startsWith("Hi Alex,")).toBe(true);
-    expect(renderEmail("shipped", ctx("shipped", { customerFirstName: null }), BRANDING, "de").text.startsWith("Hallo,")).toBe(true);
+    expect(
+      renderEmail("shipped", ctx("shipped", { customerFirstName: null }), BRANDING, "de").text.startsWith("Hallo,"),
+    ).toBe(true);
   });
 
   it("requires an http(s) tracking link", () => {
-    expect(() => renderEmail("shipped", ctx("shipped", { trackingUrl: "javascript:alert(1)" }), BRANDING, "en")).toThrow(/trackingUrl/);
+    expect(() =>
+      renderEmail("shipped", ctx("shipped", { trackingUrl: "javascript:alert(1)" }), BRANDING, "en"),
+    ).toThrow(/trackingUrl/);
   });
 });

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { CRITICAL_SMS, isSmsCapable, MILESTONES } from "~/notifications/rules/policy";
-import { countSegments, isGsm7, previewContext, renderSms, toGsm7, type MessageContext } from "~/notifications/templates";
+import {
+  countSegments,
+  isGsm7,
+  previewContext,
+  renderSms,
+  toGsm7,
+  type MessageContext,
+} from "~/notifications/templates";
 import { LOCALES } from "~/notifications/copy";
 
 const NOW = new Date("2026-11-25T12:00:00Z");
@@ -31,7 +38,11 @@ describe("countSegments: GSM-7", () => {
 
   it("never splits an escape sequence across segments", () => {
     // 152 + 2 + 152 = 306 septets would fit 2×153, but the € cannot straddle the boundary.
-    expect(countSegments(`${"a".repeat(152)}€${"a".repeat(152)}`)).toMatchObject({ encoding: "GSM-7", segments: 3, units: 306 });
+    expect(countSegments(`${"a".repeat(152)}€${"a".repeat(152)}`)).toMatchObject({
+      encoding: "GSM-7",
+      segments: 3,
+      units: 306,
+    });
     expect(countSegments(`${"a".repeat(151)}€${"a".repeat(153)}`)).toMatchObject({ segments: 2, units: 306 });
   });
 
@@ -85,7 +96,12 @@ describe("toGsm7", () => {
 });
 
 function ctx(extra: Partial<MessageContext> = {}): MessageContext {
-  return { ...previewContext({ name: "Maple & Thread Co.", domain: "maple-thread.myshopify.com" }, "delayed", NOW), trackingUrl: LINK, orderName: "#10234", ...extra };
+  return {
+    ...previewContext({ name: "Maple & Thread Co.", domain: "maple-thread.myshopify.com" }, "delayed", NOW),
+    trackingUrl: LINK,
+    orderName: "#10234",
+    ...extra,
+  };
 }
 
 describe("renderSms", () => {
@@ -101,7 +117,12 @@ describe("renderSms", () => {
         expect(sms.body, `${milestone}/${locale}`).toContain(LINK);
         expect(sms.body).toContain("Maple & Thread Co.");
         expect(sms.body).toContain("#10234");
-        expect({ milestone, locale, encoding: sms.encoding, segments: sms.segments }).toEqual({ milestone, locale, encoding: "GSM-7", segments: 1 });
+        expect({ milestone, locale, encoding: sms.encoding, segments: sms.segments }).toEqual({
+          milestone,
+          locale,
+          encoding: "GSM-7",
+          segments: 1,
+        });
         expect(sms.body.length).toBeLessThanOrEqual(160);
         expect(countSegments(sms.body)).toMatchObject({ segments: sms.segments, encoding: sms.encoding });
       }
@@ -111,7 +132,9 @@ describe("renderSms", () => {
   it("gives the new estimate in a delay SMS without a doubled full stop", () => {
     const window = { start: new Date("2026-12-01T12:00:00Z"), end: new Date("2026-12-02T12:00:00Z") };
     expect(renderSms("delayed", ctx({ newEstimate: window }), "en").body).toContain("New estimate: Dec 2. Details:");
-    expect(renderSms("delayed", ctx({ newEstimate: window }), "fr").body).toContain("Nouvelle estimation : 2 déc. Détails");
+    expect(renderSms("delayed", ctx({ newEstimate: window }), "fr").body).toContain(
+      "Nouvelle estimation : 2 déc. Détails",
+    );
     expect(renderSms("delayed", ctx({ newEstimate: window }), "de").body).toContain("Neue Schätzung: 2. Dez. Details");
     expect(renderSms("delayed", ctx({ newEstimate: null }), "en").body).not.toContain("estimate");
   });

@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { parseCustomersDataRequest, parseCustomersRedact, parseShopRedact } from "../../../app/pipeline/payloads/compliance";
+import {
+  parseCustomersDataRequest,
+  parseCustomersRedact,
+  parseShopRedact,
+} from "../../../app/pipeline/payloads/compliance";
 import {
   IDS,
   SHOP_DOMAIN,
@@ -18,7 +22,9 @@ describe("compliance topics", () => {
       ordersRequested: [IDS.order1001, IDS.order1002],
       dataRequestId: "4455",
     });
-    const guest = parseCustomersDataRequest(customersDataRequestPayload({ customer: { id: null, email: "Guest@Example.com", phone: null } }));
+    const guest = parseCustomersDataRequest(
+      customersDataRequestPayload({ customer: { id: null, email: "Guest@Example.com", phone: null } }),
+    );
     expect(guest.customer).toEqual({ id: null, email: "guest@example.com", phone: null });
   });
 
@@ -30,11 +36,14 @@ describe("compliance topics", () => {
       ordersToRedact: [IDS.order1001, IDS.order1002],
     });
     expect(parseShopRedact(loadFixture("shop-redact"))).toEqual({ shopId: IDS.shop, shopDomain: SHOP_DOMAIN });
-    expect(payloadError(() => parseShopRedact(shopRedactPayload({ shop_domain: undefined }))).message).toBe("shop/redact payload: shop_domain is missing");
+    expect(payloadError(() => parseShopRedact(shopRedactPayload({ shop_domain: undefined }))).message).toBe(
+      "shop/redact payload: shop_domain is missing",
+    );
   });
 
-
   it("names the field of the wrong type", () => {
-    expect(payloadError(() => parseCustomersRedact(customersDataRequestPayload({ shop_id: true }))).message).toMatch(/^customers\/redact payload: shop_id has the wrong type/);
+    expect(payloadError(() => parseCustomersRedact(customersDataRequestPayload({ shop_id: true }))).message).toMatch(
+      /^customers\/redact payload: shop_id has the wrong type/,
+    );
   });
 });

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { parseCustomersRedact } from "../../../app/pipeline/payloads/compliance";
-import { PayloadError, jsonShape, moneyToCents, numericId, parseShopifyTime, parseTriggeredAt } from "../../../app/pipeline/payloads/fields";
+import {
+  PayloadError,
+  jsonShape,
+  moneyToCents,
+  numericId,
+  parseShopifyTime,
+  parseTriggeredAt,
+} from "../../../app/pipeline/payloads/fields";
 import { parseFulfillmentEvent } from "../../../app/pipeline/payloads/fulfillment-events";
 import { parseFulfillment } from "../../../app/pipeline/payloads/fulfillments";
 import { parseOrder } from "../../../app/pipeline/payloads/orders";
@@ -23,7 +30,7 @@ describe("bodies that are not objects", () => {
   it.each([
     ["null", null, "null"],
     ["an array", [loadFixture("orders-create.1001")], "an array of 1 item"],
-    ["a string", "{\"id\":1}", "a string of 8 characters"],
+    ["a string", '{"id":1}', "a string of 8 characters"],
     ["a number", 42, "a number"],
   ])("refuses a body that is %s, naming its type only", (_label, body, shape) => {
     const err = payloadError(() => parseOrder(body, "orders/paid"));
@@ -41,24 +48,137 @@ describe("errors name the field and the problem, never the value", () => {
   const tx = (amount: string) => [{ kind: "refund", status: "success", amount, currency: "USD" }];
 
   it.each([
-    ["an email as the order id", () => parseOrder(orderPayload({ id: EMAIL, admin_graphql_api_id: null }), "orders/create"), "id", EMAIL, "must be a numeric id"],
-    ["an email as the order gid", () => parseOrder(orderPayload({ admin_graphql_api_id: EMAIL })), "admin_graphql_api_id", EMAIL, "must be a numeric id"],
-    ["a phone as the order number", () => parseOrder(orderPayload({ order_number: PHONE })), "order_number", PHONE, "must be a number, got a string of 17 characters"],
-    ["a street address as the total", () => parseOrder(orderPayload({ total_price: STREET })), "total_price", STREET, "must be a decimal amount, got a string"],
-    ["a street address as a time", () => parseOrder(orderPayload({ created_at: STREET })), "created_at", STREET, "must be an ISO-8601 time"],
-    ["a street address as the line items", () => parseOrder(orderPayload({ line_items: STREET })), "line_items", STREET, "must be an array, got a string"],
-    ["a phone as a line item's quantity", () => parseOrder(orderPayload({ line_items: [lineItemPayload({ quantity: PHONE })] })), "line_items[0].quantity", PHONE, "must be a number"],
-    ["an email as the shipping address", () => parseOrder(orderPayload({ shipping_address: EMAIL })), "shipping_address", EMAIL, "must be an object, got a string"],
-    ["a phone as the customer's id", () => parseOrder(orderPayload({ customer: { id: PHONE, admin_graphql_api_id: null } })), "customer.id", PHONE, "must be a numeric id"],
-    ["a phone as a fulfillment's order_id", () => parseFulfillment(fulfillmentPayload({ order_id: PHONE })), "order_id", PHONE, "must be a numeric id"],
-    ["an email as a tracking number list", () => parseFulfillment(fulfillmentPayload({ tracking_numbers: EMAIL })), "tracking_numbers", EMAIL, "must be an array"],
-    ["a street address as a scan's latitude", () => parseFulfillmentEvent(fulfillmentEventPayload({ latitude: STREET })), "latitude", STREET, "must be a number"],
-    ["a street address as a return quantity", () => parseReturn(returnPayload("returns/request", { return_line_items: [{ id: 1, quantity: STREET }] }), "returns/request", new Date()), "return_line_items[0].quantity", STREET, "must be a number"],
-    ["a phone as a refund amount", () => parseRefund(refundPayload({ transactions: tx(PHONE) })), "transactions[0].amount", PHONE, "must be a decimal amount"],
-    ["an email as the shop id", () => parseCustomersRedact(customersRedactPayload({ shop_id: EMAIL })), "shop_id", EMAIL, "must be a numeric id"],
-    ["an email as an order to redact", () => parseCustomersRedact(customersRedactPayload({ orders_to_redact: [EMAIL] })), "orders_to_redact[0]", EMAIL, "must be a numeric id"],
-    ["a phone as a JSON number in a text field", () => parseCustomersRedact(customersRedactPayload({ customer: { phone: 16175550142 } })), "customer.phone", "16175550142", "must be a string, got a number"],
-    ["an email as the whole body", () => parseOrder(EMAIL, "orders/create"), "body", EMAIL, "must be a JSON object, got a string of 21 characters"],
+    [
+      "an email as the order id",
+      () => parseOrder(orderPayload({ id: EMAIL, admin_graphql_api_id: null }), "orders/create"),
+      "id",
+      EMAIL,
+      "must be a numeric id",
+    ],
+    [
+      "an email as the order gid",
+      () => parseOrder(orderPayload({ admin_graphql_api_id: EMAIL })),
+      "admin_graphql_api_id",
+      EMAIL,
+      "must be a numeric id",
+    ],
+    [
+      "a phone as the order number",
+      () => parseOrder(orderPayload({ order_number: PHONE })),
+      "order_number",
+      PHONE,
+      "must be a number, got a string of 17 characters",
+    ],
+    [
+      "a street address as the total",
+      () => parseOrder(orderPayload({ total_price: STREET })),
+      "total_price",
+      STREET,
+      "must be a decimal amount, got a string",
+    ],
+    [
+      "a street address as a time",
+      () => parseOrder(orderPayload({ created_at: STREET })),
+      "created_at",
+      STREET,
+      "must be an ISO-8601 time",
+    ],
+    [
+      "a street address as the line items",
+      () => parseOrder(orderPayload({ line_items: STREET })),
+      "line_items",
+      STREET,
+      "must be an array, got a string",
+    ],
+    [
+      "a phone as a line item's quantity",
+      () => parseOrder(orderPayload({ line_items: [lineItemPayload({ quantity: PHONE })] })),
+      "line_items[0].quantity",
+      PHONE,
+      "must be a number",
+    ],
+    [
+      "an email as the shipping address",
+      () => parseOrder(orderPayload({ shipping_address: EMAIL })),
+      "shipping_address",
+      EMAIL,
+      "must be an object, got a string",
+    ],
+    [
+      "a phone as the customer's id",
+      () => parseOrder(orderPayload({ customer: { id: PHONE, admin_graphql_api_id: null } })),
+      "customer.id",
+      PHONE,
+      "must be a numeric id",
+    ],
+    [
+      "a phone as a fulfillment's order_id",
+      () => parseFulfillment(fulfillmentPayload({ order_id: PHONE })),
+      "order_id",
+      PHONE,
+      "must be a numeric id",
+    ],
+    [
+      "an email as a tracking number list",
+      () => parseFulfillment(fulfillmentPayload({ tracking_numbers: EMAIL })),
+      "tracking_numbers",
+      EMAIL,
+      "must be an array",
+    ],
+    [
+      "a street address as a scan's latitude",
+      () => parseFulfillmentEvent(fulfillmentEventPayload({ latitude: STREET })),
+      "latitude",
+      STREET,
+      "must be a number",
+    ],
+    [
+      "a street address as a return quantity",
+      () =>
+        parseReturn(
+          returnPayload("returns/request", { return_line_items: [{ id: 1, quantity: STREET }] }),
+          "returns/request",
+          new Date(),
+        ),
+      "return_line_items[0].quantity",
+      STREET,
+      "must be a number",
+    ],
+    [
+      "a phone as a refund amount",
+      () => parseRefund(refundPayload({ transactions: tx(PHONE) })),
+      "transactions[0].amount",
+      PHONE,
+      "must be a decimal amount",
+    ],
+    [
+      "an email as the shop id",
+      () => parseCustomersRedact(customersRedactPayload({ shop_id: EMAIL })),
+      "shop_id",
+      EMAIL,
+      "must be a numeric id",
+    ],
+    [
+      "an email as an order to redact",
+      () => parseCustomersRedact(customersRedactPayload({ orders_to_redact: [EMAIL] })),
+      "orders_to_redact[0]",
+      EMAIL,
+      "must be a numeric id",
+    ],
+    [
+      "a phone as a JSON number in a text field",
+      () => parseCustomersRedact(customersRedactPayload({ customer: { phone: 16175550142 } })),
+      "customer.phone",
+      "16175550142",
+      "must be a string, got a number",
+    ],
+    [
+      "an email as the whole body",
+      () => parseOrder(EMAIL, "orders/create"),
+      "body",
+      EMAIL,
+      "must be a JSON object, got a string of 21 characters",
+    ],
   ] as const)("%s", (_label, parse, field, value, problem) => {
     const err = payloadError(parse);
     expect(err.field).toBe(field);
@@ -67,19 +187,30 @@ describe("errors name the field and the problem, never the value", () => {
   });
 
   it("a body that is not JSON is refused without quoting it (V8's own message quotes its start)", () => {
-    for (const body of [`${EMAIL} ${PHONE}`, `<html>${STREET}</html>`, `{"email": "${EMAIL}" "phone": "${PHONE}"}`, `{"address": "${STREET}"`]) {
+    for (const body of [
+      `${EMAIL} ${PHONE}`,
+      `<html>${STREET}</html>`,
+      `{"email": "${EMAIL}" "phone": "${PHONE}"}`,
+      `{"address": "${STREET}"`,
+    ]) {
       const err = payloadError(() => parseWebhookJson(body, "orders/create"));
       for (const value of [EMAIL, PHONE, STREET]) expectNoEcho(err.message, "body", value);
       expect(err.message).toMatch(/^orders\/create payload: body is not valid JSON/);
       expect(payloadError(() => parseWebhookPayload("orders/create", body)).message).toBe(err.message);
     }
     expect(payloadError(() => parseWebhookJson(`{"email":`)).reason).toBe("is not valid JSON (it ends too soon)");
-    expect(payloadError(() => parseWebhookJson(`{"email": "${EMAIL}" x}`)).reason).toMatch(/^is not valid JSON \(near character \d+\)$/);
+    expect(payloadError(() => parseWebhookJson(`{"email": "${EMAIL}" x}`)).reason).toMatch(
+      /^is not valid JSON \(near character \d+\)$/,
+    );
   });
 
   it("states a bound without the number refused", () => {
-    const err = payloadError(() => parseFulfillment(fulfillmentPayload({ line_items: [{ id: 1, quantity: -16175550142 }] })));
-    expect(err.message).toBe("fulfillments/update payload: line_items[0].quantity is out of range (Number must be greater than or equal to 0)");
+    const err = payloadError(() =>
+      parseFulfillment(fulfillmentPayload({ line_items: [{ id: 1, quantity: -16175550142 }] })),
+    );
+    expect(err.message).toBe(
+      "fulfillments/update payload: line_items[0].quantity is out of range (Number must be greater than or equal to 0)",
+    );
   });
 
   it("describes a value by its JSON type and length only", () => {
@@ -133,5 +264,4 @@ describe("values", () => {
     expect(parseShopifyTime("tomorrow")).toBeNull();
     expect(parseTriggeredAt(null)).toBeNull();
   });
-
 });

@@ -1,10 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { factFromFulfillmentEvent, parseFulfillmentEvent } from "../../../app/pipeline/payloads/fulfillment-events";
-import {
-  IDS,
-  fulfillmentEventPayload,
-  loadFixture,
-} from "../../../scripts/simulator/payloads";
+import { IDS, fulfillmentEventPayload, loadFixture } from "../../../scripts/simulator/payloads";
 import { payloadError } from "./helpers";
 
 describe("fulfillment events", () => {
@@ -40,7 +36,12 @@ describe("fulfillment events", () => {
   });
 
   it("converts any offset to the instant it names", () => {
-    const rec = parseFulfillmentEvent(fulfillmentEventPayload({ happened_at: "2026-11-18T05:20:00-06:00", estimated_delivery_at: "2026-11-20T20:00:00+05:30" }));
+    const rec = parseFulfillmentEvent(
+      fulfillmentEventPayload({
+        happened_at: "2026-11-18T05:20:00-06:00",
+        estimated_delivery_at: "2026-11-20T20:00:00+05:30",
+      }),
+    );
     expect(rec.happenedAt.toISOString()).toBe("2026-11-18T11:20:00.000Z");
     expect(rec.estimatedDeliveryAt?.toISOString()).toBe("2026-11-20T14:30:00.000Z");
   });
@@ -52,17 +53,25 @@ describe("fulfillment events", () => {
   });
 
   it("keys by event id only: two parses agree, another event differs", () => {
-    const a = factFromFulfillmentEvent(parseFulfillmentEvent(loadFixture("fulfillment_events-create.1001.1-delivered")));
-    const b = factFromFulfillmentEvent(parseFulfillmentEvent(loadFixture("fulfillment_events-create.1001.1-delivered")));
-    const c = factFromFulfillmentEvent(parseFulfillmentEvent(fulfillmentEventPayload({ id: 44556678000 }, "delivered")));
+    const a = factFromFulfillmentEvent(
+      parseFulfillmentEvent(loadFixture("fulfillment_events-create.1001.1-delivered")),
+    );
+    const b = factFromFulfillmentEvent(
+      parseFulfillmentEvent(loadFixture("fulfillment_events-create.1001.1-delivered")),
+    );
+    const c = factFromFulfillmentEvent(
+      parseFulfillmentEvent(fulfillmentEventPayload({ id: 44556678000 }, "delivered")),
+    );
     expect(a.key).toBe(b.key);
     expect(c.key).toBe("fe:44556678000");
   });
 
   it("names the missing or wrong field", () => {
-    expect(payloadError(() => parseFulfillmentEvent(fulfillmentEventPayload({ fulfillment_id: undefined }))).message).toBe(
-      "fulfillment_events/create payload: fulfillment_id is missing",
+    expect(
+      payloadError(() => parseFulfillmentEvent(fulfillmentEventPayload({ fulfillment_id: undefined }))).message,
+    ).toBe("fulfillment_events/create payload: fulfillment_id is missing");
+    expect(payloadError(() => parseFulfillmentEvent(fulfillmentEventPayload({ latitude: "41.7" }))).field).toBe(
+      "latitude",
     );
-    expect(payloadError(() => parseFulfillmentEvent(fulfillmentEventPayload({ latitude: "41.7" }))).field).toBe("latitude");
   });
 });

@@ -1,11 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { FULFILLMENT_CREATED_STATUS, factsFromFulfillment, parseFulfillment } from "../../../app/pipeline/payloads/fulfillments";
 import {
-  IDS,
-  TRACKING,
-  fulfillmentPayload,
-  loadFixture,
-} from "../../../scripts/simulator/payloads";
+  FULFILLMENT_CREATED_STATUS,
+  factsFromFulfillment,
+  parseFulfillment,
+} from "../../../app/pipeline/payloads/fulfillments";
+import { IDS, TRACKING, fulfillmentPayload, loadFixture } from "../../../scripts/simulator/payloads";
 import { payloadError } from "./helpers";
 
 describe("fulfillments", () => {
@@ -31,7 +30,14 @@ describe("fulfillments", () => {
   });
 
   it("uses tracking_number when tracking_numbers is empty, and drops blanks and repeats", () => {
-    const rec = parseFulfillment(fulfillmentPayload({ tracking_numbers: [], tracking_number: "1Z999AA10123456819", tracking_urls: [], tracking_url: null }));
+    const rec = parseFulfillment(
+      fulfillmentPayload({
+        tracking_numbers: [],
+        tracking_number: "1Z999AA10123456819",
+        tracking_urls: [],
+        tracking_url: null,
+      }),
+    );
     expect(rec.trackingNumbers).toEqual(["1Z999AA10123456819"]);
     expect(rec.trackingUrls).toEqual([]);
     const repeats = parseFulfillment(fulfillmentPayload({ tracking_numbers: ["A1", " A1 ", "", "B2"] }));
@@ -42,9 +48,24 @@ describe("fulfillments", () => {
     const delivered = parseFulfillment(loadFixture("fulfillments-update.1001.1-ups-delivered"), "fulfillments/update");
     expect(delivered.shipmentStatus).toBe("delivered");
     expect(factsFromFulfillment(delivered)).toEqual([
-      { key: `f:${IDS.fulfillmentUps}:created`, source: "fulfillment", status: FULFILLMENT_CREATED_STATUS, at: new Date("2026-11-17T19:03:11.000Z") },
-      { key: `f:${IDS.fulfillmentUps}:success:2026-11-20T15:15:27.000Z`, source: "fulfillment", status: "fulfillment_success", at: new Date("2026-11-20T15:15:27.000Z") },
-      { key: `f:${IDS.fulfillmentUps}:shipment:delivered:2026-11-20T15:15:27.000Z`, source: "fulfillment", status: "delivered", at: new Date("2026-11-20T15:15:27.000Z") },
+      {
+        key: `f:${IDS.fulfillmentUps}:created`,
+        source: "fulfillment",
+        status: FULFILLMENT_CREATED_STATUS,
+        at: new Date("2026-11-17T19:03:11.000Z"),
+      },
+      {
+        key: `f:${IDS.fulfillmentUps}:success:2026-11-20T15:15:27.000Z`,
+        source: "fulfillment",
+        status: "fulfillment_success",
+        at: new Date("2026-11-20T15:15:27.000Z"),
+      },
+      {
+        key: `f:${IDS.fulfillmentUps}:shipment:delivered:2026-11-20T15:15:27.000Z`,
+        source: "fulfillment",
+        status: "delivered",
+        at: new Date("2026-11-20T15:15:27.000Z"),
+      },
     ]);
     expect(factsFromFulfillment(ups).map((f) => f.status)).toEqual([FULFILLMENT_CREATED_STATUS, "fulfillment_success"]);
   });
@@ -63,13 +84,16 @@ describe("fulfillments", () => {
   });
 
   it("requires order_id on the fulfillments/* topics", () => {
-    const err = payloadError(() => parseFulfillment(fulfillmentPayload({ order_id: undefined }), "fulfillments/create"));
+    const err = payloadError(() =>
+      parseFulfillment(fulfillmentPayload({ order_id: undefined }), "fulfillments/create"),
+    );
     expect(err.message).toBe("fulfillments/create payload: order_id is missing");
   });
 
   it("names nested fields", () => {
-    expect(payloadError(() => parseFulfillment(fulfillmentPayload({ line_items: [{ id: null }] }), "fulfillments/update")).message).toBe(
-      "fulfillments/update payload: line_items[0].id must not be null",
-    );
+    expect(
+      payloadError(() => parseFulfillment(fulfillmentPayload({ line_items: [{ id: null }] }), "fulfillments/update"))
+        .message,
+    ).toBe("fulfillments/update payload: line_items[0].id must not be null");
   });
 });

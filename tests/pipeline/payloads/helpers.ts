@@ -21,5 +21,6 @@ export function expectNoEcho(message: string, field: string, value: string): voi
   expect(message).toContain(` ${field} `);
   const lower = message.toLowerCase();
   expect(lower).not.toContain(value.toLowerCase());
-  for (const piece of value.toLowerCase().match(/[a-z0-9]{4,}/g) ?? []) expect(lower, `quotes "${piece}"`).not.toContain(piece);
+  for (const piece of value.toLowerCase().match(/[a-z0-9]{4,}/g) ?? [])
+    expect(lower, `quotes "${piece}"`).not.toContain(piece);
 }

@@ -1,11 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { factsFromReturn, parseReturn } from "../../../app/pipeline/payloads/returns";
 import { type ReturnTopic } from "../../../app/pipeline/payloads/topics";
-import {
-  IDS,
-  loadFixture,
-  returnPayload,
-} from "../../../scripts/simulator/payloads";
+import { IDS, loadFixture, returnPayload } from "../../../scripts/simulator/payloads";
 import { payloadError } from "./helpers";
 
 describe("returns", () => {
@@ -34,7 +30,15 @@ describe("returns", () => {
       at: triggered,
       topic: "returns/request",
     });
-    expect(factsFromReturn(rec)).toEqual([{ key: `r:${IDS.return1001R1}:return_requested`, source: "return", status: "return_requested", at: triggered, message: null }]);
+    expect(factsFromReturn(rec)).toEqual([
+      {
+        key: `r:${IDS.return1001R1}:return_requested`,
+        source: "return",
+        status: "return_requested",
+        at: triggered,
+        message: null,
+      },
+    ]);
   });
 
   it("reads a decline, which names no order", () => {
@@ -42,7 +46,11 @@ describe("returns", () => {
     expect(rec.orderShopifyId).toBeNull();
     expect(rec.declineReason).toBe("final_sale");
     expect(rec.declineNote).toMatch(/can't be returned once used/);
-    expect(factsFromReturn(rec)[0]).toMatchObject({ key: `r:${IDS.return1001R2}:return_declined`, status: "return_declined", message: rec.declineNote });
+    expect(factsFromReturn(rec)[0]).toMatchObject({
+      key: `r:${IDS.return1001R2}:return_declined`,
+      status: "return_declined",
+      message: rec.declineNote,
+    });
   });
 
   it.each([
@@ -56,13 +64,21 @@ describe("returns", () => {
   });
 
   it("prefers a time the payload carries itself", () => {
-    const rec = parseReturn(returnPayload("returns/close", { updated_at: "2026-11-28T10:05:35-05:00" }), "returns/close", triggered);
+    const rec = parseReturn(
+      returnPayload("returns/close", { updated_at: "2026-11-28T10:05:35-05:00" }),
+      "returns/close",
+      triggered,
+    );
     expect(rec.at.toISOString()).toBe("2026-11-28T15:05:35.000Z");
   });
 
   it("refuses a return with no time at all, and a topic that is not a return", () => {
-    expect(payloadError(() => parseReturn(returnPayload("returns/close"), "returns/close", null)).message).toMatch(/returns\/close payload: body carries no time/);
-    expect(payloadError(() => parseReturn(returnPayload("returns/close"), "returns/update" as ReturnTopic, triggered)).field).toBe("topic");
+    expect(payloadError(() => parseReturn(returnPayload("returns/close"), "returns/close", null)).message).toMatch(
+      /returns\/close payload: body carries no time/,
+    );
+    expect(
+      payloadError(() => parseReturn(returnPayload("returns/close"), "returns/update" as ReturnTopic, triggered)).field,
+    ).toBe("topic");
   });
 
   it("keeps the same key for the same return and topic", () => {
@@ -72,11 +88,19 @@ describe("returns", () => {
   });
 
   it("names the missing or wrong field", () => {
-    expect(payloadError(() => parseReturn(returnPayload("returns/request", { id: undefined }), "returns/request", new Date())).message).toBe(
-      "returns/request payload: id is missing",
-    );
-    expect(payloadError(() => parseReturn(returnPayload("returns/request", { return_line_items: [{ id: 1, quantity: "1" }] }), "returns/request", new Date())).field).toBe(
-      "return_line_items[0].quantity",
-    );
+    expect(
+      payloadError(() =>
+        parseReturn(returnPayload("returns/request", { id: undefined }), "returns/request", new Date()),
+      ).message,
+    ).toBe("returns/request payload: id is missing");
+    expect(
+      payloadError(() =>
+        parseReturn(
+          returnPayload("returns/request", { return_line_items: [{ id: 1, quantity: "1" }] }),
+          "returns/request",
+          new Date(),
+        ),
+      ).field,
+    ).toBe("return_line_items[0].quantity");
   });
 });

@@ -33,15 +33,17 @@ describe("reverse deliveries", () => {
   });
 
   it("falls back to the trigger time when the label has none (Shopify's example has created_at: null)", () => {
-    const rec = parseReverseDelivery(reverseDeliveryPayload({ shipping_deliverable: { label: { created_at: null, public_file_url: null } } }), triggered);
+    const rec = parseReverseDelivery(
+      reverseDeliveryPayload({ shipping_deliverable: { label: { created_at: null, public_file_url: null } } }),
+      triggered,
+    );
     expect(rec.at).toEqual(triggered);
     expect(rec.labelUrl).toBeNull();
   });
 
-
   it("names the missing field", () => {
-    expect(payloadError(() => parseReverseDelivery(reverseDeliveryPayload({ return: undefined }), new Date())).message).toBe(
-      "reverse_deliveries/attach_deliverable payload: return is missing",
-    );
+    expect(
+      payloadError(() => parseReverseDelivery(reverseDeliveryPayload({ return: undefined }), new Date())).message,
+    ).toBe("reverse_deliveries/attach_deliverable payload: return is missing");
   });
 });

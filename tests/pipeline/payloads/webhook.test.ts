@@ -43,7 +43,10 @@ describe("fixtures", () => {
         expect(parseShopifyTime(m[2] ?? ""), `${name} ${m[1]}`).not.toBeNull();
       }
       const domains = [...text.matchAll(/([a-z0-9-]+\.myshopify\.com)/g)].map((m) => m[1]);
-      expect(domains.every((d) => d === SHOP_DOMAIN), name).toBe(true);
+      expect(
+        domains.every((d) => d === SHOP_DOMAIN),
+        name,
+      ).toBe(true);
     }
   });
 
@@ -56,14 +59,24 @@ describe("fixtures", () => {
 
 describe("raw bodies and dispatch", () => {
   it("refuses text that is not JSON, and unknown topics", () => {
-    expect(payloadError(() => parseWebhookJson("{\"id\": 1,", "orders/create")).message).toMatch(/^orders\/create payload: body is not valid JSON/);
+    expect(payloadError(() => parseWebhookJson('{"id": 1,', "orders/create")).message).toMatch(
+      /^orders\/create payload: body is not valid JSON/,
+    );
     expect(payloadError(() => parseWebhookPayload("orders/create", "<html>502</html>")).field).toBe("body");
     expect(payloadError(() => parseWebhookPayload("products/update", {})).field).toBe("topic");
   });
 
   it("parseWebhookJson keeps big integers exact and leaves everything else alone", () => {
-    const parsed = parseWebhookJson('{"id":820982911946154508,"n":-12,"x":1.5e3,"s":"820982911946154508 \\"q\\"","a":[9007199254740993]}');
-    expect(parsed).toEqual({ id: "820982911946154508", n: -12, x: 1500, s: '820982911946154508 "q"', a: ["9007199254740993"] });
+    const parsed = parseWebhookJson(
+      '{"id":820982911946154508,"n":-12,"x":1.5e3,"s":"820982911946154508 \\"q\\"","a":[9007199254740993]}',
+    );
+    expect(parsed).toEqual({
+      id: "820982911946154508",
+      n: -12,
+      x: 1500,
+      s: '820982911946154508 "q"',
+      a: ["9007199254740993"],
+    });
   });
 
   it("the simulator signs bodies the way Shopify does", () => {
@@ -79,7 +92,9 @@ describe("fact keys across the story are unique", () => {
       ...factsFromFulfillment(parseFulfillment(loadFixture("fulfillments-update.1001.1-ups-delivered"))),
       factFromFulfillmentEvent(parseFulfillmentEvent(loadFixture("fulfillment_events-create.1001.1-in_transit"))),
       factFromFulfillmentEvent(parseFulfillmentEvent(loadFixture("fulfillment_events-create.1001.1-delivered"))),
-      ...(["returns/request", "returns/approve", "returns/close"] as const).flatMap((t) => factsFromReturn(parseReturn(returnPayload(t), t, new Date()))),
+      ...(["returns/request", "returns/approve", "returns/close"] as const).flatMap((t) =>
+        factsFromReturn(parseReturn(returnPayload(t), t, new Date())),
+      ),
       factFromReverseDelivery(parseReverseDelivery(loadFixture("reverse_deliveries-attach_deliverable.1001-R1"), null)),
       factFromRefund(parseRefund(loadFixture("refunds-create.1001-R1"))),
     ];

@@ -32,8 +32,12 @@ describe("detectCarrier", () => {
   });
 
   it("builds the carrier's tracking page URL", () => {
-    expect(detectCarrier("1Z5R89390357567127")?.trackingUrl).toBe("https://www.ups.com/track?tracknum=1Z5R89390357567127");
-    expect(detectCarrier("9400 1112 0255 5842 3326 69")?.trackingUrl).toBe("https://tools.usps.com/go/TrackConfirmAction?tLabels=9400111202555842332669");
+    expect(detectCarrier("1Z5R89390357567127")?.trackingUrl).toBe(
+      "https://www.ups.com/track?tracknum=1Z5R89390357567127",
+    );
+    expect(detectCarrier("9400 1112 0255 5842 3326 69")?.trackingUrl).toBe(
+      "https://tools.usps.com/go/TrackConfirmAction?tLabels=9400111202555842332669",
+    );
     expect(detectCarrier("986578788855")?.trackingUrl).toBe("https://www.fedex.com/fedextrack/?trknbr=986578788855");
   });
 
@@ -43,7 +47,11 @@ describe("detectCarrier", () => {
   });
 
   it("sends S10 postal numbers to the national post of their country", () => {
-    expect(detectCarrier("RB123456785GB")).toEqual({ code: "royal_mail", name: "Royal Mail", trackingUrl: "https://www.royalmail.com/track-your-item#/tracking-results/RB123456785GB" });
+    expect(detectCarrier("RB123456785GB")).toEqual({
+      code: "royal_mail",
+      name: "Royal Mail",
+      trackingUrl: "https://www.royalmail.com/track-your-item#/tracking-results/RB123456785GB",
+    });
     expect(detectCarrier("RB123456785US")?.code).toBe("usps");
     expect(detectCarrier("EE123456785CA")?.code).toBe("canada_post");
     expect(detectCarrier("RR123456785AU")?.code).toBe("australia_post");
@@ -62,7 +70,15 @@ describe("detectCarrier", () => {
 
 describe("cleanTrackingNumber (the one form: stored, searched, detected, linked)", () => {
   it("keeps letters and digits in upper case, whatever separators, case and width it was typed in", () => {
-    for (const typed of ["1Z999AA10123456784", "1z999aa10123456784", "1Z 999 AA1 0123 4567 84", "1z999aa1-0123-4567-84", " 1Z999AA1\t0123456784\n", "１Ｚ９９９ＡＡ１０１２３４５６７８４", "1Z999AA1．0123456784"]) {
+    for (const typed of [
+      "1Z999AA10123456784",
+      "1z999aa10123456784",
+      "1Z 999 AA1 0123 4567 84",
+      "1z999aa1-0123-4567-84",
+      " 1Z999AA1\t0123456784\n",
+      "１Ｚ９９９ＡＡ１０１２３４５６７８４",
+      "1Z999AA1．0123456784",
+    ]) {
       expect(cleanTrackingNumber(typed), JSON.stringify(typed)).toBe("1Z999AA10123456784");
     }
   });
@@ -107,9 +123,15 @@ describe("normalizeCarrierName", () => {
 
 describe("trackingUrlFor", () => {
   it("builds URLs for the common carriers", () => {
-    expect(trackingUrlFor("canada_post", "7023 2102 0000 0000")).toBe("https://www.canadapost-postescanada.ca/track-reperage/en#/search?searchFor=7023210200000000");
-    expect(trackingUrlFor("australia_post", "33TST000000101000930501")).toBe("https://auspost.com.au/mypost/track/#/details/33TST000000101000930501");
-    expect(trackingUrlFor("dhl_express", "3318810025")).toBe("https://www.dhl.com/global-en/home/tracking/tracking-express.html?submit=1&tracking-id=3318810025");
+    expect(trackingUrlFor("canada_post", "7023 2102 0000 0000")).toBe(
+      "https://www.canadapost-postescanada.ca/track-reperage/en#/search?searchFor=7023210200000000",
+    );
+    expect(trackingUrlFor("australia_post", "33TST000000101000930501")).toBe(
+      "https://auspost.com.au/mypost/track/#/details/33TST000000101000930501",
+    );
+    expect(trackingUrlFor("dhl_express", "3318810025")).toBe(
+      "https://www.dhl.com/global-en/home/tracking/tracking-express.html?submit=1&tracking-id=3318810025",
+    );
     for (const code of ["ups", "usps", "fedex", "dhl_express", "canada_post", "royal_mail", "australia_post"]) {
       expect(trackingUrlFor(code, "ABC123"), code).toMatch(/^https:\/\/[^ ]+ABC123/);
     }
@@ -129,7 +151,10 @@ describe("trackingUrlFor", () => {
 describe("resolveCarrier", () => {
   it("prefers Shopify's company over detection", () => {
     // A valid UPS-format number entered under Canada Post stays Canada Post: the merchant knows.
-    expect(resolveCarrier("Canada Post", "1Z5R89390357567127")).toMatchObject({ code: "canada_post", name: "Canada Post" });
+    expect(resolveCarrier("Canada Post", "1Z5R89390357567127")).toMatchObject({
+      code: "canada_post",
+      name: "Canada Post",
+    });
   });
 
   it("detects from the number when Shopify names no carrier we know", () => {

@@ -19,30 +19,63 @@ const carrier = (status: string): Pick => ({ source: "fulfillment_event", status
 /** Outbound vocabulary, weighted towards the common path, with Shopify's fulfillment facts and noise. */
 const OUTBOUND_PICKS: Array<{ weight: number; arbitrary: fc.Arbitrary<Pick> }> = [
   { weight: 2, arbitrary: fc.constant<Pick>({ source: "fulfillment", status: "label_purchased" }) },
-  { weight: 3, arbitrary: fc.constantFrom<Pick>(
-    { source: "fulfillment", status: "fulfillment_success" },
-    { source: "fulfillment", status: "fulfillment_open" },
-    { source: "fulfillment", status: "fulfillment_pending" },
-  ) },
-  { weight: 1, arbitrary: fc.constantFrom<Pick>(
-    { source: "fulfillment", status: "fulfillment_cancelled" },
-    { source: "fulfillment", status: "fulfillment_error" },
-  ) },
-  { weight: 2, arbitrary: fc.constantFrom(...["in_transit", "delivered", "out_for_delivery"].map((s): Pick => ({ source: "fulfillment", status: s }))) },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom<Pick>(
+      { source: "fulfillment", status: "fulfillment_success" },
+      { source: "fulfillment", status: "fulfillment_open" },
+      { source: "fulfillment", status: "fulfillment_pending" },
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom<Pick>(
+      { source: "fulfillment", status: "fulfillment_cancelled" },
+      { source: "fulfillment", status: "fulfillment_error" },
+    ),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      ...["in_transit", "delivered", "out_for_delivery"].map((s): Pick => ({ source: "fulfillment", status: s })),
+    ),
+  },
   { weight: 3, arbitrary: fc.constantFrom(...["label_printed", "confirmed", "carrier_picked_up"].map(carrier)) },
   { weight: 8, arbitrary: fc.constant(carrier("in_transit")) },
   { weight: 2, arbitrary: fc.constant(carrier("delayed")) },
-  { weight: 3, arbitrary: fc.constantFrom(...["out_for_delivery", "attempted_delivery", "ready_for_pickup"].map(carrier)) },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom(...["out_for_delivery", "attempted_delivery", "ready_for_pickup"].map(carrier)),
+  },
   { weight: 2, arbitrary: fc.constantFrom(...["delivered", "picked_up", "failure"].map(carrier)) },
   { weight: 1, arbitrary: fc.constantFrom(...["held_at_customs", "RETURNED_TO_SENDER", "in_transit"].map(carrier)) },
   { weight: 1, arbitrary: fc.constant<Pick>({ source: "order", status: "order_created" }) },
 ];
 
 const RETURN_PICKS: Array<{ weight: number; arbitrary: fc.Arbitrary<Pick> }> = [
-  { weight: 3, arbitrary: fc.constantFrom(...["return_requested", "return_approved", "return_closed", "return_received", "return_disposed"].map((s): Pick => ({ source: "return", status: s }))) },
-  { weight: 1, arbitrary: fc.constantFrom(...["return_declined", "return_cancelled"].map((s): Pick => ({ source: "return", status: s }))) },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom(
+      ...["return_requested", "return_approved", "return_closed", "return_received", "return_disposed"].map(
+        (s): Pick => ({ source: "return", status: s }),
+      ),
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      ...["return_declined", "return_cancelled"].map((s): Pick => ({ source: "return", status: s })),
+    ),
+  },
   { weight: 2, arbitrary: fc.constant<Pick>({ source: "reverse_delivery", status: "return_label_created" }) },
-  { weight: 5, arbitrary: fc.constantFrom(...["carrier_picked_up", "in_transit", "delayed", "out_for_delivery", "delivered", "held_at_customs"].map(carrier)) },
+  {
+    weight: 5,
+    arbitrary: fc.constantFrom(
+      ...["carrier_picked_up", "in_transit", "delayed", "out_for_delivery", "delivered", "held_at_customs"].map(
+        carrier,
+      ),
+    ),
+  },
   { weight: 1, arbitrary: fc.constant<Pick>({ source: "refund", status: "refund_issued" }) },
 ];
 
@@ -53,18 +86,22 @@ const LOCATIONS = [
   { city: "Leeds", country: "GB" },
 ];
 
-const step = (picks: typeof OUTBOUND_PICKS) => fc.record({
-  pick: fc.oneof(...picks),
-  // Mostly forward in time, with ties (0) and gaps of days.
-  gapHours: fc.oneof({ weight: 2, arbitrary: fc.constant(0) }, { weight: 6, arbitrary: fc.integer({ min: 1, max: 12 }) }, { weight: 1, arbitrary: fc.integer({ min: 24, max: 120 }) }),
-  location: fc.constantFrom(...LOCATIONS),
-  eddHours: fc.option(fc.integer({ min: 0, max: 240 }), { freq: 3 }),
-});
+const step = (picks: typeof OUTBOUND_PICKS) =>
+  fc.record({
+    pick: fc.oneof(...picks),
+    // Mostly forward in time, with ties (0) and gaps of days.
+    gapHours: fc.oneof(
+      { weight: 2, arbitrary: fc.constant(0) },
+      { weight: 6, arbitrary: fc.integer({ min: 1, max: 12 }) },
+      { weight: 1, arbitrary: fc.integer({ min: 24, max: 120 }) },
+    ),
+    location: fc.constantFrom(...LOCATIONS),
+    eddHours: fc.option(fc.integer({ min: 0, max: 240 }), { freq: 3 }),
+  });
 
 /** A realistic sequence of facts for one shipment, each with a unique key. */
-const sequence = (kind: ShipmentKind) => fc
-  .array(step(kind === "return" ? RETURN_PICKS : OUTBOUND_PICKS), { minLength: 1, maxLength: 18 })
-  .map((steps) => {
+const sequence = (kind: ShipmentKind) =>
+  fc.array(step(kind === "return" ? RETURN_PICKS : OUTBOUND_PICKS), { minLength: 1, maxLength: 18 }).map((steps) => {
     let hour = 0;
     return steps.map(({ pick, gapHours, location, eddHours }, i): ShipmentFact => {
       hour += gapHours;
@@ -80,18 +117,21 @@ const sequence = (kind: ShipmentKind) => fc
   });
 
 /** The sequence as Shopify might deliver it: some facts re-delivered (fresh copies, same key). */
-const delivered = (kind: ShipmentKind) => sequence(kind).chain((facts) =>
-  fc.array(fc.nat({ max: facts.length - 1 }), { maxLength: 8 }).map((dupes) => [
-    ...facts,
-    ...dupes.map((i) => ({ ...facts[i]!, at: new Date(facts[i]!.at.getTime()) })),
-  ]));
+const delivered = (kind: ShipmentKind) =>
+  sequence(kind).chain((facts) =>
+    fc
+      .array(fc.nat({ max: facts.length - 1 }), { maxLength: 8 })
+      .map((dupes) => [...facts, ...dupes.map((i) => ({ ...facts[i]!, at: new Date(facts[i]!.at.getTime()) }))]),
+  );
 
 /** Two independent arrival orders of the same delivered facts. */
-const twoOrders = (kind: ShipmentKind) => delivered(kind).chain((facts) =>
-  fc.tuple(
-    fc.shuffledSubarray(facts, { minLength: facts.length, maxLength: facts.length }),
-    fc.shuffledSubarray(facts, { minLength: facts.length, maxLength: facts.length }),
-  ));
+const twoOrders = (kind: ShipmentKind) =>
+  delivered(kind).chain((facts) =>
+    fc.tuple(
+      fc.shuffledSubarray(facts, { minLength: facts.length, maxLength: facts.length }),
+      fc.shuffledSubarray(facts, { minLength: facts.length, maxLength: facts.length }),
+    ),
+  );
 
 const kinds: ShipmentKind[] = ["outbound", "return"];
 
@@ -108,9 +148,17 @@ describe.each(kinds)("fold properties (%s)", (kind) => {
 
   it("gives the same state with or without the duplicates", () => {
     fc.assert(
-      fc.property(sequence(kind).chain((facts) => fc.tuple(fc.constant(facts), fc.shuffledSubarray([...facts, ...facts], { minLength: facts.length * 2, maxLength: facts.length * 2 }))), ([facts, doubled]) => {
-        expect(foldShipment(kind, doubled)).toEqual(foldShipment(kind, facts));
-      }),
+      fc.property(
+        sequence(kind).chain((facts) =>
+          fc.tuple(
+            fc.constant(facts),
+            fc.shuffledSubarray([...facts, ...facts], { minLength: facts.length * 2, maxLength: facts.length * 2 }),
+          ),
+        ),
+        ([facts, doubled]) => {
+          expect(foldShipment(kind, doubled)).toEqual(foldShipment(kind, facts));
+        },
+      ),
       { numRuns: 200 },
     );
   });

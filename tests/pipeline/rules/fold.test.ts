@@ -16,7 +16,13 @@ const t = (h: number) => new Date(T0 + h * 3_600_000);
 function ev(key: string, status: string, hour: number, extra: Partial<ShipmentFact> = {}): ShipmentFact {
   return { key, source: "fulfillment_event", status, at: t(hour), ...extra };
 }
-function fact(source: FactSource, key: string, status: string, hour: number, extra: Partial<ShipmentFact> = {}): ShipmentFact {
+function fact(
+  source: FactSource,
+  key: string,
+  status: string,
+  hour: number,
+  extra: Partial<ShipmentFact> = {},
+): ShipmentFact {
   return { key, source, status, at: t(hour), ...extra };
 }
 
@@ -37,7 +43,12 @@ const journey: ShipmentFact[] = [
 describe("foldShipment: the journey of an outbound parcel", () => {
   it("starts at stage 1 with nothing known", () => {
     expect(foldShipment("outbound", [])).toEqual(initialState("outbound"));
-    expect(initialState("outbound")).toMatchObject({ stage: 1, subStatus: "confirmed", lastStatus: null, factsAt: null });
+    expect(initialState("outbound")).toMatchObject({
+      stage: 1,
+      subStatus: "confirmed",
+      lastStatus: null,
+      factsAt: null,
+    });
     expect(initialState("return")).toMatchObject({ stage: 5, subStatus: "return_requested" });
   });
 
@@ -69,7 +80,12 @@ describe("foldShipment: the journey of an outbound parcel", () => {
 
   it("shows each stage as facts arrive", () => {
     expect(foldShipment("outbound", journey.slice(0, 2))).toMatchObject({ stage: 2, subStatus: "label_created" });
-    expect(foldShipment("outbound", journey.slice(0, 4))).toMatchObject({ stage: 3, subStatus: "in_transit", lastLocation: "Toronto, ON, CA", carrierEdd: t(72) });
+    expect(foldShipment("outbound", journey.slice(0, 4))).toMatchObject({
+      stage: 3,
+      subStatus: "in_transit",
+      lastLocation: "Toronto, ON, CA",
+      carrierEdd: t(72),
+    });
     expect(foldShipment("outbound", journey.slice(0, 6))).toMatchObject({ stage: 4, subStatus: "out_for_delivery" });
   });
 
@@ -96,8 +112,17 @@ describe("foldShipment: the journey of an outbound parcel", () => {
   });
 
   it("never lowers the stage for a later lower-stage scan (attempted at t4, in_transit at t5)", () => {
-    const s = foldShipment("outbound", [ev("a", "in_transit", 1), ev("b", "attempted_delivery", 4), ev("c", "in_transit", 5, { ...toronto })]);
-    expect(s).toMatchObject({ stage: 4, subStatus: "attempted_delivery", needsAttention: true, lastStatus: "in_transit" });
+    const s = foldShipment("outbound", [
+      ev("a", "in_transit", 1),
+      ev("b", "attempted_delivery", 4),
+      ev("c", "in_transit", 5, { ...toronto }),
+    ]);
+    expect(s).toMatchObject({
+      stage: 4,
+      subStatus: "attempted_delivery",
+      needsAttention: true,
+      lastStatus: "in_transit",
+    });
     expect(s.lastLocation).toBe("Toronto, ON, CA");
     expect(s.milestones.inTransitAt).toEqual(t(1));
   });
@@ -106,7 +131,10 @@ describe("foldShipment: the journey of an outbound parcel", () => {
     const attempted = ev("a", "attempted_delivery", 4);
     const ofd = ev("b", "out_for_delivery", 6);
     const delivered = ev("c", "delivered", 7);
-    expect(foldShipment("outbound", [attempted, ofd])).toMatchObject({ subStatus: "out_for_delivery", needsAttention: false });
+    expect(foldShipment("outbound", [attempted, ofd])).toMatchObject({
+      subStatus: "out_for_delivery",
+      needsAttention: false,
+    });
     const s = foldShipment("outbound", [delivered, ofd, attempted]);
     expect(s).toMatchObject({ stage: 4, subStatus: "delivered", needsAttention: false });
     expect(s.milestones).toMatchObject({ attemptedAt: t(4), outForDeliveryAt: t(6), deliveredAt: t(7) });
@@ -132,7 +160,12 @@ describe("foldShipment: the journey of an outbound parcel", () => {
   });
 
   it("is never delayed once delivered, even if a delay scan comes later", () => {
-    const s = foldShipment("outbound", [ev("i", "in_transit", 1), ev("d", "delayed", 2), ev("x", "delivered", 3), ev("d2", "delayed", 4)]);
+    const s = foldShipment("outbound", [
+      ev("i", "in_transit", 1),
+      ev("d", "delayed", 2),
+      ev("x", "delivered", 3),
+      ev("d2", "delayed", 4),
+    ]);
     expect(s).toMatchObject({ subStatus: "delivered", delayed: false, lastStatus: "delayed" });
   });
 
@@ -143,7 +176,13 @@ describe("foldShipment: the journey of an outbound parcel", () => {
       ev("f", "failure", 8, { city: "Hull", province: "QC", country: "CA", estimatedDeliveryAt: t(90) }),
       fact("fulfillment", "c", "fulfillment_cancelled", 9),
     ]);
-    expect(s).toMatchObject({ stage: 4, subStatus: "delivered", needsAttention: false, cancelled: false, lastStatus: "fulfillment_cancelled" });
+    expect(s).toMatchObject({
+      stage: 4,
+      subStatus: "delivered",
+      needsAttention: false,
+      cancelled: false,
+      lastStatus: "fulfillment_cancelled",
+    });
     expect(s.lastEventAt).toEqual(t(8));
     expect(s.factsAt).toEqual(t(9));
     expect(s.milestones.failedAt).toBeNull();
@@ -155,17 +194,33 @@ describe("foldShipment: the journey of an outbound parcel", () => {
     const failed = foldShipment("outbound", [ev("o", "out_for_delivery", 1), ev("f", "failure", 2)]);
     expect(failed).toMatchObject({ stage: 4, subStatus: "failure", needsAttention: true });
     expect(failed.milestones.failedAt).toEqual(t(2));
-    const retried = foldShipment("outbound", [ev("o", "out_for_delivery", 1), ev("f", "failure", 2), ev("o2", "out_for_delivery", 3)]);
+    const retried = foldShipment("outbound", [
+      ev("o", "out_for_delivery", 1),
+      ev("f", "failure", 2),
+      ev("o2", "out_for_delivery", 3),
+    ]);
     expect(retried).toMatchObject({ subStatus: "out_for_delivery", needsAttention: false });
     expect(retried.milestones.outForDeliveryAt).toEqual(t(1));
   });
 
   it("keeps an unknown status as the latest status without moving the stage", () => {
-    const s = foldShipment("outbound", [ev("i", "in_transit", 1), ev("u", "held_at_customs", 2, { city: "Mississauga", province: "ON", country: "CA" })]);
-    expect(s).toMatchObject({ stage: 3, subStatus: "in_transit", lastStatus: "held_at_customs", lastLocation: "Mississauga, ON, CA" });
+    const s = foldShipment("outbound", [
+      ev("i", "in_transit", 1),
+      ev("u", "held_at_customs", 2, { city: "Mississauga", province: "ON", country: "CA" }),
+    ]);
+    expect(s).toMatchObject({
+      stage: 3,
+      subStatus: "in_transit",
+      lastStatus: "held_at_customs",
+      lastLocation: "Mississauga, ON, CA",
+    });
     expect(replayTransitions("outbound", [ev("i", "in_transit", 1), ev("u", "held_at_customs", 2)])).toHaveLength(1);
     // An unknown first fact still opens the history, at stage 1.
-    expect(foldShipment("outbound", [ev("u", "held_at_customs", 2)])).toMatchObject({ stage: 1, subStatus: "confirmed", lastStatus: "held_at_customs" });
+    expect(foldShipment("outbound", [ev("u", "held_at_customs", 2)])).toMatchObject({
+      stage: 1,
+      subStatus: "confirmed",
+      lastStatus: "held_at_customs",
+    });
   });
 
   it("breaks ties at the same instant by stage rank, not by key or arrival", () => {
@@ -194,22 +249,37 @@ describe("foldShipment: the journey of an outbound parcel", () => {
     expect(s.lastLocation).toBe("Toronto, ON, CA");
     expect(s.lastEventAt).toEqual(t(2));
     expect(s.factsAt).toEqual(t(3));
-    expect(foldShipment("outbound", [ev("a", "in_transit", 1, { city: "Leeds", country: "GB" })]).lastLocation).toBe("Leeds, GB");
+    expect(foldShipment("outbound", [ev("a", "in_transit", 1, { city: "Leeds", country: "GB" })]).lastLocation).toBe(
+      "Leeds, GB",
+    );
   });
 
   it("moves the stage from the fulfillment's shipment_status fact as from an event", () => {
-    const s = foldShipment("outbound", [fact("fulfillment", "f:success", "fulfillment_success", 0), fact("fulfillment", "f:shipment_status:in_transit", "in_transit", 5)]);
+    const s = foldShipment("outbound", [
+      fact("fulfillment", "f:success", "fulfillment_success", 0),
+      fact("fulfillment", "f:shipment_status:in_transit", "in_transit", 5),
+    ]);
     expect(s).toMatchObject({ stage: 3, subStatus: "in_transit", lastEventAt: null });
   });
 
   it("does not let a late fulfillment update lower the stage or change the sub-status of a higher stage", () => {
-    const s = foldShipment("outbound", [ev("o", "out_for_delivery", 5), fact("fulfillment", "f", "fulfillment_success", 6)]);
+    const s = foldShipment("outbound", [
+      ev("o", "out_for_delivery", 5),
+      fact("fulfillment", "f", "fulfillment_success", 6),
+    ]);
     expect(s).toMatchObject({ stage: 4, subStatus: "out_for_delivery" });
   });
 
   it("drops facts with an invalid time instead of letting them scramble the order", () => {
-    const bad: ShipmentFact = { key: "bad", source: "fulfillment_event", status: "delivered", at: new Date(Number.NaN) };
-    expect(foldShipment("outbound", [ev("i", "in_transit", 1), bad])).toEqual(foldShipment("outbound", [ev("i", "in_transit", 1)]));
+    const bad: ShipmentFact = {
+      key: "bad",
+      source: "fulfillment_event",
+      status: "delivered",
+      at: new Date(Number.NaN),
+    };
+    expect(foldShipment("outbound", [ev("i", "in_transit", 1), bad])).toEqual(
+      foldShipment("outbound", [ev("i", "in_transit", 1)]),
+    );
   });
 
   it("chooses deterministically between two deliveries of one key that differ", () => {
@@ -225,14 +295,22 @@ describe("foldShipment: the journey of an outbound parcel", () => {
 describe("foldShipment: local pickup and local delivery", () => {
   it("shows ready for pickup, then collected counts as delivered", () => {
     const ready = [fact("fulfillment", "f", "fulfillment_success", 0), ev("r", "ready_for_pickup", 2)];
-    expect(foldShipment("outbound", ready)).toMatchObject({ stage: 4, subStatus: "ready_for_pickup", needsAttention: false });
+    expect(foldShipment("outbound", ready)).toMatchObject({
+      stage: 4,
+      subStatus: "ready_for_pickup",
+      needsAttention: false,
+    });
     const collected = foldShipment("outbound", [...ready, ev("p", "picked_up", 26)]);
     expect(collected).toMatchObject({ stage: 4, subStatus: "picked_up", delayed: false });
     expect(collected.milestones.deliveredAt).toEqual(t(26));
   });
 
   it("handles local delivery out for delivery then delivered", () => {
-    const s = foldShipment("outbound", [fact("fulfillment", "f", "fulfillment_success", 0), ev("o", "out_for_delivery", 3), ev("d", "delivered", 4)]);
+    const s = foldShipment("outbound", [
+      fact("fulfillment", "f", "fulfillment_success", 0),
+      ev("o", "out_for_delivery", 3),
+      ev("d", "delivered", 4),
+    ]);
     expect(s).toMatchObject({ stage: 4, subStatus: "delivered" });
     expect(s.milestones.inTransitAt).toBeNull();
   });
@@ -245,13 +323,23 @@ describe("foldShipment: cancelled fulfillments", () => {
 
   it("cancels the shipment, keeping its stage", () => {
     const s = foldShipment("outbound", [success, transit, cancel]);
-    expect(s).toMatchObject({ stage: 3, subStatus: "cancelled", cancelled: true, needsAttention: false, delayed: false });
+    expect(s).toMatchObject({
+      stage: 3,
+      subStatus: "cancelled",
+      cancelled: true,
+      needsAttention: false,
+      delayed: false,
+    });
     expect(s.milestones.cancelledAt).toEqual(t(5));
   });
 
   it("treats fulfillment error and failure as cancellation too", () => {
     for (const status of ["fulfillment_error", "fulfillment_failure"]) {
-      expect(foldShipment("outbound", [success, fact("fulfillment", "f:x", status, 1)]), status).toMatchObject({ stage: 2, subStatus: "cancelled", cancelled: true });
+      expect(foldShipment("outbound", [success, fact("fulfillment", "f:x", status, 1)]), status).toMatchObject({
+        stage: 2,
+        subStatus: "cancelled",
+        cancelled: true,
+      });
     }
   });
 
@@ -260,17 +348,36 @@ describe("foldShipment: cancelled fulfillments", () => {
     const s = foldShipment("outbound", [again, cancel, transit, success]);
     expect(s).toMatchObject({ stage: 3, subStatus: "in_transit", cancelled: false });
     expect(s.milestones.cancelledAt).toEqual(t(5));
-    const [tr] = transitionsBetween(foldShipment("outbound", [success, transit, cancel]), s, [success, transit, cancel, again]);
-    expect(tr).toMatchObject({ fromStatus: "cancelled", toStatus: "in_transit", factKey: "f:success2", cause: "fulfillment:fulfillment_success", at: t(6) });
+    const [tr] = transitionsBetween(foldShipment("outbound", [success, transit, cancel]), s, [
+      success,
+      transit,
+      cancel,
+      again,
+    ]);
+    expect(tr).toMatchObject({
+      fromStatus: "cancelled",
+      toStatus: "in_transit",
+      factKey: "f:success2",
+      cause: "fulfillment:fulfillment_success",
+      at: t(6),
+    });
   });
 
   it("is not cancelled when the cancellation is older than the newest active fulfillment status", () => {
-    const s = foldShipment("outbound", [fact("fulfillment", "f:success", "fulfillment_success", 9), fact("fulfillment", "f:c", "fulfillment_cancelled", 1)]);
+    const s = foldShipment("outbound", [
+      fact("fulfillment", "f:success", "fulfillment_success", 9),
+      fact("fulfillment", "f:c", "fulfillment_cancelled", 1),
+    ]);
     expect(s).toMatchObject({ cancelled: false, subStatus: "label_created" });
   });
 
   it("stays cancelled while carrier scans keep coming, though the stage follows them", () => {
-    const s = foldShipment("outbound", [success, cancel, ev("o", "out_for_delivery", 8), ev("a", "attempted_delivery", 9)]);
+    const s = foldShipment("outbound", [
+      success,
+      cancel,
+      ev("o", "out_for_delivery", 8),
+      ev("a", "attempted_delivery", 9),
+    ]);
     expect(s).toMatchObject({ stage: 4, subStatus: "cancelled", cancelled: true, needsAttention: false });
   });
 });
@@ -288,7 +395,13 @@ describe("foldShipment: returns", () => {
 
   it("walks a return through to refund, always at stage 5", () => {
     const s = foldShipment("return", flow);
-    expect(s).toMatchObject({ kind: "return", stage: 5, subStatus: "refunded", lastStatus: "refund_issued", lastLocation: "Toronto, ON, CA" });
+    expect(s).toMatchObject({
+      kind: "return",
+      stage: 5,
+      subStatus: "refunded",
+      lastStatus: "refund_issued",
+      lastLocation: "Toronto, ON, CA",
+    });
     expect(s.milestones).toMatchObject({ labelCreatedAt: t(111), inTransitAt: t(130), deliveredAt: t(170) });
     expect(replayTransitions("return", [...flow].reverse()).map((tr) => [tr.toStage, tr.toStatus])).toEqual([
       [5, "return_requested"],
@@ -306,22 +419,35 @@ describe("foldShipment: returns", () => {
   });
 
   it("records disposal of a returned item", () => {
-    expect(foldShipment("return", [...flow.slice(0, 5), fact("return", "r:dispose", "return_disposed", 160)]).subStatus).toBe("return_disposed");
+    expect(
+      foldShipment("return", [...flow.slice(0, 5), fact("return", "r:dispose", "return_disposed", 160)]).subStatus,
+    ).toBe("return_disposed");
   });
 
   it("ends at declined, ignoring anything later", () => {
-    const s = foldShipment("return", [fact("return", "r:req", "return_requested", 1), fact("return", "r:dec", "return_declined", 2), fact("return", "r:app", "return_approved", 3)]);
+    const s = foldShipment("return", [
+      fact("return", "r:req", "return_requested", 1),
+      fact("return", "r:dec", "return_declined", 2),
+      fact("return", "r:app", "return_approved", 3),
+    ]);
     expect(s).toMatchObject({ stage: 5, subStatus: "declined", cancelled: false, lastStatus: "return_approved" });
   });
 
   it("ends at cancelled, marking the return cancelled", () => {
-    const s = foldShipment("return", [fact("return", "r:req", "return_requested", 1), fact("return", "r:can", "return_cancelled", 2)]);
+    const s = foldShipment("return", [
+      fact("return", "r:req", "return_requested", 1),
+      fact("return", "r:can", "return_cancelled", 2),
+    ]);
     expect(s).toMatchObject({ stage: 5, subStatus: "cancelled", cancelled: true });
     expect(s.milestones.cancelledAt).toEqual(t(2));
   });
 
   it("shows a refund issued before the parcel arrives as refunded, and keeps it", () => {
-    const s = foldShipment("return", [...flow.slice(0, 5), fact("refund", "refund:1", "refund_issued", 135), ev("re3", "delivered", 170)]);
+    const s = foldShipment("return", [
+      ...flow.slice(0, 5),
+      fact("refund", "refund:1", "refund_issued", 135),
+      ev("re3", "delivered", 170),
+    ]);
     expect(s.subStatus).toBe("refunded");
   });
 });
@@ -329,17 +455,53 @@ describe("foldShipment: returns", () => {
 describe("replayTransitions", () => {
   it("lists every change of stage or sub-status with its cause, regardless of arrival order", () => {
     const expected = [
-      { fromStage: null, toStage: 2, fromStatus: null, toStatus: "label_created", at: t(0), cause: "fulfillment:fulfillment_success", factKey: "f1:success" },
-      { fromStage: 2, toStage: 3, fromStatus: "label_created", toStatus: "in_transit", at: t(20), cause: "fulfillment_event:carrier_picked_up", factKey: "e2" },
-      { fromStage: 3, toStage: 4, fromStatus: "in_transit", toStatus: "out_for_delivery", at: t(60), cause: "fulfillment_event:out_for_delivery", factKey: "e5" },
-      { fromStage: 4, toStage: 4, fromStatus: "out_for_delivery", toStatus: "delivered", at: t(66), cause: "fulfillment_event:delivered", factKey: "e6" },
+      {
+        fromStage: null,
+        toStage: 2,
+        fromStatus: null,
+        toStatus: "label_created",
+        at: t(0),
+        cause: "fulfillment:fulfillment_success",
+        factKey: "f1:success",
+      },
+      {
+        fromStage: 2,
+        toStage: 3,
+        fromStatus: "label_created",
+        toStatus: "in_transit",
+        at: t(20),
+        cause: "fulfillment_event:carrier_picked_up",
+        factKey: "e2",
+      },
+      {
+        fromStage: 3,
+        toStage: 4,
+        fromStatus: "in_transit",
+        toStatus: "out_for_delivery",
+        at: t(60),
+        cause: "fulfillment_event:out_for_delivery",
+        factKey: "e5",
+      },
+      {
+        fromStage: 4,
+        toStage: 4,
+        fromStatus: "out_for_delivery",
+        toStatus: "delivered",
+        at: t(66),
+        cause: "fulfillment_event:delivered",
+        factKey: "e6",
+      },
     ];
     expect(replayTransitions("outbound", journey)).toEqual(expected);
     expect(replayTransitions("outbound", [...journey].reverse())).toEqual(expected);
   });
 
   it("records cancellation and reinstatement as changes of sub-status at the same stage", () => {
-    const facts = [fact("fulfillment", "a", "fulfillment_success", 0), fact("fulfillment", "b", "fulfillment_cancelled", 1), fact("fulfillment", "c", "fulfillment_success", 2)];
+    const facts = [
+      fact("fulfillment", "a", "fulfillment_success", 0),
+      fact("fulfillment", "b", "fulfillment_cancelled", 1),
+      fact("fulfillment", "c", "fulfillment_success", 2),
+    ];
     expect(replayTransitions("outbound", facts).map((x) => `${x.toStage}:${x.toStatus}:${x.factKey}`)).toEqual([
       "2:label_created:a",
       "2:cancelled:b",
@@ -363,7 +525,15 @@ describe("transitionsBetween", () => {
   it("records a first transition from nothing", () => {
     const next = foldShipment("outbound", journey.slice(0, 2));
     expect(transitionsBetween(null, next, journey.slice(0, 2))).toEqual([
-      { fromStage: null, toStage: 2, fromStatus: null, toStatus: "label_created", at: t(0), cause: "fulfillment:fulfillment_success", factKey: "f1:success" },
+      {
+        fromStage: null,
+        toStage: 2,
+        fromStatus: null,
+        toStatus: "label_created",
+        at: t(0),
+        cause: "fulfillment:fulfillment_success",
+        factKey: "f1:success",
+      },
     ]);
   });
 
@@ -371,7 +541,15 @@ describe("transitionsBetween", () => {
     const prev = foldShipment("outbound", journey.slice(0, 2));
     const next = foldShipment("outbound", journey);
     expect(transitionsBetween(prev, next, journey)).toEqual([
-      { fromStage: 2, toStage: 4, fromStatus: "label_created", toStatus: "delivered", at: t(66), cause: "fulfillment_event:delivered", factKey: "e6" },
+      {
+        fromStage: 2,
+        toStage: 4,
+        fromStatus: "label_created",
+        toStatus: "delivered",
+        at: t(66),
+        cause: "fulfillment_event:delivered",
+        factKey: "e6",
+      },
     ]);
   });
 
@@ -399,7 +577,10 @@ describe("summarizeOrder", () => {
   const transit = foldShipment("outbound", [ev("b", "in_transit", 1)]);
   const ofd = foldShipment("outbound", [ev("c", "out_for_delivery", 2)]);
   const delivered = foldShipment("outbound", [ev("d", "delivered", 3)]);
-  const cancelledShipment = foldShipment("outbound", [ev("o", "out_for_delivery", 1), fact("fulfillment", "y", "fulfillment_cancelled", 2)]);
+  const cancelledShipment = foldShipment("outbound", [
+    ev("o", "out_for_delivery", 1),
+    fact("fulfillment", "y", "fulfillment_cancelled", 2),
+  ]);
   const openReturn = foldShipment("return", [fact("return", "r", "return_approved", 5)]);
   const refunded = foldShipment("return", [fact("refund", "rf", "refund_issued", 9)]);
   const declined = foldShipment("return", [fact("return", "rd", "return_declined", 9)]);
@@ -424,19 +605,37 @@ describe("summarizeOrder", () => {
   });
 
   it("keeps unshipped items visible on a partially fulfilled order", () => {
-    expect(summarizeOrder([delivered], { cancelled: false, hasUnfulfilledItems: true })).toEqual({ stage: 4, subStatus: "partially_fulfilled" });
-    expect(summarizeOrder([], { cancelled: false, hasUnfulfilledItems: true })).toEqual({ stage: 1, subStatus: "confirmed" });
+    expect(summarizeOrder([delivered], { cancelled: false, hasUnfulfilledItems: true })).toEqual({
+      stage: 4,
+      subStatus: "partially_fulfilled",
+    });
+    expect(summarizeOrder([], { cancelled: false, hasUnfulfilledItems: true })).toEqual({
+      stage: 1,
+      subStatus: "confirmed",
+    });
   });
 
   it("shows a cancelled order as cancelled at the stage it reached", () => {
-    expect(summarizeOrder([], { cancelled: true, hasUnfulfilledItems: true })).toEqual({ stage: 1, subStatus: "cancelled" });
-    expect(summarizeOrder([transit], { cancelled: true, hasUnfulfilledItems: false })).toEqual({ stage: 3, subStatus: "cancelled" });
+    expect(summarizeOrder([], { cancelled: true, hasUnfulfilledItems: true })).toEqual({
+      stage: 1,
+      subStatus: "cancelled",
+    });
+    expect(summarizeOrder([transit], { cancelled: true, hasUnfulfilledItems: false })).toEqual({
+      stage: 3,
+      subStatus: "cancelled",
+    });
   });
 
   it("moves to stage 5 with returns, showing the one still open", () => {
-    expect(summarizeOrder([delivered, refunded, openReturn], noFlags)).toEqual({ stage: 5, subStatus: "return_approved" });
+    expect(summarizeOrder([delivered, refunded, openReturn], noFlags)).toEqual({
+      stage: 5,
+      subStatus: "return_approved",
+    });
     expect(summarizeOrder([delivered, refunded], noFlags)).toEqual({ stage: 5, subStatus: "refunded" });
     expect(summarizeOrder([delivered, declined], noFlags)).toEqual({ stage: 5, subStatus: "declined" });
-    expect(summarizeOrder([delivered, declined, openReturn], noFlags)).toEqual({ stage: 5, subStatus: "return_approved" });
+    expect(summarizeOrder([delivered, declined, openReturn], noFlags)).toEqual({
+      stage: 5,
+      subStatus: "return_approved",
+    });
   });
 });

@@ -1,11 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  STATUS_LABELS,
-  SUB_STATUS_LABELS,
-  statusInfo,
-  subStatusLabel,
-  subStatusRank,
-} from "~/pipeline/rules/stages";
+import { STATUS_LABELS, SUB_STATUS_LABELS, statusInfo, subStatusLabel, subStatusRank } from "~/pipeline/rules/stages";
 
 // Shopify's FulfillmentEventStatus values (lower case), and what each means on an outbound shipment.
 const OUTBOUND_EVENTS: Array<[status: string, stage: number, subStatus: string]> = [
@@ -31,13 +25,24 @@ describe("statusInfo on outbound shipments", () => {
 
   it("treats open, pending and successful fulfillments as a label created that keeps the shipment live", () => {
     for (const s of ["fulfillment_success", "fulfillment_open", "fulfillment_pending"]) {
-      expect(statusInfo(s, "outbound")).toMatchObject({ stage: 2, subStatus: "label_created", fulfillment: "active", milestone: "labelCreatedAt" });
+      expect(statusInfo(s, "outbound")).toMatchObject({
+        stage: 2,
+        subStatus: "label_created",
+        fulfillment: "active",
+        milestone: "labelCreatedAt",
+      });
     }
   });
 
   it("treats cancelled, error and failure fulfillments as cancellations that move no stage", () => {
     for (const s of ["fulfillment_cancelled", "fulfillment_error", "fulfillment_failure"]) {
-      expect(statusInfo(s, "outbound")).toMatchObject({ stage: null, subStatus: "cancelled", fulfillment: "cancelled", milestone: "cancelledAt", known: true });
+      expect(statusInfo(s, "outbound")).toMatchObject({
+        stage: null,
+        subStatus: "cancelled",
+        fulfillment: "cancelled",
+        milestone: "cancelledAt",
+        known: true,
+      });
     }
   });
 
@@ -69,7 +74,15 @@ describe("statusInfo on outbound shipments", () => {
 
   it("keeps statuses it does not know as unknown, moving nothing, with a readable label", () => {
     const info = statusInfo("customs_hold", "outbound");
-    expect(info).toMatchObject({ known: false, stage: null, subStatus: null, milestone: null, delay: null, terminal: false, fulfillment: null });
+    expect(info).toMatchObject({
+      known: false,
+      stage: null,
+      subStatus: null,
+      milestone: null,
+      delay: null,
+      terminal: false,
+      fulfillment: null,
+    });
     expect(info.label).toBe("Update: customs hold");
   });
 
@@ -79,7 +92,15 @@ describe("statusInfo on outbound shipments", () => {
   });
 
   it("orders ties so that later steps of the journey fold last", () => {
-    const order = ["fulfillment_success", "label_purchased", "in_transit", "out_for_delivery", "attempted_delivery", "delivered", "fulfillment_cancelled"];
+    const order = [
+      "fulfillment_success",
+      "label_purchased",
+      "in_transit",
+      "out_for_delivery",
+      "attempted_delivery",
+      "delivered",
+      "fulfillment_cancelled",
+    ];
     const ranks = order.map((s) => statusInfo(s, "outbound").rank);
     expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
     expect(new Set(ranks).size).toBe(ranks.length);
@@ -109,14 +130,23 @@ describe("statusInfo on return shipments", () => {
   });
 
   it("ranks the return flow in the order a return progresses", () => {
-    const ranks = ["return_requested", "return_approved", "return_label_created", "in_transit", "delivered", "return_disposed", "refund_issued"]
-      .map((s) => statusInfo(s, "return").rank);
+    const ranks = [
+      "return_requested",
+      "return_approved",
+      "return_label_created",
+      "in_transit",
+      "delivered",
+      "return_disposed",
+      "refund_issued",
+    ].map((s) => statusInfo(s, "return").rank);
     expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
   });
 
   it("ends returns at refund, decline and cancellation", () => {
-    for (const s of ["refund_issued", "return_declined", "return_cancelled"]) expect(statusInfo(s, "return").terminal, s).toBe(true);
-    for (const s of ["return_received", "delivered", "return_approved"]) expect(statusInfo(s, "return").terminal, s).toBe(false);
+    for (const s of ["refund_issued", "return_declined", "return_cancelled"])
+      expect(statusInfo(s, "return").terminal, s).toBe(true);
+    for (const s of ["return_received", "delivered", "return_approved"])
+      expect(statusInfo(s, "return").terminal, s).toBe(false);
   });
 
   it("labels carrier scans on a return in the return's terms", () => {

@@ -1,6 +1,16 @@
 // The storefront view without a database: rows in, the tracking block's answer out.
 import { describe, expect, it } from "vitest";
-import { foundView, orderItems, parcelView, visibleShipments, type EventColumns, type FoundInput, type OrderColumns, type ParcelInput, type ShipmentColumns } from "~/storefront/rules/view";
+import {
+  foundView,
+  orderItems,
+  parcelView,
+  visibleShipments,
+  type EventColumns,
+  type FoundInput,
+  type OrderColumns,
+  type ParcelInput,
+  type ShipmentColumns,
+} from "~/storefront/rules/view";
 
 const ORDER: OrderColumns = {
   name: "#1001",
@@ -42,13 +52,29 @@ function parcel(over: Partial<ShipmentColumns> = {}): ShipmentColumns {
 }
 
 function view(over: Partial<FoundInput> = {}) {
-  const input: FoundInput = { order: ORDER, items: orderItems(ORDER.lineItems), shipments: [parcel()], events: new Map(), recommendations: [], locale: "en", ...over };
+  const input: FoundInput = {
+    order: ORDER,
+    items: orderItems(ORDER.lineItems),
+    shipments: [parcel()],
+    events: new Map(),
+    recommendations: [],
+    locale: "en",
+    ...over,
+  };
   return foundView(input);
 }
 
 describe("orderItems", () => {
   it("reads the stored items, skipping entries without a title and defaulting what is unreadable", () => {
-    expect(orderItems([...(ORDER.lineItems as unknown[]), null, [1], { id: "14", title: "" }, { id: {}, title: "Socks", quantity: "3", requiresShipping: "no" }])).toEqual([
+    expect(
+      orderItems([
+        ...(ORDER.lineItems as unknown[]),
+        null,
+        [1],
+        { id: "14", title: "" },
+        { id: {}, title: "Socks", quantity: "3", requiresShipping: "no" },
+      ]),
+    ).toEqual([
       { id: "11", productId: "901", title: "Backpack", quantity: 2, requiresShipping: true },
       { id: "12", productId: "902", title: "Bottle", quantity: 1, requiresShipping: true },
       { id: "13", productId: null, title: "Gift card", quantity: 1, requiresShipping: false },
@@ -64,11 +90,26 @@ describe("foundView", () => {
   it("shows the order and a parcel with a masked destination and the carrier's page", () => {
     const body = view();
     expect(body.scope).toBe("order");
-    expect(body.order).toEqual({ name: "#1001", placedAt: "2026-11-16T14:12:40.000Z", stage: 3, status: "in_transit", statusLabel: "In transit", cancelled: false });
+    expect(body.order).toEqual({
+      name: "#1001",
+      placedAt: "2026-11-16T14:12:40.000Z",
+      stage: 3,
+      status: "in_transit",
+      statusLabel: "In transit",
+      cancelled: false,
+    });
     const [s] = body.shipments;
-    expect(s).toMatchObject({ carrier: "UPS", trackingNumber: "1Z999AA10123456784", destination: { city: "Cambridge", region: "MA", country: "US" } });
+    expect(s).toMatchObject({
+      carrier: "UPS",
+      trackingNumber: "1Z999AA10123456784",
+      destination: { city: "Cambridge", region: "MA", country: "US" },
+    });
     expect(s!.carrierUrl).toBe("https://www.ups.com/track?tracknum=1Z999AA10123456784");
-    expect(s!.estimate).toEqual({ start: "2026-11-20T00:00:00.000Z", end: "2026-11-22T00:00:00.000Z", source: "predicted" });
+    expect(s!.estimate).toEqual({
+      start: "2026-11-20T00:00:00.000Z",
+      end: "2026-11-22T00:00:00.000Z",
+      source: "predicted",
+    });
   });
 
   it("lists a lone parcel's shippable items, or what its fulfillment carries", () => {
@@ -76,25 +117,57 @@ describe("foundView", () => {
       { title: "Backpack", quantity: 2, image: null },
       { title: "Bottle", quantity: 1, image: null },
     ]);
-    const carried = view({ shipments: [parcel({ lineItems: [{ id: "12", quantity: 1 }, { id: "99", quantity: 1 }] }), parcel({ id: "s2" })] });
+    const carried = view({
+      shipments: [
+        parcel({
+          lineItems: [
+            { id: "12", quantity: 1 },
+            { id: "99", quantity: 1 },
+          ],
+        }),
+        parcel({ id: "s2" }),
+      ],
+    });
     expect(carried.shipments.map((s) => s.items)).toEqual([[{ title: "Bottle", quantity: 1, image: null }], []]);
   });
 
   it("puts outbound parcels before returns, and gives returns no destination, items or estimate", () => {
-    const body = view({ shipments: [parcel({ id: "r1", kind: "return", subStatus: "return_label_created", stage: 5 }), parcel({ id: "s1" })] });
+    const body = view({
+      shipments: [
+        parcel({ id: "r1", kind: "return", subStatus: "return_label_created", stage: 5 }),
+        parcel({ id: "s1" }),
+      ],
+    });
     expect(body.shipments.map((s) => s.id)).toEqual(["s1", "r1"]);
-    expect(body.shipments[1]).toMatchObject({ kind: "return", destination: { city: null, region: null, country: null }, items: [], estimate: null });
+    expect(body.shipments[1]).toMatchObject({
+      kind: "return",
+      destination: { city: null, region: null, country: null },
+      items: [],
+      estimate: null,
+    });
   });
 
   it("gives a date-only carrier estimate as bare dates, and none once delivered", () => {
     const edd = new Date("2026-11-21T00:00:00Z");
-    expect(view({ shipments: [parcel({ carrierEdd: edd })] }).shipments[0]!.estimate).toEqual({ start: "2026-11-21", end: "2026-11-21", source: "carrier" });
-    expect(view({ shipments: [parcel({ carrierEdd: edd, subStatus: "delivered" })] }).shipments[0]!.estimate).toBeNull();
+    expect(view({ shipments: [parcel({ carrierEdd: edd })] }).shipments[0]!.estimate).toEqual({
+      start: "2026-11-21",
+      end: "2026-11-21",
+      source: "carrier",
+    });
+    expect(
+      view({ shipments: [parcel({ carrierEdd: edd, subStatus: "delivered" })] }).shipments[0]!.estimate,
+    ).toBeNull();
   });
 
   it("prefers an https tracking URL Shopify gave, and never another scheme", () => {
-    expect(view({ shipments: [parcel({ trackingUrls: ["http://x.example/1", "https://track.example/1"] })] }).shipments[0]!.carrierUrl).toBe("https://track.example/1");
-    expect(view({ shipments: [parcel({ trackingUrls: ["javascript:alert(1)"], carrierCode: null })] }).shipments[0]!.carrierUrl).toBeNull();
+    expect(
+      view({ shipments: [parcel({ trackingUrls: ["http://x.example/1", "https://track.example/1"] })] }).shipments[0]!
+        .carrierUrl,
+    ).toBe("https://track.example/1");
+    expect(
+      view({ shipments: [parcel({ trackingUrls: ["javascript:alert(1)"], carrierCode: null })] }).shipments[0]!
+        .carrierUrl,
+    ).toBeNull();
   });
 
   it("drops timeline entries that only repeat the older one's status without a place", () => {
@@ -112,8 +185,12 @@ describe("foundView", () => {
   });
 
   it("shows a delay notice only for a delayed parcel with a known reason, in the shopper's language", () => {
-    expect(view({ shipments: [parcel({ delayed: true, delayReason: "no_scan" })] }).shipments[0]!.delayNotice).toBe("Your package hasn't been scanned for a few days.");
-    expect(view({ shipments: [parcel({ delayed: false, delayReason: "no_scan" })] }).shipments[0]).not.toHaveProperty("delayNotice");
+    expect(view({ shipments: [parcel({ delayed: true, delayReason: "no_scan" })] }).shipments[0]!.delayNotice).toBe(
+      "Your package hasn't been scanned for a few days.",
+    );
+    expect(view({ shipments: [parcel({ delayed: false, delayReason: "no_scan" })] }).shipments[0]).not.toHaveProperty(
+      "delayNotice",
+    );
     const fr = view({ shipments: [parcel({ delayed: true, delayReason: "no_scan" })], locale: "fr" });
     expect(fr.shipments[0]!.delayNotice).not.toBe("Your package hasn't been scanned for a few days.");
     expect(fr.order.statusLabel).toBe("En transit");
@@ -133,11 +210,25 @@ describe("parcelView (a tracking number alone)", () => {
     { status: "label_purchased", happenedAt: at(10), city: null, province: null, country: null },
   ];
   function answer(over: Partial<ShipmentColumns> = {}, input: Partial<ParcelInput> = {}) {
-    return parcelView({ shipment: parcel(over), number: "1Z999AA10123456784", postcode: "02139", events: EVENTS, hint: "Enter your order number", locale: "en", ...input });
+    return parcelView({
+      shipment: parcel(over),
+      number: "1Z999AA10123456784",
+      postcode: "02139",
+      events: EVENTS,
+      hint: "Enter your order number",
+      locale: "en",
+      ...input,
+    });
   }
 
   it("answers what the carrier's page shows, and no field of the order", () => {
-    const body = answer({ carrierEdd: new Date("2026-11-21T00:00:00Z"), delayed: true, delayReason: "no_scan", needsAttention: true, lineItems: [{ id: "11", quantity: 2 }] });
+    const body = answer({
+      carrierEdd: new Date("2026-11-21T00:00:00Z"),
+      delayed: true,
+      delayReason: "no_scan",
+      needsAttention: true,
+      lineItems: [{ id: "11", quantity: 2 }],
+    });
     expect(body).toEqual({
       found: true,
       scope: "parcel",
@@ -160,9 +251,15 @@ describe("parcelView (a tracking number alone)", () => {
   });
 
   it("gives the carrier's estimate only: never ours, which is made from the order", () => {
-    expect(answer({ predictedStart: ORDER.predictedStart, predictedEnd: ORDER.predictedEnd }).parcel.estimate).toBeNull();
+    expect(
+      answer({ predictedStart: ORDER.predictedStart, predictedEnd: ORDER.predictedEnd }).parcel.estimate,
+    ).toBeNull();
     const timed = new Date("2026-11-21T01:00:00Z");
-    expect(answer({ carrierEdd: timed }).parcel.estimate).toEqual({ start: timed.toISOString(), end: timed.toISOString(), source: "carrier" });
+    expect(answer({ carrierEdd: timed }).parcel.estimate).toEqual({
+      start: timed.toISOString(),
+      end: timed.toISOString(),
+      source: "carrier",
+    });
     expect(answer({ carrierEdd: timed, subStatus: "delivered" }).parcel.estimate).toBeNull();
   });
 
@@ -181,14 +278,21 @@ describe("parcelView (a tracking number alone)", () => {
     expect(answer({ ...other, trackingUrls: [sibling, mine] }).parcel.carrierUrl).toBe(mine);
     for (const postcode of ["02139", "021 39"]) {
       for (const url of [`${mine}&zip=02139`, `${mine}&zip=021%2039`, `${mine}&zip=021%20 39`]) {
-        expect(answer({ ...other, trackingUrls: [url] }, { postcode }).parcel.carrierUrl, `${url} / ${postcode}`).toBeNull();
+        expect(
+          answer({ ...other, trackingUrls: [url] }, { postcode }).parcel.carrierUrl,
+          `${url} / ${postcode}`,
+        ).toBeNull();
       }
     }
-    expect(answer({ ...other, trackingUrls: [`${mine}&zip=02139`] }, { postcode: null }).parcel.carrierUrl).toBe(`${mine}&zip=02139`);
+    expect(answer({ ...other, trackingUrls: [`${mine}&zip=02139`] }, { postcode: null }).parcel.carrierUrl).toBe(
+      `${mine}&zip=02139`,
+    );
     expect(answer({ ...other, trackingUrls: [sibling] }).parcel.carrierUrl).toBeNull();
     expect(answer({ ...other, trackingUrls: ["javascript:alert('1Z999AA10123456784')"] }).parcel.carrierUrl).toBeNull();
     // A known carrier's own page holds the number only, whatever Shopify gave.
-    expect(answer({ trackingUrls: [`${mine}&zip=02139`] }).parcel.carrierUrl).toBe("https://www.ups.com/track?tracknum=1Z999AA10123456784");
+    expect(answer({ trackingUrls: [`${mine}&zip=02139`] }).parcel.carrierUrl).toBe(
+      "https://www.ups.com/track?tracknum=1Z999AA10123456784",
+    );
   });
 
   it("labels a return's scans as a return's, in the shopper's language", () => {
