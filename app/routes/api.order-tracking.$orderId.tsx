@@ -3,7 +3,7 @@
 // authenticate.admin (in requireShop) verifies it and answers the CORS preflight, and the answer
 // carries the CORS headers.
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { orderTrackingResponse } from "../admin/shipments.server";
+import { orderTrackingResponse } from "../admin/shipment-detail.server";
 import { requireShop } from "../admin/shop.server";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {

@@ -24,7 +24,7 @@ import {
   OutboxOnlyBadge,
   ShipmentStatusBadge,
 } from "../components/StatusBadge";
-import { shipmentAction, shipmentPage } from "../admin/shipments.server";
+import { shipmentAction, shipmentPage } from "../admin/shipment-detail.server";
 import { requireShop } from "../admin/shop.server";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {

@@ -2,14 +2,8 @@
 // filters, search by order / tracking number / email, cursor pagination both ways, the detail's
 // timeline and raw events, and the order-details extension's summary.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  buildTimeline,
-  classifySearch,
-  listShipments,
-  orderTracking,
-  parseFilters,
-  shipmentDetail,
-} from "~/admin/shipments.server";
+import { buildTimeline, orderTracking, shipmentDetail } from "~/admin/shipment-detail.server";
+import { classifySearch, listShipments, parseFilters } from "~/admin/shipments.server";
 import { freshDb, providers, type TestDb } from "../support/db";
 import { buildStory, trackingNumberFor, type Story } from "../support/admin-story";
 
