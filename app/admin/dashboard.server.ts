@@ -1,6 +1,8 @@
 // The admin dashboard's figures for one shop and one date range. Every figure is an indexed count,
 // groupBy or sum, or a merge of the daily roll-ups (DailyStat, LaneStat): nothing here scans raw
 // history row by row, so the page stays fast with a million shipments and ten million events.
+// Kept in one file beside the map of each figure to its index below (about 500 lines): a figure and
+// the index it relies on are read together.
 //
 // Query map (index used):
 //   shipments by stage            Shipment groupBy stage            [shopId, stage, updatedAt]

@@ -1,6 +1,8 @@
 // The three mandatory compliance webhooks. customers/data_request assembles everything we hold on
 // the customer for the merchant; customers/redact removes or anonymises that customer's personal
 // data in every table; shop/redact deletes everything of the shop. Each is recorded (without PII).
+// One file (about 500 lines) so the list below, which the schema-wide test holds every column to, sits
+// with the code that does what it says.
 //
 // Where a customer's personal data can sit, and what customers/redact does to it (the test
 // tests/pipeline/compliance.test.ts holds every String/Json column of the schema to this list):

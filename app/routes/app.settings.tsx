@@ -1,3 +1,5 @@
+// The settings page: one form (saved at once, validated by admin/settings.server.ts) whose sections
+// follow the merchant's order of concerns; long because it is mostly Polaris fields, one per setting.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
 import {
