@@ -35,6 +35,14 @@ export const MILESTONES = [
 ] as const;
 export type Milestone = (typeof MILESTONES)[number];
 
+/** Milestones of the return's own journey; the others are about the order and its outbound parcel. */
+export const RETURN_MILESTONES: readonly Milestone[] = ["return_approved", "return_received", "refund_issued"];
+
+/** Milestones about the outbound parcel: their messages may show the carrier and the tracking number. */
+export const PARCEL_MILESTONES: ReadonlySet<Milestone> = new Set(
+  MILESTONES.filter((m) => m !== "order_confirmed" && !RETURN_MILESTONES.includes(m)),
+);
+
 /** Longest personal note staff may add to a message (the review queue's and a shipment's personal update). */
 export const PERSONAL_NOTE_MAX_LENGTH = 1000;
 export const PERSONAL_NOTE_TOO_LONG = "Keep the note under 1,000 characters";

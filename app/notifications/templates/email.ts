@@ -2,7 +2,7 @@
 // Everything that comes from outside (names, notes, places, URLs) is escaped or validated here.
 import mjml2htmlUntyped from "mjml";
 import { formattingLocale, messagesFor, type CopyParams, type Messages } from "../copy";
-import type { Milestone } from "../rules/policy";
+import { type Milestone, PARCEL_MILESTONES } from "../rules/policy";
 import { DEFAULT_BRANDING, type Branding, type MessageContext } from "./context";
 import { escapeHtml, escapeMultiline, oneLine, safeColor, safeFont, safeUrl } from "../../lib/html";
 import { formatMoney, formatScanTime, formatWindow } from "./format";
@@ -22,17 +22,6 @@ export interface RenderedEmail {
   html: string;
   text: string;
 }
-
-/** Milestones about the outbound parcel: they may show the carrier and the tracking number. */
-const PARCEL_MILESTONES: ReadonlySet<Milestone> = new Set([
-  "shipped",
-  "in_transit_digest",
-  "delayed",
-  "out_for_delivery",
-  "delivered",
-  "delivery_failed",
-  "shipped_early",
-]);
 
 /** Milestones where the (original) estimated delivery window is still worth showing. */
 const WINDOW_MILESTONES: ReadonlySet<Milestone> = new Set([
