@@ -19,7 +19,7 @@ import {
   Text,
   TextField,
 } from "@shopify/polaris";
-import { useEffect, useRef, useState } from "react";
+import { type ReactNode, useEffect, useRef, useState } from "react";
 import { EmailPreview } from "../components/EmailPreview";
 import { AdminRouteError } from "../components/RouteError";
 import { MILESTONES, type Milestone, isSmsCapable } from "../notifications/rules/policy";
@@ -188,6 +188,27 @@ function SendingAccounts({ sending }: { sending: { email: string; sms: string } 
   );
 }
 
+/** One section of the form: its title and description beside a card of fields. */
+function SettingsSection({
+  title,
+  description,
+  gap,
+  children,
+}: {
+  title: string;
+  description: string;
+  gap: "300" | "400";
+  children: ReactNode;
+}) {
+  return (
+    <Layout.AnnotatedSection title={title} description={description}>
+      <Card>
+        <BlockStack gap={gap}>{children}</BlockStack>
+      </Card>
+    </Layout.AnnotatedSection>
+  );
+}
+
 export default function Settings() {
   const { settings: s, preview, sendgridEventsUrl } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
@@ -252,191 +273,181 @@ export default function Settings() {
           ) : null}
 
           <Layout>
-            <Layout.AnnotatedSection
+            <SettingsSection
               title="Branding"
               description="Used on the tracking page, the theme block's defaults and every email."
+              gap="300"
             >
-              <Card>
-                <BlockStack gap="300">
-                  <TextField
-                    label="Logo URL"
-                    type="url"
-                    placeholder="https://cdn.shopify.com/…/logo.png"
-                    {...field("brandLogoUrl")}
-                  />
-                  <InlineGrid columns={2} gap="300">
-                    <TextField
-                      label="Primary colour"
-                      prefix={
-                        <span
-                          style={{
-                            display: "inline-block",
-                            width: 14,
-                            height: 14,
-                            borderRadius: 3,
-                            background: v.brandPrimaryColor,
-                          }}
-                        />
-                      }
-                      {...field("brandPrimaryColor")}
+              <TextField
+                label="Logo URL"
+                type="url"
+                placeholder="https://cdn.shopify.com/…/logo.png"
+                {...field("brandLogoUrl")}
+              />
+              <InlineGrid columns={2} gap="300">
+                <TextField
+                  label="Primary colour"
+                  prefix={
+                    <span
+                      style={{
+                        display: "inline-block",
+                        width: 14,
+                        height: 14,
+                        borderRadius: 3,
+                        background: v.brandPrimaryColor,
+                      }}
                     />
-                    <TextField
-                      label="Accent colour"
-                      prefix={
-                        <span
-                          style={{
-                            display: "inline-block",
-                            width: 14,
-                            height: 14,
-                            borderRadius: 3,
-                            background: v.brandAccentColor,
-                          }}
-                        />
-                      }
-                      {...field("brandAccentColor")}
+                  }
+                  {...field("brandPrimaryColor")}
+                />
+                <TextField
+                  label="Accent colour"
+                  prefix={
+                    <span
+                      style={{
+                        display: "inline-block",
+                        width: 14,
+                        height: 14,
+                        borderRadius: 3,
+                        background: v.brandAccentColor,
+                      }}
                     />
-                  </InlineGrid>
-                  <TextField
-                    label="Tracking page heading"
-                    placeholder="Track your order"
-                    {...field("trackingHeading")}
-                  />
-                </BlockStack>
-              </Card>
-            </Layout.AnnotatedSection>
+                  }
+                  {...field("brandAccentColor")}
+                />
+              </InlineGrid>
+              <TextField label="Tracking page heading" placeholder="Track your order" {...field("trackingHeading")} />
+            </SettingsSection>
 
-            <Layout.AnnotatedSection
+            <SettingsSection
               title="Notifications"
               description="How customers hear about their order. In hybrid mode, messages wait in the review queue."
+              gap="400"
             >
-              <Card>
-                <BlockStack gap="400">
-                  <ChoiceList
-                    title="Mode"
-                    name="notificationMode"
-                    choices={[
-                      {
-                        value: "automated",
-                        label: "Automated",
-                        helpText: "Send every message as soon as its milestone happens (outside quiet hours).",
-                      },
-                      {
-                        value: "hybrid",
-                        label: "Hybrid",
-                        helpText: "Draft each message for review; approve, edit or discard it.",
-                      },
-                      { value: "off", label: "Off", helpText: "Send nothing; the tracking page still works." },
-                    ]}
-                    selected={[v.notificationMode]}
-                    onChange={(x) => setV((o) => ({ ...o, notificationMode: x[0] ?? "automated" }))}
-                    error={errors.notificationMode}
-                  />
-                  {v.notificationMode === "hybrid" ? (
-                    <TextField
-                      label="Send drafts automatically after (hours)"
-                      type="number"
-                      helpText="Leave empty to wait for a review."
-                      {...field("hybridAutoSendHours")}
-                    />
-                  ) : (
-                    <input type="hidden" name="hybridAutoSendHours" value="" />
-                  )}
-                  <BlockStack gap="100">
-                    <Text as="h3" variant="headingSm">
-                      Channels per milestone
-                    </Text>
-                    <DataTable
-                      columnContentTypes={["text", "text", "text"]}
-                      headings={["Milestone", "Email", "SMS"]}
-                      rows={MILESTONES.map((m) => [
-                        MILESTONE_LABELS[m],
-                        <Checkbox
-                          key="e"
-                          label={`${MILESTONE_LABELS[m]} by email`}
-                          labelHidden
-                          name={`channel.${m}.email`}
-                          checked={channels[m].email}
-                          onChange={(c) => setChannels((o) => ({ ...o, [m]: { ...o[m], email: c } }))}
-                          error={errors[`channel.${m}.email`]}
-                        />,
-                        isSmsCapable(m) ? (
-                          <Checkbox
-                            key="s"
-                            label={`${MILESTONE_LABELS[m]} by SMS`}
-                            labelHidden
-                            name={`channel.${m}.sms`}
-                            checked={channels[m].sms}
-                            onChange={(c) => setChannels((o) => ({ ...o, [m]: { ...o[m], sms: c } }))}
-                            error={errors[`channel.${m}.sms`]}
-                          />
-                        ) : (
-                          <Text key="s" as="span" tone="subdued">
-                            Email only
-                          </Text>
-                        ),
-                      ])}
-                    />
-                  </BlockStack>
-                  <Checkbox
-                    label="My customers agreed to receive transactional SMS about their orders"
-                    name="smsTransactionalOk"
-                    checked={v.smsTransactionalOk}
-                    onChange={(c) => setV((o) => ({ ...o, smsTransactionalOk: c }))}
-                    error={errors.smsTransactionalOk}
-                    helpText="Without this, SMS goes only to customers who gave SMS consent at checkout. Customers can always reply STOP."
-                  />
-                  <InlineGrid columns={2} gap="300">
-                    <Select
-                      label="Quiet hours start"
-                      options={HOURS}
-                      {...field("quietHoursStart")}
-                      helpText={`Customer's local time (store: ${s.timezone})`}
-                    />
-                    <Select label="Quiet hours end" options={HOURS} {...field("quietHoursEnd")} />
-                  </InlineGrid>
-                  <ChoiceList
-                    title="When the provider cannot confirm a shipped, out for delivery or delivery failed message was sent"
-                    name="inDoubtResend"
-                    choices={[
-                      {
-                        value: "auto",
-                        label: "Resend it automatically",
-                        helpText:
-                          "Once, after the delay below. A customer missing “out for delivery” is worse than a rare duplicate.",
-                        renderChildren: (selected: boolean) =>
-                          selected ? (
-                            <TextField
-                              label="Resend after (minutes)"
-                              type="number"
-                              min={5}
-                              max={1440}
-                              {...field("inDoubtResendMinutes")}
-                            />
-                          ) : null,
-                      },
-                      {
-                        value: "never",
-                        label: "Never resend it automatically",
-                        helpText: "It waits on the failures page for staff to check the provider's log and resend it.",
-                      },
-                    ]}
-                    selected={[v.inDoubtResend]}
-                    onChange={(x) => setV((o) => ({ ...o, inDoubtResend: x[0] ?? "auto" }))}
-                    error={errors.inDoubtResend}
-                  />
-                  {v.inDoubtResend === "never" ? <input type="hidden" name="inDoubtResendMinutes" value="" /> : null}
-                  <Text as="p" tone="subdued">
-                    Other messages the provider cannot confirm are never resent automatically: they are listed on the
-                    failures page.
-                  </Text>
-                  <InlineGrid columns={2} gap="300">
-                    <TextField label="Sender name" {...field("senderName")} />
-                    <TextField label="Sender email" type="email" {...field("senderEmail")} />
-                  </InlineGrid>
-                  <TextField label="Reply-to email" type="email" {...field("replyToEmail")} />
-                </BlockStack>
-              </Card>
-            </Layout.AnnotatedSection>
+              <ChoiceList
+                title="Mode"
+                name="notificationMode"
+                choices={[
+                  {
+                    value: "automated",
+                    label: "Automated",
+                    helpText: "Send every message as soon as its milestone happens (outside quiet hours).",
+                  },
+                  {
+                    value: "hybrid",
+                    label: "Hybrid",
+                    helpText: "Draft each message for review; approve, edit or discard it.",
+                  },
+                  { value: "off", label: "Off", helpText: "Send nothing; the tracking page still works." },
+                ]}
+                selected={[v.notificationMode]}
+                onChange={(x) => setV((o) => ({ ...o, notificationMode: x[0] ?? "automated" }))}
+                error={errors.notificationMode}
+              />
+              {v.notificationMode === "hybrid" ? (
+                <TextField
+                  label="Send drafts automatically after (hours)"
+                  type="number"
+                  helpText="Leave empty to wait for a review."
+                  {...field("hybridAutoSendHours")}
+                />
+              ) : (
+                <input type="hidden" name="hybridAutoSendHours" value="" />
+              )}
+              <BlockStack gap="100">
+                <Text as="h3" variant="headingSm">
+                  Channels per milestone
+                </Text>
+                <DataTable
+                  columnContentTypes={["text", "text", "text"]}
+                  headings={["Milestone", "Email", "SMS"]}
+                  rows={MILESTONES.map((m) => [
+                    MILESTONE_LABELS[m],
+                    <Checkbox
+                      key="e"
+                      label={`${MILESTONE_LABELS[m]} by email`}
+                      labelHidden
+                      name={`channel.${m}.email`}
+                      checked={channels[m].email}
+                      onChange={(c) => setChannels((o) => ({ ...o, [m]: { ...o[m], email: c } }))}
+                      error={errors[`channel.${m}.email`]}
+                    />,
+                    isSmsCapable(m) ? (
+                      <Checkbox
+                        key="s"
+                        label={`${MILESTONE_LABELS[m]} by SMS`}
+                        labelHidden
+                        name={`channel.${m}.sms`}
+                        checked={channels[m].sms}
+                        onChange={(c) => setChannels((o) => ({ ...o, [m]: { ...o[m], sms: c } }))}
+                        error={errors[`channel.${m}.sms`]}
+                      />
+                    ) : (
+                      <Text key="s" as="span" tone="subdued">
+                        Email only
+                      </Text>
+                    ),
+                  ])}
+                />
+              </BlockStack>
+              <Checkbox
+                label="My customers agreed to receive transactional SMS about their orders"
+                name="smsTransactionalOk"
+                checked={v.smsTransactionalOk}
+                onChange={(c) => setV((o) => ({ ...o, smsTransactionalOk: c }))}
+                error={errors.smsTransactionalOk}
+                helpText="Without this, SMS goes only to customers who gave SMS consent at checkout. Customers can always reply STOP."
+              />
+              <InlineGrid columns={2} gap="300">
+                <Select
+                  label="Quiet hours start"
+                  options={HOURS}
+                  {...field("quietHoursStart")}
+                  helpText={`Customer's local time (store: ${s.timezone})`}
+                />
+                <Select label="Quiet hours end" options={HOURS} {...field("quietHoursEnd")} />
+              </InlineGrid>
+              <ChoiceList
+                title="When the provider cannot confirm a shipped, out for delivery or delivery failed message was sent"
+                name="inDoubtResend"
+                choices={[
+                  {
+                    value: "auto",
+                    label: "Resend it automatically",
+                    helpText:
+                      "Once, after the delay below. A customer missing “out for delivery” is worse than a rare duplicate.",
+                    renderChildren: (selected: boolean) =>
+                      selected ? (
+                        <TextField
+                          label="Resend after (minutes)"
+                          type="number"
+                          min={5}
+                          max={1440}
+                          {...field("inDoubtResendMinutes")}
+                        />
+                      ) : null,
+                  },
+                  {
+                    value: "never",
+                    label: "Never resend it automatically",
+                    helpText: "It waits on the failures page for staff to check the provider's log and resend it.",
+                  },
+                ]}
+                selected={[v.inDoubtResend]}
+                onChange={(x) => setV((o) => ({ ...o, inDoubtResend: x[0] ?? "auto" }))}
+                error={errors.inDoubtResend}
+              />
+              {v.inDoubtResend === "never" ? <input type="hidden" name="inDoubtResendMinutes" value="" /> : null}
+              <Text as="p" tone="subdued">
+                Other messages the provider cannot confirm are never resent automatically: they are listed on the
+                failures page.
+              </Text>
+              <InlineGrid columns={2} gap="300">
+                <TextField label="Sender name" {...field("senderName")} />
+                <TextField label="Sender email" type="email" {...field("senderEmail")} />
+              </InlineGrid>
+              <TextField label="Reply-to email" type="email" {...field("replyToEmail")} />
+            </SettingsSection>
 
             <Layout.AnnotatedSection
               title="Templates"
@@ -454,97 +465,87 @@ export default function Settings() {
               </Card>
             </Layout.AnnotatedSection>
 
-            <Layout.AnnotatedSection
+            <SettingsSection
               title="Provider credentials"
               description="Your own SendGrid and Twilio accounts. Stored encrypted; never shown again after saving. Leave a field empty to keep its current value."
+              gap="300"
             >
-              <Card>
-                <BlockStack gap="300">
-                  <SendingAccounts sending={s.sending} />
-                  {(Object.keys(SECRET_LABELS) as SecretField[]).map((f) => (
-                    <BlockStack gap="100" key={f}>
-                      <TextField
-                        label={SECRET_LABELS[f]}
-                        type="password"
-                        placeholder={s.secrets[f] ?? "Not set"}
-                        helpText={
-                          f === "sendgridWebhookKey"
-                            ? `${s.secrets[f] ? `Saved: ${s.secrets[f]}. ` : ""}For delivery reports from your own SendGrid account: enable the Signed Event Webhook in SendGrid's Mail Settings, post it to ${sendgridEventsUrl}, and paste its verification key here.`
-                            : s.secrets[f]
-                              ? `Saved: ${s.secrets[f]}`
-                              : "Not set: the app's default account is used."
-                        }
-                        {...field(f)}
-                        autoComplete="new-password"
-                      />
-                      {s.secrets[f] ? (
-                        <Checkbox
-                          label={`Remove the saved ${SECRET_LABELS[f]}`}
-                          name={`clear.${f}`}
-                          checked={clear[f]}
-                          onChange={(c) => setClear((o) => ({ ...o, [f]: c }))}
-                        />
-                      ) : null}
-                    </BlockStack>
-                  ))}
+              <SendingAccounts sending={s.sending} />
+              {(Object.keys(SECRET_LABELS) as SecretField[]).map((f) => (
+                <BlockStack gap="100" key={f}>
                   <TextField
-                    label="Twilio sending number or messaging service SID"
-                    placeholder="+15551234567"
-                    {...field("twilioFromNumber")}
+                    label={SECRET_LABELS[f]}
+                    type="password"
+                    placeholder={s.secrets[f] ?? "Not set"}
+                    helpText={
+                      f === "sendgridWebhookKey"
+                        ? `${s.secrets[f] ? `Saved: ${s.secrets[f]}. ` : ""}For delivery reports from your own SendGrid account: enable the Signed Event Webhook in SendGrid's Mail Settings, post it to ${sendgridEventsUrl}, and paste its verification key here.`
+                        : s.secrets[f]
+                          ? `Saved: ${s.secrets[f]}`
+                          : "Not set: the app's default account is used."
+                    }
+                    {...field(f)}
+                    autoComplete="new-password"
                   />
+                  {s.secrets[f] ? (
+                    <Checkbox
+                      label={`Remove the saved ${SECRET_LABELS[f]}`}
+                      name={`clear.${f}`}
+                      checked={clear[f]}
+                      onChange={(c) => setClear((o) => ({ ...o, [f]: c }))}
+                    />
+                  ) : null}
                 </BlockStack>
-              </Card>
-            </Layout.AnnotatedSection>
+              ))}
+              <TextField
+                label="Twilio sending number or messaging service SID"
+                placeholder="+15551234567"
+                {...field("twilioFromNumber")}
+              />
+            </SettingsSection>
 
-            <Layout.AnnotatedSection title="Recommendations" description="Products shown on the tracking page.">
-              <Card>
-                <BlockStack gap="300">
-                  <Select
-                    label="Source"
-                    options={[
-                      { value: "related", label: "Related products (Shopify)" },
-                      { value: "complementary", label: "Complementary products (Search & Discovery)" },
-                      { value: "collection", label: "A collection" },
-                      { value: "off", label: "Off" },
-                    ]}
-                    {...field("recommendationSource")}
-                  />
-                  <TextField
-                    label="Collection handle"
-                    helpText="Used when the source is a collection, and as the fallback."
-                    placeholder="best-sellers"
-                    {...field("recommendationCollection")}
-                  />
-                </BlockStack>
-              </Card>
-            </Layout.AnnotatedSection>
+            <SettingsSection title="Recommendations" description="Products shown on the tracking page." gap="300">
+              <Select
+                label="Source"
+                options={[
+                  { value: "related", label: "Related products (Shopify)" },
+                  { value: "complementary", label: "Complementary products (Search & Discovery)" },
+                  { value: "collection", label: "A collection" },
+                  { value: "off", label: "Off" },
+                ]}
+                {...field("recommendationSource")}
+              />
+              <TextField
+                label="Collection handle"
+                helpText="Used when the source is a collection, and as the fallback."
+                placeholder="best-sellers"
+                {...field("recommendationCollection")}
+              />
+            </SettingsSection>
 
-            <Layout.AnnotatedSection
+            <SettingsSection
               title="Analytics and operations"
               description="Figures used by the dashboard, exception alerts and data retention."
+              gap="300"
             >
-              <Card>
-                <BlockStack gap="300">
-                  <TextField
-                    label="Cost per support ticket"
-                    type="number"
-                    prefix="$"
-                    step={0.01}
-                    helpText="Used to estimate the support cost avoided on the overview."
-                    {...field("costPerTicket")}
-                  />
-                  <TextField
-                    label="Alert when a shipment has had no scan for (days)"
-                    type="number"
-                    {...field("noScanAlertDays")}
-                  />
-                  <InlineGrid columns={2} gap="300">
-                    <TextField label="Keep raw webhooks for (days)" type="number" {...field("receiptRetentionDays")} />
-                    <TextField label="Keep finished jobs for (days)" type="number" {...field("jobRetentionDays")} />
-                  </InlineGrid>
-                </BlockStack>
-              </Card>
-            </Layout.AnnotatedSection>
+              <TextField
+                label="Cost per support ticket"
+                type="number"
+                prefix="$"
+                step={0.01}
+                helpText="Used to estimate the support cost avoided on the overview."
+                {...field("costPerTicket")}
+              />
+              <TextField
+                label="Alert when a shipment has had no scan for (days)"
+                type="number"
+                {...field("noScanAlertDays")}
+              />
+              <InlineGrid columns={2} gap="300">
+                <TextField label="Keep raw webhooks for (days)" type="number" {...field("receiptRetentionDays")} />
+                <TextField label="Keep finished jobs for (days)" type="number" {...field("jobRetentionDays")} />
+              </InlineGrid>
+            </SettingsSection>
           </Layout>
 
           <InlineStack align="end">
