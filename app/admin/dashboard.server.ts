@@ -441,9 +441,10 @@ export async function loadDashboard(
     };
     const n = r._count._all;
     notifTotal += n;
-    if (r.status === "sent") c.sent += n;
-    if (r.status === "sent" && isNotDelivered(r.deliveryStatus)) c.notDelivered += n;
-    else if (r.status === "failed") c.failed += n;
+    if (r.status === "sent") {
+      c.sent += n;
+      if (isNotDelivered(r.deliveryStatus)) c.notDelivered += n; // a part of sent, not a status of its own
+    } else if (r.status === "failed") c.failed += n;
     else if (r.status === "suppressed") c.suppressed += n;
     else c.other += n;
     channels.set(r.channel, c);

@@ -152,11 +152,18 @@ describe.each(providers)("dashboard on %s", (provider) => {
     });
     for (const channel of ["email", "sms"]) {
       const of = (status: string) => rows.filter((n) => n.channel === channel && n.status === status).length;
-      expect(d.notifications.byChannel.find((c) => c.channel === channel)).toMatchObject({
+      const counts = d.notifications.byChannel.find((c) => c.channel === channel)!;
+      expect(counts).toMatchObject({
         sent: of("sent"),
         failed: of("failed"),
         suppressed: of("suppressed"),
+        // queued, deferred, sending, drafts: what is not yet sent, failed or suppressed
+        other: rows.filter((n) => n.channel === channel && !["sent", "failed", "suppressed"].includes(n.status)).length,
       });
+      // Each message in one column (a sent message was also counted as "pending or other").
+      expect(counts.sent + counts.failed + counts.suppressed + counts.other).toBe(
+        rows.filter((n) => n.channel === channel).length,
+      );
     }
     const sms = d.notifications.byChannel.find((c) => c.channel === "sms")!;
     expect(sms.sent).toBeGreaterThanOrEqual(1);
