@@ -385,11 +385,12 @@ export async function loadDashboard(
       };
     })
     .sort((a, b) => b.shipToDeliverSamples - a.shipToDeliverSamples || a.carrier.localeCompare(b.carrier));
-  // Processing is usually recorded per shop (carrier ""): shown as "All carriers" when it is.
-  const allCarriers = lanes.get("");
-  if (allCarriers) {
-    const p = medianOf(allCarriers.processing);
-    const t = medianOf(allCarriers.transit);
+  // "All carriers": every lane merged (processing is mostly recorded per shop, carrier "", transit per
+  // carrier), so its sample counts are the sums of the rows below it.
+  if (lanes.size > 0) {
+    const every = [...lanes.values()];
+    const p = medianOf(every.flatMap((l) => l.processing));
+    const t = medianOf(every.flatMap((l) => l.transit));
     carriers.unshift({
       carrier: "",
       carrierName: "All carriers",

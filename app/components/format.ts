@@ -18,10 +18,11 @@ export function formatPercent(ratio: number | null, digits = 1): string {
 }
 
 /** "36 h" under three days, else "4.5 days". */
-export function formatHours(hours: number | null): string {
+/** A duration in days with one decimal ("0.8 days", "2.4 days"): one unit for every row of a column. */
+export function formatDays(hours: number | null): string {
   if (hours === null || !Number.isFinite(hours)) return "—";
-  if (hours < 72) return `${Math.round(hours)} h`;
-  return `${(hours / 24).toFixed(1)} days`;
+  const days = (hours / 24).toFixed(1);
+  return `${days} ${days === "1.0" ? "day" : "days"}`;
 }
 
 export function formatDateTime(iso: string | null, timeZone = "UTC"): string {

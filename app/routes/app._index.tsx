@@ -24,7 +24,7 @@ import type { ReactNode } from "react";
 import { BottleneckBanner } from "../components/BottleneckBanner";
 import { ClientOnly } from "../components/ClientOnly";
 import { DateRangePicker } from "../components/DateRangePicker";
-import { formatDateTime, formatHours, formatMoney, formatNumber, formatPercent, isoDay } from "../components/format";
+import { formatDateTime, formatDays, formatMoney, formatNumber, formatPercent, isoDay } from "../components/format";
 import { AdminRouteError } from "../components/RouteError";
 import { type Dashboard, overviewPage } from "../admin/dashboard.server";
 import { requireShop } from "../admin/shop.server";
@@ -303,7 +303,7 @@ export default function Overview() {
                       Speed per carrier
                     </Text>
                     <Text as="p" tone="subdued">
-                      Median hours from order to shipment and from shipment to delivery, from the daily lane statistics.
+                      Median days from order to shipment and from shipment to delivery, from the daily lane statistics.
                     </Text>
                   </BlockStack>
                 </Box>
@@ -320,11 +320,11 @@ export default function Overview() {
                     rows={d.carriers.map((c) => [
                       c.carrierName,
                       <Figure key="p" name={`median-ship-${c.carrier || "all"}`}>
-                        {formatHours(c.orderToShipHours)}
+                        {formatDays(c.orderToShipHours)}
                       </Figure>,
                       formatNumber(c.orderToShipSamples),
                       <Figure key="t" name={`median-deliver-${c.carrier || "all"}`}>
-                        {formatHours(c.shipToDeliverHours)}
+                        {formatDays(c.shipToDeliverHours)}
                       </Figure>,
                       formatNumber(c.shipToDeliverSamples),
                     ])}

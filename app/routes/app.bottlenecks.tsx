@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link as RemixLink, useLoaderData } from "@remix-run/react";
 import { Badge, BlockStack, Box, Card, DataTable, EmptyState, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import { BottleneckBanner } from "../components/BottleneckBanner";
-import { formatDateTime, formatHours, formatNumber } from "../components/format";
+import { formatDateTime, formatDays, formatNumber } from "../components/format";
 import { AdminRouteError } from "../components/RouteError";
 import { bottlenecksPage } from "../admin/dashboard.server";
 import { requireShop } from "../admin/shop.server";
@@ -63,11 +63,11 @@ export default function Bottlenecks() {
                     <span key="n" data-figure={`flag-${f.carrier}-${f.region}-shipments`}>
                       {formatNumber(f.shipments)}
                     </span>,
-                    formatHours(f.currentMedianHours),
-                    formatHours(f.baselineMedianHours),
+                    formatDays(f.currentMedianHours),
+                    formatDays(f.baselineMedianHours),
                     `${f.slowdown.toFixed(1)}×`,
                     f.fastest
-                      ? `${f.fastest.carrierName} (${formatHours(f.fastest.currentMedianHours)}, ${formatNumber(f.fastest.shipments)} shipments)`
+                      ? `${f.fastest.carrierName} (${formatDays(f.fastest.currentMedianHours)}, ${formatNumber(f.fastest.shipments)} shipments)`
                       : "No other carrier with enough shipments",
                   ])}
                 />
@@ -113,9 +113,9 @@ export default function Bottlenecks() {
                     l.carrierName,
                     l.regionName,
                     formatNumber(l.shipments),
-                    formatHours(l.currentMedianHours),
-                    formatHours(l.baselineMedianHours),
-                    formatHours(l.baselineP75Hours),
+                    formatDays(l.currentMedianHours),
+                    formatDays(l.baselineMedianHours),
+                    formatDays(l.baselineP75Hours),
                     formatNumber(l.baselineSamples),
                     l.stalling ? (
                       <Badge key="s" tone="warning">

@@ -1,5 +1,6 @@
 // The dashboard's figures over a shop built from signed webhooks, on SQLite and PostgreSQL: each
 // figure equals what a direct count of the data says, and the roll-ups are preferred when present.
+import { formatDays } from "~/components/format";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadDashboard, parseRange, TICKET_DEFLECTION_RATE } from "~/admin/dashboard.server";
 import { loadBottlenecks } from "~/intelligence/bottlenecks.server";
@@ -124,6 +125,21 @@ describe.each(providers)("dashboard on %s", (provider) => {
     expect(ups).toMatchObject({ carrierName: "UPS", shipToDeliverSamples: 5 });
     expect(ups.shipToDeliverHours!).toBeGreaterThan(45);
     expect(ups.shipToDeliverHours!).toBeLessThan(55);
+    // "All carriers" is every lane together: its counts are the rows' sums (it showed 2 deliveries beside rows of 46).
+    const rows = d.carriers.filter((c) => c.carrier !== "");
+    expect(all.shipToDeliverSamples).toBe(rows.reduce((a, c) => a + c.shipToDeliverSamples, 0));
+    expect(all.shipToDeliverSamples).toBeGreaterThan(0);
+    expect(all.shipToDeliverHours).not.toBeNull();
+  });
+
+  it("shows durations in one unit per column (days, one decimal), never hours beside days", () => {
+    expect([formatDays(20), formatDays(24), formatDays(50), formatDays(200), formatDays(null)]).toEqual([
+      "0.8 days",
+      "1.0 day",
+      "2.1 days",
+      "8.3 days",
+      "—",
+    ]);
   });
 
   it("estimates WISMO deflection with the shop's cost per ticket, from raw events or the roll-up", async () => {

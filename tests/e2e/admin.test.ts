@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { formatHours, formatMoney, formatNumber, formatPercent } from "~/components/format";
+import { formatDays, formatMoney, formatNumber, formatPercent } from "~/components/format";
 import { loadDashboard, parseRange } from "~/admin/dashboard.server";
 import { buildApp, buildIsStale, freePort, startApp, type AppServer } from "../../scripts/demo/server";
 import { startFrontDoor, type FrontDoor } from "../../scripts/demo/front";
@@ -148,8 +148,8 @@ describe.skipIf(!haveChromium && !process.env.CI)("admin in Chromium", () => {
     expect(f["exceptions-no-scan"]).toBe("1");
     expect(f["on-time-rate"]).toBe(formatPercent(d.onTime.rate));
     expect(f["on-time-with-window"]).toBe(formatNumber(d.onTime.withWindow));
-    expect(f["median-deliver-ups"]).toBe(formatHours(d.carriers.find((c) => c.carrier === "ups")!.shipToDeliverHours));
-    expect(f["median-ship-all"]).toBe(formatHours(d.carriers.find((c) => c.carrier === "")!.orderToShipHours));
+    expect(f["median-deliver-ups"]).toBe(formatDays(d.carriers.find((c) => c.carrier === "ups")!.shipToDeliverHours));
+    expect(f["median-ship-all"]).toBe(formatDays(d.carriers.find((c) => c.carrier === "")!.orderToShipHours));
     // Storefront analytics and attributed revenue.
     expect(f["wismo-page-views"]).toBe(
       formatNumber(await t.db.analyticsEvent.count({ where: { shopId: story.shopId, kind: "page_view" } })),
