@@ -28,9 +28,23 @@ export interface ShopContext {
  * preflight), and the route lets it through.
  */
 export async function requireShop(request: Request, db: Db = appDb): Promise<ShopContext> {
-  const { session, admin, cors } = await authenticate.admin(request);
+  const { session, admin, cors } = await authenticate.admin(request).catch((thrown: unknown) => {
+    throw explained(thrown);
+  });
   const shop = await installedShop(db, session.shop, admin);
   return { shop, session, admin, cors, staff: session.onlineAccessInfo?.associated_user.email ?? "staff" };
+}
+
+/**
+ * The library answers a request whose User-Agent looks like a bot (curl, a link preview, a monitor) with a
+ * bare 410: the same status, with a line that says where Waypoint is used instead of an empty page.
+ */
+function explained(thrown: unknown): unknown {
+  if (!(thrown instanceof Response) || thrown.status !== 410 || thrown.body !== null) return thrown;
+  return new Response(
+    "Waypoint runs inside Shopify admin: open it from the Apps section of your store's admin. Shoppers track orders on the store's own tracking page.\n",
+    { status: 410, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } },
+  );
 }
 
 /**

@@ -104,4 +104,18 @@ describe("requireShop", () => {
     expect(adminApi).not.toHaveBeenCalled();
     expect(await t.db.shop.count()).toBe(2);
   });
+
+  it("explains itself to a request from a script or a link preview (the library's bare 410)", async () => {
+    let thrown: unknown;
+    try {
+      await requireShop(new Request("https://waypoint.test/app", { headers: { "User-Agent": "curl/8.5.0" } }));
+    } catch (e) {
+      thrown = e;
+    }
+    const res = thrown as Response;
+    expect(res.status).toBe(410);
+    expect(res.headers.get("content-type")).toMatch(/^text\/plain/);
+    expect(await res.text()).toMatch(/inside Shopify admin/);
+    expect(adminApi).not.toHaveBeenCalled();
+  });
 });
