@@ -58,45 +58,25 @@ export interface ClaimOptions {
   leaseMs: number;
   now: Date;
   kinds?: string[];
+  /**
+   * The priority lane: due jobs of these kinds are claimed before any other due job, however many
+   * others have waited longer (customer messages before a backlog of webhooks). Each kind is found
+   * through the [kind, status] index, so the lane costs the same with 20,000 webhooks waiting.
+   */
+  priorityKinds?: string[];
 }
 
-/** Atomically claims up to `limit` due jobs for this worker. */
+/** Atomically claims up to `limit` due jobs for this worker: the priority lane first, then by due time. */
 export async function claimJobs(db: Db, opts: ClaimOptions): Promise<ClaimedJob[]> {
-  const lease = new Date(opts.now.getTime() + opts.leaseMs);
-  let ids: { id: string }[];
-  if (dbProvider(db) === "postgresql") {
-    const kindFilter = opts.kinds ? `AND kind = ANY($5::text[])` : "";
-    ids = await db.$queryRawUnsafe<{ id: string }[]>(
-      `UPDATE "Job" SET status = 'running', "lockedBy" = $1, "leaseExpiresAt" = $2, attempts = attempts + 1, "updatedAt" = $3
-       WHERE id IN (
-         SELECT id FROM "Job" WHERE status = 'queued' AND "runAfter" <= $3 ${kindFilter}
-         ORDER BY "runAfter" LIMIT $4 FOR UPDATE SKIP LOCKED)
-       RETURNING id`,
-      opts.workerId,
-      lease,
-      opts.now,
-      opts.limit,
-      ...(opts.kinds ? [opts.kinds] : []),
-    );
-  } else {
-    const kindFilter = opts.kinds ? `AND kind IN (${opts.kinds.map(() => "?").join(",")})` : "";
-    ids = await db.$queryRawUnsafe<{ id: string }[]>(
-      `UPDATE "Job" SET status = 'running', lockedBy = ?, leaseExpiresAt = ?, attempts = attempts + 1, updatedAt = ?
-       WHERE id IN (
-         SELECT id FROM "Job" WHERE status = 'queued' AND runAfter <= ? ${kindFilter}
-         ORDER BY runAfter LIMIT ?)
-       RETURNING id`,
-      opts.workerId,
-      lease,
-      opts.now,
-      opts.now,
-      ...(opts.kinds ?? []),
-      opts.limit,
-    );
-  }
+  const lane = opts.priorityKinds?.filter((k) => !opts.kinds || opts.kinds.includes(k)) ?? [];
+  const first = lane.length ? await claimIds(db, { ...opts, kinds: lane }) : [];
+  // Two short statements rather than one that sorts every due job by lane: SQLite's writer lock is
+  // held only while each runs, and the webhook door takes it in between.
+  const rest = first.length < opts.limit ? await claimIds(db, { ...opts, limit: opts.limit - first.length }) : [];
+  const ids = [...first, ...rest].map((r) => r.id);
   if (ids.length === 0) return [];
-  return db.job.findMany({
-    where: { id: { in: ids.map((r) => r.id) }, lockedBy: opts.workerId },
+  const jobs = await db.job.findMany({
+    where: { id: { in: ids }, lockedBy: opts.workerId },
     select: {
       id: true,
       kind: true,
@@ -108,6 +88,42 @@ export async function claimJobs(db: Db, opts: ClaimOptions): Promise<ClaimedJob[
     },
     orderBy: { runAfter: "asc" },
   });
+  // The lane's jobs run first (the sort is stable: each lane stays in due order).
+  const inLane = new Set(first.map((r) => r.id));
+  return jobs.sort((a, b) => Number(inLane.has(b.id)) - Number(inLane.has(a.id)));
+}
+
+async function claimIds(db: Db, opts: ClaimOptions): Promise<{ id: string }[]> {
+  const lease = new Date(opts.now.getTime() + opts.leaseMs);
+  if (dbProvider(db) === "postgresql") {
+    const kindFilter = opts.kinds ? `AND kind = ANY($5::text[])` : "";
+    return db.$queryRawUnsafe<{ id: string }[]>(
+      `UPDATE "Job" SET status = 'running', "lockedBy" = $1, "leaseExpiresAt" = $2, attempts = attempts + 1, "updatedAt" = $3
+       WHERE id IN (
+         SELECT id FROM "Job" WHERE status = 'queued' AND "runAfter" <= $3 ${kindFilter}
+         ORDER BY "runAfter" LIMIT $4 FOR UPDATE SKIP LOCKED)
+       RETURNING id`,
+      opts.workerId,
+      lease,
+      opts.now,
+      opts.limit,
+      ...(opts.kinds ? [opts.kinds] : []),
+    );
+  }
+  const kindFilter = opts.kinds ? `AND kind IN (${opts.kinds.map(() => "?").join(",")})` : "";
+  return db.$queryRawUnsafe<{ id: string }[]>(
+    `UPDATE "Job" SET status = 'running', lockedBy = ?, leaseExpiresAt = ?, attempts = attempts + 1, updatedAt = ?
+     WHERE id IN (
+       SELECT id FROM "Job" WHERE status = 'queued' AND runAfter <= ? ${kindFilter}
+       ORDER BY runAfter LIMIT ?)
+     RETURNING id`,
+    opts.workerId,
+    lease,
+    opts.now,
+    opts.now,
+    ...(opts.kinds ?? []),
+    opts.limit,
+  );
 }
 
 /** Jobs whose worker died mid-lease go back to the queue (their attempt still counts). */

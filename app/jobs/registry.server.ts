@@ -59,6 +59,14 @@ export const jobHandlers: HandlerMap = {
   },
 };
 
+/**
+ * The queue's priority lane: customer messages (notify.*), and the domain events that plan them
+ * (every kind the notifications handle), are claimed
+ * before any backlog of webhooks (a Black Friday storm never delays a "delivered" email). Every worker
+ * (thread, standalone, inline loop) claims with it.
+ */
+export const PRIORITY_KINDS: string[] = Object.keys(notificationHandlers);
+
 /** One prune per hour however many workers start or reschedule it: the key names the hour. */
 async function schedulePrune(db: Db, runAfter: Date): Promise<void> {
   const hour = Math.floor(runAfter.getTime() / PRUNE_EVERY_MS);

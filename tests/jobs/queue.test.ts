@@ -27,6 +27,40 @@ describe.each(providers)("job queue on %s", (provider) => {
     expect((await t.db.job.findUniqueOrThrow({ where: { id: first[0]!.id } })).status).toBe("done");
   });
 
+  it("claims the priority lane (customer messages) before a backlog of webhook.process jobs that waited longer", async () => {
+    const older = new Date(t0.getTime() - 60_000);
+    await t.db.job.createMany({
+      data: Array.from({ length: 50 }, (_, i) => ({
+        kind: "webhook.process",
+        payload: { n: i },
+        runAfter: new Date(older.getTime() + i),
+      })),
+    });
+    await enqueue(t.db, { kind: "notify.send", payload: { m: 1 }, runAfter: t0 });
+    await enqueue(t.db, { kind: "tracking.stage_changed", payload: { m: 2 }, runAfter: new Date(t0.getTime() + 1) });
+    await enqueue(t.db, { kind: "notify.send", payload: { m: 3 }, runAfter: new Date(t0.getTime() + 60_000) }); // not due
+    const lane = ["notify.send", "tracking.stage_changed"];
+    const opts = { workerId: "w", limit: 5, leaseMs: 30_000, now: new Date(t0.getTime() + 1), priorityKinds: lane };
+    const batch = await claimJobs(t.db, opts);
+    // The lane first (by due time), then the batch filled from the backlog, oldest first.
+    expect(batch.map((j) => j.kind)).toEqual([
+      "notify.send",
+      "tracking.stage_changed",
+      ...Array(3).fill("webhook.process"),
+    ]);
+    expect(batch.slice(2).map((j) => j.payload)).toEqual([{ n: 0 }, { n: 1 }, { n: 2 }]);
+    // A message enqueued while the backlog waits is the next claim's first job.
+    await enqueue(t.db, { kind: "notify.send", payload: { m: 4 }, runAfter: t0 });
+    const next = await claimJobs(t.db, { ...opts, limit: 1 });
+    expect(next.map((j) => j.payload)).toEqual([{ m: 4 }]);
+    // Without a lane, due time alone decides; and a worker limited to some kinds keeps to them.
+    const plain = await claimJobs(t.db, { workerId: "w2", limit: 1, leaseMs: 30_000, now: t0 });
+    expect(plain.map((j) => j.payload)).toEqual([{ n: 3 }]);
+    await enqueue(t.db, { kind: "notify.send", payload: { m: 5 }, runAfter: t0 });
+    const onlyWebhooks = await claimJobs(t.db, { ...opts, workerId: "w3", kinds: ["webhook.process"] });
+    expect(onlyWebhooks.map((j) => j.kind)).toEqual(Array(5).fill("webhook.process"));
+  });
+
   it("gives a crashed worker's job to another once the lease expires", async () => {
     await enqueue(t.db, { kind: "a", payload: {}, runAfter: t0 });
     const [job] = await claimJobs(t.db, { workerId: "crashed", limit: 1, leaseMs: 30_000, now: t0 });
