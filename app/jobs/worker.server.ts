@@ -1,6 +1,6 @@
 // The worker: claims due jobs, runs each kind's handler, retries with backoff, dead-letters.
-// Runs in the web process by default (WORKER=inline) or alone (`npm run worker`), any number of
-// them against PostgreSQL. Handlers are idempotent, so a job re-run after a lost lease is harmless.
+// Runs in a thread of the web process by default (WORKER=inline, jobs/worker-thread.server.ts) or
+// alone (`npm run worker`), any number of them against PostgreSQL. Handlers are idempotent, so a job re-run after a lost lease is harmless.
 //
 // The database can go away at any moment (a failover, a restart, a full disk): the loop never dies
 // of it. Whatever fails (start-up work, a claim, recording an outcome) is retried with backoff,
@@ -113,6 +113,8 @@ export interface WorkerOptions {
   leaseMs?: number;
   idleMs?: number;
   kinds?: string[];
+  /** Kinds claimed before any other due job (the queue's priority lane: customer messages). */
+  priorityKinds?: string[];
   now?: () => Date;
   /** Runs before the first claim, retried like any database call until it succeeds (e.g. scheduling maintenance). */
   startup?: (db: Db, now: Date) => Promise<void>;
@@ -128,6 +130,11 @@ bell.setMaxListeners(100);
 export function wakeWorkers(): void {
   bell.emit("wake");
 }
+/** Hears every wakeWorkers() of this process (the worker thread's host forwards them); returns an unsubscribe. */
+export function onWake(listener: () => void): () => void {
+  bell.on("wake", listener);
+  return () => bell.off("wake", listener);
+}
 
 export class Worker {
   readonly id: string;
@@ -139,7 +146,10 @@ export class Worker {
   /** Outcomes (completions, failures, releases) the database did not take yet, oldest first. */
   private readonly unsettled: (() => Promise<unknown>)[] = [];
   private readonly outage: Outage;
-  private readonly opts: Required<Omit<WorkerOptions, "kinds" | "id" | "startup">> & { kinds?: string[] };
+  private readonly opts: Required<Omit<WorkerOptions, "kinds" | "priorityKinds" | "id" | "startup">> & {
+    kinds?: string[];
+    priorityKinds?: string[];
+  };
 
   constructor(
     private readonly db: Db,
@@ -153,6 +163,7 @@ export class Worker {
       idleMs: options.idleMs ?? 500,
       now: options.now ?? (() => new Date()),
       kinds: options.kinds,
+      priorityKinds: options.priorityKinds,
       timer: options.timer ?? realTimer,
       random: options.random ?? Math.random,
     };
@@ -174,6 +185,7 @@ export class Worker {
       leaseMs: this.opts.leaseMs,
       now,
       kinds: this.opts.kinds,
+      priorityKinds: this.opts.priorityKinds,
     });
     this.outage.recovered(this.opts.now()); // it answers again, whatever happens to this batch
     for (const [i, job] of jobs.entries()) {
