@@ -3,7 +3,8 @@
 // SMS. Planning renders to store the text; sending renders again at the attempt; previews render samples.
 import type { Order, Prisma as PrismaTypes, Shipment, Shop } from "@prisma/client";
 import type { Db } from "../db.server";
-import { ensureTrackingCode, shortTrackingUrl, trackingUrl } from "../storefront/tracking-links.server";
+import { ensureTrackingCode, shortTrackingUrl, trackingUrl, withLocale } from "../storefront/tracking-links.server";
+import { resolveLocale } from "./copy";
 import { type NotificationDeps, type NotificationFacts, timeZoneOf } from "./outbox.server";
 import { type Channel, isSmsCapable, type Milestone } from "./rules/policy";
 import { type Branding, type MessageContext, renderEmail, renderSms, type Scan } from "./templates";
@@ -119,6 +120,7 @@ export function renderFor(
   locale: string,
   optOutHint: boolean,
 ): Rendered {
+  ctx = { ...ctx, trackingUrl: withLocale(ctx.trackingUrl, resolveLocale(locale)) };
   if (channel === "email") {
     const r = renderEmail(milestone, ctx, branding(shop), locale);
     return { subject: r.subject, text: r.text, html: r.html, segments: null };

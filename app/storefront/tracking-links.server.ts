@@ -157,6 +157,18 @@ export function shortTrackingUrl(shop: TrackingLinkShop, code: string): string {
   return `https://${storefrontHost(shop)}/apps/track?c=${code}`;
 }
 
+/**
+ * A message's tracking link, opening the page in the message's language: the shopper's browser may
+ * prefer another (a French shopper on an English phone read the French email, then an English page).
+ * English is the page's default and adds nothing (an SMS keeps its one segment).
+ */
+export function withLocale(url: string, locale: string): string {
+  if (locale === "en") return url;
+  const u = new URL(url);
+  u.searchParams.set("locale", locale);
+  return u.toString();
+}
+
 export function isTrackingCode(value: string | null | undefined): value is string {
   return typeof value === "string" && value.length === TRACKING_CODE_LENGTH && /^[0-9A-Za-z]+$/.test(value);
 }
