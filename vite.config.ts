@@ -1,6 +1,6 @@
 import { vitePlugin as remix } from "@remix-run/dev";
 import { installGlobals } from "@remix-run/node";
-import { defineConfig, type UserConfig } from "vite";
+import { build, defineConfig, type Plugin, type UserConfig } from "vite";
 import tsconfigPaths from "vite-tsconfig-paths";
 
 installGlobals({ nativeFetch: true });
@@ -15,6 +15,42 @@ const hmrConfig =
   host === "localhost"
     ? { protocol: "ws", host: "localhost", port: 64999, clientPort: 64999 }
     : { protocol: "wss", host, port: parseInt(process.env.FRONTEND_PORT ?? "", 10) || 8002, clientPort: 443 };
+
+/**
+ * The job worker's thread module (app/jobs/thread-entry.server.ts), built to build/worker/job-thread.js
+ * once Remix's server build is written, so `remix vite:build` (npm run build) makes everything
+ * `npm start` runs, and production needs no TypeScript loader (decision 008). Packages stay external,
+ * as in the server build: node_modules is resolved at run time.
+ */
+function jobThreadBuild(): Plugin {
+  let ssr = false;
+  let root = process.cwd();
+  return {
+    name: "waypoint-job-thread",
+    apply: "build",
+    configResolved(config) {
+      ssr = Boolean(config.build.ssr);
+      root = config.root;
+    },
+    async closeBundle() {
+      if (!ssr) return;
+      await build({
+        configFile: false,
+        root,
+        logLevel: "warn",
+        plugins: [tsconfigPaths()],
+        build: {
+          ssr: "app/jobs/thread-entry.server.ts",
+          outDir: "build/worker",
+          emptyOutDir: true,
+          sourcemap: true,
+          target: "node20",
+          rollupOptions: { output: { format: "esm", entryFileNames: "job-thread.js" } },
+        },
+      });
+    },
+  };
+}
 
 export default defineConfig({
   server: {
@@ -36,6 +72,7 @@ export default defineConfig({
       },
     }),
     tsconfigPaths(),
+    jobThreadBuild(),
   ],
   build: { assetsInlineLimit: 0 },
   ssr: { noExternal: [] },

@@ -66,9 +66,9 @@ export const ENV_DOCS = {
   TWILIO_AUTH_TOKEN: ["The app's own Twilio auth token; also validates inbound STOP webhooks", "Twilio console"],
   TWILIO_FROM: ["Default sending number or messaging service SID", "Twilio console, E.164 format"],
   TWILIO_BASE_URL: ["Override of Twilio's API base URL (tests, proxies)", "leave unset in production"],
-  WORKER_BATCH: ["Jobs a standalone worker claims at once", "20 (default)"],
+  WORKER_BATCH: ["Jobs a worker (the web process's thread or a standalone one) claims at once", "20 (default)"],
   WORKER: [
-    "Where jobs run: inline (in the web process, default) or off (run `npm run worker` separately)",
+    "Where jobs run: inline (default: a worker thread of the web process, so webhooks are acknowledged while it works; restarted if it crashes), inline-loop (on the web process's own event loop, as before 008: for debugging only) or off (run `npm run worker` separately)",
     "WORKER=off",
   ],
   LOG_LEVEL: ["pino log level", "info (default), debug, warn, error"],
@@ -123,7 +123,7 @@ const variables = z.object({
   TWILIO_AUTH_TOKEN: z.string().optional(),
   TWILIO_FROM: z.string().optional(),
   TWILIO_BASE_URL: optionalUrl,
-  WORKER: z.enum(["inline", "off"]).default("inline"),
+  WORKER: z.enum(["inline", "inline-loop", "off"]).default("inline"),
   WORKER_BATCH: z.coerce.number().int().min(1).max(500).default(20),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(), // default below
   RECEIPT_RETENTION_DAYS: z.coerce.number().int().positive().default(14),

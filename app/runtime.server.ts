@@ -1,12 +1,14 @@
-// Process wiring: the environment, the database check, the webhook receiver and the inline worker.
-// Everything here happens once per process; routes import the ready-made pieces.
+// Process wiring: the environment, the database check, the webhook receiver and the inline worker
+// (a thread of this process by default, decision 008). Everything here happens once per process;
+// routes import the ready-made pieces.
 import fs from "node:fs";
 import path from "node:path";
 import db, { type Db, dbProvider, prepareDb } from "./db.server";
 import { env } from "./env.server";
 import { DEFAULT_DATABASE_URL, maskDatabaseUrl } from "./lib/db-target.mjs";
 import { createWebhookIngest, type WebhookIngest } from "./ingest/door.server";
-import { jobHandlers, scheduleMaintenance } from "./jobs/registry.server";
+import { jobHandlers, PRIORITY_KINDS, scheduleMaintenance } from "./jobs/registry.server";
+import { WorkerThread } from "./jobs/worker-thread.server";
 import { errorMessage, logger } from "./lib/logger.server";
 import { flushStorefront } from "./storefront/handlers.server";
 import { Worker } from "./jobs/worker.server";
@@ -61,6 +63,7 @@ export async function checkDatabase(client: Db, url: string | undefined): Promis
 
 let started: Promise<void> | null = null;
 let inlineWorker: Worker | null = null;
+let workerThread: WorkerThread | null = null;
 
 export function startRuntime(): Promise<void> {
   started ??= (async () => {
@@ -73,16 +76,28 @@ export function startRuntime(): Promise<void> {
     }
     await prepareDb(db);
     if (config.WORKER === "inline") {
+      // Off this event loop: the door answers while the worker works, and a crash restarts it.
+      workerThread = new WorkerThread();
+      workerThread.start();
+    } else if (config.WORKER === "inline-loop") {
       // Maintenance is scheduled by the worker's loop, retried through a database outage like its
       // claims: awaited here, one failed insert would reject startRuntime and exit the web process.
-      inlineWorker = new Worker(db, jobHandlers, { startup: (client, now) => scheduleMaintenance(client, now) });
+      inlineWorker = new Worker(db, jobHandlers, {
+        batchSize: config.WORKER_BATCH,
+        priorityKinds: PRIORITY_KINDS,
+        startup: (client, now) => scheduleMaintenance(client, now),
+      });
       inlineWorker.start();
-      logger.info({ worker: inlineWorker.id }, "inline worker started");
+      logger.info({ worker: inlineWorker.id }, "inline worker started on the web process's event loop");
     }
+    let stopping = false;
     const stop = async () => {
+      if (stopping) return;
+      stopping = true;
       await webhookIngest.drain(); // receipts already handed to the writer are committed
-      await inlineWorker?.stop();
+      await Promise.all([workerThread?.stop(), inlineWorker?.stop()]); // each finishes its batch
       await flushStorefront(); // buffered page views and lookups are written, not lost
+      await webhookIngest.drain(); // and whatever was still arriving meanwhile
       process.exit(0);
     };
     process.once("SIGTERM", stop);
