@@ -525,5 +525,5 @@ export async function overviewPage(shop: AdminShop, params: URLSearchParams, now
 
 /** The carrier bottlenecks page: every lane in transit, and the stalled ones. */
 export async function bottlenecksPage(shop: AdminShop, db: Db = appDb) {
-  return { result: await loadBottlenecks(db, shop.id) };
+  return { result: await loadBottlenecks(db, shop.id), timeZone: shop.timezone };
 }

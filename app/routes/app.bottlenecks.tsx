@@ -19,7 +19,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 export default function Bottlenecks() {
-  const { result } = useLoaderData<typeof loader>();
+  const { result, timeZone } = useLoaderData<typeof loader>();
   const rule =
     `A lane (carrier × destination region) is flagged when its median time since the last scan, over shipments in transit now, ` +
     `is more than ${STALL_FACTOR}× its usual 75th percentile and at least ${MIN_EXCESS_HOURS} h above its usual median ` +
@@ -81,7 +81,10 @@ export default function Bottlenecks() {
                       Every lane with shipments in transit
                     </Text>
                     {result ? (
-                      <Text as="span" tone="subdued">{`Evaluated ${formatDateTime(result.evaluatedAt)} UTC`}</Text>
+                      <Text
+                        as="span"
+                        tone="subdued"
+                      >{`Evaluated ${formatDateTime(result.evaluatedAt, timeZone)} (store time)`}</Text>
                     ) : null}
                   </InlineStack>
                   <Text as="p" variant="bodySm" tone="subdued">
