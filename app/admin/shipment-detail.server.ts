@@ -56,10 +56,14 @@ export interface ShipmentDetail {
   } | null;
   siblings: Array<{ id: string; name: string | null; statusLabel: string }>;
   timeline: TimelineEntry[];
+  /** Newest first; the same scan reported by several sources (a carrier event and Shopify's shipment status) is one row. */
   events: Array<{
     id: string;
     at: string;
     status: string;
+    /** The status in words, as the shopper's page says it. */
+    label: string;
+    /** Every source that reported it, comma-separated. */
     source: string;
     message: string | null;
     location: string | null;
@@ -88,6 +92,49 @@ export interface ShipmentDetail {
     /** sendgrid | twilio | dev-outbox: the dev outbox keeps a message in the app, it never reaches the customer. */
     provider: string | null;
   }>;
+}
+
+/** The raw events for staff, with their status in words and one row per scan whatever reported it. */
+function eventRows(
+  kind: ShipmentKind,
+  events: ReadonlyArray<{
+    id: string;
+    happenedAt: Date;
+    status: string;
+    source: string;
+    message: string | null;
+    city: string | null;
+    province: string | null;
+    country: string | null;
+    estimatedDeliveryAt: Date | null;
+    dedupeKey: string;
+  }>,
+): ShipmentDetail["events"] {
+  const rows: ShipmentDetail["events"] = [];
+  const byScan = new Map<string, ShipmentDetail["events"][number]>();
+  for (const e of events) {
+    const location = place(e);
+    const key = JSON.stringify([e.happenedAt.getTime(), e.status, location, e.message?.trim() || null]);
+    const same = byScan.get(key);
+    if (same) {
+      if (!same.source.split(", ").includes(e.source)) same.source += `, ${e.source}`;
+      continue;
+    }
+    const row = {
+      id: e.id,
+      at: e.happenedAt.toISOString(),
+      status: e.status,
+      label: statusInfo(e.status, kind).label,
+      source: e.source,
+      message: e.message,
+      location,
+      estimatedDeliveryAt: e.estimatedDeliveryAt?.toISOString() ?? null,
+      dedupeKey: e.dedupeKey,
+    };
+    byScan.set(key, row);
+    rows.push(row);
+  }
+  return rows;
 }
 
 function place(e: { city: string | null; province: string | null; country: string | null }): string | null {
@@ -215,16 +262,7 @@ export async function shipmentDetail(db: Db, shopId: string, id: string): Promis
       : null,
     siblings: siblings.map((x) => ({ id: x.id, name: x.name, statusLabel: subStatusLabel(x.subStatus) })),
     timeline: buildTimeline(kind, events),
-    events: events.map((e) => ({
-      id: e.id,
-      at: e.happenedAt.toISOString(),
-      status: e.status,
-      source: e.source,
-      message: e.message,
-      location: place(e),
-      estimatedDeliveryAt: iso(e.estimatedDeliveryAt),
-      dedupeKey: e.dedupeKey,
-    })),
+    events: eventRows(kind, events),
     eventsTruncated: s.events.length > MAX_EVENTS,
     notifications: s.notifications.map((n) => ({
       id: n.id,

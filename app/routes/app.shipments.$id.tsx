@@ -140,7 +140,12 @@ export default function ShipmentPage() {
                   headings={["Happened", "Status", "Source", "Location", "Message"]}
                   rows={detail.events.map((e) => [
                     formatShortDateTime(e.at, timeZone),
-                    e.status,
+                    <BlockStack key={e.id} gap="0">
+                      <Text as="span">{e.label}</Text>
+                      <Text as="span" tone="subdued" variant="bodySm">
+                        {e.status}
+                      </Text>
+                    </BlockStack>,
                     e.source.replaceAll("_", " "),
                     e.location ?? "—",
                     e.message ?? "—",

@@ -116,6 +116,26 @@ describe.each(providers)("shipment queries on %s", (provider) => {
     expect(failed).toMatchObject({ error: "SendGrid rejected the sender address", errorKind: "config" });
   });
 
+  it("lists raw events with their status in words, one row per scan whatever reported it", async () => {
+    const id = story.shipmentIdByOrder.get(2003)!;
+    const at = new Date(Date.UTC(2026, 10, 25, 9, 30));
+    const scan = { shopId: story.shopId, shipmentId: id, status: "label_purchased", happenedAt: at, city: "Reno" };
+    await t.db.trackingEvent.createMany({
+      data: [
+        { ...scan, dedupeKey: "test:fe:1", source: "fulfillment_event" },
+        { ...scan, dedupeKey: "test:f:1", source: "fulfillment" }, // the same scan, restated by the fulfillment
+        { ...scan, dedupeKey: "test:fe:2", source: "fulfillment_event", city: "Sparks" }, // elsewhere: its own row
+      ],
+    });
+    const d = (await shipmentDetail(t.db, story.shopId, id))!;
+    const rows = d.events.filter((e) => e.at === at.toISOString() && e.status === "label_purchased");
+    expect(rows.map((e) => [e.label, e.source, e.location])).toEqual([
+      ["Shipping label created", "fulfillment_event, fulfillment", expect.stringContaining("Reno")],
+      ["Shipping label created", "fulfillment_event", expect.stringContaining("Sparks")],
+    ]);
+    await t.db.trackingEvent.deleteMany({ where: { dedupeKey: { startsWith: "test:" } } });
+  });
+
   it("never shows another shop's shipment", async () => {
     expect(await shipmentDetail(t.db, "another-shop", story.shipmentIdByOrder.get(2001)!)).toBeNull();
     expect((await listShipments(t.db, "another-shop", {}, story.now)).rows).toEqual([]);
