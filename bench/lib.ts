@@ -133,3 +133,23 @@ export function memoryOf(pid: number): { rssMb: number; peakMb: number } | null 
     return null;
   }
 }
+
+/**
+ * CPU time (user + system, ms) a process has used, from /proc/<pid>/stat; with `tid`, one thread's
+ * (/proc/<pid>/task/<tid>/stat: the main thread's tid is the pid). Null when /proc cannot be read.
+ */
+export function cpuMsOf(pid: number, tid?: number): number | null {
+  try {
+    const file = tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`;
+    const stat = fs.readFileSync(file, "utf8");
+    // Fields after the parenthesised command (which may hold spaces): utime and stime are 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return (ticks * 1000) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+
+/** USER_HZ: 100 on every Linux this runs on (getconf CLK_TCK). */
+const CLOCK_TICKS = 100;

@@ -22,7 +22,15 @@ import { BenchPostgres, benchSecrets, ensureBuild } from "./servers";
 
 export interface Profile {
   name: "quick" | "full" | "smoke";
-  ingest: { burst: number; burstConcurrency: number; rate: number; seconds: number };
+  ingest: {
+    burst: number;
+    burstConcurrency: number;
+    rate: number;
+    seconds: number;
+    /** The default-configuration row: receipts waiting for the worker, and the paced rate. */
+    backlog: number;
+    defaultRate: number;
+  };
   notify: { rate: number; orders: number };
   dataset: { shipments: number; events: number };
   lookup: { rate: number; seconds: number };
@@ -35,7 +43,7 @@ export interface Profile {
 export const PROFILES: Record<Profile["name"], Profile> = {
   full: {
     name: "full",
-    ingest: { burst: 4000, burstConcurrency: 32, rate: 500, seconds: 10 },
+    ingest: { burst: 4000, burstConcurrency: 32, rate: 500, seconds: 10, backlog: 20_000, defaultRate: 300 },
     notify: { rate: 10, orders: 200 },
     dataset: { shipments: 1_000_000, events: 10_000_000 },
     lookup: { rate: 200, seconds: 15 },
@@ -46,7 +54,7 @@ export const PROFILES: Record<Profile["name"], Profile> = {
   },
   quick: {
     name: "quick",
-    ingest: { burst: 1000, burstConcurrency: 32, rate: 500, seconds: 3 },
+    ingest: { burst: 1000, burstConcurrency: 32, rate: 500, seconds: 3, backlog: 20_000, defaultRate: 300 },
     notify: { rate: 10, orders: 50 },
     dataset: { shipments: 20_000, events: 200_000 },
     lookup: { rate: 200, seconds: 5 },
@@ -57,7 +65,7 @@ export const PROFILES: Record<Profile["name"], Profile> = {
   },
   smoke: {
     name: "smoke",
-    ingest: { burst: 60, burstConcurrency: 8, rate: 100, seconds: 1 },
+    ingest: { burst: 60, burstConcurrency: 8, rate: 100, seconds: 1, backlog: 300, defaultRate: 100 },
     notify: { rate: 10, orders: 5 },
     dataset: { shipments: 300, events: 3000 },
     lookup: { rate: 50, seconds: 1 },

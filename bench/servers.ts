@@ -44,20 +44,24 @@ export function ensureBuild(force = false): void {
 export interface StartAppOptions {
   databaseUrl: string;
   secrets: BenchSecrets;
-  worker: "inline" | "off";
+  /** "default": WORKER left unset, as `npm start` runs without configuration. */
+  worker: "default" | "inline" | "off";
   env?: Record<string, string>;
+  /** How long to wait for /healthz (a server busy with its worker's backlog can be slow to answer). */
+  timeoutMs?: number;
 }
 
 export async function startAppServer(o: StartAppOptions): Promise<AppServer> {
   const port = await freePort();
   const app = await startApp({
     port,
-    timeoutMs: 90_000,
+    timeoutMs: o.timeoutMs ?? 90_000,
     env: {
       ...o.secrets,
       SHOPIFY_APP_URL: `http://127.0.0.1:${port}`,
       DATABASE_URL: o.databaseUrl,
-      WORKER: o.worker,
+      // An empty value counts as unset (env.server.ts), so a WORKER in the bench's own environment cannot leak in.
+      WORKER: o.worker === "default" ? "" : o.worker,
       LOG_LEVEL: "error",
       ...o.env,
     },
