@@ -191,7 +191,7 @@ export async function startDemo(partial: Partial<DemoOptions> = {}): Promise<Dem
   let app: AppServer;
   try {
     await createShop(db, front.url);
-    log(`starting the app (production mode, inline worker) on ${appUrl} behind ${front.url} ...`);
+    log(`starting the app (production mode, worker thread) on ${appUrl} behind ${front.url} ...`);
     app = await startApp({
       port: appPort,
       env: {
