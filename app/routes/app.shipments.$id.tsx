@@ -236,10 +236,15 @@ export default function ShipmentPage() {
                 <Text as="h2" variant="headingMd">
                   Shipment
                 </Text>
-                <Text as="p">
-                  {s.carrier ?? "Carrier not known yet"}
-                  {s.service ? ` · ${s.service}` : ""}
-                </Text>
+                <Text as="p">{s.carrier ?? "Carrier not known yet"}</Text>
+                {/* Shopify's fulfillment service, not a shipping service: "manual" is the store itself. */}
+                {s.service ? (
+                  <Text as="p" tone="subdued">
+                    {s.service === "manual"
+                      ? "Fulfilled by the store"
+                      : `Fulfilled by ${s.service} (fulfillment service)`}
+                  </Text>
+                ) : null}
                 {s.trackingNumbers.map((n, i) => (
                   <Text as="p" key={n}>
                     {s.trackingUrls[i] ? (
