@@ -20,10 +20,12 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 export default function Bottlenecks() {
   const { result, timeZone } = useLoaderData<typeof loader>();
+  // Plain words first; the exact thresholds after, for whoever wants to check a flag.
   const rule =
-    `A lane (carrier × destination region) is flagged when its median time since the last scan, over shipments in transit now, ` +
-    `is more than ${STALL_FACTOR}× its usual 75th percentile and at least ${MIN_EXCESS_HOURS} h above its usual median ` +
-    `(trailing ${BASELINE_DAYS} days), with at least ${MIN_CURRENT_SHIPMENTS} shipments in transit.`;
+    `A carrier is flagged for a region when its parcels there have gone clearly longer without a scan than usual: ` +
+    `typically ${STALL_FACTOR}× longer than a slow day in the last ${BASELINE_DAYS} days, and at least ` +
+    `${MIN_EXCESS_HOURS} hours more than a normal day, with ${MIN_CURRENT_SHIPMENTS} or more parcels on the way. ` +
+    `(Exactly: the median hours since the last scan now, against ${STALL_FACTOR}× the ${BASELINE_DAYS}-day 75th percentile.)`;
   return (
     <Page
       title="Carrier bottlenecks"
@@ -47,8 +49,8 @@ export default function Bottlenecks() {
                     "Carrier",
                     "Region",
                     "In transit",
-                    "Median now",
-                    "Usual median",
+                    "Since last scan now",
+                    "On a normal day",
                     "Slowdown",
                     "Fastest there now",
                   ]}
@@ -106,10 +108,10 @@ export default function Bottlenecks() {
                     "Carrier",
                     "Region",
                     "In transit",
-                    "Median now",
-                    "Usual median",
-                    "Usual p75",
-                    "Baseline samples",
+                    "Since last scan now",
+                    "On a normal day",
+                    "On a slow day",
+                    "Parcels learned from",
                     "Status",
                   ]}
                   rows={result.lanes.map((l) => [
