@@ -1,5 +1,6 @@
 // Formatting shared by the admin pages. Dates are formatted in an explicit time zone (the shop's) so
 // the server's HTML and the browser's hydration agree.
+import { daysText } from "../lib/time";
 
 export function formatNumber(n: number): string {
   return new Intl.NumberFormat("en-US").format(n);
@@ -18,11 +19,9 @@ export function formatPercent(ratio: number | null, digits = 1): string {
 }
 
 /** "36 h" under three days, else "4.5 days". */
-/** A duration in days with one decimal ("0.8 days", "2.4 days"): one unit for every row of a column. */
+/** A duration in days with one decimal, or a dash when unknown (lib/time's daysText). */
 export function formatDays(hours: number | null): string {
-  if (hours === null || !Number.isFinite(hours)) return "—";
-  const days = (hours / 24).toFixed(1);
-  return `${days} ${days === "1.0" ? "day" : "days"}`;
+  return hours === null || !Number.isFinite(hours) ? "—" : daysText(hours);
 }
 
 export function formatDateTime(iso: string | null, timeZone = "UTC"): string {

@@ -9,6 +9,12 @@ export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
 
+/** A duration in days with one decimal ("0.8 days", "1.0 day"): how every page and message says a duration. */
+export function daysText(hours: number): string {
+  const days = (hours / 24).toFixed(1);
+  return `${days} ${days === "1.0" ? "day" : "days"}`;
+}
+
 export interface WallTime {
   year: number;
   month: number; // 1-12

@@ -285,7 +285,7 @@ describe.each(providers)("dashboard on %s", (provider) => {
     expect(d.bottlenecks).toHaveLength(1);
     expect(d.bottlenecks[0]).toMatchObject({ carrier: "ups", region: "US-OH", shipments: 12 });
     expect(d.bottlenecks[0]!.fastest).toMatchObject({ carrier: "fedex", shipments: 10 });
-    expect(d.bottlenecks[0]!.sentence).toMatch(/UPS is stalling in Ohio.*FedEx is fastest there now/);
+    expect(d.bottlenecks[0]!.sentence).toMatch(/UPS is stalling in Ohio.*FedEx is fastest there now: consider it/);
   });
 
   it("gives the bottlenecks page every lane with its verdict", async () => {

@@ -17,7 +17,7 @@
 import { CARRIER_NAMES } from "../../pipeline/rules/carriers";
 import { carrierKey } from "./delivery-window";
 import { type Histogram, HISTOGRAM_MIN_HOURS, count, mergeTrailing, quantile } from "./histogram";
-import { HOUR_MS } from "../../lib/time";
+import { daysText, HOUR_MS } from "../../lib/time";
 
 // --- Parameters ------------------------------------------------------------------------------------
 
@@ -78,7 +78,7 @@ export interface BottleneckFlag extends LaneDwell {
   /** Current median ÷ baseline median: how many times slower than usual. */
   slowdown: number;
   fastest: { carrier: string; carrierName: string; currentMedianHours: number; shipments: number } | null;
-  /** "UPS is stalling in Ohio: 52 h median since last scan vs 18 h usual (34 shipments). FedEx is fastest there now." */
+  /** "UPS is stalling in Ohio: 34 parcels on the way there have had no scan for 2.2 days (usually 0.8 days). FedEx is fastest there now: ..." */
   sentence: string;
 }
 
@@ -250,10 +250,11 @@ export function laneDwells(
 }
 
 function sentence(f: Omit<BottleneckFlag, "sentence">): string {
-  const h = (x: number) => `${Math.round(x)} h`;
-  const plural = f.shipments === 1 ? "shipment" : "shipments";
-  let s = `${f.carrierName} is stalling in ${f.regionName}: ${h(f.currentMedianHours)} median since last scan vs ${h(f.baselineMedianHours)} usual (${f.shipments} ${plural}).`;
-  if (f.fastest) s += ` ${f.fastest.carrierName} is fastest there now.`;
+  const parcels = f.shipments === 1 ? "1 parcel" : `${f.shipments} parcels`;
+  let s = `${f.carrierName} is stalling in ${f.regionName}: ${parcels} on the way there have had no scan for ${daysText(f.currentMedianHours)} (usually ${daysText(f.baselineMedianHours)}).`;
+  s += f.fastest
+    ? ` ${f.fastest.carrierName} is fastest there now: consider it for new orders to ${f.regionName}, and tell waiting customers before they ask.`
+    : ` Tell waiting customers before they ask, and check with ${f.carrierName} if it lasts.`;
   return s;
 }
 
