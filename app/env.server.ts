@@ -82,6 +82,10 @@ export const ENV_DOCS = {
     "Where storefront recommendation requests go instead of the shop's domain (the demo's local storefront)",
     "leave unset in production",
   ],
+  SHOPIFY_ADMIN_API_ORIGIN: [
+    "Where Admin GraphQL requests go instead of https://<shop> (the local simulator in scripts/simulator/admin-api: tests, the demo, the bench)",
+    "leave unset in production",
+  ],
   WAYPOINT_EXTENSION_ROOT: [
     "Folder of the theme extension the proxy page renders",
     "leave unset (extensions/tracking-block)",
@@ -130,6 +134,7 @@ const variables = z.object({
   JOB_RETENTION_DAYS: z.coerce.number().int().positive().default(7),
   PROXY_TRUSTED_HOPS: z.coerce.number().int().min(0).default(0),
   WAYPOINT_STOREFRONT_ORIGIN: optionalUrl,
+  SHOPIFY_ADMIN_API_ORIGIN: optionalUrl,
   WAYPOINT_EXTENSION_ROOT: z.string().default("extensions/tracking-block"),
   WEBHOOK_MAX_PENDING: z.coerce.number().int().positive().default(1000),
   STOREFRONT_MAX_IN_FLIGHT: z.coerce.number().int().positive().default(100),

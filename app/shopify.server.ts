@@ -5,6 +5,7 @@ import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-re
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import db from "./db.server";
 import { env } from "./env.server";
+import { useAdminApiOrigin } from "./lib/admin-api-origin.server";
 import { recordInstall } from "./pipeline/shops.server";
 
 /** One API version for the whole app, and the same one shopify.app.toml pins (2026-07). */
@@ -14,6 +15,8 @@ export const API_VERSION = ApiVersion.July26;
 export const AUTH_PATH_PREFIX = "/auth";
 
 const config = env();
+// The local Admin GraphQL simulator (tests, the demo, the bench); unset in production.
+if (config.SHOPIFY_ADMIN_API_ORIGIN) useAdminApiOrigin(config.SHOPIFY_ADMIN_API_ORIGIN);
 
 const shopify = shopifyApp({
   apiKey: config.SHOPIFY_API_KEY,
