@@ -136,7 +136,10 @@ function sqliteStore(url: string): ReceiptStore {
     insert: async (rows) => {
       conn ??= open();
       const deadline = Date.now() + BUSY_WAIT_MS;
-      for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
+      // Tried again every few milliseconds (a failed BEGIN IMMEDIATE costs microseconds): the worker,
+      // in its own thread, holds the lock for one short statement or transaction at a time, and a
+      // longer pause would keep the door waiting after the lock is free (decision 008).
+      for (let pause = 1; ; pause = Math.min(pause * 2, 4)) {
         try {
           return new Set(conn.write(rows));
         } catch (error) {
