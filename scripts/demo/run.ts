@@ -6,7 +6,16 @@ import fs from "node:fs";
 import path from "node:path";
 import { createDb, prepareDb, type Db } from "../../app/db.server";
 import { databaseTarget } from "../../app/lib/db-target.mjs";
-import { createGenerator, DEMO_SHOP, type Generator, type OrderStory, type SimWebhook } from "../simulator/generator";
+import { rebuildDwellBaseline } from "../../app/intelligence/dwell-history.server";
+import { DAY_MS } from "../../app/lib/time";
+import {
+  createGenerator,
+  DEMO_SHOP,
+  type Generator,
+  type OrderStory,
+  type SimWebhook,
+  type StallPlan,
+} from "../simulator/generator";
 import { Sender } from "../simulator/sender";
 import { Timeline } from "../simulator/timeline";
 import { startFrontDoor, type FrontDoor } from "./front";
@@ -198,6 +207,9 @@ export async function startDemo(partial: Partial<DemoOptions> = {}): Promise<Dem
         ...Object.fromEntries(Object.entries(o.env).filter((e): e is [string, string] => typeof e[1] === "string")),
         DATABASE_URL: o.databaseUrl,
         SHOPIFY_APP_URL: front.url,
+        // The demo's storefront is the front door: recommendations are fetched from it and the links
+        // in messages open on it (plain http on its own port, not https://<shop domain>).
+        WAYPOINT_STOREFRONT_ORIGIN: front.url,
         WORKER: "inline",
         LOG_LEVEL: o.env.LOG_LEVEL ?? "warn",
       },
@@ -222,7 +234,7 @@ export async function startDemo(partial: Partial<DemoOptions> = {}): Promise<Dem
   const orders = previous?.orders ?? o.orders;
   const speed = previous?.speed ?? o.speed;
   const seed = previous?.seed ?? o.seed;
-  const generator = createGenerator({ seed, now, seedOrders: orders, speed });
+  const generator = createGenerator({ seed, now, seedOrders: orders, speed, stall: plantedStall(now) });
   const deliveredUpTo = previous ? new Date(previous.deliveredUpTo) : null;
   timeline = new Timeline(generator, previous?.nextLiveIndex ?? orders);
 
@@ -306,6 +318,10 @@ export async function startDemo(partial: Partial<DemoOptions> = {}): Promise<Dem
       log(
         `seeded ${orders} orders (${history.length} webhooks) in ${((stats.seed.processedMs ?? 0) / 1000).toFixed(1)} s: delivered in ${((stats.seed.ms ?? 0) / 1000).toFixed(1)} s, all processed by the worker`,
       );
+    // The bottleneck baseline's past days from the seeded history, as after an install import: the
+    // planted stall is judged against how the lane usually moves, not against nothing.
+    const shop = await db.shop.findUniqueOrThrow({ where: { domain: DEMO_SHOP }, select: { id: true } });
+    await rebuildDwellBaseline(db, shop.id, new Date());
     lastDue = deliveredUpTo && deliveredUpTo > now ? deliveredUpTo : now;
     stats.phase = "seeded";
     saveState();
@@ -350,6 +366,21 @@ export async function startDemo(partial: Partial<DemoOptions> = {}): Promise<Dem
     stats,
     waitProcessed: (timeoutMs = 60_000) => waitProcessed(db, false, timeoutMs),
     stop,
+  };
+}
+
+/**
+ * The demo's regional stall: a fifth of US orders go to Brooklyn by UPS, and UPS parcels there get no
+ * scan after the origin scan from 3.5 days before the demo's start until 5 days after it (at the
+ * default 600x, 12 minutes of the live demo), so the bottleneck page has a real finding with advice.
+ */
+export function plantedStall(now: Date): StallPlan {
+  return {
+    carrier: "UPS",
+    city: "Brooklyn",
+    share: 0.2,
+    from: new Date(now.getTime() - 3.5 * DAY_MS),
+    to: new Date(now.getTime() + 5 * DAY_MS),
   };
 }
 

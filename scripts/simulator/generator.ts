@@ -25,6 +25,7 @@ import {
   type ReturnOutcome,
   type Scenario,
   type SimShipment,
+  type StallPlan,
   type StoryContext,
 } from "./story/state";
 
@@ -49,7 +50,7 @@ export interface SimWebhook {
 }
 
 // The story's vocabulary lives with its state (story/state.ts), which the generator drives.
-export type { Exception, ReturnOutcome, Scenario, SimShipment } from "./story/state";
+export type { Exception, ReturnOutcome, Scenario, SimShipment, StallPlan } from "./story/state";
 
 export interface OrderStory {
   index: number;
@@ -84,6 +85,8 @@ export interface GeneratorOptions {
   firstOrderNumber?: number;
   /** Virtual seconds per real second after `now` (1 = real time). */
   speed?: number;
+  /** A regional stall to plant (the demo plants one so the bottleneck page has a finding). */
+  stall?: StallPlan | null;
 }
 
 export interface Generator {
@@ -128,6 +131,7 @@ export function createGenerator(opts: GeneratorOptions = {}): Generator {
     seedOrders: opts.seedOrders ?? 500,
     firstOrderNumber: opts.firstOrderNumber ?? 1001,
     speed: opts.speed ?? 1,
+    stall: opts.stall ?? null,
   };
   const now = options.now.getTime();
   const span = options.spanDays * DAY_MS;
@@ -155,6 +159,7 @@ export function createGenerator(opts: GeneratorOptions = {}): Generator {
       name: `#${orderNumber}`,
       placed: placedAt(index, rng),
       t: (v: Date) => shopifyTime(realTime(v)),
+      stall: options.stall,
     };
     const s = startStory(ctx, castStory(ctx));
     planFulfillments(s);

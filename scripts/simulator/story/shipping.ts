@@ -97,6 +97,16 @@ export function carrierScans(s: StoryState, k: number): void {
   let edd = new Date(firstScan.getTime() + svc.transitHours * HOUR_MS * 1.15);
   const origin = c.hubs[0] as Hub;
   scan(s, k, "in_transit", firstScan, origin, "Origin scan", edd);
+  // A planted regional stall holds the first later scan that falls in it until it ends; the rest of
+  // the journey shifts with it.
+  const stall = s.stall;
+  const stalled = !!stall && plan.shipment.carrier === stall.carrier && dest?.city === stall.city;
+  let held = 0;
+  const hold = (at: Date): Date => {
+    if (stalled && held === 0 && at >= stall.from && at < stall.to)
+      held = stall.to.getTime() - at.getTime() + rng.float(2, 10) * HOUR_MS;
+    return held ? new Date(at.getTime() + held) : at;
+  };
   const hubs = Math.max(1, Math.round(transit / (30 * HOUR_MS)));
   let at = firstScan.getTime();
   let extra = 0;
@@ -110,7 +120,7 @@ export function carrierScans(s: StoryState, k: number): void {
         s,
         k,
         "delayed",
-        new Date(at),
+        hold(new Date(at)),
         hub,
         rng.pick(["Weather delay", "Delay in transit: volume exceeded capacity", "Package missed connection"]),
         edd,
@@ -121,7 +131,7 @@ export function carrierScans(s: StoryState, k: number): void {
       s,
       k,
       "in_transit",
-      new Date(at),
+      hold(new Date(at)),
       hub,
       rng.pick(["Departed from facility", "Arrived at facility", "In transit to next facility"]),
       edd,
@@ -129,27 +139,28 @@ export function carrierScans(s: StoryState, k: number): void {
   }
   // Delivery day: out for delivery in the morning, delivered in the afternoon.
   const ofd = new Date(firstScan.getTime() + transit + extra);
-  scan(s, k, "out_for_delivery", ofd, dest, "Out for delivery", null);
+  scan(s, k, "out_for_delivery", hold(ofd), dest, "Out for delivery", null);
   let done = new Date(ofd.getTime() + rng.float(2, 8) * HOUR_MS);
   if (exception === "attempted" || exception === "failure") {
     scan(
       s,
       k,
       "attempted_delivery",
-      done,
+      hold(done),
       dest,
       rng.pick(["Delivery attempted: no access to building", "Customer not available", "Business closed"]),
       null,
     );
     if (exception === "failure") {
       const failed = new Date(done.getTime() + rng.float(40, 80) * HOUR_MS);
-      scan(s, k, "failure", failed, dest, "Returned to sender: unable to deliver", null);
+      scan(s, k, "failure", hold(failed), dest, "Returned to sender: unable to deliver", null);
       return;
     }
     const again = new Date(done.getTime() + rng.float(18, 26) * HOUR_MS);
-    scan(s, k, "out_for_delivery", again, dest, "Out for delivery", null);
+    scan(s, k, "out_for_delivery", hold(again), dest, "Out for delivery", null);
     done = new Date(again.getTime() + rng.float(2, 6) * HOUR_MS);
   }
+  done = hold(done);
   scan(
     s,
     k,

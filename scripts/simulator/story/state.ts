@@ -68,6 +68,21 @@ export interface StoryContext {
   placed: Date;
   /** A virtual time as a body carries it (the real send time, Shopify's format). */
   t: (virtual: Date) => string;
+  /** A regional stall to plant (the demo's bottleneck), or none. */
+  stall?: StallPlan | null;
+}
+
+/**
+ * A planted regional stall: a share of the US orders ship with `carrier` to `city`, and that
+ * carrier's parcels there get no scan after the origin scan between `from` and `to` (virtual times):
+ * the scans that fall in it are held until `to` and the rest of the journey shifts with them.
+ */
+export interface StallPlan {
+  carrier: keyof typeof CARRIERS;
+  city: string;
+  share: number;
+  from: Date;
+  to: Date;
 }
 
 /** Shopify's mailing address shape (shipping, billing, a customer's default). */
@@ -168,7 +183,7 @@ export function castStory(ctx: StoryContext): StoryCast {
     ["pickup", 6],
     ["cancelled", 2],
   ]);
-  const dest = scenario === "pickup" ? null : rng.weighted(DESTINATIONS);
+  let dest = scenario === "pickup" ? null : rng.weighted(DESTINATIONS);
   const home = dest ?? (DESTINATIONS[0] as readonly [Destination, number])[0];
   const email = `${ascii(firstName)}.${ascii(lastName)}${ctx.orderNumber}@example.com`;
   const phone = `${home.phonePrefix}${rng.digits(home.phonePrefix.length >= 11 ? 3 : 4)}`.slice(0, 13);
@@ -194,8 +209,16 @@ export function castStory(ctx: StoryContext): StoryCast {
   );
 
   // Carrier and service
-  const carrier: Carrier | null = dest ? CARRIERS[rng.weighted(CARRIER_MIX[dest.region])] : null;
-  const service: Service | null = carrier ? rng.pick(carrier.services) : null;
+  let carrier: Carrier | null = dest ? CARRIERS[rng.weighted(CARRIER_MIX[dest.region])] : null;
+  let service: Service | null = carrier ? rng.pick(carrier.services) : null;
+  // The planted stall's lane gets its share of US orders (draws only when a stall is planted, so
+  // stories without one stay as pinned).
+  const stall = ctx.stall;
+  if (stall && scenario === "shipping" && dest?.region === "US" && rng.chance(stall.share)) {
+    dest = DESTINATIONS.find(([d]) => d.city === stall.city)?.[0] ?? dest;
+    carrier = CARRIERS[stall.carrier];
+    service = rng.pick(carrier.services);
+  }
   const split = scenario === "shipping" && lineCount >= 2 && rng.chance(0.3);
   const exception: Exception =
     scenario === "shipping"
