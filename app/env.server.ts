@@ -79,7 +79,7 @@ export const ENV_DOCS = {
     "0 (default) when Shopify connects to the app directly",
   ],
   WAYPOINT_STOREFRONT_ORIGIN: [
-    "Where storefront recommendation requests go instead of the shop's domain (the demo's local storefront)",
+    "Where storefront recommendation requests and the links in messages go instead of https://<the shop's domain> (the demo's local storefront)",
     "leave unset in production",
   ],
   SHOPIFY_ADMIN_API_ORIGIN: [

@@ -60,6 +60,14 @@ export function storefrontHost(shop: TrackingLinkShop): string {
   return raw.replace(/[/?#].*$/, "").toLowerCase();
 }
 
+/**
+ * `https://<store host>`; WAYPOINT_STOREFRONT_ORIGIN instead when set (the demo's local storefront
+ * serves plain http on its own port: links in its messages must open there).
+ */
+export function storefrontOrigin(shop: TrackingLinkShop): string {
+  return env().WAYPOINT_STOREFRONT_ORIGIN?.replace(/\/+$/, "") ?? `https://${storefrontHost(shop)}`;
+}
+
 /** `https://<store domain>/apps/track?token=...`: the app proxy page on the store's own domain. */
 export function trackingUrl(
   shop: TrackingLinkShop,
@@ -67,7 +75,7 @@ export function trackingUrl(
   now: Date,
   options: TrackingLinkOptions = {},
 ): string {
-  const url = new URL(`https://${storefrontHost(shop)}/apps/track`);
+  const url = new URL(`${storefrontOrigin(shop)}/apps/track`);
   url.searchParams.set("token", signTrackingToken(shop.domain, orderId, now, options));
   return url.toString();
 }
@@ -154,7 +162,7 @@ export async function ensureTrackingCode(db: CodeDb, orderId: string): Promise<s
 
 /** `https://<store domain>/apps/track?c=<code>`: short enough to keep an SMS in one segment. */
 export function shortTrackingUrl(shop: TrackingLinkShop, code: string): string {
-  return `https://${storefrontHost(shop)}/apps/track?c=${code}`;
+  return `${storefrontOrigin(shop)}/apps/track?c=${code}`;
 }
 
 /**

@@ -22,7 +22,15 @@ import type { Db } from "../../app/db.server";
 import { signAppProxyQuery } from "../../app/lib/shopify-signing.server";
 import { sessionToken } from "../simulator/signer";
 import { renderOutbox } from "./outbox";
-import { ASSET_PATH, LOGO_SVG, renderProxyLiquid, renderTrackingPage, type StoreBranding } from "./storefront";
+import { collectionProducts, productImage, productPage, recommendationsFor } from "./products";
+import {
+  ASSET_PATH,
+  LOGO_SVG,
+  renderProxyLiquid,
+  renderStorePage,
+  renderTrackingPage,
+  type StoreBranding,
+} from "./storefront";
 
 export interface FrontDoorOptions {
   /** Where the app listens (http://127.0.0.1:PORT). */
@@ -204,6 +212,37 @@ export async function startFrontDoor(o: FrontDoorOptions): Promise<FrontDoor> {
       return html(200, await renderTrackingPage(await branding()));
     if (p === "/cdn/shop/demo/logo.svg")
       return void res.writeHead(200, { "content-type": "image/svg+xml" }).end(LOGO_SVG);
+    // The storefront's product endpoints, so the tracking page's recommendations work as on a real store.
+    const json = (status: number, body: unknown): void =>
+      void res.writeHead(status, { "content-type": "application/json; charset=utf-8" }).end(JSON.stringify(body));
+    const limit = Math.max(1, Math.min(Number(url.searchParams.get("limit")) || 10, 250));
+    if (p === "/recommendations/products.json")
+      return json(
+        200,
+        recommendationsFor(
+          publicUrl,
+          url.searchParams.get("product_id") ?? "",
+          limit,
+          url.searchParams.get("intent") ?? "related",
+        ),
+      );
+    const collection = /^\/collections\/([^/]+)\/products\.json$/.exec(p);
+    if (collection) {
+      const body = collectionProducts(publicUrl, decodeURIComponent(collection[1]!), limit);
+      return body ? json(200, body) : json(404, { errors: "Not Found" });
+    }
+    const image = /^\/cdn\/shop\/products\/([a-z0-9-]+)\.svg$/.exec(p);
+    if (image) {
+      const svg = productImage(image[1]!);
+      return svg
+        ? void res.writeHead(200, { "content-type": "image/svg+xml", "cache-control": "max-age=3600" }).end(svg)
+        : void res.writeHead(404).end();
+    }
+    const product = /^\/products\/([a-z0-9-]+)$/.exec(p);
+    if (product) {
+      const page = productPage(publicUrl, product[1]!);
+      if (page) return html(200, renderStorePage(await branding(), page.title, page.main));
+    }
     if (p.startsWith(ASSET_PATH)) {
       const file = path.join(EXTENSION_ASSETS, path.basename(p));
       if (!fs.existsSync(file)) return void res.writeHead(404).end();

@@ -50,6 +50,11 @@ function layout(b: StoreBranding, title: string, main: string, locale: Locale): 
 </html>`;
 }
 
+/** Any other page of the demo store (a product page) in the theme layout. */
+export function renderStorePage(b: StoreBranding, title: string, main: string): string {
+  return layout(b, title, main, "en");
+}
+
 /** The "Track your order" page: the block with the shop's branding as its settings. */
 export async function renderTrackingPage(b: StoreBranding, locale: Locale = "en"): Promise<string> {
   const engine = createEngine({ locale });
