@@ -1,10 +1,22 @@
 // Which database DATABASE_URL names. Shared by the app (db.server, runtime.server), prisma.config.ts and
 // scripts/migrate.mjs: plain JavaScript with a .d.mts beside it, so `node scripts/migrate.mjs` imports it
 // without tsx. Scripts import it from app/, never the reverse.
+import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+/**
+ * The project root: the nearest folder above this module with a package.json. Not a fixed "../..":
+ * bundled into build/server or build/worker (the worker thread), this module sits elsewhere, and a
+ * fixed hop pointed relative SQLite paths outside the project (the thread could not open the database).
+ */
+function projectRoot(from) {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, "package.json"))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(from, "../..");
+  }
+}
+const root = projectRoot(path.dirname(fileURLToPath(import.meta.url)));
 export const DEFAULT_DATABASE_URL = "file:./prisma/dev.sqlite";
 
 /**
