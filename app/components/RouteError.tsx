@@ -4,8 +4,28 @@ import { isRouteErrorResponse, useRouteError } from "@remix-run/react";
 import { Banner, BlockStack, Page, Text } from "@shopify/polaris";
 import { boundary } from "@shopify/shopify-app-remix/server";
 
+/**
+ * A request without a browser (curl, a link preview, a monitor) gets requireShop's 410 with a line of
+ * text: shown as a plain page, since the library's boundary would render an empty "Handling response".
+ */
+export function notInAdmin(error: unknown) {
+  if (!isRouteErrorResponse(error) || error.status !== 410) return null;
+  const text =
+    typeof error.data === "string" && error.data.trim()
+      ? error.data.trim()
+      : "Waypoint runs inside Shopify admin: open it from the Apps section of your store's admin.";
+  return (
+    <main style={{ maxWidth: 640, margin: "64px auto", padding: "0 20px", font: "16px/1.5 system-ui, sans-serif" }}>
+      <h1 style={{ fontSize: 22 }}>Waypoint order tracking</h1>
+      <p>{text}</p>
+    </main>
+  );
+}
+
 export function AdminRouteError({ title }: { title: string }) {
   const error = useRouteError();
+  const gone = notInAdmin(error);
+  if (gone) return gone;
   if (isRouteErrorResponse(error) && error.status === 404) {
     return (
       <Page title={title} backAction={{ content: "Shipments", url: "/app/shipments" }}>

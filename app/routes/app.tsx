@@ -6,6 +6,7 @@ import { NavMenu } from "@shopify/app-bridge-react";
 import { PolarisVizProvider } from "@shopify/polaris-viz";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import polarisVizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
+import { notInAdmin } from "../components/RouteError";
 import { env } from "../env.server";
 import { authenticate } from "../shopify.server";
 
@@ -42,7 +43,8 @@ export default function App() {
 
 // Shopify needs Remix to catch some thrown responses, so that their headers are included in the response.
 export function ErrorBoundary() {
-  return boundary.error(useRouteError());
+  const error = useRouteError();
+  return notInAdmin(error) ?? boundary.error(error);
 }
 
 export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);
