@@ -66,6 +66,8 @@ async function main(): Promise<void> {
     build: values.build ? "always" : values["skip-build"] ? "never" : "auto",
     databaseUrl: values.database ?? DEMO_DATABASE_URL,
     env: process.env,
+    // Usable at once: the history keeps flowing in while you look (progress below the links).
+    waitForSeed: false,
   });
 
   const u = demo.url;
@@ -83,7 +85,7 @@ async function main(): Promise<void> {
   process.stderr.write(
     [
       "",
-      `Waypoint demo is running (${((Date.now() - startedAt) / 1000).toFixed(0)} s to start). Look at:`,
+      `Waypoint demo is running (${((Date.now() - startedAt) / 1000).toFixed(0)} s to start; the shop's history is still loading below, pages fill up as it does). Look at:`,
       `  Admin (demo session, outside Shopify's frame)  ${u}/app`,
       `  Storefront tracking page                       ${u}/pages/track-order${sample ? `   try ${sample.name} + ${sample.email}` : ""}`,
       `  Dev outbox (emails and SMS)                    ${u}/outbox`,
@@ -93,6 +95,12 @@ async function main(): Promise<void> {
         : `Live traffic keeps coming at ${demo.generator.options.speed}×; Ctrl-C stops the app and the simulator.`,
       "",
     ].join("\n"),
+  );
+
+  void demo.seeded.then(() =>
+    process.stderr.write(
+      `history loaded ${((Date.now() - startedAt) / 1000).toFixed(0)} s after start: ${demo.stats.seed.webhooks} webhooks processed${values["no-replay"] ? "" : "; live traffic flowing"}\n`,
+    ),
   );
 
   let stopping = false;

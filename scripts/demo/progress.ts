@@ -1,7 +1,8 @@
 // A small progress bar for the terminal (no dependency): one line redrawn in place on a TTY, a line
-// every 10% otherwise (CI logs, pipes).
+// every 10% or every 5 seconds otherwise (CI logs, pipes), so a slow phase never looks stuck.
 export class ProgressBar {
   private lastPct = -1;
+  private lastLine = 0;
   private readonly started = Date.now();
   private readonly tty: boolean;
 
@@ -30,8 +31,13 @@ export class ProgressBar {
       const rate = elapsed > 0 ? done / elapsed : 0;
       const line = `${this.label.padEnd(12)} ${"█".repeat(filled)}${"░".repeat(width - filled)} ${String(pct).padStart(3)}% ${done}/${this.total} ${rate.toFixed(0)}/s ${note}`;
       this.stream.write(`\r${line.slice(0, (this.stream.columns ?? 120) - 1)}\x1b[K`);
-    } else if (pct >= this.lastPct + 10 || (pct === 100 && this.lastPct !== 100)) {
-      this.lastPct = pct - (pct % 10);
+    } else if (
+      pct >= this.lastPct + 10 ||
+      (pct === 100 && this.lastPct !== 100) ||
+      (Date.now() - this.lastLine >= 5000 && pct < 100)
+    ) {
+      if (pct >= this.lastPct + 10 || pct === 100) this.lastPct = pct - (pct % 10);
+      this.lastLine = Date.now();
       this.stream.write(`${this.label}: ${pct}% (${done}/${this.total}) ${note}\n`);
     }
   }

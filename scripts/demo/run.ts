@@ -42,6 +42,12 @@ export interface DemoOptions {
   reorderRate: number;
   /** Progress bars and messages (stderr); false for tests. */
   interactive: boolean;
+  /**
+   * Resolve once the history is seeded and processed (tests), or as soon as the app answers, with
+   * the history still flowing in (the CLI: the admin, storefront and outbox are usable at once and
+   * fill up while you look; `seeded` says when it is all in).
+   */
+  waitForSeed: boolean;
   log: (line: string) => void;
   env: Record<string, string | undefined>;
 }
@@ -59,6 +65,7 @@ export const DEFAULT_OPTIONS: DemoOptions = {
   duplicateRate: 0.03,
   reorderRate: 0.02,
   interactive: true,
+  waitForSeed: true,
   log: (line) => process.stderr.write(`${line}\n`),
   env: process.env,
 };
@@ -93,6 +100,8 @@ export interface Demo {
   stats: DemoStats;
   /** Resolves when every delivered webhook has been processed by the app's worker. */
   waitProcessed(timeoutMs?: number): Promise<void>;
+  /** Resolves when the seeded history is delivered and processed (and live traffic has begun). */
+  seeded: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -270,11 +279,11 @@ export async function startDemo(partial: Partial<DemoOptions> = {}): Promise<Dem
   };
 
   const stories: OrderStory[] = [];
+  const history: SimWebhook[] = [];
   try {
     // 5. Seed: the history up to now (or, resuming, what was not delivered yet), through the real endpoints.
     stats.phase = "seeding";
     const genBar = new ProgressBar("generating", orders, process.stderr, o.interactive);
-    const history: SimWebhook[] = [];
     for (let i = 0; i < orders; i++) {
       const s = generator.story(i);
       stories.push(s);
@@ -287,7 +296,13 @@ export async function startDemo(partial: Partial<DemoOptions> = {}): Promise<Dem
     history.sort((a, b) => a.at.getTime() - b.at.getTime());
     stats.seed.orders = orders;
     stats.seed.webhooks = history.length;
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 
+  // 5b. Delivering and processing the history: awaited (tests) or in the background (the CLI).
+  const seedHistory = async (): Promise<void> => {
     const started = Date.now();
     const sendBar = new ProgressBar("delivering", history.length, process.stderr, o.interactive);
     send.enqueue(history);
@@ -325,13 +340,11 @@ export async function startDemo(partial: Partial<DemoOptions> = {}): Promise<Dem
     lastDue = deliveredUpTo && deliveredUpTo > now ? deliveredUpTo : now;
     stats.phase = "seeded";
     saveState();
-  } catch (error) {
-    await stop();
-    throw error;
-  }
+  };
 
   // 6. Live: what Shopify sends from now on, new orders included, at the chosen speed.
-  if (o.replay) {
+  const goLive = (): void => {
+    if (!o.replay || stopped) return;
     stats.phase = "live";
     stats.live.startedAt = new Date().toISOString();
     const liveStart = Date.now();
@@ -354,6 +367,20 @@ export async function startDemo(partial: Partial<DemoOptions> = {}): Promise<Dem
       }
     }, 250);
     saver = setInterval(saveState, 5000);
+  };
+
+  const seeded = seedHistory().then(goLive);
+  if (o.waitForSeed) {
+    try {
+      await seeded;
+    } catch (error) {
+      await stop();
+      throw error;
+    }
+  } else {
+    seeded.catch((error: unknown) => {
+      if (!stopped) log(`demo: seeding failed: ${error instanceof Error ? error.message : String(error)}`);
+    });
   }
 
   return {
@@ -365,6 +392,7 @@ export async function startDemo(partial: Partial<DemoOptions> = {}): Promise<Dem
     stories,
     stats,
     waitProcessed: (timeoutMs = 60_000) => waitProcessed(db, false, timeoutMs),
+    seeded,
     stop,
   };
 }
