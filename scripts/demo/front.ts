@@ -86,9 +86,9 @@ function appBridgeShim(apiKey: string, shop: string): string {
   };
   try{
     var css=new CSSStyleSheet();
-    css.replaceSync("ui-nav-menu{display:flex;gap:4px;align-items:center;padding:8px 16px;background:#1a1a1a;position:sticky;top:0;z-index:1000;font:14px system-ui}"+
-      "ui-nav-menu::before{content:'Waypoint demo admin';color:#bbb;margin-right:16px;font-weight:600}"+
-      "ui-nav-menu a{color:#fff;text-decoration:none;padding:6px 10px;border-radius:6px}ui-nav-menu a:hover{background:#333}ui-title-bar{display:none}");
+    css.replaceSync("ui-nav-menu{display:flex;gap:4px;align-items:center;padding:8px 16px;background:#1a1a1a;position:sticky;top:0;z-index:1000;font:14px system-ui;overflow-x:auto;max-width:100vw;box-sizing:border-box;white-space:nowrap}"+
+      "ui-nav-menu::before{content:'Waypoint demo admin';color:#bbb;margin-right:16px;font-weight:600;flex:none}"+
+      "ui-nav-menu a{color:#fff;text-decoration:none;padding:6px 10px;border-radius:6px;flex:none}ui-nav-menu a:hover{background:#333}ui-title-bar{display:none}");
     document.adoptedStyleSheets=document.adoptedStyleSheets.concat([css]);
   }catch(e){}
 })();
@@ -210,7 +210,7 @@ export async function startFrontDoor(o: FrontDoorOptions): Promise<FrontDoor> {
     if (p === "/outbox") return html(200, await renderOutbox(o.db, o.shop, url.searchParams));
     if (p === "/pages/track-order" || p === "/pages/track")
       return html(200, await renderTrackingPage(await branding()));
-    if (p === "/cdn/shop/demo/logo.svg")
+    if (p === "/cdn/shop/demo/logo.svg" || p === "/favicon.ico")
       return void res.writeHead(200, { "content-type": "image/svg+xml" }).end(LOGO_SVG);
     // The storefront's product endpoints, so the tracking page's recommendations work as on a real store.
     const json = (status: number, body: unknown): void =>

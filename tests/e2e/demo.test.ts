@@ -151,4 +151,89 @@ describe.skipIf(!haveChromium)("npm run demo, end to end in Chromium", () => {
     const row = await demo.db.outboxMessage.findFirst({ where: { notificationId: shipped.id } });
     expect(row?.to).toBe(order.email);
   });
+
+  it("recommends the shop's products under the tracker, served by the demo's storefront as Shopify serves them", async () => {
+    const order = await demo.db.order.findFirstOrThrow({
+      where: { cancelledAt: null, stage: { in: [3, 4] }, shipments: { some: {} } },
+      orderBy: { orderNumber: "asc" },
+    });
+    type Answer = { recommendations?: { url: string; image: string | null; title: string }[] };
+    const lookup = async (): Promise<Answer> => {
+      const res = await fetch(`${demo.url}/apps/track/api/lookup`, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json" },
+        body: JSON.stringify({ order: order.name, email: order.email }),
+      });
+      return res.ok ? ((await res.json()) as Answer) : {};
+    };
+    // The first lookup may answer before the cold fetch finishes (it never waits long); the cache then serves them.
+    let recs: NonNullable<Answer["recommendations"]> = [];
+    await expect
+      .poll(async () => (recs = (await lookup()).recommendations ?? []).length, { timeout: 30_000, interval: 500 })
+      .toBeGreaterThan(0);
+    for (const r of recs) {
+      expect(r.url).toMatch(/^\/products\/[a-z0-9-]+/);
+      expect(r.image).toMatch(new RegExp(`^${demo.url}/cdn/shop/products/`));
+      expect((await fetch(r.image!)).status).toBe(200);
+      expect((await fetch(`${demo.url}${r.url}`)).status).toBe(200);
+    }
+  });
+
+  it("screenshots every admin page and the storefront at 1440 and 390 px: no console error, nothing wider than the screen", async () => {
+    const order = await demo.db.order.findFirstOrThrow({
+      where: { cancelledAt: null, stage: { in: [3, 4] }, shipments: { some: {} } },
+      include: { shipments: { take: 1 } },
+      orderBy: { orderNumber: "asc" },
+    });
+    const pages: [string, string][] = [
+      ["overview", "/app"],
+      ["shipments", "/app/shipments"],
+      ["shipment", `/app/shipments/${order.shipments[0]!.id}`],
+      ["review", "/app/review"],
+      ["bottlenecks", "/app/bottlenecks"],
+      ["failures", "/app/failures"],
+      ["settings", "/app/settings"],
+      ["outbox", "/outbox"],
+    ];
+    const out = process.env.WAYPOINT_SCREENSHOTS_DIR ?? path.join("test-results", "screenshots");
+    fs.mkdirSync(out, { recursive: true });
+    const problems: string[] = [];
+    // Resources of Shopify's CDN (fonts, App Bridge) cannot be reached from a machine offline: not the app's errors.
+    const offline =
+      /cdn\.shopify\.com|Failed to load resource: net::ERR_(NAME_NOT_RESOLVED|INTERNET_DISCONNECTED|CONNECTION_REFUSED)/;
+    for (const [width, height] of [
+      [1440, 900],
+      [390, 844],
+    ] as const) {
+      const tab = await ctx.newPage();
+      await tab.setViewportSize({ width, height });
+      let where = "";
+      tab.on("console", (m) => {
+        if (m.type() === "error" && !offline.test(`${m.text()} ${m.location().url}`))
+          problems.push(`${where} @${width}: console: ${m.text()} (${m.location().url})`);
+      });
+      tab.on("pageerror", (e) => problems.push(`${where} @${width}: ${e.message}`));
+      const check = async (name: string) => {
+        const overflow = await tab.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        if (overflow > 1) problems.push(`${name} @${width}: ${overflow}px wider than the screen`);
+        await tab.screenshot({ path: path.join(out, `${name}-${width}.png`), fullPage: false });
+      };
+      for (const [name, url] of pages) {
+        where = name;
+        const res = await tab.goto(`${demo.url}${url}`, { waitUntil: "networkidle" });
+        if (res?.status() !== 200) problems.push(`${name} @${width}: HTTP ${res?.status()}`);
+        await check(name);
+      }
+      where = "tracking page";
+      await tab.goto(`${demo.url}/pages/track-order`, { waitUntil: "load" });
+      await tab.getByLabel("Order number").fill(order.name);
+      await tab.getByLabel("Email or phone number").fill(order.email ?? "");
+      await tab.getByRole("button", { name: "Track order" }).click();
+      await tab.locator("[data-wpt-result]").waitFor({ state: "visible", timeout: 15_000 });
+      await tab.waitForLoadState("networkidle");
+      await check("tracking");
+      await tab.close();
+    }
+    expect(problems).toEqual([]);
+  }, 180_000);
 });
