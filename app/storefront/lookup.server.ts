@@ -129,6 +129,7 @@ const SHIPMENT_SELECT = {
   trackingUrls: true,
   primaryTracking: true,
   carrierEdd: true,
+  delayAnnouncedEdd: true,
   predictedStart: true,
   predictedEnd: true,
   cancelledAt: true,
