@@ -307,7 +307,7 @@ async function announceDelay(
     orderEnd: order.predictedEnd,
   });
   const estimate = delayNoticeEstimate(
-    shown,
+    [shown?.end, order.predictedEnd],
     verdict.newEstimate,
     s.delayAnnouncedEdd,
     now,

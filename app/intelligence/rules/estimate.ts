@@ -53,21 +53,23 @@ function windowOf(
 }
 
 /**
- * The date a delay notice announces, or null when no notice is due. The shopper last saw `shown`
- * (currentEstimate before this notice). A notice goes out only with a date later than its end: the
+ * The date a delay notice announces, or null when no notice is due. `seen` are the ends of what the
+ * shopper was shown (the order's promise, currentEstimate before this notice); a notice goes out only
+ * with a date later than the latest of them and of the last notice's: the
  * candidate (a carrier's revised date, or detectDelay's) when it is later, else, once the shown date
  * has passed, that date pushed in whole steps past now (pushEstimate). While the shown date still
  * stands and nothing later is known, there is no news. After a notice (`announced`), a new one needs
  * the date to move more than `minSlipMs` later again, so an estimate wobbling by hours is not news.
  */
 export function delayNoticeEstimate(
-  shown: CurrentEstimate | null,
+  seen: ReadonlyArray<Date | null | undefined>,
   candidate: Date | null,
   announced: Date | null,
   now: Date,
   minSlipMs: number,
 ): Date | null {
-  const lastSeen = shown?.end ?? announced ?? null;
+  const ends = [...seen, announced].filter((d): d is Date => d instanceof Date);
+  const lastSeen = ends.length ? new Date(Math.max(...ends.map((d) => d.getTime()))) : null;
   let next: Date | null = null;
   if (candidate && (!lastSeen || candidate.getTime() > lastSeen.getTime())) next = candidate;
   else if (lastSeen && lastSeen.getTime() < now.getTime()) next = pushEstimate(lastSeen, now);

@@ -30,26 +30,30 @@ describe("delay notice estimate", () => {
 
   it("is always later than the date the shopper last saw", () => {
     // The demo's bug: a window of Dec 3–8 and a notice saying "New estimate: Dec 1".
-    const early = delayNoticeEstimate(shown, d("2026-12-01T00:00:00Z"), null, now, 12 * HOUR)!;
+    const early = delayNoticeEstimate([shown?.end], d("2026-12-01T00:00:00Z"), null, now, 12 * HOUR)!;
     expect(early.getTime()).toBeGreaterThan(order.orderEnd.getTime());
     expect(early.getTime()).toBeGreaterThan(now.getTime());
     // A carrier's later date is announced as it is.
     const later = d("2026-12-12T00:00:00Z");
-    expect(delayNoticeEstimate(shown, later, null, now, 12 * HOUR)).toEqual(later);
+    expect(delayNoticeEstimate([shown?.end], later, null, now, 12 * HOUR)).toEqual(later);
+    // A parcel's own window earlier than the order's promise does not make an earlier date news.
+    const parcelEnd = d("2026-11-29T22:00:00Z");
+    const notice = delayNoticeEstimate([parcelEnd, order.orderEnd], d("2026-12-01T00:00:00Z"), null, now, 12 * HOUR)!;
+    expect(notice.getTime()).toBeGreaterThan(order.orderEnd.getTime());
   });
 
   it("is not sent again unless the date moves later than the one announced", () => {
     const announced = d("2026-12-11T22:00:00Z");
     const shownNow = currentEstimate({ ...order, delayed: true, delayAnnouncedEdd: announced });
-    expect(delayNoticeEstimate(shownNow, d("2026-12-13T12:00:00Z"), announced, now, 12 * HOUR)).toEqual(
+    expect(delayNoticeEstimate([shownNow?.end], d("2026-12-13T12:00:00Z"), announced, now, 12 * HOUR)).toEqual(
       d("2026-12-13T12:00:00Z"),
     );
     // The announced date still stands: an earlier or slightly later candidate is no news.
-    expect(delayNoticeEstimate(shownNow, d("2026-12-10T00:00:00Z"), announced, now, 12 * HOUR)).toBeNull();
-    expect(delayNoticeEstimate(shownNow, d("2026-12-12T02:00:00Z"), announced, now, 12 * HOUR)).toBeNull();
+    expect(delayNoticeEstimate([shownNow?.end], d("2026-12-10T00:00:00Z"), announced, now, 12 * HOUR)).toBeNull();
+    expect(delayNoticeEstimate([shownNow?.end], d("2026-12-12T02:00:00Z"), announced, now, 12 * HOUR)).toBeNull();
     // Once it has passed, the next notice gives a later one.
     const later = d("2026-12-12T12:00:00Z");
-    const next = delayNoticeEstimate(shownNow, d("2026-12-10T00:00:00Z"), announced, later, 12 * HOUR)!;
+    const next = delayNoticeEstimate([shownNow?.end], d("2026-12-10T00:00:00Z"), announced, later, 12 * HOUR)!;
     expect(next.getTime()).toBeGreaterThan(later.getTime());
   });
 });
