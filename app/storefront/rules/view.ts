@@ -40,6 +40,8 @@ export interface OrderColumns {
   lineItems: unknown;
   predictedStart: Date | null;
   predictedEnd: Date | null;
+  /** shipping | local_pickup | local_delivery | none: a pickup order is collected, never given a window. */
+  deliveryMethod?: string | null;
 }
 
 export interface ShipmentColumns {
@@ -144,6 +146,7 @@ function carrierEstimate(s: ShipmentColumns): LookupParcel["estimate"] {
 /** The carrier's estimate, else ours (the parcel's window, or the order's). */
 function estimateOf(s: ShipmentColumns, order: OrderColumns): LookupEstimate | null {
   if (s.kind !== "outbound" || isDeliveredSubStatus(s.subStatus) || s.subStatus === "cancelled") return null;
+  if (order.deliveryMethod === "local_pickup") return null;
   const carrier = carrierEstimate(s);
   if (carrier) return carrier;
   const current = currentEstimate({
