@@ -343,13 +343,29 @@ export async function onOrderConfirmed(
   const order = await db.order.findUnique({ where: { id: event.orderId }, include: { shop: true } });
   if (!order || sendsNothing(order.shop) || order.cancelledAt || order.redactedAt) return;
   const predicted = order.predictedStart && order.predictedEnd;
-  const estimatedWindow = predicted
-    ? { start: order.predictedStart!.toISOString(), end: order.predictedEnd!.toISOString(), source: "order" as const }
-    : {
-        start: addBusinessDays(order.processedAt, DEFAULT_WINDOW_BUSINESS_DAYS.low, order.shop.timezone).toISOString(),
-        end: addBusinessDays(order.processedAt, DEFAULT_WINDOW_BUSINESS_DAYS.high, order.shop.timezone).toISOString(),
-        source: "default_3_7_business_days" as const,
-      };
+  // A pickup order is collected, not delivered: it is promised no delivery window at all.
+  const estimatedWindow =
+    order.deliveryMethod === "local_pickup"
+      ? null
+      : predicted
+        ? {
+            start: order.predictedStart!.toISOString(),
+            end: order.predictedEnd!.toISOString(),
+            source: "order" as const,
+          }
+        : {
+            start: addBusinessDays(
+              order.processedAt,
+              DEFAULT_WINDOW_BUSINESS_DAYS.low,
+              order.shop.timezone,
+            ).toISOString(),
+            end: addBusinessDays(
+              order.processedAt,
+              DEFAULT_WINDOW_BUSINESS_DAYS.high,
+              order.shop.timezone,
+            ).toISOString(),
+            source: "default_3_7_business_days" as const,
+          };
   await planAndStore(
     db,
     {

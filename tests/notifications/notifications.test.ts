@@ -241,6 +241,14 @@ describe.each(providers)("notifications (%s)", (provider) => {
     });
     expect(mail!.text).not.toContain(TRACKING_NUMBER);
 
+    // A pickup order is promised no delivery window.
+    const pickup = await makeOrder(shop.id, { deliveryMethod: "local_pickup" });
+    await emit(ORDER_CONFIRMED, { shopId: shop.id, orderId: pickup.id });
+    await worker().drain();
+    const pickupNote = await one({ orderId: pickup.id });
+    expect((pickupNote.context as { estimatedWindow: unknown }).estimatedWindow).toBeNull();
+    expect(pickupNote.bodyText ?? "").not.toMatch(/estimated delivery/i);
+
     // With a predicted window, that window is the one promised.
     const predicted = await makeOrder(shop.id, {
       predictedStart: new Date("2026-11-27T17:00:00Z"),
