@@ -208,4 +208,29 @@ describe.each(providers)("delivery intelligence on %s", (provider) => {
     const dwell = await t.db.laneStat.findMany({ where: { metric: METRICS.dwell } });
     expect(dwell.reduce((n, r) => n + r.count, 0)).toBe(2); // one snapshot per day, not per scan
   });
+
+  it("flags a shipment still at label created once its window has passed, with no scan at all", async () => {
+    const { orderId } = await story(3, Date.now() - 10 * 24 * HOUR, 20, null);
+    await drain();
+    const order = await t.db.order.findFirstOrThrow({ where: { shopifyId: orderId } });
+    const s = await t.db.shipment.findFirstOrThrow({ where: { orderId: order.id } });
+    // Back to label created, as if the carrier never scanned it, with a window that ended two days ago.
+    await t.db.shipment.update({
+      where: { id: s.id },
+      data: {
+        stage: 2,
+        subStatus: "label_created",
+        inTransitAt: null,
+        lastEventAt: null,
+        predictedStart: new Date(now.getTime() - 96 * HOUR),
+        predictedEnd: new Date(now.getTime() - 48 * HOUR),
+      },
+    });
+    const result = await scanInTransit(t.db, now);
+    expect(result.newlyDelayed).toBe(1);
+    const flagged = await t.db.shipment.findUniqueOrThrow({ where: { id: s.id } });
+    expect([flagged.delayed, flagged.delayReason]).toEqual([true, "estimate_passed"]);
+    // Label-created parcels are not in-transit dwell: no bottleneck snapshot for them.
+    expect(await t.db.laneStat.count({ where: { metric: METRICS.dwell } })).toBe(0);
+  });
 });
