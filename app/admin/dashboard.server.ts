@@ -224,10 +224,16 @@ export async function loadDashboard(
   const lastDay = days[days.length - 1]!;
   const noScanBefore = new Date(now.getTime() - shop.noScanAlertDays * DAY_MS);
   const live = { cancelledAt: null, deliveredAt: null } as const;
-  const noScanWhere = {
+  // Label created counts too: a parcel never scanned since its label is the most silent of all
+  // (it may have no event time at all, so its label's time stands in).
+  const silent: Prisma.ShipmentWhereInput[] = [
+    { stage: 3, lastEventAt: { lt: noScanBefore } },
+    { stage: 2, lastEventAt: { lt: noScanBefore } },
+    { stage: 2, lastEventAt: null, labelCreatedAt: { lt: noScanBefore } },
+  ];
+  const noScanWhere: Prisma.ShipmentWhereInput = {
     shopId,
-    stage: 3,
-    lastEventAt: { lt: noScanBefore },
+    OR: silent,
     cancelledAt: null,
     deliveredAt: null,
     delayed: false,
@@ -262,7 +268,7 @@ export async function loadDashboard(
               oldestExceptions(db, [
                 { shopId, ...live, delayed: true },
                 { shopId, ...live, needsAttention: true },
-                { shopId, ...live, stage: 3, lastEventAt: { lt: noScanBefore }, kind: "outbound", delayed: false },
+                { shopId, ...live, OR: silent, kind: "outbound", delayed: false },
               ]),
               loadBottlenecks(db, shopId, now),
             ]);

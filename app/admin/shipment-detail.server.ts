@@ -8,6 +8,7 @@ import appDb, { type Db } from "../db.server";
 import { resendCurrent, sendPersonalUpdate } from "./notifications.server";
 import type { AdminShop, ShopContext } from "./shop.server";
 import { statusInfo, subStatusLabel, subStatusRank } from "../pipeline/rules/stages";
+import { currentEstimate } from "../intelligence/rules/estimate";
 import type { ShipmentKind } from "../pipeline/rules/types";
 
 export const MAX_EVENTS = 500;
@@ -39,6 +40,8 @@ export interface ShipmentDetail {
     carrierEdd: string | null;
     predictedStart: string | null;
     predictedEnd: string | null;
+    /** The one current estimate the customer's emails, SMS and tracking page show (rules/estimate.ts). */
+    estimate: { start: string; end: string; source: string } | null;
     destination: string | null;
     lastEventAt: string | null;
     deliveredAt: string | null;
@@ -190,6 +193,31 @@ export function buildTimeline(
   return out.reverse();
 }
 
+/** The current estimate of an outbound parcel still on its way, as every customer channel shows it. */
+function estimateView(s: {
+  kind: string;
+  deliveredAt: Date | null;
+  cancelledAt: Date | null;
+  carrierEdd: Date | null;
+  delayAnnouncedEdd: Date | null;
+  delayed: boolean;
+  predictedStart: Date | null;
+  predictedEnd: Date | null;
+  order: { predictedStart: Date | null; predictedEnd: Date | null } | null;
+}): ShipmentDetail["shipment"]["estimate"] {
+  if (s.kind !== "outbound" || s.deliveredAt || s.cancelledAt) return null;
+  const e = currentEstimate({
+    carrierEdd: s.carrierEdd,
+    delayAnnouncedEdd: s.delayAnnouncedEdd,
+    delayed: s.delayed,
+    shipmentStart: s.predictedStart,
+    shipmentEnd: s.predictedEnd,
+    orderStart: s.order?.predictedStart,
+    orderEnd: s.order?.predictedEnd,
+  });
+  return e ? { start: e.start.toISOString(), end: e.end.toISOString(), source: e.source } : null;
+}
+
 export async function shipmentDetail(db: Db, shopId: string, id: string): Promise<ShipmentDetail | null> {
   const s = await db.shipment.findFirst({
     where: { id, shopId },
@@ -204,6 +232,8 @@ export async function shipmentDetail(db: Db, shopId: string, id: string): Promis
           customerFirstName: true,
           processedAt: true,
           shipCity: true,
+          predictedStart: true,
+          predictedEnd: true,
         },
       },
       events: { orderBy: [{ happenedAt: "desc" }, { id: "asc" }], take: MAX_EVENTS + 1 },
@@ -242,6 +272,7 @@ export async function shipmentDetail(db: Db, shopId: string, id: string): Promis
       carrierEdd: iso(s.carrierEdd),
       predictedStart: iso(s.predictedStart),
       predictedEnd: iso(s.predictedEnd),
+      estimate: estimateView(s),
       destination:
         [s.order?.shipCity, s.destRegion?.replace(/^[A-Z]{2}-/, ""), s.destCountry].filter(Boolean).join(", ") || null,
       lastEventAt: iso(s.lastEventAt),

@@ -6,16 +6,18 @@ import type { Db } from "../db.server";
 import { prismaErrorCode } from "../db.server";
 import { detectDelay } from "./rules/delays";
 import {
-  buildDeliveryModel,
   carrierKey,
-  predictDeliveryWindow,
   PROCESSING_WINDOW_DAYS,
   processingHours,
   shippedEarly,
-  TRANSIT_WINDOW_DAYS,
   transitHours,
-  type DeliveryModel,
 } from "./rules/delivery-window";
+import {
+  predictOrderWindow,
+  predictShipmentWindow,
+  recordProcessingBusinessHours,
+  recordTransitBusinessHours,
+} from "./windows.server";
 import { add, empty, fromJSON, merge, type Histogram } from "./rules/histogram";
 import { currentDwellHours } from "./rules/bottlenecks";
 import { enqueue } from "../jobs/queue.server";
@@ -75,72 +77,12 @@ export async function addLaneSamples(db: Db | Tx, key: LaneKey, hours: number[])
   throw new Error(`could not update lane statistics for ${key.metric}`);
 }
 
-/** The shop's learned model: one bounded query per metric over the trailing windows. */
-export async function deliveryModelFor(
-  db: Db,
-  shopId: string,
-  now: Date,
-  originCountry: string | null,
-  originTimeZone: string | null = null,
-): Promise<DeliveryModel> {
-  const since = (days: number) => dayKey(new Date(now.getTime() - days * DAY_MS));
-  const [processingRows, transitRows] = await Promise.all([
-    db.laneStat.findMany({
-      where: { shopId, metric: METRICS.processing, day: { gte: since(PROCESSING_WINDOW_DAYS) } },
-      select: { histogram: true },
-    }),
-    db.laneStat.findMany({
-      where: { shopId, metric: METRICS.transit, day: { gte: since(TRANSIT_WINDOW_DAYS) } },
-      select: { carrier: true, service: true, region: true, histogram: true },
-    }),
-  ]);
-  return buildDeliveryModel({
-    originCountry,
-    originTimeZone,
-    processing: processingRows.length ? merge(...processingRows.map((r) => fromJSON(r.histogram))) : null,
-    transit: transitRows.map((r) => ({
-      carrier: r.carrier,
-      service: r.service,
-      region: r.region,
-      histogram: fromJSON(r.histogram),
-    })),
-  });
-}
-
-/** Predicts and stores an order's delivery window (shown at confirmation, kept for accuracy). */
+/**
+ * Predicts and stores an order's delivery window (shown at confirmation, kept for accuracy): by its
+ * shipping address, from the business-hour model (windows.server.ts).
+ */
 export async function predictForOrder(db: Db, orderId: string, now: Date): Promise<void> {
-  const order = await db.order.findUnique({
-    where: { id: orderId },
-    include: { shop: { select: { timezone: true } } },
-  });
-  if (!order || order.predictedStart) return;
-  const model = await deliveryModelFor(db, order.shopId, now, null, order.shop.timezone);
-  const region = order.shipCountry && order.shipRegion ? `${order.shipCountry}-${order.shipRegion}` : order.shipCountry;
-  const w = predictDeliveryWindow(model, {
-    orderPlacedAt: order.processedAt,
-    destRegion: region,
-    destCountry: order.shipCountry,
-  });
-  await db.order.update({ where: { id: orderId }, data: { predictedStart: w.start, predictedEnd: w.end } });
-}
-
-/** Once a shipment has a carrier, its own window (more specific than the order's). */
-async function predictForShipment(db: Db, shipmentId: string, now: Date): Promise<void> {
-  const s = await db.shipment.findUnique({
-    where: { id: shipmentId },
-    include: { order: { select: { processedAt: true, shipCountry: true } }, shop: { select: { timezone: true } } },
-  });
-  if (!s || !s.order || s.kind !== "outbound") return;
-  const model = await deliveryModelFor(db, s.shopId, now, null, s.shop.timezone);
-  const w = predictDeliveryWindow(model, {
-    orderPlacedAt: s.order.processedAt,
-    firstFulfilledAt: s.labelCreatedAt,
-    carrier: s.carrierCode ?? s.carrier,
-    service: s.service,
-    destRegion: s.destRegion,
-    destCountry: s.destCountry ?? s.order.shipCountry,
-  });
-  await db.shipment.update({ where: { id: shipmentId }, data: { predictedStart: w.start, predictedEnd: w.end } });
+  await predictOrderWindow(db, orderId, now);
 }
 
 /**
@@ -164,12 +106,14 @@ export async function learnFromStageChange(db: Db, event: StageChangedEvent, now
       if (claimed.count !== 1) return;
       const order = await tx.order.findUniqueOrThrow({ where: { id: s.orderId }, select: { processedAt: true } });
       const hours = processingHours(order.processedAt, s.labelCreatedAt);
-      if (hours !== null)
+      if (hours !== null) {
         await addLaneSamples(tx, { shopId: event.shopId, metric: METRICS.processing, day: dayKey(s.labelCreatedAt) }, [
           hours,
         ]);
+        await recordProcessingBusinessHours(tx, event.shopId, order.processedAt, s.labelCreatedAt);
+      }
     });
-    await predictForShipment(db, event.shipmentId, now);
+    await predictShipmentWindow(db, event.shipmentId, now);
   }
   if (t.toStatus === "delivered" || t.toStatus === "picked_up") {
     await db.$transaction(async (tx) => {
@@ -192,7 +136,11 @@ export async function learnFromStageChange(db: Db, event: StageChangedEvent, now
         inTransitAt: s.inTransitAt,
         deliveredAt: s.deliveredAt,
       });
-      if (transit !== null) await addLaneSamples(tx, { ...lane, metric: METRICS.transit }, [transit]);
+      if (transit !== null) {
+        await addLaneSamples(tx, { ...lane, metric: METRICS.transit }, [transit]);
+        const from = s.labelCreatedAt ?? s.inTransitAt;
+        if (from) await recordTransitBusinessHours(tx, lane, from, s.deliveredAt);
+      }
       const scans = await tx.trackingEvent.findMany({
         where: { shipmentId: s.id, source: "fulfillment_event" },
         orderBy: { happenedAt: "asc" },
@@ -236,7 +184,8 @@ export async function scanInTransit(
   const snapshotDue = (await db.laneStat.count({ where: { metric: METRICS.dwell, day: today } })) === 0;
   for (;;) {
     const page = await db.shipment.findMany({
-      where: { kind: "outbound", stage: 3, deliveredAt: null, cancelledAt: null },
+      // Label created (2) as well as in transit (3): a parcel never scanned can pass its window too.
+      where: { kind: "outbound", stage: { in: [2, 3] }, deliveredAt: null, cancelledAt: null },
       orderBy: { id: "asc" },
       take: pageSize,
       ...(cursor ? { skip: 1, cursor: { id: cursor } } : {}),
@@ -296,7 +245,7 @@ export async function scanInTransit(
           data: { delayed: false, delayReason: null, version: { increment: 1 } },
         });
       }
-      if (snapshotDue) {
+      if (snapshotDue && s.stage === 3) {
         const h = currentDwellHours(s, now);
         if (h !== null) {
           const lane = dwell.get(laneId) ?? { shopId: s.shopId, carrier, region, hours: [] };

@@ -4,11 +4,12 @@
 import type { Order, Shipment, Shop } from "@prisma/client";
 import type { Db, Prisma } from "../db.server";
 import { wasShippedEarly } from "../intelligence/lanes.server";
-import { detectDelay, shouldAnnounceDelay } from "../intelligence/rules/delays";
+import { ANNOUNCE_MIN_SLIP_HOURS, detectDelay } from "../intelligence/rules/delays";
+import { currentEstimate, delayNoticeEstimate } from "../intelligence/rules/estimate";
 import { enqueue } from "../jobs/queue.server";
 import { errorMessage, logger } from "../lib/logger.server";
 import { normalizePhone } from "../lib/phone";
-import { addBusinessDays, addLocalDays, instantOf, localDateKey, wallTimeAt } from "../lib/time";
+import { HOUR_MS, addBusinessDays, addLocalDays, instantOf, localDateKey, wallTimeAt } from "../lib/time";
 import type { OrderConfirmedEvent } from "../pipeline/orders.server";
 import type { StageChangedEvent } from "../pipeline/shipments.server";
 import { resolveLocale } from "./copy";
@@ -295,8 +296,24 @@ async function announceDelay(
     now,
   );
   if (!verdict.delayed) return;
-  if (!shouldAnnounceDelay(s.delayAnnouncedEdd, verdict.newEstimate)) return;
-  const estimate = verdict.newEstimate;
+  // Only a date later than the one the shopper last saw: our window, or the last notice's date (a
+  // carrier's revised date is the candidate, the news, not what was seen before it).
+  const shown = currentEstimate({
+    delayAnnouncedEdd: s.delayAnnouncedEdd,
+    delayed: true,
+    shipmentStart: s.predictedStart,
+    shipmentEnd: s.predictedEnd,
+    orderStart: order.predictedStart,
+    orderEnd: order.predictedEnd,
+  });
+  const estimate = delayNoticeEstimate(
+    [shown?.end, order.predictedEnd],
+    verdict.newEstimate,
+    s.delayAnnouncedEdd,
+    now,
+    ANNOUNCE_MIN_SLIP_HOURS * HOUR_MS,
+  );
+  if (!estimate) return;
   await planAndStore(
     db,
     {
@@ -307,12 +324,10 @@ async function announceDelay(
       subjectId: s.id,
       now,
       newEstimate: estimate,
-      facts: { newEstimate: estimate?.toISOString() ?? null, delayReason: verdict.reason },
-      alsoInTx: estimate
-        ? async (tx) => {
-            await tx.shipment.update({ where: { id: s.id }, data: { delayAnnouncedEdd: estimate } });
-          }
-        : undefined,
+      facts: { newEstimate: estimate.toISOString(), delayReason: verdict.reason },
+      alsoInTx: async (tx) => {
+        await tx.shipment.update({ where: { id: s.id }, data: { delayAnnouncedEdd: estimate } });
+      },
     },
     deps,
   );
@@ -328,13 +343,29 @@ export async function onOrderConfirmed(
   const order = await db.order.findUnique({ where: { id: event.orderId }, include: { shop: true } });
   if (!order || sendsNothing(order.shop) || order.cancelledAt || order.redactedAt) return;
   const predicted = order.predictedStart && order.predictedEnd;
-  const estimatedWindow = predicted
-    ? { start: order.predictedStart!.toISOString(), end: order.predictedEnd!.toISOString(), source: "order" as const }
-    : {
-        start: addBusinessDays(order.processedAt, DEFAULT_WINDOW_BUSINESS_DAYS.low, order.shop.timezone).toISOString(),
-        end: addBusinessDays(order.processedAt, DEFAULT_WINDOW_BUSINESS_DAYS.high, order.shop.timezone).toISOString(),
-        source: "default_3_7_business_days" as const,
-      };
+  // A pickup order is collected, not delivered: it is promised no delivery window at all.
+  const estimatedWindow =
+    order.deliveryMethod === "local_pickup"
+      ? null
+      : predicted
+        ? {
+            start: order.predictedStart!.toISOString(),
+            end: order.predictedEnd!.toISOString(),
+            source: "order" as const,
+          }
+        : {
+            start: addBusinessDays(
+              order.processedAt,
+              DEFAULT_WINDOW_BUSINESS_DAYS.low,
+              order.shop.timezone,
+            ).toISOString(),
+            end: addBusinessDays(
+              order.processedAt,
+              DEFAULT_WINDOW_BUSINESS_DAYS.high,
+              order.shop.timezone,
+            ).toISOString(),
+            source: "default_3_7_business_days" as const,
+          };
   await planAndStore(
     db,
     {

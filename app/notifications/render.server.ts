@@ -4,6 +4,7 @@
 import type { Order, Prisma as PrismaTypes, Shipment, Shop } from "@prisma/client";
 import type { Db } from "../db.server";
 import { ensureTrackingCode, shortTrackingUrl, trackingUrl, withLocale } from "../storefront/tracking-links.server";
+import { currentEstimate } from "../intelligence/rules/estimate";
 import { resolveLocale } from "./copy";
 import { type NotificationDeps, type NotificationFacts, timeZoneOf } from "./outbox.server";
 import { type Channel, isSmsCapable, type Milestone } from "./rules/policy";
@@ -73,10 +74,17 @@ export async function messageContext(
   if (facts.estimatedWindow) {
     ctx.estimatedWindow = { start: new Date(facts.estimatedWindow.start), end: new Date(facts.estimatedWindow.end) };
   } else {
-    ctx.estimatedWindow =
-      windowOf(shipment?.predictedStart ?? null, shipment?.predictedEnd ?? null) ??
-      windowOf(shipment?.carrierEdd ?? null, null) ??
-      windowOf(order.predictedStart, order.predictedEnd);
+    // The one estimate every channel shows (the tracking page reads the same rule).
+    const current = currentEstimate({
+      carrierEdd: shipment?.carrierEdd,
+      delayAnnouncedEdd: shipment?.delayAnnouncedEdd,
+      delayed: shipment?.delayed,
+      shipmentStart: shipment?.predictedStart,
+      shipmentEnd: shipment?.predictedEnd,
+      orderStart: order.predictedStart,
+      orderEnd: order.predictedEnd,
+    });
+    ctx.estimatedWindow = current ? windowOf(current.start, current.end) : null;
   }
   if (shipment && milestone !== "order_confirmed") {
     const urls = stringList(shipment.trackingUrls);

@@ -26,6 +26,12 @@ import { MILESTONES, type Milestone, isSmsCapable } from "../notifications/rules
 import type { TemplatePreview } from "../admin/notifications.server";
 import { type SecretField, settingsAction, settingsPage } from "../admin/settings.server";
 import { requireShop } from "../admin/shop.server";
+import { DeliveryPromiseSection } from "../components/settings/DeliveryPromiseSection";
+import {
+  DELIVERY_PROMISE_INTENT,
+  deliveryPromiseSettings,
+  saveDeliveryPromise,
+} from "../admin/delivery-promise.server";
 
 const MILESTONE_LABELS: Record<Milestone, string> = {
   order_confirmed: "Order confirmed",
@@ -50,12 +56,14 @@ const HOURS = Array.from({ length: 24 }, (_, h) => ({ value: String(h), label: `
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
-  return settingsPage(shop);
+  return { ...(await settingsPage(shop)), deliveryPromise: await deliveryPromiseSettings(shop) };
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop } = await requireShop(request);
-  return settingsAction(shop, await request.formData());
+  const form = await request.formData();
+  if (form.get("intent") === DELIVERY_PROMISE_INTENT) return saveDeliveryPromise(shop, form);
+  return settingsAction(shop, form);
 };
 
 function PreviewPane({
@@ -210,7 +218,7 @@ function SettingsSection({
 }
 
 export default function Settings() {
-  const { settings: s, preview, sendgridEventsUrl } = useLoaderData<typeof loader>();
+  const { settings: s, preview, sendgridEventsUrl, deliveryPromise } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const saving = navigation.state === "submitting" && navigation.formData?.get("intent") === "save";
@@ -555,6 +563,7 @@ export default function Settings() {
           </InlineStack>
         </BlockStack>
       </Form>
+      <DeliveryPromiseSection initial={deliveryPromise} />
     </Page>
   );
 }

@@ -266,6 +266,14 @@ export default function ShipmentPage() {
                 <Text as="p" tone="subdued">
                   Last scan: {formatDateTime(s.lastEventAt, timeZone)}
                 </Text>
+                {s.estimate ? (
+                  <Text as="p">
+                    Customer sees: {formatDate(s.estimate.start, timeZone)}
+                    {s.estimate.end.slice(0, 10) !== s.estimate.start.slice(0, 10)
+                      ? ` – ${formatDate(s.estimate.end, timeZone)}`
+                      : ""}
+                  </Text>
+                ) : null}
                 {window ? (
                   <Text as="p" tone="subdued">
                     Promised window: {window}

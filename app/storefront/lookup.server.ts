@@ -112,6 +112,7 @@ const ORDER_SELECT = {
   lineItems: true,
   predictedStart: true,
   predictedEnd: true,
+  deliveryMethod: true,
 } as const satisfies Prisma.OrderSelect;
 type OrderRow = Prisma.OrderGetPayload<{ select: typeof ORDER_SELECT }>;
 
@@ -129,6 +130,7 @@ const SHIPMENT_SELECT = {
   trackingUrls: true,
   primaryTracking: true,
   carrierEdd: true,
+  delayAnnouncedEdd: true,
   predictedStart: true,
   predictedEnd: true,
   cancelledAt: true,

@@ -60,6 +60,26 @@ describe.each(providers)("dashboard on %s", (provider) => {
     await t.db.shop.update({ where: { id: story.shopId }, data: { noScanAlertDays: 4 } });
   });
 
+  it("counts a parcel still at label created, never scanned, as silent", async () => {
+    const before = (await loadDashboard(t.db, STORY_SHOP, range(), story.now))!.exceptions.noScan;
+    const silent = await t.db.shipment.create({
+      data: {
+        shopId: story.shopId,
+        kind: "outbound",
+        stage: 2,
+        subStatus: "label_created",
+        labelCreatedAt: new Date(story.now.getTime() - 6 * DAY),
+        createdAt: new Date(story.now.getTime() - 6 * DAY),
+      },
+    });
+    try {
+      const d = (await loadDashboard(t.db, STORY_SHOP, range(), story.now))!;
+      expect(d.exceptions.noScan).toBe(before + 1);
+    } finally {
+      await t.db.shipment.delete({ where: { id: silent.id } });
+    }
+  });
+
   it("computes the on-time rate against the promised window", async () => {
     // The counting path (no roll-up rows yet); the story edits windows after delivery, which the
     // roll-ups written at delivery time would not see.

@@ -241,6 +241,14 @@ describe.each(providers)("notifications (%s)", (provider) => {
     });
     expect(mail!.text).not.toContain(TRACKING_NUMBER);
 
+    // A pickup order is promised no delivery window.
+    const pickup = await makeOrder(shop.id, { deliveryMethod: "local_pickup" });
+    await emit(ORDER_CONFIRMED, { shopId: shop.id, orderId: pickup.id });
+    await worker().drain();
+    const pickupNote = await one({ orderId: pickup.id });
+    expect((pickupNote.context as { estimatedWindow: unknown }).estimatedWindow).toBeNull();
+    expect(pickupNote.bodyText ?? "").not.toMatch(/estimated delivery/i);
+
     // With a predicted window, that window is the one promised.
     const predicted = await makeOrder(shop.id, {
       predictedStart: new Date("2026-11-27T17:00:00Z"),
@@ -1156,6 +1164,47 @@ describe.each(providers)("notifications (%s)", (provider) => {
     expect((delayed[1]!.context as { newEstimate: string }).newEstimate).toBe(later.toISOString());
     expect(delayed[1]!.bodyText).toMatch(/Nov 29/);
     expect((await db.shipment.findUniqueOrThrow({ where: { id: s.id } })).delayAnnouncedEdd).toEqual(later);
+  });
+
+  it("a delay notice never gives a date earlier than the one the shopper was promised", async () => {
+    // The demo's contradiction: promised Dec 3–8, then "New estimate: Tue, Dec 1".
+    const shop = await makeShop();
+    const parcel = async (promisedEnd: Date) => {
+      const order = await makeOrder(shop.id, {
+        phone: null,
+        predictedStart: new Date(promisedEnd.getTime() - 96 * HOUR),
+        predictedEnd: promisedEnd,
+      });
+      // Its own window (from fulfillment) ended a day ago, earlier than the order's promise.
+      const s = await makeShipment(shop.id, order.id, {
+        stage: 2,
+        subStatus: "label_created",
+        delayed: true,
+        delayReason: "estimate_passed",
+        labelCreatedAt: new Date(T0.getTime() - 96 * HOUR),
+        predictedStart: new Date(T0.getTime() - 48 * HOUR),
+        predictedEnd: new Date(T0.getTime() - 24 * HOUR),
+      });
+      await emit(STAGE_CHANGED, {
+        ...stageEvent(s, [2, "label_created"], [2, "label_created"]),
+        transition: null,
+        delayed: true,
+        delayStarted: true,
+      });
+      await worker().drain();
+      return { order, s };
+    };
+    // The promise still stands (Dec 8): a notice would have to say an earlier date, so none goes.
+    await parcel(new Date("2026-12-08T22:00:00Z"));
+    expect(await rows({ milestone: "delayed" })).toHaveLength(0);
+    // The promise has passed too: the notice gives a date later than it, and later than now.
+    const { order, s } = await parcel(new Date(T0.getTime() - 12 * HOUR));
+    const delayed = await rows({ milestone: "delayed" });
+    expect(delayed.map((n) => n.status)).toEqual(["sent"]);
+    const announced = new Date((delayed[0]!.context as { newEstimate: string }).newEstimate);
+    expect(announced.getTime()).toBeGreaterThan(order.predictedEnd!.getTime());
+    expect(announced.getTime()).toBeGreaterThan(T0.getTime());
+    expect((await db.shipment.findUniqueOrThrow({ where: { id: s.id } })).delayAnnouncedEdd).toEqual(announced);
   });
 
   it("in-transit digest: at most one a day at the digest hour, only when scans arrived since the last one", async () => {

@@ -7,6 +7,7 @@
 //   returns, our own estimate (made from the order) or delay notes, and no link carrying the postcode.
 import { z } from "zod";
 import { windowFromCarrierEdd } from "../../intelligence/rules/delivery-window";
+import { currentEstimate } from "../../intelligence/rules/estimate";
 import { urlCarriesPostcode } from "../../lib/postcode";
 import { DAY_MS, dayKey } from "../../lib/time";
 import { messagesFor, type Locale } from "../../notifications/copy";
@@ -39,6 +40,8 @@ export interface OrderColumns {
   lineItems: unknown;
   predictedStart: Date | null;
   predictedEnd: Date | null;
+  /** shipping | local_pickup | local_delivery | none: a pickup order is collected, never given a window. */
+  deliveryMethod?: string | null;
 }
 
 export interface ShipmentColumns {
@@ -55,6 +58,8 @@ export interface ShipmentColumns {
   trackingUrls: unknown;
   primaryTracking: string | null;
   carrierEdd: Date | null;
+  /** The date the last delay notice gave (the tracking page shows the same one while delayed). */
+  delayAnnouncedEdd?: Date | null;
   predictedStart: Date | null;
   predictedEnd: Date | null;
   /** Shipment.lineItems JSON: [{ id, quantity }] from the fulfillment, when known. */
@@ -141,12 +146,18 @@ function carrierEstimate(s: ShipmentColumns): LookupParcel["estimate"] {
 /** The carrier's estimate, else ours (the parcel's window, or the order's). */
 function estimateOf(s: ShipmentColumns, order: OrderColumns): LookupEstimate | null {
   if (s.kind !== "outbound" || isDeliveredSubStatus(s.subStatus) || s.subStatus === "cancelled") return null;
+  if (order.deliveryMethod === "local_pickup") return null;
   const carrier = carrierEstimate(s);
   if (carrier) return carrier;
-  const start = s.predictedStart ?? order.predictedStart;
-  const end = s.predictedEnd ?? order.predictedEnd;
-  if (start && end) return { start: start.toISOString(), end: end.toISOString(), source: "predicted" };
-  return null;
+  const current = currentEstimate({
+    delayAnnouncedEdd: s.delayAnnouncedEdd,
+    delayed: s.delayed,
+    shipmentStart: s.predictedStart,
+    shipmentEnd: s.predictedEnd,
+    orderStart: order.predictedStart,
+    orderEnd: order.predictedEnd,
+  });
+  return current ? { start: current.start.toISOString(), end: current.end.toISOString(), source: "predicted" } : null;
 }
 
 function carrierName(s: ShipmentColumns): string | null {

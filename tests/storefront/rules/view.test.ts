@@ -159,6 +159,16 @@ describe("foundView", () => {
     ).toBeNull();
   });
 
+  it("shows the one current estimate: the announced delay date while delayed, and none for a pickup order", () => {
+    const announced = new Date("2026-11-25T17:00:00Z");
+    expect(
+      view({ shipments: [parcel({ delayed: true, delayAnnouncedEdd: announced })] }).shipments[0]!.estimate,
+    ).toEqual({ start: announced.toISOString(), end: announced.toISOString(), source: "predicted" });
+    expect(view().shipments[0]!.estimate).toMatchObject({ start: ORDER.predictedStart!.toISOString() });
+    const pickup = { ...ORDER, deliveryMethod: "local_pickup" };
+    expect(view({ order: pickup }).shipments[0]!.estimate).toBeNull();
+  });
+
   it("prefers an https tracking URL Shopify gave, and never another scheme", () => {
     expect(
       view({ shipments: [parcel({ trackingUrls: ["http://x.example/1", "https://track.example/1"] })] }).shipments[0]!
