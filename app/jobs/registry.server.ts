@@ -9,6 +9,7 @@ import {
   scheduleScan,
   SCAN_INTERVAL_MS,
 } from "../intelligence/lanes.server";
+import { integrationHandlers } from "../integrations/handlers.server";
 import { logger } from "../lib/logger.server";
 import { notificationHandlers, sweepOverdueNotifications } from "../notifications/handlers.server";
 import { adoptStrayShipments, ORDER_CONFIRMED, type OrderConfirmedEvent } from "../pipeline/orders.server";
@@ -31,6 +32,7 @@ const notifyOrderConfirmed = required(ORDER_CONFIRMED);
 
 export const jobHandlers: HandlerMap = {
   ...notificationHandlers,
+  ...integrationHandlers,
   [PROCESS_RECEIPT]: async (payload, { db, now }) => {
     const { receiptId } = payload as { receiptId: string };
     await processReceipt(db, receiptId, now());
