@@ -7,7 +7,7 @@ import type { IntegrationDelivery, Order, Shipment, Shop } from "@prisma/client"
 import type { Db, Prisma } from "../db.server";
 import { decryptSecret } from "../lib/crypto.server";
 import { enqueue } from "../jobs/queue.server";
-import { errorMessage, logger } from "../lib/logger.server";
+import { errorMessage, logger, redactText } from "../lib/logger.server";
 import { localDateKey } from "../lib/time";
 import { inTransaction, timeZoneOf } from "../notifications/outbox.server";
 import { MAX_SEND_ATTEMPTS, providerRetryDelay } from "../notifications/rules/retry";
@@ -261,13 +261,15 @@ export async function deliverIntegration(db: Db, id: string, now: Date, deps: In
       error instanceof IntegrationError
         ? error
         : new IntegrationError(row.destination as Destination, errorMessage(error));
+    // Kept on the row and shown in Settings: a provider's message may quote the address it refused.
+    const message = redactText(e.message);
     if (e.kind === "transient" && !(e.ambiguous && row.destination === "flow") && mine.attempts < MAX_SEND_ATTEMPTS)
-      outcome = { status: "retry", error: e.message };
+      outcome = { status: "retry", error: message };
     else
       outcome = {
         status: "failed",
         kind: e.ambiguous && row.destination === "flow" ? "in_doubt" : e.kind,
-        error: e.message,
+        error: message,
       };
   }
   if (outcome.status === "sent") {

@@ -369,6 +369,19 @@ describe.each(providers)("integrations (%s)", (provider) => {
     for (const s of status) expect(JSON.stringify(s)).not.toContain(EMAIL);
   });
 
+  it("a refusal that quotes the shopper's address is stored and shown without it", async () => {
+    const { shipment } = await setup({ flowTriggersEnabled: false });
+    kl.script({ status: 400, body: { errors: [{ code: "invalid", detail: `${EMAIL} is not a valid email` }] } });
+    await emit(delayEvent(shipment));
+    await worker().drain();
+    const row = await db.integrationDelivery.findFirstOrThrow();
+    expect([row.status, row.errorKind, row.error]).toEqual([
+      "failed",
+      "permanent",
+      "Klaviyo 400: invalid: [email] is not a valid email",
+    ]);
+  });
+
   it("an undeclared field is refused by Flow's checks (userErrors), never retried", async () => {
     const { shipment } = await setup({ klaviyoPrivateKeyEnc: null });
     const triggerFields = FLOW_FIELDS.filter((f) => f.key !== "Delay reason");
