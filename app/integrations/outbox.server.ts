@@ -345,3 +345,18 @@ export function withKlaviyoHandOff<P extends { channel: string; status: string; 
 ): P[] {
   return handEmailToKlaviyo(plans, klaviyoSends(milestone, shop.klaviyoMilestones, klaviyoConnected(shop)));
 }
+
+/**
+ * Safety net for deliveries whose wake-up job was lost (dead-lettered after repeated infrastructure
+ * errors, or pruned): every queued or interrupted row overdue by more than `graceMs` gets a new one.
+ * Idempotent; the hourly maintenance runs it. Returns how many were re-scheduled.
+ */
+export async function sweepOverdueDeliveries(db: Db, now: Date, graceMs = 15 * 60_000): Promise<number> {
+  const overdue = await db.integrationDelivery.findMany({
+    where: { status: { in: ["queued", "sending"] }, nextAttemptAt: { lt: new Date(now.getTime() - graceMs) } },
+    select: { id: true, shop: { select: { domain: true } } },
+    take: 500,
+  });
+  for (const d of overdue) await scheduleDeliver(db, d.id, d.shop.domain, now);
+  return overdue.length;
+}

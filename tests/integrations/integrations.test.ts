@@ -13,7 +13,13 @@ import { useAdminApiOrigin } from "~/lib/admin-api-origin.server";
 import { encryptSecret } from "~/lib/crypto.server";
 import { flowTriggerWith, graphqlWithApi } from "~/integrations/flow.server";
 import { createIntegrationHandlers } from "~/integrations/handlers.server";
-import { DELIVER_DEADLINE_MS, integrationStatus, type IntegrationDeps, recordTest } from "~/integrations/outbox.server";
+import {
+  DELIVER_DEADLINE_MS,
+  integrationStatus,
+  type IntegrationDeps,
+  recordTest,
+  sweepOverdueDeliveries,
+} from "~/integrations/outbox.server";
 import { FLOW_FIELDS, INTEGRATION_MILESTONES, MILESTONE_INFO } from "~/integrations/rules/milestones";
 import { createNotificationHandlers } from "~/notifications/handlers.server";
 import { providerRetryDelay } from "~/notifications/rules/retry";
@@ -425,6 +431,21 @@ describe.each(providers)("integrations (%s)", (provider) => {
     expect(flow.fired).toHaveLength(1);
     expect(kl.requests).toHaveLength(2);
     expect(kl.events).toHaveLength(1); // Klaviyo collapsed the resend by unique_id
+  });
+
+  it("the hourly sweep gives a delivery whose wake-up job was lost a new one, once", async () => {
+    const { shipment } = await setup({ klaviyoPrivateKeyEnc: null });
+    await emit(delayEvent(shipment));
+    await worker().drain(); // plans the delivery (and would send it): take its job away first
+    await db.integrationDelivery.updateMany({ data: { status: "queued", attempts: 0, nextAttemptAt: clock } });
+    flow.fired.length = 0;
+    expect(await sweepOverdueDeliveries(db, clock)).toBe(0); // not overdue yet
+    advance(20 * 60_000);
+    expect(await sweepOverdueDeliveries(db, clock)).toBe(1);
+    expect(await sweepOverdueDeliveries(db, clock)).toBe(1); // same singleton key: still one job
+    await worker().drain();
+    expect(flow.fired).toHaveLength(1);
+    expect(await sweepOverdueDeliveries(db, clock)).toBe(0);
   });
 
   it("the settings test button sends the newest order as sample data, the Klaviyo one to the merchant", async () => {
