@@ -116,7 +116,7 @@ export async function integrationsAction(
       fieldErrors: {},
       message:
         destination === "flow"
-          ? "Test sent: the “Shipment out for delivery” trigger fires with your newest order. Its result shows here in a moment."
+          ? "Test sent: the “Shipment out for delivery” trigger fires with your newest order and Milestone “test” (workflows that start from it run: add a condition on Milestone to skip tests). Its result shows here in a moment."
           : "Test sent: a “Waypoint Out For Delivery” event for your store's contact email. Its result shows here in a moment.",
     };
   }

@@ -191,7 +191,8 @@ async function attempt(db: Db, row: IntegrationDelivery, shop: Shop, now: Date, 
       db,
       shop.domain,
       MILESTONE_INFO[fields.milestone].flowHandle,
-      flowPayload(fields, link),
+      // A test runs the merchant's real workflows: its Milestone reads "test", for a condition to stop on.
+      { ...flowPayload(fields, link), ...(row.test ? { Milestone: "test" } : {}) },
     );
     return;
   }

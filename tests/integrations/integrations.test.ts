@@ -453,7 +453,7 @@ describe.each(providers)("integrations (%s)", (provider) => {
     expect(await recordTest(db, shop, "flow", clock)).not.toBeNull();
     expect(await recordTest(db, shop, "klaviyo", clock)).not.toBeNull();
     await worker().drain();
-    expect(flow.fired.map((f) => f.handle)).toEqual(["waypoint-out-for-delivery"]);
+    expect(flow.fired.map((f) => [f.handle, f.payload.Milestone])).toEqual([["waypoint-out-for-delivery", "test"]]);
     expect(kl.events.map((e) => [e.metric, e.profile])).toEqual([
       ["Waypoint Out For Delivery", { email: "help@acme.test" }],
     ]);
