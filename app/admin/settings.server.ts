@@ -21,6 +21,12 @@ import {
   normalizeVerificationKey,
   sendGridEventsUrl,
 } from "../notifications/reports.server";
+import {
+  type IntegrationsActionResult,
+  integrationsAction,
+  integrationsView,
+  isIntegrationsIntent,
+} from "./integrations.server";
 import { type TemplatePreview, isPreviewMilestone, previewTemplate, testSend } from "./notifications.server";
 import type { AdminShop } from "./shop.server";
 
@@ -391,7 +397,7 @@ export async function settingsPage(shop: AdminShop, db: Db = appDb) {
   const settings = await loadSettings(db, shop.domain);
   if (!settings) throw new Response("This store is not installed yet.", { status: 404 });
   const preview = await previewTemplate(db, shop.id, "shipped", shop.locale);
-  return { settings, preview, sendgridEventsUrl: sendGridEventsUrl() };
+  return { settings, preview, sendgridEventsUrl: sendGridEventsUrl(), integrations: await integrationsView(shop, db) };
 }
 
 // Unsaved branding for the live preview, held to the same rules as saving (lib/html.ts); a value that
@@ -426,11 +432,13 @@ const testSendSchema = z.discriminatedUnion("channel", [
 export type SettingsActionResult =
   | { intent: "save"; ok: boolean; fieldErrors: Record<string, string | undefined> }
   | { intent: "preview"; preview: TemplatePreview | null; error?: string }
-  | { intent: "test_send"; ok: boolean; fieldErrors: Record<string, string | undefined>; message?: string };
+  | { intent: "test_send"; ok: boolean; fieldErrors: Record<string, string | undefined>; message?: string }
+  | IntegrationsActionResult;
 
 /** The page's forms: a live preview with unsaved branding (nothing saved), a test send, or saving. */
 export async function settingsAction(shop: AdminShop, form: FormData, db: Db = appDb): Promise<SettingsActionResult> {
   const intent = form.get("intent");
+  if (isIntegrationsIntent(intent)) return integrationsAction(shop, form, db);
   if (intent === "preview") {
     const parsed = previewSchema.safeParse(Object.fromEntries(form));
     if (!parsed.success) return { intent: "preview", preview: null, error: parsed.error.issues[0]?.message };

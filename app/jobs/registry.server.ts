@@ -9,6 +9,8 @@ import {
   scheduleScan,
   SCAN_INTERVAL_MS,
 } from "../intelligence/lanes.server";
+import { integrationHandlers } from "../integrations/handlers.server";
+import { sweepOverdueDeliveries } from "../integrations/outbox.server";
 import { logger } from "../lib/logger.server";
 import { notificationHandlers, sweepOverdueNotifications } from "../notifications/handlers.server";
 import { adoptStrayShipments, ORDER_CONFIRMED, type OrderConfirmedEvent } from "../pipeline/orders.server";
@@ -31,6 +33,7 @@ const notifyOrderConfirmed = required(ORDER_CONFIRMED);
 
 export const jobHandlers: HandlerMap = {
   ...notificationHandlers,
+  ...integrationHandlers,
   [PROCESS_RECEIPT]: async (payload, { db, now }) => {
     const { receiptId } = payload as { receiptId: string };
     await processReceipt(db, receiptId, now());
@@ -54,18 +57,20 @@ export const jobHandlers: HandlerMap = {
     const result = await pruneIngestion(db, now());
     // Notifications whose wake-up job was lost (dead-lettered, pruned) get a new one.
     const rescheduled = await sweepOverdueNotifications(db, now());
-    logger.info({ ...result, rescheduled }, "hourly maintenance");
+    const deliveries = await sweepOverdueDeliveries(db, now()); // Flow triggers and Klaviyo events
+    logger.info({ ...result, rescheduled, deliveries }, "hourly maintenance");
     await schedulePrune(db, new Date(now().getTime() + PRUNE_EVERY_MS));
   },
 };
 
 /**
- * The queue's priority lane: customer messages (notify.*), and the domain events that plan them
+ * The queue's priority lane: customer messages (notify.*, and integrations.deliver: Klaviyo may send the
+ * email), and the domain events that plan them
  * (every kind the notifications handle), are claimed
  * before any backlog of webhooks (a Black Friday storm never delays a "delivered" email). Every worker
  * (thread, standalone, inline loop) claims with it.
  */
-export const PRIORITY_KINDS: string[] = Object.keys(notificationHandlers);
+export const PRIORITY_KINDS: string[] = [...Object.keys(notificationHandlers), ...Object.keys(integrationHandlers)];
 
 /** One prune per hour however many workers start or reschedule it: the key names the hour. */
 async function schedulePrune(db: Db, runAfter: Date): Promise<void> {

@@ -4,6 +4,7 @@
 import type { Order, Shipment, Shop } from "@prisma/client";
 import type { Db, Prisma } from "../db.server";
 import { wasShippedEarly } from "../intelligence/lanes.server";
+import { recordMilestone, withKlaviyoHandOff } from "../integrations/outbox.server";
 import { ANNOUNCE_MIN_SLIP_HOURS, detectDelay } from "../intelligence/rules/delays";
 import { currentEstimate, delayNoticeEstimate } from "../intelligence/rules/estimate";
 import { enqueue } from "../jobs/queue.server";
@@ -95,6 +96,8 @@ interface RowDraft {
  */
 export async function planAndStore(db: Db, req: PlanRequest, deps: NotificationDeps): Promise<string[]> {
   const { shop, order, shipment, milestone, now } = req;
+  // The same milestone for Flow and Klaviyo (app/integrations), exactly once under keys of their own.
+  if (!req.staff) await recordMilestone(db, req);
   const recipient = await recipientFor(db, shop, order);
   const shopForPlan = req.staff ? { ...shop, notificationMode: "automated" } : shop;
   let plans = planNotifications({
@@ -106,6 +109,7 @@ export async function planAndStore(db: Db, req: PlanRequest, deps: NotificationD
     ...(req.changed !== undefined ? { changed: req.changed } : {}),
     ...(req.newEstimate !== undefined ? { newEstimate: req.newEstimate } : {}),
   });
+  if (!req.staff) plans = withKlaviyoHandOff(shop, milestone, plans); // Klaviyo sends it: never both
   const tz = timeZoneOf(shop, order);
   if (req.staff) {
     const staff = req.staff;

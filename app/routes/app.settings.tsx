@@ -21,6 +21,7 @@ import {
 } from "@shopify/polaris";
 import { type ReactNode, useEffect, useRef, useState } from "react";
 import { EmailPreview } from "../components/EmailPreview";
+import { IntegrationsSection } from "../components/settings/IntegrationsSection";
 import { AdminRouteError } from "../components/RouteError";
 import { MILESTONES, type Milestone, isSmsCapable } from "../notifications/rules/policy";
 import type { TemplatePreview } from "../admin/notifications.server";
@@ -218,7 +219,7 @@ function SettingsSection({
 }
 
 export default function Settings() {
-  const { settings: s, preview, sendgridEventsUrl, deliveryPromise } = useLoaderData<typeof loader>();
+  const { settings: s, preview, sendgridEventsUrl, deliveryPromise, integrations } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const saving = navigation.state === "submitting" && navigation.formData?.get("intent") === "save";
@@ -564,6 +565,11 @@ export default function Settings() {
         </BlockStack>
       </Form>
       <DeliveryPromiseSection initial={deliveryPromise} />
+      <Box paddingBlockStart="400">
+        <Layout>
+          <IntegrationsSection integrations={integrations} />
+        </Layout>
+      </Box>
     </Page>
   );
 }

@@ -289,6 +289,29 @@ export class LookupService {
   }
 
   /**
+   * An order of the customer signed in to Shopify's customer accounts (the order-status block, whose
+   * session token, verified by the route, names the shop and the customer). Found only when the order
+   * is that customer's: one statement on the unique [shopId, shopifyId], then a constant-time compare.
+   */
+  async byCustomerOrder(
+    shopDomain: string,
+    input: { orderId: unknown; customerId: unknown },
+    options: LookupOptions = {},
+  ): Promise<LookupResult> {
+    const shop = await this.shop(shopDomain);
+    const numeric = (v: unknown) => (typeof v === "string" && /^\d{1,20}$/.test(v) ? v : null);
+    const orderId = numeric(input.orderId);
+    const customerId = numeric(input.customerId);
+    if (!orderId || !customerId) return this.miss(shop, "invalid");
+    if (!shop) return this.miss(shop, "not_found");
+    const [hit] = await this.db.$queryRaw<(OrderRow & { customerShopifyId: string | null })[]>(
+      composed`SELECT ${ORDER_COLUMNS}, "customerShopifyId" FROM "Order" WHERE "shopId" = ${shop.id} AND "shopifyId" = ${orderId} AND "redactedAt" IS NULL LIMIT 1`,
+    );
+    if (!hit || !safeEqual(hit.customerShopifyId ?? "", customerId)) return this.miss(shop, "not_found");
+    return this.found(shop, hit, options);
+  }
+
+  /**
    * The short code of an SMS link (/apps/track?c=<code>, tracking-links.server.ts) exchanged for a
    * fresh signed token of the same order, or null when the code is malformed, unknown in this shop
    * or past its validity. One lookup on the unique [shopId, trackingCode] index.

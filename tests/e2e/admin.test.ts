@@ -292,6 +292,11 @@ describe.skipIf(!haveChromium && !process.env.CI)("admin in Chromium", () => {
     expect(await page.inputValue("input[name='costPerTicket']")).toBe((shop.costPerTicketCents / 100).toFixed(2));
     expect(await page.inputValue("input[name='brandPrimaryColor']")).toBe(shop.brandPrimaryColor);
     expect(await page.inputValue("input[name='sendgridApiKey']")).toBe("");
+    // Settings › Integrations (issue 21): its own form, each destination's status, the key never shown.
+    expect(await page.getByRole("heading", { name: "Integrations" }).isVisible()).toBe(true);
+    expect(await page.inputValue("input[name='klaviyoPrivateKey']")).toBe("");
+    expect(await page.getByText("Shopify Flow", { exact: true }).isVisible()).toBe(true);
+    expect(await page.getByRole("button", { name: "Save integrations" }).isVisible()).toBe(true);
   });
 
   it("renders without script errors", () => {

@@ -274,7 +274,8 @@ export interface PlanInput {
 }
 
 export type PlanStatus = "queued" | "draft" | "suppressed";
-export type SuppressionReason = "mode_off" | "no_address" | "invalid_address" | "opted_out" | "no_sms_consent";
+export type SuppressionReason =
+  "mode_off" | "no_address" | "invalid_address" | "opted_out" | "no_sms_consent" | "klaviyo_sends"; // the merchant chose Klaviyo for this milestone (app/integrations)
 
 export interface PlannedNotification {
   channel: Channel;
