@@ -3,10 +3,12 @@
 // event gets a SourceWriteBack row before the call; Shopify then sends fulfillment_events/create for
 // the event it made, and that echo is recognised by the row (its event id, or its status and minute)
 // and changes nothing. Through the real @shopify/shopify-api client with the shop's offline session.
-import "@shopify/shopify-api/adapters/node";
+// The adapter shopify-app-remix itself loads: one evaluation, so it never resets an origin set before.
+import "@shopify/shopify-api/adapters/web-api";
 import { ApiVersion, GraphqlQueryError, Session, shopifyApi, type Shopify } from "@shopify/shopify-api";
 import type { Db } from "../db.server";
 import { env } from "../env.server";
+import { useAdminApiOrigin } from "../lib/admin-api-origin.server";
 import { errorMessage, logger } from "../lib/logger.server";
 import type { FulfillmentEventRecord } from "../pipeline/payloads";
 import { scanIdentity } from "./rules/facts";
@@ -32,6 +34,8 @@ function shopifyLibrary(): Shopify {
     isEmbeddedApp: true,
     logger: { level: 0, log: async () => {} },
   });
+  // The worker thread never loads shopify.server, which applies the simulator's origin in the web process.
+  if (e.SHOPIFY_ADMIN_API_ORIGIN) useAdminApiOrigin(e.SHOPIFY_ADMIN_API_ORIGIN);
   return library;
 }
 
