@@ -26,6 +26,12 @@ import { MILESTONES, type Milestone, isSmsCapable } from "../notifications/rules
 import type { TemplatePreview } from "../admin/notifications.server";
 import { type SecretField, settingsAction, settingsPage } from "../admin/settings.server";
 import { requireShop } from "../admin/shop.server";
+import { CarrierTrackingSection } from "../components/settings/CarrierTrackingSection";
+import {
+  carrierTrackingSettings,
+  carrierTrackingSettingsAction,
+  isCarrierTrackingIntent,
+} from "../sources/routes.server";
 
 const MILESTONE_LABELS: Record<Milestone, string> = {
   order_confirmed: "Order confirmed",
@@ -50,12 +56,15 @@ const HOURS = Array.from({ length: 24 }, (_, h) => ({ value: String(h), label: `
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
-  return settingsPage(shop);
+  const [page, carrierTracking] = await Promise.all([settingsPage(shop), carrierTrackingSettings(shop.id)]);
+  return { ...page, carrierTracking };
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop } = await requireShop(request);
-  return settingsAction(shop, await request.formData());
+  const form = await request.formData();
+  if (isCarrierTrackingIntent(form)) return carrierTrackingSettingsAction(shop.id, form);
+  return settingsAction(shop, form);
 };
 
 function PreviewPane({
@@ -210,7 +219,7 @@ function SettingsSection({
 }
 
 export default function Settings() {
-  const { settings: s, preview, sendgridEventsUrl } = useLoaderData<typeof loader>();
+  const { settings: s, preview, sendgridEventsUrl, carrierTracking } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const saving = navigation.state === "submitting" && navigation.formData?.get("intent") === "save";
@@ -555,6 +564,11 @@ export default function Settings() {
           </InlineStack>
         </BlockStack>
       </Form>
+      <Box paddingBlockStart="500">
+        <Layout>
+          <CarrierTrackingSection view={carrierTracking} />
+        </Layout>
+      </Box>
     </Page>
   );
 }

@@ -1,6 +1,6 @@
 -- CreateTable
 CREATE TABLE "TrackingSource" (
-    "id" TEXT NOT NULL PRIMARY KEY,
+    "id" TEXT NOT NULL,
     "shopId" TEXT NOT NULL,
     "provider" TEXT NOT NULL,
     "apiKeyEnc" TEXT NOT NULL,
@@ -11,14 +11,16 @@ CREATE TABLE "TrackingSource" (
     "registerAfterHours" INTEGER NOT NULL DEFAULT 12,
     "pollMinutes" INTEGER,
     "baseUrl" TEXT,
-    "budgetNotedAt" DATETIME,
-    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "updatedAt" DATETIME NOT NULL
+    "budgetNotedAt" TIMESTAMP(3),
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "TrackingSource_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
 CREATE TABLE "SourceRegistration" (
-    "id" TEXT NOT NULL PRIMARY KEY,
+    "id" TEXT NOT NULL,
     "shopId" TEXT NOT NULL,
     "shipmentId" TEXT NOT NULL,
     "provider" TEXT NOT NULL,
@@ -27,24 +29,28 @@ CREATE TABLE "SourceRegistration" (
     "status" TEXT NOT NULL DEFAULT 'active',
     "reason" TEXT,
     "month" TEXT NOT NULL,
-    "registeredAt" DATETIME NOT NULL,
-    "stoppedAt" DATETIME,
-    "lastPolledAt" DATETIME,
-    "lastError" TEXT
+    "registeredAt" TIMESTAMP(3) NOT NULL,
+    "stoppedAt" TIMESTAMP(3),
+    "lastPolledAt" TIMESTAMP(3),
+    "lastError" TEXT,
+
+    CONSTRAINT "SourceRegistration_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
 CREATE TABLE "SourceWriteBack" (
-    "id" TEXT NOT NULL PRIMARY KEY,
+    "id" TEXT NOT NULL,
     "shopId" TEXT NOT NULL,
     "shipmentId" TEXT NOT NULL,
     "factKey" TEXT NOT NULL,
     "status" TEXT NOT NULL,
-    "happenedAt" DATETIME NOT NULL,
+    "happenedAt" TIMESTAMP(3) NOT NULL,
     "shopifyEventId" TEXT,
     "state" TEXT NOT NULL DEFAULT 'pending',
     "error" TEXT,
-    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "SourceWriteBack_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateIndex
@@ -70,3 +76,18 @@ CREATE UNIQUE INDEX "SourceWriteBack_factKey_key" ON "SourceWriteBack"("factKey"
 
 -- CreateIndex
 CREATE INDEX "SourceWriteBack_shipmentId_status_happenedAt_idx" ON "SourceWriteBack"("shipmentId", "status", "happenedAt");
+
+-- AddForeignKey
+ALTER TABLE "TrackingSource" ADD CONSTRAINT "TrackingSource_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "SourceRegistration" ADD CONSTRAINT "SourceRegistration_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "SourceRegistration" ADD CONSTRAINT "SourceRegistration_shipmentId_fkey" FOREIGN KEY ("shipmentId") REFERENCES "Shipment"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "SourceWriteBack" ADD CONSTRAINT "SourceWriteBack_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "SourceWriteBack" ADD CONSTRAINT "SourceWriteBack_shipmentId_fkey" FOREIGN KEY ("shipmentId") REFERENCES "Shipment"("id") ON DELETE CASCADE ON UPDATE CASCADE;

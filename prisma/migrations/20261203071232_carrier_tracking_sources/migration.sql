@@ -1,6 +1,6 @@
 -- CreateTable
 CREATE TABLE "TrackingSource" (
-    "id" TEXT NOT NULL,
+    "id" TEXT NOT NULL PRIMARY KEY,
     "shopId" TEXT NOT NULL,
     "provider" TEXT NOT NULL,
     "apiKeyEnc" TEXT NOT NULL,
@@ -11,16 +11,15 @@ CREATE TABLE "TrackingSource" (
     "registerAfterHours" INTEGER NOT NULL DEFAULT 12,
     "pollMinutes" INTEGER,
     "baseUrl" TEXT,
-    "budgetNotedAt" TIMESTAMP(3),
-    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "updatedAt" TIMESTAMP(3) NOT NULL,
-
-    CONSTRAINT "TrackingSource_pkey" PRIMARY KEY ("id")
+    "budgetNotedAt" DATETIME,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL,
+    CONSTRAINT "TrackingSource_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
 -- CreateTable
 CREATE TABLE "SourceRegistration" (
-    "id" TEXT NOT NULL,
+    "id" TEXT NOT NULL PRIMARY KEY,
     "shopId" TEXT NOT NULL,
     "shipmentId" TEXT NOT NULL,
     "provider" TEXT NOT NULL,
@@ -29,28 +28,28 @@ CREATE TABLE "SourceRegistration" (
     "status" TEXT NOT NULL DEFAULT 'active',
     "reason" TEXT,
     "month" TEXT NOT NULL,
-    "registeredAt" TIMESTAMP(3) NOT NULL,
-    "stoppedAt" TIMESTAMP(3),
-    "lastPolledAt" TIMESTAMP(3),
+    "registeredAt" DATETIME NOT NULL,
+    "stoppedAt" DATETIME,
+    "lastPolledAt" DATETIME,
     "lastError" TEXT,
-
-    CONSTRAINT "SourceRegistration_pkey" PRIMARY KEY ("id")
+    CONSTRAINT "SourceRegistration_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
+    CONSTRAINT "SourceRegistration_shipmentId_fkey" FOREIGN KEY ("shipmentId") REFERENCES "Shipment" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
 -- CreateTable
 CREATE TABLE "SourceWriteBack" (
-    "id" TEXT NOT NULL,
+    "id" TEXT NOT NULL PRIMARY KEY,
     "shopId" TEXT NOT NULL,
     "shipmentId" TEXT NOT NULL,
     "factKey" TEXT NOT NULL,
     "status" TEXT NOT NULL,
-    "happenedAt" TIMESTAMP(3) NOT NULL,
+    "happenedAt" DATETIME NOT NULL,
     "shopifyEventId" TEXT,
     "state" TEXT NOT NULL DEFAULT 'pending',
     "error" TEXT,
-    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-
-    CONSTRAINT "SourceWriteBack_pkey" PRIMARY KEY ("id")
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT "SourceWriteBack_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
+    CONSTRAINT "SourceWriteBack_shipmentId_fkey" FOREIGN KEY ("shipmentId") REFERENCES "Shipment" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
 -- CreateIndex
