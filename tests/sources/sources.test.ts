@@ -224,6 +224,28 @@ describe.each(providers)("carrier tracking sources on %s", (provider) => {
     expect(ep.requests.some((r) => r.method === "DELETE" && r.path === `/v2/trackers/${reg.externalId}`)).toBe(true);
   });
 
+  it("recognises an echo that arrives before Shopify's answer, by its status and minute", async () => {
+    const s = await seed();
+    // The write-back is recorded before the call; Shopify's webhook for it may come before the answer.
+    await t.db.sourceWriteBack.create({
+      data: {
+        shopId,
+        shipmentId: s.id,
+        factKey: "src:easypost:x",
+        status: "in_transit",
+        happenedAt: new Date("2026-12-03T08:00:00Z"),
+      },
+    });
+    const fe = fixture("fulfillment_events-create.1001.1-in_transit");
+    Object.assign(fe, { id: 44556677100, status: "in_transit", happened_at: "2026-12-03T08:00:30Z" });
+    await receive(signedWebhook("fulfillment_events/create", fe));
+    Object.assign(fe, { id: 44556677101, status: "out_for_delivery", happened_at: "2026-12-03T08:00:30Z" });
+    await receive(signedWebhook("fulfillment_events/create", fe));
+    await worker.drain();
+    const events = await t.db.trackingEvent.findMany({ where: { shipmentId: s.id, source: "fulfillment_event" } });
+    expect(events.map((e) => e.status)).toEqual(["out_for_delivery"]);
+  });
+
   it("refuses forged and unsigned pushes with 401, unknown connections with 404, and stores a redelivery once", async () => {
     await seed();
     await register();

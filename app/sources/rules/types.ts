@@ -83,3 +83,8 @@ export const EXCEPTION_LABELS: Record<string, string> = {
 export function exceptionLabel(code: string): string {
   return EXCEPTION_LABELS[code] ?? code.replace(/_/g, " ");
 }
+
+/** Where an event came from, in words for staff: a source's name, else the fact source's own words. */
+export function factSourceLabel(source: string): string {
+  return isSourceProvider(source) ? SOURCE_NAMES[source] : source.replaceAll("_", " ");
+}

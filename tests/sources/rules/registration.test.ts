@@ -2,6 +2,7 @@
 // events as facts, de-duplicated against Shopify's scans.
 import { describe, expect, it } from "vitest";
 import { factFromSourceEvent, newScans, scanIdentity } from "~/sources/rules/facts";
+import { factSourceLabel } from "~/sources/rules/types";
 import {
   budgetMonth,
   pollDue,
@@ -108,5 +109,13 @@ describe("source events as facts", () => {
     expect(scanIdentity(shopify)).toBe(scanIdentity(event));
     const later = { ...event, at: new Date("2026-12-02T09:30:00Z") };
     expect(newScans([event, later, { ...event }], [shopify])).toEqual([later]);
+  });
+
+  it("name their source in words for staff", () => {
+    expect(["easypost", "17track", "fulfillment_event"].map(factSourceLabel)).toEqual([
+      "EasyPost",
+      "17TRACK",
+      "fulfillment event",
+    ]);
   });
 });
