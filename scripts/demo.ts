@@ -10,6 +10,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { DEFAULT_OPTIONS, DEMO_DATABASE_URL, startDemo } from "./demo/run";
 import { ROOT } from "./demo/server";
+import { startCarrierSourceDemo } from "./demo/carrier-source";
 
 const HELP = `Usage: npm run demo -- [options]
 
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
     waitForSeed: false,
   });
 
+  const carriers = await startCarrierSourceDemo(demo); // parcels Shopify never reports on, moved by signed carrier pushes
   const u = demo.url;
   // A parcel on its way right now, to try on the tracking page.
   const now = demo.generator.options.now;
@@ -89,6 +91,7 @@ async function main(): Promise<void> {
       `  Admin (demo session, outside Shopify's frame)  ${u}/app`,
       `  Storefront tracking page                       ${u}/pages/track-order${sample ? `   try ${sample.name} + ${sample.email}` : ""}`,
       `  Dev outbox (emails and SMS)                    ${u}/outbox`,
+      `  Tracked by a carrier source only (EasyPost)    ${carriers.orders.join(", ")}: a scan every 20 s`,
       `  Everything in one place                        ${u}/`,
       values["no-replay"]
         ? "No live traffic (--no-replay); Ctrl-C stops the app."
@@ -111,6 +114,7 @@ async function main(): Promise<void> {
     }
     stopping = true;
     process.stderr.write(`\n${signal}: stopping the simulator and the app...\n`);
+    void carriers.stop();
     demo
       .stop()
       .then(() => {

@@ -1,6 +1,7 @@
 // One shipment as staff see it: its detail (timeline, raw events, messages), the page's resend and
 // personal-update actions, and the order-details block's summary API. Scoped to the shop and bounded
 // like the list (shipments.server.ts).
+import { isCarrierScan } from "../pipeline/rules/types";
 import { json } from "@remix-run/node";
 import { z } from "zod";
 import { PERSONAL_NOTE_MAX_LENGTH, PERSONAL_NOTE_TOO_LONG } from "../notifications/rules/policy";
@@ -176,7 +177,7 @@ export function buildTimeline(
   let furthest = 0;
   for (const e of sorted) {
     const info = statusInfo(e.status, kind);
-    const scan = e.source === "fulfillment_event";
+    const scan = isCarrierScan(e.source);
     if (!scan && (!info.known || info.stage === null)) continue;
     // Synthetic facts show only when they move the status forward (a label bought right after packing,
     // or a fulfillment update after the carrier's scans, is no new step for the shopper).

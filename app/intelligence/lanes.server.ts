@@ -2,6 +2,7 @@
 // written incrementally as shipments ship and deliver, never recomputed from history), predicts
 // delivery windows from them, and scans in-transit shipments for silent delays. The rules
 // themselves are pure (app/intelligence/rules/delivery-window.ts, delays.ts, histogram.ts).
+import { CARRIER_SCAN_SOURCES } from "../pipeline/rules/types";
 import type { Db } from "../db.server";
 import { prismaErrorCode } from "../db.server";
 import { detectDelay } from "./rules/delays";
@@ -142,7 +143,7 @@ export async function learnFromStageChange(db: Db, event: StageChangedEvent, now
         if (from) await recordTransitBusinessHours(tx, lane, from, s.deliveredAt);
       }
       const scans = await tx.trackingEvent.findMany({
-        where: { shipmentId: s.id, source: "fulfillment_event" },
+        where: { shipmentId: s.id, source: { in: [...CARRIER_SCAN_SOURCES] } },
         orderBy: { happenedAt: "asc" },
         select: { happenedAt: true },
         take: 200,

@@ -18,6 +18,7 @@ import { enqueue } from "./queue.server";
 import { processReceipt } from "../pipeline/receipts.server";
 import { pruneIngestion } from "../pipeline/retention.server";
 import { STAGE_CHANGED, type StageChangedEvent } from "../pipeline/shipments.server";
+import { scheduleSourceScan, sourceJobHandlers } from "../sources/jobs.server";
 import type { HandlerMap, JobHandler } from "./worker.server";
 
 export const PRUNE = "maintenance.prune";
@@ -34,6 +35,7 @@ const notifyOrderConfirmed = required(ORDER_CONFIRMED);
 export const jobHandlers: HandlerMap = {
   ...notificationHandlers,
   ...integrationHandlers,
+  ...sourceJobHandlers,
   [PROCESS_RECEIPT]: async (payload, { db, now }) => {
     const { receiptId } = payload as { receiptId: string };
     await processReceipt(db, receiptId, now());
@@ -82,4 +84,5 @@ async function schedulePrune(db: Db, runAfter: Date): Promise<void> {
 export async function scheduleMaintenance(db: Db, runAfter: Date = new Date()): Promise<void> {
   await schedulePrune(db, runAfter);
   await scheduleScan(db, runAfter);
+  await scheduleSourceScan(db, runAfter);
 }

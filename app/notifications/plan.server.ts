@@ -1,6 +1,7 @@
 // Planning: domain events (tracking.stage_changed, tracking.order_confirmed, the daily digest check) →
 // Notification rows in the outbox, rendered, each with its wake-up job in the same transaction. The
 // decisions (which milestone, which channels, when, under which key) are rules/policy.ts's.
+import { CARRIER_SCAN_SOURCES } from "../pipeline/rules/types";
 import type { Order, Shipment, Shop } from "@prisma/client";
 import type { Db, Prisma } from "../db.server";
 import { wasShippedEarly } from "../intelligence/lanes.server";
@@ -407,7 +408,11 @@ export async function planDigest(db: Db, shipmentId: string, now: Date, deps: No
   if (s.stage !== 3 || s.cancelledAt) return; // out of transit: the daily chain ends here
   const since = await lastDigestSentAt(db, s.id);
   const scans = await db.trackingEvent.count({
-    where: { shipmentId: s.id, source: "fulfillment_event", ...(since ? { createdAt: { gt: since } } : {}) },
+    where: {
+      shipmentId: s.id,
+      source: { in: [...CARRIER_SCAN_SOURCES] },
+      ...(since ? { createdAt: { gt: since } } : {}),
+    },
   });
   if (scans > 0) {
     await planAndStore(

@@ -1,6 +1,7 @@
 // A notification's message from the stored rows: the template context (the order, the shipment, the
 // row's own facts, the digest's scans, a refund's amount), its tracking link, and the rendered email or
 // SMS. Planning renders to store the text; sending renders again at the attempt; previews render samples.
+import { CARRIER_SCAN_SOURCES } from "../pipeline/rules/types";
 import type { Order, Prisma as PrismaTypes, Shipment, Shop } from "@prisma/client";
 import type { Db } from "../db.server";
 import { ensureTrackingCode, shortTrackingUrl, trackingUrl, withLocale } from "../storefront/tracking-links.server";
@@ -33,7 +34,7 @@ function branding(shop: Shop): Branding {
 /** Scans of a shipment that arrived after `since` (newest first), for the in-transit digest. */
 async function digestScans(db: Db, shipmentId: string, since: Date | null): Promise<Scan[]> {
   const rows = await db.trackingEvent.findMany({
-    where: { shipmentId, source: "fulfillment_event", ...(since ? { createdAt: { gt: since } } : {}) },
+    where: { shipmentId, source: { in: [...CARRIER_SCAN_SOURCES] }, ...(since ? { createdAt: { gt: since } } : {}) },
     orderBy: { happenedAt: "desc" },
     take: 10,
   });

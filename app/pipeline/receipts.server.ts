@@ -21,7 +21,8 @@ import {
   type ReturnTopic,
 } from "./payloads";
 import { customerDataRequest, customerRedact, shopRedact } from "./compliance.server";
-import { applyFulfillment, applyFulfillmentEvent } from "./fulfillments.server";
+import { applyFulfillment } from "./fulfillments.server";
+import { applyShopifyFulfillmentEvent, SOURCE_TOPIC_HANDLERS } from "../sources/jobs.server";
 import { errorMessage } from "../lib/logger.server";
 import { upsertOrder } from "./orders.server";
 import { enqueue } from "../jobs/queue.server";
@@ -68,7 +69,8 @@ export const TOPIC_HANDLERS: Record<string, TopicHandler> = {
     await applyFulfillment(ctx.db, await shopId(ctx), parseFulfillment(ctx.payload, ctx.topic), ctx.webhookId);
   },
   "fulfillment_events/create": async (ctx) => {
-    await applyFulfillmentEvent(ctx.db, await shopId(ctx), parseFulfillmentEvent(ctx.payload), ctx.webhookId);
+    // Our own write-backs echoed by Shopify, and scans a source already gave, change nothing (app/sources).
+    await applyShopifyFulfillmentEvent(ctx.db, await shopId(ctx), parseFulfillmentEvent(ctx.payload), ctx.webhookId);
   },
   "returns/request": returnTopic("returns/request"),
   "returns/approve": returnTopic("returns/approve"),
@@ -123,6 +125,7 @@ export const TOPIC_HANDLERS: Record<string, TopicHandler> = {
     parseShopRedact(ctx.payload);
     await shopRedact(ctx.db, { shopDomain: ctx.shopDomain, webhookId: ctx.webhookId });
   },
+  ...SOURCE_TOPIC_HANDLERS,
 };
 
 function returnTopic(topic: ReturnTopic): TopicHandler {

@@ -33,6 +33,12 @@ import {
   deliveryPromiseSettings,
   saveDeliveryPromise,
 } from "../admin/delivery-promise.server";
+import { CarrierTrackingSection } from "../components/settings/CarrierTrackingSection";
+import {
+  carrierTrackingSettings,
+  carrierTrackingSettingsAction,
+  isCarrierTrackingIntent,
+} from "../sources/routes.server";
 
 const MILESTONE_LABELS: Record<Milestone, string> = {
   order_confirmed: "Order confirmed",
@@ -57,13 +63,19 @@ const HOURS = Array.from({ length: 24 }, (_, h) => ({ value: String(h), label: `
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
-  return { ...(await settingsPage(shop)), deliveryPromise: await deliveryPromiseSettings(shop) };
+  const [page, deliveryPromise, carrierTracking] = await Promise.all([
+    settingsPage(shop),
+    deliveryPromiseSettings(shop),
+    carrierTrackingSettings(shop.id),
+  ]);
+  return { ...page, deliveryPromise, carrierTracking };
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop } = await requireShop(request);
   const form = await request.formData();
   if (form.get("intent") === DELIVERY_PROMISE_INTENT) return saveDeliveryPromise(shop, form);
+  if (isCarrierTrackingIntent(form)) return carrierTrackingSettingsAction(shop.id, form);
   return settingsAction(shop, form);
 };
 
@@ -219,7 +231,8 @@ function SettingsSection({
 }
 
 export default function Settings() {
-  const { settings: s, preview, sendgridEventsUrl, deliveryPromise, integrations } = useLoaderData<typeof loader>();
+  const { settings: s, preview, sendgridEventsUrl, deliveryPromise, integrations, carrierTracking } =
+    useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const saving = navigation.state === "submitting" && navigation.formData?.get("intent") === "save";
@@ -568,6 +581,11 @@ export default function Settings() {
       <Box paddingBlockStart="400">
         <Layout>
           <IntegrationsSection integrations={integrations} />
+        </Layout>
+      </Box>
+      <Box paddingBlockStart="500">
+        <Layout>
+          <CarrierTrackingSection view={carrierTracking} />
         </Layout>
       </Box>
     </Page>

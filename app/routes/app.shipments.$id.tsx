@@ -26,6 +26,7 @@ import {
 } from "../components/StatusBadge";
 import { shipmentAction, shipmentPage } from "../admin/shipment-detail.server";
 import { requireShop } from "../admin/shop.server";
+import { factSourceLabel } from "../sources/rules/types";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -146,7 +147,7 @@ export default function ShipmentPage() {
                         {e.status}
                       </Text>
                     </BlockStack>,
-                    e.source.replaceAll("_", " "),
+                    e.source.split(", ").map(factSourceLabel).join(", "),
                     e.location ?? "—",
                     e.message ?? "—",
                   ])}

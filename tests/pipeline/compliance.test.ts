@@ -123,6 +123,22 @@ const NOT_CUSTOMER_DATA: Record<string, string[]> = {
     "destRegion",
   ],
   TrackingNumber: ["id", "shopId", "shipmentId", "number"],
+  // Carrier tracking sources: the merchant's connection (encrypted key), numbers registered, events
+  // written back (status and time only; the scan's words and place stay on TrackingEvent).
+  TrackingSource: ["id", "shopId", "provider", "apiKeyEnc", "webhookSecretEnc", "pushToken", "baseUrl"],
+  SourceRegistration: [
+    "id",
+    "shopId",
+    "shipmentId",
+    "provider",
+    "trackingNumber",
+    "externalId",
+    "status",
+    "reason",
+    "month",
+    "lastError",
+  ],
+  SourceWriteBack: ["id", "shopId", "shipmentId", "factKey", "status", "shopifyEventId", "state", "error"],
   TrackingEvent: [
     "id",
     "shopId",

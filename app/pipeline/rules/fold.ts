@@ -10,8 +10,8 @@
 // - Cancellation (fulfillment cancelled/error/failure) keeps the stage and shows sub-status
 //   "cancelled" while it is the newest fulfillment status; a cancelled shipment is neither delayed
 //   nor needing attention. cancelledAt stays as history after a reinstatement.
-// - lastEventAt: newest fact from source fulfillment_event; lastLocation: newest such fact with a
-//   location. Facts from other sources (the fulfillment's shipment_status) move stages only.
+// - lastEventAt: newest carrier scan (Shopify's fulfillment_event or a tracking source's event);
+//   lastLocation: newest such fact with a location. Facts from other sources (the fulfillment's shipment_status) move stages only.
 import {
   initialStage,
   initialSubStatus,
@@ -22,6 +22,7 @@ import {
   type StatusInfo,
 } from "./stages";
 import {
+  isCarrierScan,
   type ShipmentFact,
   type ShipmentKind,
   type ShipmentMilestones,
@@ -166,7 +167,7 @@ function step(acc: Acc, fact: ShipmentFact, info: StatusInfo): void {
   // What is newest is recorded even after a terminal status: people see the latest word.
   acc.lastStatus = fact.status;
   acc.factsAt = fact.at;
-  if (fact.source === "fulfillment_event") {
+  if (isCarrierScan(fact.source)) {
     acc.lastEventAt = fact.at;
     const location = formatLocation(fact);
     if (location) acc.lastLocation = location;

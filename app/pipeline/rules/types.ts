@@ -11,9 +11,27 @@ export const STAGE_NAMES: Record<Stage, string> = {
   5: "returns",
 };
 
-/** Where a fact came from. Each maps to a Shopify webhook topic family. */
+/**
+ * Where a fact came from: a Shopify webhook topic family, or a carrier tracking source (app/sources:
+ * "easypost", "17track") whose events are carrier scans like Shopify's fulfillment_event.
+ */
 export type FactSource =
-  "order" | "fulfillment" | "fulfillment_event" | "return" | "reverse_delivery" | "refund" | "system";
+  | "order"
+  | "fulfillment"
+  | "fulfillment_event"
+  | "return"
+  | "reverse_delivery"
+  | "refund"
+  | "system"
+  | "easypost"
+  | "17track";
+
+/** The sources whose facts are carrier scans (a location, a time of the carrier's own). */
+export const CARRIER_SCAN_SOURCES: readonly FactSource[] = ["fulfillment_event", "easypost", "17track"];
+
+export function isCarrierScan(source: string): boolean {
+  return (CARRIER_SCAN_SOURCES as readonly string[]).includes(source);
+}
 
 /**
  * One thing we were told about a shipment, in its own time. A shipment's state is a pure function of
