@@ -6,6 +6,7 @@ import { z } from "zod";
 import { PERSONAL_NOTE_MAX_LENGTH, PERSONAL_NOTE_TOO_LONG } from "../notifications/rules/policy";
 import appDb, { type Db } from "../db.server";
 import { resendCurrent, sendPersonalUpdate } from "./notifications.server";
+import { returnCaseView, type ReturnCaseView } from "./return-case.server";
 import type { AdminShop, ShopContext } from "./shop.server";
 import { statusInfo, subStatusLabel, subStatusRank } from "../pipeline/rules/stages";
 import type { ShipmentKind } from "../pipeline/rules/types";
@@ -55,6 +56,8 @@ export interface ShipmentDetail {
     processedAt: string;
   } | null;
   siblings: Array<{ id: string; name: string | null; statusLabel: string }>;
+  /** A return shipment's case: its journey, label, refund, items and reasons (return-case.server.ts). */
+  returnCase: ReturnCaseView | null;
   timeline: TimelineEntry[];
   /** Newest first; the same scan reported by several sources (a carrier event and Shopify's shipment status) is one row. */
   events: Array<{
@@ -261,6 +264,7 @@ export async function shipmentDetail(db: Db, shopId: string, id: string): Promis
         }
       : null,
     siblings: siblings.map((x) => ({ id: x.id, name: x.name, statusLabel: subStatusLabel(x.subStatus) })),
+    returnCase: kind === "return" ? await returnCaseView(db, shopId, s.id) : null,
     timeline: buildTimeline(kind, events),
     events: eventRows(kind, events),
     eventsTruncated: s.events.length > MAX_EVENTS,
