@@ -21,6 +21,7 @@ import {
 } from "@shopify/polaris";
 import { type ReactNode, useEffect, useRef, useState } from "react";
 import { EmailPreview } from "../components/EmailPreview";
+import { ParcelEmailsSection } from "../components/settings/ParcelEmailsSection";
 import { AdminRouteError } from "../components/RouteError";
 import { MILESTONES, type Milestone, isSmsCapable } from "../notifications/rules/policy";
 import type { TemplatePreview } from "../admin/notifications.server";
@@ -448,6 +449,8 @@ export default function Settings() {
               </InlineGrid>
               <TextField label="Reply-to email" type="email" {...field("replyToEmail")} />
             </SettingsSection>
+
+            <ParcelEmailsSection />
 
             <Layout.AnnotatedSection
               title="Templates"

@@ -226,7 +226,7 @@ const bare = (t: string) =>
  * A delivery scan's own words ("Delivered, left with neighbour", "Ready at the post office on Main
  * St"), one line of at most 160 characters, when they say more than the status label does.
  */
-function deliveryDetail(e: EventColumns, label: string): string | null {
+export function deliveryDetail(e: EventColumns, label: string): string | null {
   if (e.source !== "fulfillment_event" || !DELIVERY_STATUSES.has(e.status) || !e.message) return null;
   const text = e.message.replace(/\s+/g, " ").trim().slice(0, 160);
   const words = bare(text);
