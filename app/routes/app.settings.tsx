@@ -38,6 +38,7 @@ const MILESTONE_LABELS: Record<Milestone, string> = {
   delivery_failed: "Delivery failed",
   shipped_early: "Shipped early",
   return_approved: "Return approved",
+  return_label: "Return label ready",
   return_received: "Return received",
   refund_issued: "Refund issued",
 };

@@ -23,6 +23,9 @@ export interface RenderedEmail {
   text: string;
 }
 
+/** Return milestones whose email carries the return's label and tracking. */
+const LABEL_MILESTONES: ReadonlySet<Milestone> = new Set(["return_approved", "return_label"]);
+
 /** Milestones where the (original) estimated delivery window is still worth showing. */
 const WINDOW_MILESTONES: ReadonlySet<Milestone> = new Set([
   "order_confirmed",
@@ -96,7 +99,7 @@ function prepare(milestone: Milestone, ctx: MessageContext, rawLocale: string | 
   if (location) details.push([L.lastLocation, location]);
   if (newEstimate) details.push([L.newEstimate, newEstimate]);
   else if (window && WINDOW_MILESTONES.has(milestone)) details.push([L.estimatedDelivery, window]);
-  const returnTracking = milestone === "return_approved" ? oneLine(ctx.returnTrackingNumber, 60) : "";
+  const returnTracking = LABEL_MILESTONES.has(milestone) ? oneLine(ctx.returnTrackingNumber, 60) : "";
   if (returnTracking) details.push([L.returnTracking, returnTracking]);
   if (amount) details.push([L.refundAmount, amount]);
   const refundedOn = milestone === "refund_issued" ? formatShortDate(ctx.refundedAt, locale, tz) : undefined;
@@ -116,7 +119,7 @@ function prepare(milestone: Milestone, ctx: MessageContext, rawLocale: string | 
   if (parcel && ctx.carrierUrl && !parcels) {
     carrierUrl = safeUrl(ctx.carrierUrl);
     carrierText = m.carrierLink(carrier);
-  } else if (milestone === "return_approved" && ctx.returnTrackingUrl) {
+  } else if (LABEL_MILESTONES.has(milestone) && ctx.returnTrackingUrl) {
     carrierUrl = safeUrl(ctx.returnTrackingUrl);
     carrierText = m.carrierLink(oneLine(ctx.carrierName, 60) || undefined);
   }
@@ -129,7 +132,7 @@ function prepare(milestone: Milestone, ctx: MessageContext, rawLocale: string | 
     trackingUrl,
     carrierUrl,
     carrierText: carrierUrl ? carrierText : null,
-    returnLabelUrl: milestone === "return_approved" ? safeUrl(ctx.returnLabelUrl) : null,
+    returnLabelUrl: LABEL_MILESTONES.has(milestone) ? safeUrl(ctx.returnLabelUrl) : null,
     details,
     scans,
     reason: milestone === "delayed" && ctx.delayReason ? (m.delayReasons[ctx.delayReason] ?? null) : null,
