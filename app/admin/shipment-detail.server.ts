@@ -315,6 +315,7 @@ export async function orderTracking(db: Db, shopId: string, orderShopifyId: stri
           primaryTracking: true,
           delayed: true,
           lastLocation: true,
+          returnCase: { select: { name: true } },
           events: {
             orderBy: { happenedAt: "desc" },
             take: 50,
@@ -343,7 +344,8 @@ export async function orderTracking(db: Db, shopId: string, orderShopifyId: stri
         : null,
     shipments: order.shipments.map((s) => ({
       id: s.id,
-      name: s.name,
+      // A return reads as the return it is ("#1001-R1"), never as one more unnamed parcel.
+      name: s.name ?? (s.kind === "return" ? (s.returnCase?.name ?? "Return") : null),
       stage: s.stage,
       statusLabel: subStatusLabel(s.subStatus),
       carrier: s.carrier,

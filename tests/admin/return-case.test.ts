@@ -1,7 +1,7 @@
 // A return on its shipment's admin page, from Shopify's own webhooks through the real pipeline: the
 // journey with dates, the label to print, the refund, the items with their reasons; SQLite and PostgreSQL.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { shipmentDetail } from "~/admin/shipment-detail.server";
+import { orderTracking, shipmentDetail } from "~/admin/shipment-detail.server";
 import { returnCaseView } from "~/admin/return-case.server";
 import { jobHandlers } from "~/jobs/registry.server";
 import { Worker } from "~/jobs/worker.server";
@@ -69,6 +69,9 @@ describe.each(providers)("return case for staff on %s", (provider) => {
     });
     expect(rc.steps.find((x) => x.step === "label")).toMatchObject({ state: "done", at: "2026-11-23T20:41:12.000Z" });
     expect(rc.steps.at(-1)!.state).toBe("done");
+    // The order-details block names the return for what it is.
+    const block = (await orderTracking(t.db, s.shopId, "6301542301987"))!;
+    expect(block.shipments.map((x) => x.name)).toContain("#1001-R1");
   });
 
   it("belongs to return shipments of this shop only", async () => {
