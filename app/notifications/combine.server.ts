@@ -65,9 +65,11 @@ export async function combineDecision(
   db: Db,
   n: Pick<Notification, "id" | "orderId" | "milestone" | "channel" | "shipmentId" | "createdAt" | "context"> & {
     shop: Shop;
+    shipment?: Pick<Shipment, "returnLabelUrl"> | null;
   },
   now: Date,
 ): Promise<CombineDecision> {
+  if (n.milestone === "return_label") return labelAlreadySent(db, n);
   const ms = windowMs(n.shop);
   if (!ms || n.channel !== "email" || !COMBINABLE.has(n.milestone) || !n.shipmentId || factsOf(n).staff)
     return { kind: "alone" };
@@ -107,6 +109,30 @@ export async function combineDecision(
     notificationIds: group.map((r) => r.id),
     shipmentIds: [...new Set(group.map((r) => r.shipmentId).filter((id): id is string => !!id && id !== n.shipmentId))],
   };
+}
+
+/**
+ * A return's label email says nothing new when the approval email already carried this label (the
+ * label came before the approval email went: it is rendered at sending).
+ */
+async function labelAlreadySent(
+  db: Db,
+  n: Pick<Notification, "shipmentId" | "channel"> & { shipment?: Pick<Shipment, "returnLabelUrl"> | null },
+): Promise<CombineDecision> {
+  const url = n.shipment?.returnLabelUrl;
+  if (!url || !n.shipmentId) return { kind: "alone" };
+  const approval = await db.notification.findFirst({
+    where: {
+      shipmentId: n.shipmentId,
+      milestone: "return_approved",
+      channel: n.channel,
+      status: { in: ["sending", "sent"] },
+    },
+    select: { id: true, bodyText: true },
+  });
+  return approval?.bodyText?.includes(url)
+    ? { kind: "absorbed", reason: `combined: the approval email carried the label (${approval.id})` }
+    : { kind: "alone" };
 }
 
 /** The leader's context lists every parcel of the group: its own first, then the others in their order. */

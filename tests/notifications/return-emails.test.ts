@@ -48,4 +48,19 @@ describe.each(providers)("return emails on %s", (provider) => {
     const [refund] = await emails("refund_issued");
     expect(refund!.text).toMatch(/Refund: \$137\.06 · Nov 28/);
   });
+
+  it("sends the label once: in the approval email when it came first, with no label email after it", async () => {
+    await post("returns/request", "returns-request.1001-R1");
+    await post("returns/approve", "returns-approve.1001-R1");
+    await post("reverse_deliveries/attach_deliverable", "reverse_deliveries-attach_deliverable.1001-R1");
+    await worker.drain();
+    const [approved] = await emails("return_approved");
+    expect(approved!.text).toMatch(/Print your return label: https:\/\/cdn\.shopify\.com\/.+return-label-1001-R1\.pdf/);
+    expect(await emails("return_label")).toHaveLength(0);
+    const label = await t.db.notification.findFirstOrThrow({ where: { milestone: "return_label", channel: "email" } });
+    expect(label).toMatchObject({
+      status: "discarded",
+      error: expect.stringMatching(/^combined: the approval email carried the label/),
+    });
+  });
 });
