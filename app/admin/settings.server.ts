@@ -2,6 +2,12 @@
 // written in one update. Provider credentials are write-only: a blank field keeps the stored value,
 // a value is encrypted (AES-256-GCM, lib/crypto.server.ts) and a "clear" box removes it. The page's
 // live template preview and test sends are answered here too (settingsAction).
+import {
+  PARCEL_EMAILS_INTENT,
+  parcelEmailsSetting,
+  type ParcelEmailsResult,
+  saveParcelEmails,
+} from "./parcel-emails-settings.server";
 import { z } from "zod";
 import appDb, { type Db } from "../db.server";
 import {
@@ -397,7 +403,13 @@ export async function settingsPage(shop: AdminShop, db: Db = appDb) {
   const settings = await loadSettings(db, shop.domain);
   if (!settings) throw new Response("This store is not installed yet.", { status: 404 });
   const preview = await previewTemplate(db, shop.id, "shipped", shop.locale);
-  return { settings, preview, sendgridEventsUrl: sendGridEventsUrl(), integrations: await integrationsView(shop, db) };
+  return {
+    settings,
+    preview,
+    sendgridEventsUrl: sendGridEventsUrl(),
+    integrations: await integrationsView(shop, db),
+    parcelEmails: await parcelEmailsSetting(db, shop.id),
+  };
 }
 
 // Unsaved branding for the live preview, held to the same rules as saving (lib/html.ts); a value that
@@ -433,12 +445,14 @@ export type SettingsActionResult =
   | { intent: "save"; ok: boolean; fieldErrors: Record<string, string | undefined> }
   | { intent: "preview"; preview: TemplatePreview | null; error?: string }
   | { intent: "test_send"; ok: boolean; fieldErrors: Record<string, string | undefined>; message?: string }
-  | IntegrationsActionResult;
+  | IntegrationsActionResult
+  | ParcelEmailsResult;
 
 /** The page's forms: a live preview with unsaved branding (nothing saved), a test send, or saving. */
 export async function settingsAction(shop: AdminShop, form: FormData, db: Db = appDb): Promise<SettingsActionResult> {
   const intent = form.get("intent");
   if (isIntegrationsIntent(intent)) return integrationsAction(shop, form, db);
+  if (intent === PARCEL_EMAILS_INTENT) return saveParcelEmails(db, shop.id, form);
   if (intent === "preview") {
     const parsed = previewSchema.safeParse(Object.fromEntries(form));
     if (!parsed.success) return { intent: "preview", preview: null, error: parsed.error.issues[0]?.message };

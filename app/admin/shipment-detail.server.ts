@@ -7,6 +7,7 @@ import { z } from "zod";
 import { PERSONAL_NOTE_MAX_LENGTH, PERSONAL_NOTE_TOO_LONG } from "../notifications/rules/policy";
 import appDb, { type Db } from "../db.server";
 import { resendCurrent, sendPersonalUpdate } from "./notifications.server";
+import { returnCaseView, type ReturnCaseView } from "./return-case.server";
 import type { AdminShop, ShopContext } from "./shop.server";
 import { statusInfo, subStatusLabel, subStatusRank } from "../pipeline/rules/stages";
 import { currentEstimate } from "../intelligence/rules/estimate";
@@ -59,6 +60,8 @@ export interface ShipmentDetail {
     processedAt: string;
   } | null;
   siblings: Array<{ id: string; name: string | null; statusLabel: string }>;
+  /** A return shipment's case: its journey, label, refund, items and reasons (return-case.server.ts). */
+  returnCase: ReturnCaseView | null;
   timeline: TimelineEntry[];
   /** Newest first; the same scan reported by several sources (a carrier event and Shopify's shipment status) is one row. */
   events: Array<{
@@ -293,6 +296,7 @@ export async function shipmentDetail(db: Db, shopId: string, id: string): Promis
         }
       : null,
     siblings: siblings.map((x) => ({ id: x.id, name: x.name, statusLabel: subStatusLabel(x.subStatus) })),
+    returnCase: kind === "return" ? await returnCaseView(db, shopId, s.id) : null,
     timeline: buildTimeline(kind, events),
     events: eventRows(kind, events),
     eventsTruncated: s.events.length > MAX_EVENTS,
@@ -343,6 +347,7 @@ export async function orderTracking(db: Db, shopId: string, orderShopifyId: stri
           primaryTracking: true,
           delayed: true,
           lastLocation: true,
+          returnCase: { select: { name: true } },
           events: {
             orderBy: { happenedAt: "desc" },
             take: 50,
@@ -371,7 +376,8 @@ export async function orderTracking(db: Db, shopId: string, orderShopifyId: stri
         : null,
     shipments: order.shipments.map((s) => ({
       id: s.id,
-      name: s.name,
+      // A return reads as the return it is ("#1001-R1"), never as one more unnamed parcel.
+      name: s.name ?? (s.kind === "return" ? (s.returnCase?.name ?? "Return") : null),
       stage: s.stage,
       statusLabel: subStatusLabel(s.subStatus),
       carrier: s.carrier,

@@ -54,6 +54,8 @@ export interface NotificationFacts {
   inDoubt?: { since: string; provider: string; reason: string; attempt: number };
   /** Each time the message was resent after being in doubt (kept for staff: who, when, why, which attempt). */
   resends?: Resend[];
+  /** A combined email (combine.server.ts): the ids of the parcel emails it carried. */
+  combined?: string[];
 }
 
 export type ShipmentWithRelations = Shipment & { order: Order | null; shop: Shop; returnCase: ReturnCase | null };

@@ -15,6 +15,7 @@ import { HOUR_MS, addBusinessDays, addLocalDays, instantOf, localDateKey, wallTi
 import type { OrderConfirmedEvent } from "../pipeline/orders.server";
 import type { StageChangedEvent } from "../pipeline/shipments.server";
 import { resolveLocale } from "./copy";
+import { siblingHoldMs } from "./combine.server";
 import { scheduleAutoApprove } from "./drafts.server";
 import {
   asJson,
@@ -144,6 +145,8 @@ export async function planAndStore(db: Db, req: PlanRequest, deps: NotificationD
   const baseFacts: NotificationFacts = { ...(req.facts ?? {}), ...(req.staff ? { staff: req.staff.kind } : {}) };
   const personalNote = req.staff?.note?.trim() || null;
   const rows: RowDraft[] = [];
+  // A split order's parcel email waits for its siblings, to go as one (combine.server.ts).
+  const holdMs = req.staff ? 0 : await siblingHoldMs(db, shop, order, shipment, milestone, "email");
   for (const plan of fresh) {
     const facts: NotificationFacts = { ...baseFacts, ...(plan.reason ? { plannedReason: plan.reason } : {}) };
     let status: string = plan.status;
@@ -173,6 +176,8 @@ export async function planAndStore(db: Db, req: PlanRequest, deps: NotificationD
       if (status === "queued") {
         status = plan.reason === "quiet_hours" ? "deferred" : "queued";
         nextAttemptAt = plan.sendAfter;
+        if (holdMs && plan.channel === "email")
+          nextAttemptAt = new Date(Math.max(plan.sendAfter.getTime(), now.getTime() + holdMs));
       } else if (status === "draft") {
         const hours = shop.hybridAutoSendHours;
         nextAttemptAt = hours && hours > 0 ? plan.sendAfter : null;

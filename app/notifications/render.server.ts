@@ -6,6 +6,8 @@ import type { Order, Prisma as PrismaTypes, Shipment, Shop } from "@prisma/clien
 import type { Db } from "../db.server";
 import { ensureTrackingCode, shortTrackingUrl, trackingUrl, withLocale } from "../storefront/tracking-links.server";
 import { currentEstimate } from "../intelligence/rules/estimate";
+import { statusInfo } from "../pipeline/rules/stages";
+import { deliveryDetail } from "../storefront/rules/view";
 import { resolveLocale } from "./copy";
 import { type NotificationDeps, type NotificationFacts, timeZoneOf } from "./outbox.server";
 import { type Channel, isSmsCapable, type Milestone } from "./rules/policy";
@@ -109,8 +111,26 @@ export async function messageContext(
     ctx.newEstimate = est ? { start: est, end: est } : null;
   }
   if (milestone === "refund_issued" && shipment?.returnCaseId) {
-    const rc = await db.returnCase.findUnique({ where: { id: shipment.returnCaseId }, select: { refundCents: true } });
+    const rc = await db.returnCase.findUnique({
+      where: { id: shipment.returnCaseId },
+      select: { refundCents: true, refundedAt: true },
+    });
     if (rc?.refundCents != null) ctx.refund = { amountMinor: rc.refundCents, currency: order.currency };
+    ctx.refundedAt = rc?.refundedAt ?? null;
+  }
+  if (milestone === "delivered" && shipment) {
+    // The carrier's own words on the delivery scan, as the tracking page shows them (storefront rules).
+    const scan = await db.trackingEvent.findFirst({
+      where: { shipmentId: shipment.id, source: "fulfillment_event", status: { in: ["delivered", "picked_up"] } },
+      orderBy: { happenedAt: "desc" },
+      select: { status: true, source: true, message: true, happenedAt: true },
+    });
+    ctx.deliveryDetail = scan
+      ? deliveryDetail(
+          { ...scan, city: null, province: null, country: null },
+          statusInfo(scan.status, "outbound").label,
+        )
+      : null;
   }
   return ctx;
 }

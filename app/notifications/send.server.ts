@@ -28,6 +28,7 @@ import {
   type SentLookup,
   type SmsMessage,
 } from "./providers/index.server";
+import { absorbSiblings, combineDecision, withParcels } from "./combine.server";
 import { messageContext, needsOptOutHint, type Rendered, renderFor, smsContext } from "./render.server";
 import { type Channel, isMilestone, stillRelevant } from "./rules/policy";
 import { AUTO_RESEND_BY, autoResendAt, IN_DOUBT } from "./rules/in-doubt";
@@ -158,11 +159,24 @@ async function attempt(db: Db, n: NotificationRow, clock: Now, deps: Notificatio
     return;
   }
 
+  // A split order's parcels reaching this milestone together go in one email (combine.server.ts).
+  const combine = await combineDecision(db, n, now);
+  if (combine.kind === "wait") {
+    if (await transition(db, n, { nextAttemptAt: combine.until }))
+      await scheduleSend(db, n.id, n.shop.domain, combine.until);
+    return;
+  }
+  if (combine.kind === "absorbed") {
+    await transition(db, n, { status: "discarded", error: combine.reason, nextAttemptAt: null });
+    return;
+  }
+
   const facts = factsOf(n);
   let rendered: Rendered;
   try {
     let ctx = await messageContext(db, n.shop, n.order, n.shipment, n.milestone, facts, n.personalNote, now, deps);
     if (n.channel === "sms") ctx = await smsContext(db, n.shop, n.order.id, ctx);
+    if (combine.kind === "lead") ctx = await withParcels(db, ctx, n.shipment, combine.shipmentIds);
     const hint = n.channel === "sms" && (await needsOptOutHint(db, n.shopId, n.recipient));
     rendered = renderFor(n.milestone, n.channel as Channel, ctx, n.shop, n.locale, hint);
   } catch (e) {
@@ -187,9 +201,15 @@ async function attempt(db: Db, n: NotificationRow, clock: Now, deps: Notificatio
     bodyText: rendered.text,
     bodyHtml: rendered.html,
     segments: rendered.segments,
-    context: asJson({ ...facts, attemptStartedAt: now.toISOString(), reconciled: undefined }),
+    context: asJson({
+      ...facts,
+      attemptStartedAt: now.toISOString(),
+      reconciled: undefined,
+      ...(combine.kind === "lead" ? { combined: combine.notificationIds } : {}),
+    }),
   });
   if (!claimed) return; // another worker claimed it first
+  if (combine.kind === "lead") await absorbSiblings(db, n.id, combine.notificationIds);
 
   // From here until the outcome is recorded, a crash leaves the row "sending" past its deadline:
   // the next look at it reconciles with the provider instead of sending blindly.

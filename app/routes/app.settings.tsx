@@ -22,6 +22,7 @@ import {
 import { type ReactNode, useEffect, useRef, useState } from "react";
 import { EmailPreview } from "../components/EmailPreview";
 import { IntegrationsSection } from "../components/settings/IntegrationsSection";
+import { ParcelEmailsSection } from "../components/settings/ParcelEmailsSection";
 import { AdminRouteError } from "../components/RouteError";
 import { MILESTONES, type Milestone, isSmsCapable } from "../notifications/rules/policy";
 import type { TemplatePreview } from "../admin/notifications.server";
@@ -50,6 +51,7 @@ const MILESTONE_LABELS: Record<Milestone, string> = {
   delivery_failed: "Delivery failed",
   shipped_early: "Shipped early",
   return_approved: "Return approved",
+  return_label: "Return label ready",
   return_received: "Return received",
   refund_issued: "Refund issued",
 };
@@ -470,6 +472,8 @@ export default function Settings() {
               </InlineGrid>
               <TextField label="Reply-to email" type="email" {...field("replyToEmail")} />
             </SettingsSection>
+
+            <ParcelEmailsSection />
 
             <Layout.AnnotatedSection
               title="Templates"

@@ -17,6 +17,7 @@ import {
 import { useState } from "react";
 import { formatDate, formatDateTime, formatShortDateTime } from "../components/format";
 import { NoteField } from "../components/NoteField";
+import { ReturnCaseCard } from "../components/ReturnCaseCard";
 import { AdminRouteError } from "../components/RouteError";
 import {
   DeliveryStatusBadge,
@@ -81,6 +82,8 @@ export default function ShipmentPage() {
                 </p>
               </Banner>
             ) : null}
+
+            {detail.returnCase ? <ReturnCaseCard rc={detail.returnCase} timeZone={timeZone} /> : null}
 
             <Card>
               <BlockStack gap="300">

@@ -34,6 +34,8 @@ export interface LookupEvent {
   label: string;
   /** The scan's own place, as the carrier gives it. */
   location: string | null;
+  /** What the carrier says of a delivery scan ("Delivered, left with neighbour"), when it says more than the label. */
+  detail?: string;
 }
 
 export interface LookupEstimate {
@@ -48,6 +50,8 @@ export interface LookupParcel {
   stage: Stage;
   subStatus: string;
   statusLabel: string;
+  /** The carrier's own words on the current delivery scan ("Delivered, left with neighbour"), when they add to the label. */
+  statusDetail?: string;
   carrier: string | null;
   trackingNumber: string | null;
   /** The carrier's page for this number (never a link that carries the destination's postcode). */
@@ -70,13 +74,46 @@ export interface LookupShipment extends Omit<LookupParcel, "estimate"> {
   items: { title: string; quantity: number; image: string | null }[];
 }
 
+/**
+ * A return of the order, as a journey of its own (requested → approved → label → in transit →
+ * received → refunded; rules/returns.ts). Never one of the order's parcels: before a reverse delivery
+ * exists it is the order's return case (no carrier, number or link), and once declined or cancelled
+ * it shows its status only (no steps).
+ */
+export interface LookupReturn {
+  id: string;
+  /** Shopify's name ("#1001-R1"), when known. */
+  name: string | null;
+  /** The return's sub-status code (return_requested ... refunded, declined, cancelled). */
+  status: string;
+  statusLabel: string;
+  /** Each step's state, in the order of the block's return steps; empty once declined or cancelled. */
+  steps: ("done" | "current" | "todo")[];
+  /** 1-based: the current step, else the furthest one done. */
+  step: number;
+  /** The merchant's note to the shopper when the return was declined. */
+  note: string | null;
+  /** The label to print (https only), while the return has not reached the shop yet. */
+  labelUrl: string | null;
+  /** Formatted in the shopper's language and the shop's time zone. */
+  refund: { amount: string; date: string } | null;
+  carrier: string | null;
+  trackingNumber: string | null;
+  carrierUrl: string | null;
+  /** Newest first, at most MAX_EVENTS. */
+  events: LookupEvent[];
+  items: { title: string; quantity: number; image: string | null }[];
+}
+
 /** The whole order: its number + the email or phone it was placed with, or a signed link. */
 export interface LookupFound {
   found: true;
   /** Always "order" in our answers; the block reads a found answer without scope as the order. */
   scope?: "order";
   order: LookupOrder;
+  /** The parcels sent to the shopper (never returns). */
   shipments: LookupShipment[];
+  returns: LookupReturn[];
   recommendations: Recommendation[];
   locale: Locale;
 }

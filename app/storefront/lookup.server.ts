@@ -86,6 +86,7 @@ const SHOP_SELECT = {
   domain: true,
   primaryDomain: true,
   currency: true,
+  timezone: true,
   recommendationSource: true,
   recommendationCollection: true,
 } as const;
@@ -113,6 +114,7 @@ const ORDER_SELECT = {
   predictedStart: true,
   predictedEnd: true,
   deliveryMethod: true,
+  currency: true,
 } as const satisfies Prisma.OrderSelect;
 type OrderRow = Prisma.OrderGetPayload<{ select: typeof ORDER_SELECT }>;
 
@@ -136,8 +138,30 @@ const SHIPMENT_SELECT = {
   cancelledAt: true,
   createdAt: true,
   lineItems: true,
+  // A return's own journey (rules/returns.ts)
+  returnLabelUrl: true,
+  reverseDeliveryId: true,
+  labelCreatedAt: true,
+  inTransitAt: true,
+  deliveredAt: true,
 } as const satisfies Prisma.ShipmentSelect;
 type ShipmentRow = Prisma.ShipmentGetPayload<{ select: typeof SHIPMENT_SELECT }>;
+
+/** A return shipment's case, joined by primary key in the same statement (null columns on outbound rows). */
+const CASE_COLUMNS = {
+  name: "caseName",
+  status: "caseStatus",
+  declineNote: "declineNote",
+  lineItems: "caseLineItems",
+  requestedAt: "requestedAt",
+  approvedAt: "approvedAt",
+  receivedAt: "receivedAt",
+  refundedAt: "refundedAt",
+  refundCents: "refundCents",
+} as const;
+type CaseSelected = Prisma.ReturnCaseGetPayload<{ select: { [K in keyof typeof CASE_COLUMNS]: true } }>;
+/** Null on outbound rows (the outer join). */
+type CaseRow = { [K in keyof typeof CASE_COLUMNS as (typeof CASE_COLUMNS)[K]]: CaseSelected[K] | null };
 
 const EVENT_SELECT = {
   shipmentId: true,
@@ -146,6 +170,8 @@ const EVENT_SELECT = {
   city: true,
   province: true,
   country: true,
+  source: true,
+  message: true,
 } as const satisfies Prisma.TrackingEventSelect;
 type EventRow = Prisma.TrackingEventGetPayload<{ select: typeof EVENT_SELECT }>;
 
@@ -158,9 +184,14 @@ function columns(select: Record<string, true>, table?: string): Prisma.Sql {
   );
 }
 const ORDER_COLUMNS = columns(ORDER_SELECT);
-const SHIPMENT_COLUMNS = columns(SHIPMENT_SELECT);
+const SHIPMENT_COLUMNS = columns(SHIPMENT_SELECT, "s");
+const CASE_SQL = Prisma.raw(
+  Object.entries(CASE_COLUMNS)
+    .map(([c, alias]) => `r."${c}" AS "${alias}"`)
+    .join(", "),
+);
 const EVENT_COLUMNS = columns(EVENT_SELECT);
-const PARCEL_COLUMNS = columns(SHIPMENT_SELECT, "s");
+const PARCEL_COLUMNS = SHIPMENT_COLUMNS;
 
 /** A tracking number's parcel: its shipment's columns, the number matched, and of its order only what the answer needs. */
 type ParcelRow = ShipmentRow & { number: string; orderId: string; orderZip: string | null };
@@ -353,7 +384,17 @@ export class LookupService {
     ]);
     const shown = visibleShipments(shipments);
     const events = await this.events(shown.map((s) => s.id));
-    const body = foundView({ order, items, shipments: shown, events, recommendations, locale });
+    const body = foundView({
+      order,
+      items,
+      shipments: shown.filter((s) => s.kind !== "return"),
+      returns: shown.filter((s) => s.kind === "return"),
+      currency: order.currency,
+      timeZone: shop.timezone,
+      events,
+      recommendations,
+      locale,
+    });
     return { status: 200, body, shopId: shop.id, orderId: order.id, outcome: "found" };
   }
 
@@ -364,12 +405,12 @@ export class LookupService {
     );
   }
 
-  /** An order's shipments on [orderId], outbound first. */
-  private async shipments(orderId: string): Promise<ShipmentRow[]> {
+  /** An order's shipments on [orderId], outbound first, each return with its case (by primary key). */
+  private async shipments(orderId: string): Promise<(ShipmentRow & CaseRow)[]> {
     // Parcels in a stable order whatever order their webhooks arrived in: outbound before returns,
     // then by Shopify's name (#1001.1, #1001.2), then as first heard of.
-    return this.db.$queryRaw<ShipmentRow[]>(
-      composed`SELECT ${SHIPMENT_COLUMNS} FROM "Shipment" WHERE "orderId" = ${orderId} ORDER BY "kind" ASC, COALESCE("name", '') ASC, "createdAt" ASC, "id" ASC LIMIT ${MAX_SHIPMENTS}`,
+    return this.db.$queryRaw<(ShipmentRow & CaseRow)[]>(
+      composed`SELECT ${SHIPMENT_COLUMNS}, ${CASE_SQL} FROM "Shipment" s LEFT JOIN "ReturnCase" r ON r."id" = s."returnCaseId" WHERE s."orderId" = ${orderId} ORDER BY s."kind" ASC, COALESCE(s."name", '') ASC, s."createdAt" ASC, s."id" ASC LIMIT ${MAX_SHIPMENTS}`,
     );
   }
 

@@ -226,8 +226,14 @@ export function resultHtml(r: LookupResponse, locale: Locale): string {
   }
   const e = (s: string | null | undefined) => escapeHtml(s ?? "");
   /** One parcel: status, delay, carrier and number, the carrier's link, the scans. */
-  const parcel = (s: Omit<LookupParcel, "estimate"> & { delayed?: boolean; delayNotice?: string }): string[] => {
+  const parcel = (
+    s: Pick<LookupParcel, "statusLabel" | "statusDetail" | "carrier" | "trackingNumber" | "carrierUrl" | "events"> & {
+      delayed?: boolean;
+      delayNotice?: string;
+    },
+  ): string[] => {
     const out = [`<p>${e(s.statusLabel)}</p>`];
+    if (s.statusDetail) out.push(`<p>${e(s.statusDetail)}</p>`);
     if (s.delayed) out.push(`<p>${s.delayNotice ? e(s.delayNotice) : t("tracking.result.delayed")}</p>`);
     if (s.carrier)
       out.push(
@@ -243,7 +249,7 @@ export function resultHtml(r: LookupResponse, locale: Locale): string {
       out.push("<ol>");
       for (const ev of s.events)
         out.push(
-          `<li><time datetime="${e(ev.at)}">${e(ev.at.slice(0, 16).replace("T", " "))}</time> ${e(ev.label)}${ev.location ? ` (${e(ev.location)})` : ""}</li>`,
+          `<li><time datetime="${e(ev.at)}">${e(ev.at.slice(0, 16).replace("T", " "))}</time> ${e(ev.label)}${ev.detail ? `: ${e(ev.detail)}` : ""}${ev.location ? ` (${e(ev.location)})` : ""}</li>`,
         );
       out.push("</ol>");
     }
@@ -273,6 +279,16 @@ export function resultHtml(r: LookupResponse, locale: Locale): string {
         : t("tracking.result.package", { n: i + 1, total: r.shipments.length });
     parts.push(`<article><h3>${title}</h3>`, ...parcel(s), "</article>");
   });
+  // Returns: a journey of their own, never counted among the parcels.
+  for (const ret of r.returns ?? []) {
+    parts.push(`<article><h3>${t("tracking.returns.title", { name: ret.name ?? "" }).trim()}</h3>`);
+    if (ret.note) parts.push(`<p>${e(ret.note)}</p>`);
+    if (ret.refund) parts.push(`<p>${t("tracking.returns.refunded", ret.refund)}</p>`);
+    const label = plainHttpsUrl(ret.labelUrl);
+    if (label)
+      parts.push(`<p><a href="${e(label)}" rel="noopener noreferrer">${t("tracking.returns.print_label")}</a></p>`);
+    parts.push(...parcel(ret), "</article>");
+  }
   parts.push("</section>");
   return parts.join("");
 }

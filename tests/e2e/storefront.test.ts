@@ -312,4 +312,50 @@ describe.skipIf(!haveChromium && !process.env.CI)("storefront in Chromium", () =
     expect(await page.locator("[data-wpt-forms]").isHidden()).toBe(true);
     expect(errors).toEqual([]);
   }, 60_000);
+
+  it("shows a return as its own journey and the carrier's delivery words, on a phone", async () => {
+    const receive = receiverFor(t.db);
+    const delivered = fixture("fulfillment_events-create.1001.1-delivered");
+    for (const [topic, payload] of [
+      ["fulfillment_events/create", { ...delivered, message: "Delivered, left with neighbour" }],
+      ["returns/request", fixture("returns-request.1001-R1")],
+      ["returns/approve", fixture("returns-approve.1001-R1")],
+      ["reverse_deliveries/attach_deliverable", fixture("reverse_deliveries-attach_deliverable.1001-R1")],
+    ] as const) {
+      expect((await receive(signedWebhook(topic, payload))).status).toBe(200);
+    }
+    await new Worker(t.db, jobHandlers, { now: () => new Date(Date.now() + 60_000), id: "e2e-returns" }).drain();
+
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.setViewportSize({ width: 390, height: 844 });
+    const order = await t.db.order.findFirstOrThrow({ where: { orderNumber: 1001 } });
+    await page.goto(
+      `${base}/pages/track?token=${encodeURIComponent(signTrackingToken(TEST_SHOP, order.id, new Date()))}`,
+    );
+    const result = page.locator("[data-wpt-result]");
+    await expect.poll(() => result.isVisible(), { timeout: 15_000 }).toBe(true);
+    // One parcel, not "Package 1 of 2": the return is no parcel of the order.
+    const parcels = result.locator(".wpt__shipment:not(.wpt__return)");
+    expect(await parcels.count()).toBe(1);
+    expect(await parcels.locator("h4").isHidden()).toBe(true);
+    // Delivered, with the carrier's own words, in the status and the history.
+    expect(await parcels.locator("[data-f=detail]").first().textContent()).toBe("Delivered, left with neighbour");
+    expect(await parcels.locator(".wpt__events").textContent()).toContain("left with neighbour");
+    // The return: its own six steps, at "on its way back" once the label exists, and the label to print.
+    const ret = result.locator(".wpt__return");
+    expect(await ret.locator("h4").textContent()).toBe("Return #1001-R1");
+    const bar = ret.locator("[role=progressbar]");
+    expect(await bar.getAttribute("aria-valuemax")).toBe("6");
+    expect(await bar.getAttribute("aria-valuenow")).toBe("4");
+    expect(await bar.getAttribute("aria-valuetext")).toMatch(/^Step 4 of 6: On its way back\. Return label created$/);
+    const print = ret.getByRole("link", { name: /Print your return label/ });
+    expect(await print.getAttribute("href")).toMatch(/^https:\/\/cdn\.shopify\.com\/.+return-label-1001-R1\.pdf/);
+    expect(await ret.locator("[data-f=tracking]").textContent()).toBe("1Z999AA10123456800");
+    // Nothing overflows the phone's width.
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: "test-results/storefront-return-390.png", fullPage: true });
+    expect(errors).toEqual([]);
+  }, 60_000);
 });

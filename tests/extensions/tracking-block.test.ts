@@ -210,12 +210,20 @@ describe("order-tracking block: rendered markup", () => {
     const html = await renderBlock({ locale: "en", settings: FIXTURE });
     const all = tags(html);
     const tpls = all.filter((x) => x.name === "template").map((x) => x.attrs["data-wpt-tpl"]);
-    expect(tpls).toEqual(["order", "shipment", "event", "item", "rec"]);
+    expect(tpls).toEqual(["order", "shipment", "return", "event", "item", "rec"]);
     const bars = all.filter((x) => x.attrs.role === "progressbar");
-    expect(bars).toHaveLength(2);
-    for (const b of bars) expect(b.attrs).toMatchObject({ "aria-valuemin": "1", "aria-label": "Delivery progress" });
+    expect(bars).toHaveLength(3);
+    for (const b of bars.slice(0, 2))
+      expect(b.attrs).toMatchObject({ "aria-valuemin": "1", "aria-label": "Delivery progress" });
+    // A return's own journey: six steps of its own, never the delivery's.
+    expect(bars[2]!.attrs).toMatchObject({
+      "aria-valuemin": "1",
+      "aria-valuemax": "6",
+      "aria-label": "Return progress",
+    });
     const stages = [...html.matchAll(/<li class="wpt__step">([^<]+)<\/li>/g)].map((m) => m[1]);
     expect(stages.slice(0, 5)).toEqual(["Confirmed", "Packed", "On its way", "Delivery", "Return"]);
+    expect(stages.slice(10, 16)).toEqual(["Requested", "Approved", "Label", "On its way back", "Received", "Refunded"]);
     const fields = new Set(all.map((x) => x.attrs["data-f"]).filter(Boolean));
     for (const f of [
       "title",
@@ -240,6 +248,12 @@ describe("order-tracking block: rendered markup", () => {
       "qty",
       "url",
       "price",
+      "returns",
+      "journey",
+      "note",
+      "refund",
+      "print",
+      "detail",
     ]) {
       expect(fields.has(f), f).toBe(true);
     }

@@ -769,7 +769,8 @@ describe.each(providers)("notifications (%s)", (provider) => {
   });
 
   it("out for delivery and delivery failed are resent automatically too; other milestones, and a shop that chose never, wait for staff", async () => {
-    const shop = await makeShop({ ...ownAccounts(), inDoubtResendMinutes: 30 });
+    // Three parcels of one order, each its own email at once (combining them is tests/notifications/combine.test.ts).
+    const shop = await makeShop({ ...ownAccounts(), inDoubtResendMinutes: 30, combineParcelEmailsMinutes: 0 });
     const never = await makeShop({ ...ownAccounts(), domain: "never.myshopify.com", inDoubtResendMinutes: null });
     const order = await makeOrder(shop.id, { phone: null });
     const ofd = await makeShipment(shop.id, order.id, { name: "#1001.1", stage: 4, subStatus: "out_for_delivery" });

@@ -122,7 +122,7 @@ describe("the DOM check", () => {
 
 function lookup(
   v: (field: string) => string,
-  urls: { carrier: string | null; image: string | null; rec: string; recImage: string | null },
+  urls: { carrier: string | null; image: string | null; rec: string; recImage: string | null; label: string | null },
 ): LookupFound {
   return {
     found: true,
@@ -160,6 +160,24 @@ function lookup(
         items: [{ title: v("Canvas tote"), quantity: 1, image: urls.image }],
       },
     ],
+    returns: [
+      {
+        id: v("r1"),
+        name: v("#1001-R1"),
+        status: "return_label_created",
+        statusLabel: v("Return label created"),
+        steps: ["done", "done", "current", "todo", "todo", "todo"],
+        step: 3,
+        note: v("Worn items cannot come back"),
+        labelUrl: urls.label,
+        refund: { amount: v("€25.00"), date: v("3 Mar 2026") },
+        carrier: v("USPS"),
+        trackingNumber: v("9400111899223197428490"),
+        carrierUrl: urls.carrier,
+        events: [{ at: "2026-03-03T08:00:00Z", status: "return_label_created", label: v("Label"), location: null }],
+        items: [{ title: v("Canvas tote"), quantity: 1, image: null }],
+      },
+    ],
     recommendations: [
       {
         productId: v("111"),
@@ -180,12 +198,15 @@ const BENIGN_LOOKUP = lookup((s) => s, {
   image: "https://cdn.example/tote.png",
   rec: "/products/mug",
   recImage: "https://cdn.example/mug.png",
+  label: "https://cdn.example/label.pdf",
 });
 const HOSTILE_LOOKUP = lookup((s) => `${s}${X}`, {
   carrier: "javascript:alert(1)",
   image: `https://cdn.example/t.png" onerror="alert(1)`,
   rec: "javascript:alert(1)",
   recImage: "data:image/svg+xml,<svg onload=alert(1)>",
+  // An https label (the app passes nothing else: rules/returns.ts) carrying script-looking words.
+  label: "https://cdn.example/label.pdf?onload=alert(1)&next=javascript:alert(2)",
 });
 HOSTILE_LOOKUP.shipments[0]!.trackingNumber = `"><img src=x onerror=alert(1)>`;
 
@@ -420,8 +441,13 @@ describe.skipIf(!haveChromium && !process.env.CI)("the tracking page in Chromium
     expect(skeleton(hostile)).toEqual(skeleton(benign));
     expect(dialogs).toEqual([]);
 
-    const shown = page.locator("[data-wpt-result] .wpt__shipment");
+    const shown = page.locator("[data-wpt-result] .wpt__shipment:not(.wpt__return)");
     expect(await shown.locator("[data-f=tracking]").textContent()).toBe(`"><img src=x onerror=alert(1)>`);
+    // The return's values are text too; its label link keeps the https URL the app sent.
+    const ret = page.locator("[data-wpt-result] .wpt__return");
+    expect(await ret.locator("[data-f=note]").textContent()).toBe(`Worn items cannot come back${X}`);
+    expect(await ret.locator("h4").textContent()).toContain(`#1001-R1${X}`);
+    expect(await ret.locator("a[data-f=print]").getAttribute("href")).toMatch(/^https:\/\/cdn\.example\/label\.pdf\?/);
     expect(await shown.locator("[data-f=carrier]").textContent()).toBe(`UPS${X}`);
     // The javascript: carrier link and product URL are dropped, the links hidden.
     const carrier = shown.locator("a[data-f=link]");

@@ -430,21 +430,78 @@ describe.each(providers)("storefront lookups on %s", (provider) => {
       expect(parcel.events.map((e) => e.status)).toEqual(["label_purchased"]);
     });
 
-    it("tracks a return on its own shipment, in stage 5", async () => {
+    it("shows a return as its own journey: never a parcel, its label to print, then its refund", async () => {
       await post("returns/request", fixture("returns-request.1001-R1"));
+      await worker.drain();
+      // Requested, no reverse delivery yet: the order's return case, not a parcel, not counted among them.
+      let body = found(await lookups.byOrder(TEST_SHOP, { order: "#1001", email: EMAIL }));
+      expect(body.shipments.map((s) => s.kind)).toEqual(["outbound", "outbound"]);
+      expect(body.returns).toHaveLength(1);
+      expect(body.returns[0]).toMatchObject({
+        name: "#1001-R1",
+        status: "return_requested",
+        statusLabel: "Return requested",
+        steps: ["done", "current", "todo", "todo", "todo", "todo"],
+        step: 2,
+        labelUrl: null,
+        carrier: null,
+        trackingNumber: null,
+        carrierUrl: null,
+        refund: null,
+      });
+      // The items coming back, from the order's items (titles, never the shopper's reasons or notes).
+      expect(body.returns[0]!.items).toEqual([{ title: expect.any(String), quantity: 1, image: null }]);
+      expect(JSON.stringify(body.returns[0])).not.toContain("mistake");
+
       await post("returns/approve", fixture("returns-approve.1001-R1"));
       await post("reverse_deliveries/attach_deliverable", fixture("reverse_deliveries-attach_deliverable.1001-R1"));
       await worker.drain();
-      const body = found(await lookups.byOrder(TEST_SHOP, { order: "#1001", email: EMAIL }));
-      const ret = body.shipments.find((s) => s.kind === "return");
-      expect(ret).toMatchObject({
-        stage: 5,
-        subStatus: "return_label_created",
-        statusLabel: "Return label created",
-        estimate: null,
+      body = found(await lookups.byOrder(TEST_SHOP, { order: "#1001", email: EMAIL }, { locale: "fr" }));
+      expect(body.shipments).toHaveLength(2);
+      expect(body.returns[0]).toMatchObject({
+        status: "return_label_created",
+        statusLabel: "Étiquette de retour créée",
+        steps: ["done", "done", "done", "current", "todo", "todo"],
+        step: 4,
+        labelUrl: expect.stringMatching(/^https:\/\/cdn\.shopify\.com\/.+return-label-1001-R1\.pdf/),
+        carrier: "UPS",
+        trackingNumber: "1Z999AA10123456800",
+        carrierUrl: expect.stringMatching(/^https:\/\/www\.ups\.com\//),
       });
-      expect(ret!.destination).toEqual({ city: null, region: null, country: null });
-      expect(body.shipments.at(-1)!.kind).toBe("return");
+
+      await post("refunds/create", fixture("refunds-create.1001-R1"));
+      await worker.drain();
+      body = found(await lookups.byOrder(TEST_SHOP, { order: "#1001", email: EMAIL }, { locale: "en" }));
+      expect(body.returns[0]!.status).toBe("refunded");
+      expect(body.returns[0]!.steps.at(-1)).toBe("done");
+      // $137.06 on 28 November in the shop's time zone (UTC here), in the shopper's words.
+      expect(body.returns[0]!.refund).toEqual({ amount: "$137.06", date: "Nov 28, 2026" });
+    });
+
+    it("shows a return declined before any label as the order's return case, with the merchant's note", async () => {
+      const request = fixture("returns-request.1001-R1");
+      await post("returns/request", {
+        ...request,
+        id: 3547300001,
+        admin_graphql_api_id: "gid://shopify/Return/3547300001",
+        name: "#1001-R2",
+      });
+      await post("returns/decline", fixture("returns-decline.1001-R2"));
+      await worker.drain();
+      const body = found(await lookups.byOrder(TEST_SHOP, { order: "#1001", email: EMAIL }));
+      expect(body.shipments).toHaveLength(2);
+      expect(body.returns).toEqual([
+        expect.objectContaining({
+          name: "#1001-R2",
+          status: "declined",
+          statusLabel: "Return declined",
+          steps: [],
+          labelUrl: null,
+          carrier: null,
+          trackingNumber: null,
+          note: "Insulated bottles can't be returned once used, as noted on the product page.",
+        }),
+      ]);
     });
   });
 

@@ -84,6 +84,15 @@ export const de: Messages = {
         "Verpacken Sie die Artikel sicher, bringen Sie das Rücksendeetikett an, falls vorhanden, und geben Sie das Paket beim Versanddienstleister ab.",
       ],
     },
+    return_label: {
+      subject: (p) => `Ihr Rücksendeetikett für die Bestellung ${p.order} ist bereit`,
+      preheader: () => "Drucken Sie es aus und geben Sie das Paket ab",
+      heading: () => "Ihr Rücksendeetikett ist bereit",
+      body: (p) => [
+        `Das Rücksendeetikett für die Bestellung ${p.order} ist bereit.`,
+        "Drucken Sie es aus, kleben Sie es auf das Paket und geben Sie das Paket beim Versanddienstleister ab.",
+      ],
+    },
     return_received: {
       subject: (p) => `Wir haben Ihre Rücksendung für Bestellung ${p.order} erhalten`,
       preheader: () => "Ihre Rücksendung ist angekommen",

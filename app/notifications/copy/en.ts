@@ -82,6 +82,15 @@ export const en: Messages = {
         "Pack the items securely, attach the return label if you have one, and drop the package off with the carrier.",
       ],
     },
+    return_label: {
+      subject: (p) => `Your return label for order ${p.order} is ready`,
+      preheader: () => "Print it and drop the package off",
+      heading: () => "Your return label is ready",
+      body: (p) => [
+        `The return label for order ${p.order} is ready.`,
+        "Print it, attach it to the package, and drop the package off with the carrier.",
+      ],
+    },
     return_received: {
       subject: (p) => `We've received your return for order ${p.order}`,
       preheader: () => "Your return has arrived",

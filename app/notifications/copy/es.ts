@@ -82,6 +82,15 @@ export const es: Messages = {
         "Embale bien los artículos, pegue la etiqueta de devolución si la tiene y entregue el paquete al transportista.",
       ],
     },
+    return_label: {
+      subject: (p) => `Tu etiqueta de devolución del pedido ${p.order} está lista`,
+      preheader: () => "Imprímela y entrega el paquete",
+      heading: () => "Tu etiqueta de devolución está lista",
+      body: (p) => [
+        `La etiqueta de devolución del pedido ${p.order} está lista.`,
+        "Imprímela, pégala en el paquete y entrega el paquete al transportista.",
+      ],
+    },
     return_received: {
       subject: (p) => `Hemos recibido su devolución del pedido ${p.order}`,
       preheader: () => "Su devolución ha llegado",

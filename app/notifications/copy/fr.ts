@@ -83,6 +83,15 @@ export const fr: Messages = {
         "Emballez soigneusement les articles, collez l'étiquette de retour si vous en avez une et déposez le colis auprès du transporteur.",
       ],
     },
+    return_label: {
+      subject: (p) => `Votre étiquette de retour pour la commande ${p.order} est prête`,
+      preheader: () => "Imprimez-la et déposez le colis",
+      heading: () => "Votre étiquette de retour est prête",
+      body: (p) => [
+        `L'étiquette de retour de la commande ${p.order} est prête.`,
+        "Imprimez-la, collez-la sur le colis et déposez le colis auprès du transporteur.",
+      ],
+    },
     return_received: {
       subject: (p) => `Nous avons reçu votre retour pour la commande ${p.order}`,
       preheader: () => "Votre retour est arrivé",

@@ -30,13 +30,19 @@ export const MILESTONES = [
   "delivery_failed",
   "shipped_early",
   "return_approved",
+  "return_label",
   "return_received",
   "refund_issued",
 ] as const;
 export type Milestone = (typeof MILESTONES)[number];
 
 /** Milestones of the return's own journey; the others are about the order and its outbound parcel. */
-export const RETURN_MILESTONES: readonly Milestone[] = ["return_approved", "return_received", "refund_issued"];
+export const RETURN_MILESTONES: readonly Milestone[] = [
+  "return_approved",
+  "return_label",
+  "return_received",
+  "refund_issued",
+];
 
 /** Milestones about the outbound parcel: their messages may show the carrier and the tracking number. */
 export const PARCEL_MILESTONES: ReadonlySet<Milestone> = new Set(
@@ -87,6 +93,7 @@ export const DEFAULT_CHANNELS: Readonly<Record<Milestone, Readonly<ChannelSet>>>
   delivery_failed: { email: true, sms: true },
   shipped_early: { email: false, sms: false },
   return_approved: { email: true, sms: false },
+  return_label: { email: true, sms: false },
   return_received: { email: true, sms: false },
   refund_issued: { email: true, sms: false },
 });
@@ -162,7 +169,9 @@ function outboundMilestone(status: string): Milestone | null {
 
 function returnMilestone(status: string): Milestone | null {
   const s = status.startsWith("return_") ? status.slice("return_".length) : status;
-  if (s === "approved" || s === "label_created") return "return_approved";
+  if (s === "approved") return "return_approved";
+  // The label often comes after the approval email went: its own email, with the label to print.
+  if (s === "label_created") return "return_label";
   if (s === "received" || s === "disposed") return "return_received";
   if (s === "refunded" || s === "refund_issued") return "refund_issued";
   return null;
@@ -174,7 +183,7 @@ function returnMilestone(status: string): Milestone | null {
  * out_for_delivery; delivered/picked_up → delivered; attempted_delivery/failure → delivery_failed;
  * delayed → delayed. A shipment first seen already in transit (fromStatus null, stage 3) announces
  * `shipped`, so the customer is never left without the shipping notice.
- * Returns: return_approved/return_label_created → return_approved; return_received/return_disposed →
+ * Returns: return_approved → return_approved; return_label_created → return_label; return_received/return_disposed →
  * return_received; refunded → refund_issued (with or without the "return_" prefix).
  * A move between two statuses of the same milestone (label_printed → label_purchased) announces nothing.
  * Stage 1 "confirmed" (an order-level transition) → order_confirmed. shipped_early is no transition: the

@@ -42,6 +42,15 @@ export interface MessageContext {
   returnTrackingUrl?: string | null;
   /** refund_issued: amount in minor units (cents) and ISO 4217 currency. */
   refund?: { amountMinor: number; currency: string } | null;
+  /**
+   * A split order's parcels that reached this milestone together, this message's own first
+   * (notifications/combine.server.ts): one email lists them all.
+   */
+  parcels?: { carrierName?: string | null; trackingNumber?: string | null; carrierUrl?: string | null }[] | null;
+  /** delivered, delivery_failed: the carrier's own words on the delivery scan ("Left with neighbour"). */
+  deliveryDetail?: string | null;
+  /** refund_issued: when the refund was made. */
+  refundedAt?: Date | null;
   /** Hybrid mode: a note from staff, plain text (escaped when rendered). */
   personalNote?: string | null;
   unsubscribeUrl?: string | null;

@@ -5,7 +5,7 @@ import { formattingLocale, messagesFor, type CopyParams, type Messages } from ".
 import { type Milestone, PARCEL_MILESTONES } from "../rules/policy";
 import { DEFAULT_BRANDING, type Branding, type MessageContext } from "./context";
 import { escapeHtml, escapeMultiline, oneLine, safeColor, safeFont, safeUrl } from "../../lib/html";
-import { formatMoney, formatScanTime, formatWindow } from "./format";
+import { formatMoney, formatScanTime, formatShortDate, formatWindow } from "./format";
 
 interface MjmlResult {
   html: string;
@@ -22,6 +22,9 @@ export interface RenderedEmail {
   html: string;
   text: string;
 }
+
+/** Return milestones whose email carries the return's label and tracking. */
+const LABEL_MILESTONES: ReadonlySet<Milestone> = new Set(["return_approved", "return_label"]);
 
 /** Milestones where the (original) estimated delivery window is still worth showing. */
 const WINDOW_MILESTONES: ReadonlySet<Milestone> = new Set([
@@ -80,14 +83,27 @@ function prepare(milestone: Milestone, ctx: MessageContext, rawLocale: string | 
   const params: CopyParams = { shop, order, firstName, carrier, window, newEstimate, location, amount };
   const L = m.labels;
   const details: [string, string][] = [[L.order, order]];
-  if (carrier) details.push([L.carrier, carrier]);
-  if (trackingNumber) details.push([L.trackingNumber, trackingNumber]);
+  // Several parcels in one email: one row per parcel ("Tracking number 2 · USPS 9400…").
+  const parcels = parcel && (ctx.parcels?.length ?? 0) > 1 ? ctx.parcels! : null;
+  if (parcels) {
+    parcels.forEach((x, i) => {
+      const what = [oneLine(x.carrierName, 60), oneLine(x.trackingNumber, 60)].filter(Boolean).join(" ");
+      details.push([`${L.trackingNumber} ${i + 1}`, what || "—"]);
+    });
+  } else {
+    if (carrier) details.push([L.carrier, carrier]);
+    if (trackingNumber) details.push([L.trackingNumber, trackingNumber]);
+  }
+  const detail = milestone === "delivered" ? oneLine(ctx.deliveryDetail, 160) : "";
+  if (detail) details.push([L.lastLocation, detail]);
   if (location) details.push([L.lastLocation, location]);
   if (newEstimate) details.push([L.newEstimate, newEstimate]);
   else if (window && WINDOW_MILESTONES.has(milestone)) details.push([L.estimatedDelivery, window]);
-  const returnTracking = milestone === "return_approved" ? oneLine(ctx.returnTrackingNumber, 60) : "";
+  const returnTracking = LABEL_MILESTONES.has(milestone) ? oneLine(ctx.returnTrackingNumber, 60) : "";
   if (returnTracking) details.push([L.returnTracking, returnTracking]);
   if (amount) details.push([L.refundAmount, amount]);
+  const refundedOn = milestone === "refund_issued" ? formatShortDate(ctx.refundedAt, locale, tz) : undefined;
+  if (amount && refundedOn) details[details.length - 1]![1] = `${amount} · ${refundedOn}`;
 
   const scans: [string, string][] =
     milestone === "in_transit_digest"
@@ -100,10 +116,10 @@ function prepare(milestone: Milestone, ctx: MessageContext, rawLocale: string | 
 
   let carrierUrl: string | null = null;
   let carrierText: string | null = null;
-  if (parcel && ctx.carrierUrl) {
+  if (parcel && ctx.carrierUrl && !parcels) {
     carrierUrl = safeUrl(ctx.carrierUrl);
     carrierText = m.carrierLink(carrier);
-  } else if (milestone === "return_approved" && ctx.returnTrackingUrl) {
+  } else if (LABEL_MILESTONES.has(milestone) && ctx.returnTrackingUrl) {
     carrierUrl = safeUrl(ctx.returnTrackingUrl);
     carrierText = m.carrierLink(oneLine(ctx.carrierName, 60) || undefined);
   }
@@ -116,7 +132,7 @@ function prepare(milestone: Milestone, ctx: MessageContext, rawLocale: string | 
     trackingUrl,
     carrierUrl,
     carrierText: carrierUrl ? carrierText : null,
-    returnLabelUrl: milestone === "return_approved" ? safeUrl(ctx.returnLabelUrl) : null,
+    returnLabelUrl: LABEL_MILESTONES.has(milestone) ? safeUrl(ctx.returnLabelUrl) : null,
     details,
     scans,
     reason: milestone === "delayed" && ctx.delayReason ? (m.delayReasons[ctx.delayReason] ?? null) : null,

@@ -60,6 +60,7 @@ export function previewContext(shop: PreviewShop, milestone: Milestone, now: Dat
     case "delivery_failed":
       return { ...ctx, lastLocation: "Louisville, KY, US" };
     case "return_approved":
+    case "return_label":
       return {
         ...ctx,
         returnLabelUrl: `${base}/apps/waypoint/returns/preview-label.pdf`,

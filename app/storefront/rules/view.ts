@@ -17,12 +17,14 @@ import { isDeliveredSubStatus } from "../../pipeline/rules/stages";
 import type { ShipmentKind, Stage } from "../../pipeline/rules/types";
 import type {
   LookupEstimate,
+  LookupEvent,
   LookupFound,
   LookupParcel,
   LookupParcelFound,
   LookupShipment,
   Recommendation,
 } from "../contract";
+import { returnView, type ReturnCaseColumns } from "./returns";
 import { eventStatusText, subStatusText } from "./status-labels";
 
 // --- What the view reads (the columns lookup.server.ts selects) ---------------------------------
@@ -66,12 +68,18 @@ export interface ShipmentColumns {
   lineItems: unknown;
 }
 
+/** A return shipment's row: a parcel's columns and its case's (rules/returns.ts). */
+export type ReturnColumns = ShipmentColumns & ReturnCaseColumns;
+
 export interface EventColumns {
   status: string;
   happenedAt: Date;
   city: string | null;
   province: string | null;
   country: string | null;
+  /** fulfillment_event for a carrier's scan; only those carry delivery details shown to shoppers. */
+  source?: string;
+  message?: string | null;
 }
 
 // --- The order's items (Order.lineItems) and a parcel's (Shipment.lineItems) --------------------
@@ -193,17 +201,54 @@ function parcelUrlOf(s: ShipmentColumns, number: string, postcode: string | null
  * every update (those rows are left out in SQL), and its shipment_status repeats what the carrier
  * scan already said; an entry that only repeats the older one's status with no place is dropped.
  */
-function timeline(events: EventColumns[], kind: ShipmentKind, locale: Locale): LookupParcel["events"] {
+export function timeline(events: EventColumns[], kind: ShipmentKind, locale: Locale): LookupParcel["events"] {
   const kept = events.filter((e, i) => {
     const older = events[i + 1];
     return !(older && older.status === e.status && !e.city && !e.province && !e.country);
   });
-  return kept.map((e) => ({
-    at: e.happenedAt.toISOString(),
-    status: e.status,
-    label: eventStatusText(e.status, kind, locale),
-    location: formatLocation(e),
-  }));
+  return kept.map((e) => {
+    const label = eventStatusText(e.status, kind, locale);
+    const detail = deliveryDetail(e, label);
+    return {
+      at: e.happenedAt.toISOString(),
+      status: e.status,
+      label,
+      location: formatLocation(e),
+      ...(detail ? { detail } : {}),
+    };
+  });
+}
+
+/** Carrier scans whose own words tell the shopper where the parcel is (staff see every scan's words). */
+const DELIVERY_STATUSES: ReadonlySet<string> = new Set([
+  "delivered",
+  "picked_up",
+  "attempted_delivery",
+  "failure",
+  "ready_for_pickup",
+]);
+const bare = (t: string) =>
+  t
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim();
+
+/**
+ * A delivery scan's own words ("Delivered, left with neighbour", "Ready at the post office on Main
+ * St"), one line of at most 160 characters, when they say more than the status label does.
+ */
+export function deliveryDetail(e: EventColumns, label: string): string | null {
+  if (e.source !== "fulfillment_event" || !DELIVERY_STATUSES.has(e.status) || !e.message) return null;
+  const text = e.message.replace(/\s+/g, " ").trim().slice(0, 160);
+  const words = bare(text);
+  if (!words || words === bare(label) || words === bare(e.status)) return null;
+  return text;
+}
+
+/** The newest delivery detail, while the parcel's status is that scan's (its current place). */
+function statusDetailOf(subStatus: string, events: LookupEvent[]): string | undefined {
+  const newest = events.find((e) => e.status === subStatus);
+  return DELIVERY_STATUSES.has(subStatus) ? newest?.detail : undefined;
 }
 
 function shipmentView(
@@ -216,12 +261,15 @@ function shipmentView(
   const kind = kindOf(s);
   const reason = s.delayReason as keyof ReturnType<typeof messagesFor>["delayReasons"] | null;
   const notice = s.delayed && reason ? messagesFor(locale).delayReasons[reason] : undefined;
+  const shown = timeline(events, kind, locale);
+  const detail = statusDetailOf(s.subStatus, shown);
   return {
     id: s.id,
     kind,
     stage: clampStage(s.stage),
     subStatus: s.subStatus,
     statusLabel: subStatusText(s.subStatus, locale),
+    ...(detail ? { statusDetail: detail } : {}),
     delayed: s.delayed,
     ...(notice ? { delayNotice: notice } : {}),
     needsAttention: s.needsAttention,
@@ -233,7 +281,7 @@ function shipmentView(
       kind === "outbound"
         ? { city: order.shipCity, region: order.shipRegion, country: order.shipCountry }
         : { city: null, region: null, country: null },
-    events: timeline(events, kind, locale),
+    events: shown,
     items,
   };
 }
@@ -244,15 +292,23 @@ export interface FoundInput {
   order: OrderColumns;
   /** orderItems(order.lineItems), read once by the caller (it also asks for recommendations). */
   items: OrderItem[];
-  /** visibleShipments() of the order's parcels, in the queried order. */
+  /** visibleShipments() of the order's parcels, in the queried order; returns here are left out (see `returns`). */
   shipments: ShipmentColumns[];
-  /** Each shown parcel's events, newest first. */
+  /** The order's returns: each its return shipment joined with its case. */
+  returns?: ReturnColumns[];
+  /** The order's currency (refunds) and the shop's time zone (their dates). */
+  currency?: string;
+  timeZone?: string | null;
+  /** Each shown parcel's and return's events, newest first. */
   events: ReadonlyMap<string, EventColumns[]>;
   recommendations: Recommendation[];
   locale: Locale;
 }
 
-/** The found answer: the order, outbound parcels then returns, each with its timeline and items. */
+/**
+ * The found answer: the order, its outbound parcels (numbered among themselves), then its returns,
+ * each a journey of its own (rules/returns.ts), never a parcel of the order.
+ */
 export function foundView(input: FoundInput): LookupFound {
   const { order, items, locale } = input;
   const outbound = input.shipments.filter((s) => s.kind === "outbound");
@@ -282,8 +338,21 @@ export function foundView(input: FoundInput): LookupFound {
       statusLabel: subStatusText(order.cancelledAt ? "cancelled" : order.subStatus, locale),
       cancelled: order.cancelledAt !== null,
     },
-    shipments: [...outbound, ...input.shipments.filter((s) => s.kind !== "outbound")].map((s) =>
-      shipmentView(s, order, input.events.get(s.id) ?? [], itemsOf(s), locale),
+    shipments: outbound.map((s) => shipmentView(s, order, input.events.get(s.id) ?? [], itemsOf(s), locale)),
+    returns: (input.returns ?? []).map((row) =>
+      returnView({
+        id: row.id,
+        subStatus: row.subStatus,
+        row,
+        carrier: carrierName(row),
+        trackingNumber: row.primaryTracking,
+        carrierUrl: carrierUrlOf(row),
+        events: timeline(input.events.get(row.id) ?? [], "return", locale),
+        items,
+        currency: input.currency ?? "USD",
+        timeZone: input.timeZone ?? null,
+        locale,
+      }),
     ),
     recommendations: input.recommendations,
     locale,
@@ -311,6 +380,8 @@ export interface ParcelInput {
 export function parcelView(input: ParcelInput): LookupParcelFound {
   const { shipment: s, number, locale } = input;
   const primary = s.primaryTracking && cleanTrackingNumber(s.primaryTracking) === number ? s.primaryTracking : null;
+  const events = timeline(input.events, kindOf(s), locale);
+  const detail = statusDetailOf(s.subStatus, events);
   return {
     found: true,
     scope: "parcel",
@@ -318,11 +389,12 @@ export function parcelView(input: ParcelInput): LookupParcelFound {
       stage: clampStage(s.stage),
       subStatus: s.subStatus,
       statusLabel: subStatusText(s.subStatus, locale),
+      ...(detail ? { statusDetail: detail } : {}),
       carrier: carrierName(s),
       trackingNumber: primary ?? number,
       carrierUrl: parcelUrlOf(s, number, input.postcode),
       estimate: carrierEstimate(s),
-      events: timeline(input.events, kindOf(s), locale),
+      events,
     },
     hint: input.hint,
     locale,

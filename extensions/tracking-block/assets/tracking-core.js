@@ -1,7 +1,8 @@
 /* Waypoint order tracking, view part: formatting, and rendering the lookup JSON (typed in tracking.js) into
    the snippet's <template>s; data goes in as textContent or checked URLs, never innerHTML.
    Plain ES2018, no build step, loaded with defer before tracking.js; each script stays under 10,000 bytes.
-   Exports: module.exports under Node (tests), window.WaypointTracking in browsers. */
+   Exports: module.exports under Node (tests), window.WaypointTracking in browsers.
+   Also read (CONTRACT.md): data.returns[], parcels' statusDetail, events' detail. */
 ((root, api) => {
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   else if (root) root.WaypointTracking = Object.assign(root.WaypointTracking || {}, api);
@@ -91,14 +92,30 @@
   const render = (root, data, S, locale) => {
     const tpl = (name) => root.querySelector(`template[data-wpt-tpl=${name}]`).content.firstElementChild.cloneNode(true);
     const append = (node, slot, child) => node.querySelector(`[data-slot=${slot}]`).appendChild(child);
-    const bar = (node, stage, kind, subStatus, label) => {
+    // p: progress() for a parcel, or a return's steps as the app worked them out (the names are the template's).
+    const bar = (node, stage, kind, subStatus, label, r) => {
       const el = node.querySelector("[role=progressbar]"), items = [...el.querySelectorAll("li")];
-      const p = progress(stage, kind, subStatus, label, items.map((li) => li.textContent.trim()), S.progress);
+      const names = items.map((li) => li.textContent.trim());
+      const n = names.length, p = r
+        ? { now: r.step, max: n, steps: r.steps, text: fill(S.progress, { step: r.step, total: n, stage: names[r.step - 1], status: label }) }
+        : progress(stage, kind, subStatus, label, names, S.progress);
       for (const k of ["now", "max", "text"]) el.setAttribute(`aria-value${k}`, p[k]);
       items.forEach((li, i) => {
         li.hidden = i >= p.max;
         li.className = `wpt__step is-${p.steps[i] || "todo"}`;
       });
+    };
+    // A parcel's or return's scans and items.
+    const history = (node, s) => {
+      for (const e of newestFirst(s.events)) {
+        const li = put(tpl("event"), { time: formatDate(e.at, locale), label: e.label || e.status, detail: e.detail, place: place(e.location) });
+        li.querySelector("time").setAttribute("datetime", e.at);
+        append(node, "events", li);
+      }
+      for (const it of s.items || []) {
+        append(node, "items", put(tpl("item"), { image: it.image, title: it.title, qty: fill(S.quantity, { n: it.quantity }) }));
+      }
+      return node;
     };
 
     // scope "parcel" (a tracking number alone): that parcel only, under its number; no order fields.
@@ -112,36 +129,45 @@
       cancelled: !!order.cancelled,
       waiting,
       recs: recs.length > 0,
+      returns: !parcel && !!(data.returns || []).length,
     });
     if (waiting) bar(out, order.stage, "outbound", order.status, order.statusLabel);
 
+    const parcelFields = (s) => ({
+      status: s.statusLabel,
+      carrier: s.carrier,
+      tracking: s.trackingNumber,
+      link: s.carrierUrl,
+      linkText: fill(S.carrierLink, { carrier: s.carrier }),
+      noEvents: !(s.events || []).length,
+    });
     ships.forEach((s, i) => {
-      const range = formatWindow(s.estimate, locale), events = newestFirst(s.events);
+      const range = formatWindow(s.estimate, locale);
       const source = s.estimate && s.estimate.source === "carrier" ? S.carrierEstimate : S.predictedEstimate;
-      const node = put(tpl("shipment"), {
+      const node = put(tpl("shipment"), Object.assign(parcelFields(s), {
         title: s.kind === "return" ? S.returnPackage : ships.length > 1 && fill(S.package, { n: i + 1, total: ships.length }),
         delay: s.delayed && (s.delayNotice || S.delayed),
         attention: !!s.needsAttention,
-        status: s.statusLabel,
+        detail: s.statusDetail,
         estimate: range && `${range} (${source})`,
-        carrier: s.carrier,
-        tracking: s.trackingNumber,
         destination: place(s.destination),
-        link: s.carrierUrl,
-        linkText: fill(S.carrierLink, { carrier: s.carrier }),
-        noEvents: !events.length,
-      });
+      }));
       bar(node, s.stage, s.kind, s.subStatus, s.statusLabel);
-      for (const e of events) {
-        const li = put(tpl("event"), { time: formatDate(e.at, locale), label: e.label || e.status, place: place(e.location) });
-        li.querySelector("time").setAttribute("datetime", e.at);
-        append(node, "events", li);
-      }
-      for (const it of s.items || []) {
-        append(node, "items", put(tpl("item"), { image: it.image, title: it.title, qty: fill(S.quantity, { n: it.quantity }) }));
-      }
-      append(out, "shipments", node);
+      append(out, "shipments", history(node, s));
     });
+
+    // Returns: a journey of their own (never "Package n of m"); the wording is the snippet's.
+    for (const r of (!parcel && data.returns) || []) {
+      const node = put(tpl("return"), Object.assign(parcelFields(r), {
+        title: fill(S.returnTitle, { name: r.name }).trim(),
+        journey: r.steps.length > 0,
+        note: r.note,
+        refund: r.refund && fill(S.refunded, r.refund),
+        print: r.labelUrl,
+      }));
+      if (r.steps.length) bar(node, 0, "", "", r.statusLabel, r);
+      append(out, "returns", history(node, r));
+    }
 
     recs.forEach((r, i) => {
       const node = put(tpl("rec"), { url: r.url, image: r.image, title: r.title, price: formatMoney(r.price, r.currency, locale) });

@@ -28,6 +28,7 @@ const TABLE: Record<Milestone, { email: boolean; sms: boolean }> = {
   delivery_failed: { email: true, sms: true },
   shipped_early: { email: false, sms: false },
   return_approved: { email: true, sms: false },
+  return_label: { email: true, sms: false },
   return_received: { email: true, sms: false },
   refund_issued: { email: true, sms: false },
 };
@@ -181,8 +182,10 @@ describe("milestoneForTransition", () => {
 
   it.each([
     ["return_approved", "return_requested", "return_approved"],
-    ["return_label_created", null, "return_approved"],
-    ["return_label_created", "return_approved", null],
+    // The label is its own email: approval often goes out before Shopify has a label.
+    ["return_label_created", null, "return_label"],
+    ["return_label_created", "return_approved", "return_label"],
+    ["label_printed", "return_label_created", null],
     ["return_received", "return_in_transit", "return_received"],
     ["return_disposed", "return_in_transit", "return_received"],
     ["received", "in_transit", "return_received"],

@@ -11,6 +11,7 @@ import {
   type ParcelInput,
   type ShipmentColumns,
 } from "~/storefront/rules/view";
+import type { ReturnCaseColumns } from "~/storefront/rules/returns";
 
 const ORDER: OrderColumns = {
   name: "#1001",
@@ -131,20 +132,78 @@ describe("foundView", () => {
     expect(carried.shipments.map((s) => s.items)).toEqual([[{ title: "Bottle", quantity: 1, image: null }], []]);
   });
 
-  it("puts outbound parcels before returns, and gives returns no destination, items or estimate", () => {
+  it("lists returns apart from the parcels, which are numbered among themselves", () => {
+    const caseCols: ReturnCaseColumns = {
+      returnLabelUrl: null,
+      reverseDeliveryId: null,
+      labelCreatedAt: null,
+      inTransitAt: null,
+      deliveredAt: null,
+      caseName: "#1001-R1",
+      caseStatus: "requested",
+      declineNote: null,
+      caseLineItems: [{ lineItemId: "12", quantity: 1, reason: "unwanted", customerNote: "secret" }],
+      requestedAt: new Date("2026-11-23T00:00:00Z"),
+      approvedAt: null,
+      receivedAt: null,
+      refundedAt: null,
+      refundCents: null,
+    };
     const body = view({
-      shipments: [
-        parcel({ id: "r1", kind: "return", subStatus: "return_label_created", stage: 5 }),
-        parcel({ id: "s1" }),
+      shipments: [parcel({ id: "s1" })],
+      returns: [
+        {
+          ...parcel({ id: "r1", kind: "return", subStatus: "return_requested", stage: 5, primaryTracking: null }),
+          ...caseCols,
+        },
       ],
     });
-    expect(body.shipments.map((s) => s.id)).toEqual(["s1", "r1"]);
-    expect(body.shipments[1]).toMatchObject({
-      kind: "return",
-      destination: { city: null, region: null, country: null },
-      items: [],
-      estimate: null,
-    });
+    expect(body.shipments.map((s) => s.id)).toEqual(["s1"]);
+    expect(body.returns).toEqual([
+      expect.objectContaining({
+        id: "r1",
+        name: "#1001-R1",
+        steps: ["done", "current", "todo", "todo", "todo", "todo"],
+        // The order's case: no carrier, number or link before a reverse delivery exists.
+        carrier: null,
+        trackingNumber: null,
+        carrierUrl: null,
+        items: [{ title: "Bottle", quantity: 1, image: null }],
+      }),
+    ]);
+    // Return rows handed in among the parcels are not parcels either.
+    expect(view({ shipments: [parcel({ id: "r1", kind: "return", stage: 5 }), parcel()] }).shipments).toHaveLength(1);
+  });
+
+  it("shows the carrier's own words on a delivery scan: left with a neighbour, where to pick it up", () => {
+    const events = (message: string | null, source = "fulfillment_event", status = "delivered"): EventColumns[] => [
+      {
+        status,
+        happenedAt: new Date("2026-11-21T15:00:00Z"),
+        city: null,
+        province: null,
+        country: null,
+        source,
+        message,
+      },
+    ];
+    const delivered = (ev: EventColumns[], subStatus = "delivered") =>
+      view({ shipments: [parcel({ subStatus, stage: 4 })], events: new Map([["s1", ev]]) }).shipments[0]!;
+    const s = delivered(events("Delivered,   left with neighbour"));
+    expect(s.statusDetail).toBe("Delivered, left with neighbour");
+    expect(s.events[0]).toMatchObject({ label: "Delivered", detail: "Delivered, left with neighbour" });
+    // Words that only repeat the label, a synthetic fact's message and an in-transit scan's words add nothing.
+    expect(delivered(events("DELIVERED.")).statusDetail).toBeUndefined();
+    expect(delivered(events("Left with neighbour", "fulfillment")).statusDetail).toBeUndefined();
+    const transit = delivered(events("Departed facility", "fulfillment_event", "in_transit"), "in_transit");
+    expect(transit.statusDetail).toBeUndefined();
+    expect(transit.events[0]!.detail).toBeUndefined();
+    const pickup = delivered(
+      events("Ready at Post Office, 12 Main St", "fulfillment_event", "ready_for_pickup"),
+      "ready_for_pickup",
+    );
+    expect(pickup.statusDetail).toBe("Ready at Post Office, 12 Main St");
+    expect(delivered(events("x".repeat(400))).statusDetail).toHaveLength(160);
   });
 
   it("gives a date-only carrier estimate as bare dates, and none once delivered", () => {
