@@ -16,6 +16,7 @@ import { enqueue } from "./queue.server";
 import { processReceipt } from "../pipeline/receipts.server";
 import { pruneIngestion } from "../pipeline/retention.server";
 import { STAGE_CHANGED, type StageChangedEvent } from "../pipeline/shipments.server";
+import { createSyncHandlers } from "../sync/sync.server";
 import type { HandlerMap, JobHandler } from "./worker.server";
 
 export const PRUNE = "maintenance.prune";
@@ -31,6 +32,7 @@ const notifyOrderConfirmed = required(ORDER_CONFIRMED);
 
 export const jobHandlers: HandlerMap = {
   ...notificationHandlers,
+  ...createSyncHandlers(), // Admin API import and reconciliation (decision 009)
   [PROCESS_RECEIPT]: async (payload, { db, now }) => {
     const { receiptId } = payload as { receiptId: string };
     await processReceipt(db, receiptId, now());
