@@ -10,6 +10,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { DEFAULT_OPTIONS, DEMO_DATABASE_URL, startDemo } from "./demo/run";
 import { ROOT } from "./demo/server";
+import { startDemoAdminApi } from "./demo/sync";
 
 const HELP = `Usage: npm run demo -- [options]
 
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
   if (fs.existsSync(path.join(ROOT, ".env"))) process.loadEnvFile(path.join(ROOT, ".env"));
 
   const startedAt = Date.now();
+  const adminApi = await startDemoAdminApi(process.env); // Admin GraphQL simulator: import and sync (issue 16)
   const demo = await startDemo({
     orders: Math.floor(int(values.orders, "orders", DEFAULT_OPTIONS.orders, 1)),
     speed: int(values.speed, "speed", DEFAULT_OPTIONS.speed, 0.001),
@@ -68,6 +70,7 @@ async function main(): Promise<void> {
     env: process.env,
   });
 
+  await adminApi.attach(demo);
   const u = demo.url;
   // A parcel on its way right now, to try on the tracking page.
   const now = demo.generator.options.now;
