@@ -7,6 +7,7 @@ import db from "./db.server";
 import { env } from "./env.server";
 import { useAdminApiOrigin } from "./lib/admin-api-origin.server";
 import { recordInstall } from "./pipeline/shops.server";
+import { importOnInstall } from "./sync/sync.server";
 
 /** One API version for the whole app, and the same one shopify.app.toml pins (2026-07). */
 export const API_VERSION = ApiVersion.July26;
@@ -32,7 +33,8 @@ const shopify = shopifyApp({
   },
   hooks: {
     afterAuth: async ({ session, admin }) => {
-      await recordInstall(db, session.shop, admin);
+      // A new or returning shop's recent orders are imported (app/sync, decision 009).
+      await importOnInstall(db, session.shop, new Date(), () => recordInstall(db, session.shop, admin));
     },
   },
   ...(config.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [config.SHOP_CUSTOM_DOMAIN] } : {}),

@@ -18,6 +18,7 @@ import { benchLighthouse } from "./lighthouse";
 import { benchLookup } from "./lookup";
 import { benchNotify } from "./notify";
 import { benchScaleOut } from "./scale-out";
+import { benchSync, SYNC_ORDERS } from "./sync";
 import { BenchPostgres, benchSecrets, ensureBuild } from "./servers";
 
 export interface Profile {
@@ -85,6 +86,7 @@ export const SECTIONS = [
   "lighthouse",
   "scaleout",
   "windows",
+  "sync",
 ] as const;
 export type Section = (typeof SECTIONS)[number];
 
@@ -183,6 +185,7 @@ export async function runBench(
         }),
       );
     }
+    if (has("sync")) await section("sync", () => benchSync({ orders: SYNC_ORDERS[profile.name] ?? 300, secrets }));
     if (has("lighthouse")) await section("lighthouse", () => benchLighthouse({ runs: profile.lighthouseRuns }));
     if (has("scaleout")) {
       if (postgres) {

@@ -11,6 +11,7 @@ import { parseArgs } from "node:util";
 import { DEFAULT_OPTIONS, DEMO_DATABASE_URL, startDemo } from "./demo/run";
 import { ROOT } from "./demo/server";
 import { startCarrierSourceDemo } from "./demo/carrier-source";
+import { startDemoAdminApi } from "./demo/sync";
 
 const HELP = `Usage: npm run demo -- [options]
 
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
   if (fs.existsSync(path.join(ROOT, ".env"))) process.loadEnvFile(path.join(ROOT, ".env"));
 
   const startedAt = Date.now();
+  const adminApi = await startDemoAdminApi(process.env); // Admin GraphQL simulator: import and sync (issue 16)
   const demo = await startDemo({
     orders: Math.floor(int(values.orders, "orders", DEFAULT_OPTIONS.orders, 1)),
     speed: int(values.speed, "speed", DEFAULT_OPTIONS.speed, 0.001),
@@ -72,6 +74,7 @@ async function main(): Promise<void> {
   });
 
   const carriers = await startCarrierSourceDemo(demo); // parcels Shopify never reports on, moved by signed carrier pushes
+  await adminApi.attach(demo);
   const u = demo.url;
   // A parcel on its way right now, to try on the tracking page.
   const now = demo.generator.options.now;

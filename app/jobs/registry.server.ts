@@ -19,6 +19,7 @@ import { processReceipt } from "../pipeline/receipts.server";
 import { pruneIngestion } from "../pipeline/retention.server";
 import { STAGE_CHANGED, type StageChangedEvent } from "../pipeline/shipments.server";
 import { scheduleSourceScan, sourceJobHandlers } from "../sources/jobs.server";
+import { createSyncHandlers } from "../sync/sync.server";
 import type { HandlerMap, JobHandler } from "./worker.server";
 
 export const PRUNE = "maintenance.prune";
@@ -36,6 +37,7 @@ export const jobHandlers: HandlerMap = {
   ...notificationHandlers,
   ...integrationHandlers,
   ...sourceJobHandlers,
+  ...createSyncHandlers(), // Admin API import and reconciliation (decision 009)
   [PROCESS_RECEIPT]: async (payload, { db, now }) => {
     const { receiptId } = payload as { receiptId: string };
     await processReceipt(db, receiptId, now());

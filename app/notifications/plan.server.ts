@@ -240,6 +240,12 @@ export async function planAndStore(db: Db, req: PlanRequest, deps: NotificationD
 // Domain events
 // ---------------------------------------------------------------------------------------------------
 
+/** True when `at` is before the shop's history line (set when its first Admin API import began). */
+async function isHistory(db: Db, shopId: string, at: Date): Promise<boolean> {
+  const sync = await db.shopSync.findUnique({ where: { shopId }, select: { historyBefore: true } });
+  return !!sync?.historyBefore && at.getTime() < sync.historyBefore.getTime();
+}
+
 /** tracking.stage_changed: the milestone a transition announces, the delay notice, the digest. */
 export async function onStageChanged(
   db: Db,
@@ -254,6 +260,9 @@ export async function onStageChanged(
     return;
   }
   const t = event.transition;
+  // A milestone that happened before the shop's first import (app/sync) is history: it still feeds
+  // the predictions (learned above) and the dashboard, but nobody is told about the past.
+  if (t && (await isHistory(db, s.shopId, new Date(t.at)))) return;
   const milestone = t ? milestoneForTransition(event.kind, t.toStage, t.toStatus, t.fromStatus) : null;
   if (milestone === "in_transit_digest") {
     await planDigest(db, s.id, now, deps);
@@ -352,6 +361,7 @@ export async function onOrderConfirmed(
 ): Promise<void> {
   const order = await db.order.findUnique({ where: { id: event.orderId }, include: { shop: true } });
   if (!order || sendsNothing(order.shop) || order.cancelledAt || order.redactedAt) return;
+  if (await isHistory(db, order.shopId, order.processedAt)) return; // placed before the import
   const predicted = order.predictedStart && order.predictedEnd;
   // A pickup order is collected, not delivered: it is promised no delivery window at all.
   const estimatedWindow =

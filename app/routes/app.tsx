@@ -32,6 +32,7 @@ export default function App() {
         <Link to="/app/review">Review queue</Link>
         <Link to="/app/bottlenecks">Carrier bottlenecks</Link>
         <Link to="/app/failures">Failed webhooks and jobs</Link>
+        <Link to="/app/sync">Import and sync</Link>
         <Link to="/app/settings">Settings</Link>
       </NavMenu>
       <PolarisVizProvider>

@@ -1,0 +1,25 @@
+-- CreateTable
+CREATE TABLE "ShopSync" (
+    "shopId" TEXT NOT NULL PRIMARY KEY,
+    "historyBefore" DATETIME,
+    "backfillDays" INTEGER NOT NULL DEFAULT 60,
+    "backfillStatus" TEXT NOT NULL DEFAULT 'idle',
+    "backfillMode" TEXT NOT NULL DEFAULT 'paged',
+    "backfillSince" DATETIME,
+    "backfillCursor" TEXT,
+    "backfillPage" INTEGER NOT NULL DEFAULT 0,
+    "backfillTotal" INTEGER,
+    "backfillDone" INTEGER NOT NULL DEFAULT 0,
+    "backfillStartedAt" DATETIME,
+    "backfillFinishedAt" DATETIME,
+    "bulkOperationId" TEXT,
+    "reconcileWatermark" DATETIME,
+    "reconcileLastRunAt" DATETIME,
+    "reconcileNextRunAt" DATETIME,
+    "reconcileLastRecovered" INTEGER NOT NULL DEFAULT 0,
+    "reconcileRecovered" INTEGER NOT NULL DEFAULT 0,
+    "authError" TEXT,
+    "authErrorAt" DATETIME,
+    "updatedAt" DATETIME NOT NULL,
+    CONSTRAINT "ShopSync_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
