@@ -23,6 +23,7 @@ import {
 } from "../notifications/reports.server";
 import { type TemplatePreview, isPreviewMilestone, previewTemplate, testSend } from "./notifications.server";
 import type { AdminShop } from "./shop.server";
+import { messageCopyView } from "./message-copy.server";
 
 export const NOTIFICATION_MODES = ["automated", "hybrid", "off"] as const;
 export const RECOMMENDATION_SOURCES = ["related", "complementary", "collection", "off"] as const;
@@ -391,7 +392,7 @@ export async function settingsPage(shop: AdminShop, db: Db = appDb) {
   const settings = await loadSettings(db, shop.domain);
   if (!settings) throw new Response("This store is not installed yet.", { status: 404 });
   const preview = await previewTemplate(db, shop.id, "shipped", shop.locale);
-  return { settings, preview, sendgridEventsUrl: sendGridEventsUrl() };
+  return { settings, preview, sendgridEventsUrl: sendGridEventsUrl(), messageCopy: await messageCopyView(shop, db) };
 }
 
 // Unsaved branding for the live preview, held to the same rules as saving (lib/html.ts); a value that
