@@ -7,6 +7,7 @@ import de from "./locales/de.json";
 import en from "./locales/en.json";
 import es from "./locales/es.json";
 import fr from "./locales/fr.json";
+import type { Milestone } from "../notifications/rules/policy";
 
 export const ADMIN_LOCALES = ["en", "fr", "de", "es"] as const;
 export type AdminLocale = (typeof ADMIN_LOCALES)[number];
@@ -38,6 +39,9 @@ export function translator(messages: AdminMessages): T {
     return params ? text.replace(/\{(\w+)\}/g, (m, name: string) => String(params[name] ?? m)) : text;
   };
 }
+
+/** A milestone's name: t(milestoneKey("shipped")). */
+export const milestoneKey = (m: Milestone) => `milestone.${m}` as AdminKey;
 
 /** The English translator, for server code and tests that have no page context. */
 export const tEn: T = translator(en);

@@ -263,6 +263,14 @@ describe.skipIf(!haveChromium && !process.env.CI)("admin in Chromium", () => {
     await shot("review");
     const drafts = await t.db.notification.count({ where: { shopId: story.shopId, status: "draft" } });
     expect(await page.$$("tbody tr")).toHaveLength(Math.min(drafts, 25));
+    // In German when Shopify opens the app in German: the page's strings, the nav's and Polaris's own.
+    await open("/app/review?locale=de", "table");
+    expect(await page.getAttribute("html", "lang")).toBe("de");
+    await page
+      .getByText(drafts === 1 ? "1 Entwurf wartet" : `${drafts} Entwürfe warten`)
+      .first()
+      .waitFor();
+    expect(await page.getByRole("columnheader", { name: "Bestellung" }).count()).toBe(1);
   });
 
   it("bottlenecks: the stalled lane and the fastest carrier there", async () => {

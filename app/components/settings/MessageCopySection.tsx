@@ -19,7 +19,7 @@ import {
 import { useEffect, useRef, useState } from "react";
 import type { CopyActionResult, MessageCopyView } from "../../admin/message-copy.server";
 import type { TemplatePreview } from "../../admin/notifications.server";
-import type { AdminKey } from "../../admin/i18n";
+import { milestoneKey } from "../../admin/i18n";
 import { LOCALES, type Locale } from "../../notifications/copy/types";
 import { MILESTONES, type Milestone, isSmsCapable } from "../../notifications/rules/policy";
 import { COPY_VARIABLES, type EditableCopy } from "../../notifications/templates/editable-copy";
@@ -27,7 +27,6 @@ import { EmailPreview } from "../EmailPreview";
 import { useT } from "../I18n";
 import { SettingsSection } from "./SettingsSection";
 
-export const milestoneKey = (m: Milestone) => `milestone.${m}` as AdminKey;
 const LANGUAGE_NAMES: Record<Locale, string> = { en: "English", fr: "Français", de: "Deutsch", es: "Español" };
 
 type TestResult = {
