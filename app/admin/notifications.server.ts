@@ -7,6 +7,7 @@ import { approveDraft, discardDraft } from "../notifications/drafts.server";
 import * as previews from "../notifications/previews.server";
 import { type Milestone, isSmsCapable, MILESTONES } from "../notifications/rules/policy";
 import * as staff from "../notifications/staff.server";
+import type { EditableCopy } from "../notifications/templates/editable-copy";
 
 export interface ActionOutcome {
   ok: number;
@@ -157,9 +158,10 @@ export async function previewTemplate(
   milestone: Milestone,
   locale: string,
   branding: { brandLogoUrl?: string | null; brandPrimaryColor?: string; brandAccentColor?: string } = {},
+  draftCopy?: EditableCopy,
 ): Promise<TemplatePreview> {
   const render = async (client: Db): Promise<TemplatePreview> => {
-    const email = await previews.previewTemplate(client, shopId, milestone, "email", locale);
+    const email = await previews.previewTemplate(client, shopId, milestone, "email", locale, new Date(), {}, draftCopy);
     const sms = isSmsCapable(milestone)
       ? await previews.previewTemplate(client, shopId, milestone, "sms", locale)
       : null;

@@ -35,6 +35,7 @@ import {
 } from "./integrations.server";
 import { type TemplatePreview, isPreviewMilestone, previewTemplate, testSend } from "./notifications.server";
 import type { AdminShop } from "./shop.server";
+import { messageCopyView } from "./message-copy.server";
 
 export const NOTIFICATION_MODES = ["automated", "hybrid", "off"] as const;
 export const RECOMMENDATION_SOURCES = ["related", "complementary", "collection", "off"] as const;
@@ -409,6 +410,7 @@ export async function settingsPage(shop: AdminShop, db: Db = appDb) {
     sendgridEventsUrl: sendGridEventsUrl(),
     integrations: await integrationsView(shop, db),
     parcelEmails: await parcelEmailsSetting(db, shop.id),
+    messageCopy: await messageCopyView(shop, db),
   };
 }
 

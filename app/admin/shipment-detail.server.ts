@@ -12,6 +12,7 @@ import type { AdminShop, ShopContext } from "./shop.server";
 import { statusInfo, subStatusLabel, subStatusRank } from "../pipeline/rules/stages";
 import { currentEstimate } from "../intelligence/rules/estimate";
 import type { ShipmentKind } from "../pipeline/rules/types";
+import { eventStatusText, storefrontLocale, subStatusText } from "../storefront/rules/status-labels";
 
 export const MAX_EVENTS = 500;
 export const MAX_NOTIFICATIONS = 100;
@@ -168,7 +169,10 @@ export function buildTimeline(
     province: string | null;
     country: string | null;
   }>,
+  /** The language of the labels (the order-details block asks in the admin's); English by default. */
+  locale: string = "en",
 ): TimelineEntry[] {
+  const lang = storefrontLocale(locale);
   const out: TimelineEntry[] = [];
   const sorted = events
     .slice()
@@ -189,7 +193,7 @@ export function buildTimeline(
     furthest = Math.max(furthest, rank);
     out.push({
       at: e.happenedAt.toISOString(),
-      label: info.label,
+      label: lang === "en" ? info.label : eventStatusText(e.status, kind, lang),
       location: place(e),
       message: scan ? e.message : null,
     });
@@ -323,7 +327,8 @@ export async function shipmentDetail(db: Db, shopId: string, id: string): Promis
 }
 
 /** An order's tracking summary for the admin order-details extension: its shipments and their timelines. */
-export async function orderTracking(db: Db, shopId: string, orderShopifyId: string) {
+export async function orderTracking(db: Db, shopId: string, orderShopifyId: string, locale: string = "en") {
+  const lang = storefrontLocale(locale);
   const order = await db.order.findUnique({
     where: { shopId_shopifyId: { shopId, shopifyId: orderShopifyId } },
     select: {
@@ -369,7 +374,7 @@ export async function orderTracking(db: Db, shopId: string, orderShopifyId: stri
   return {
     orderName: order.name,
     stage: order.stage,
-    statusLabel: subStatusLabel(order.subStatus),
+    statusLabel: lang === "en" ? subStatusLabel(order.subStatus) : subStatusText(order.subStatus, lang),
     window:
       order.predictedStart && order.predictedEnd
         ? { start: order.predictedStart.toISOString(), end: order.predictedEnd.toISOString() }
@@ -379,12 +384,12 @@ export async function orderTracking(db: Db, shopId: string, orderShopifyId: stri
       // A return reads as the return it is ("#1001-R1"), never as one more unnamed parcel.
       name: s.name ?? (s.kind === "return" ? (s.returnCase?.name ?? "Return") : null),
       stage: s.stage,
-      statusLabel: subStatusLabel(s.subStatus),
+      statusLabel: lang === "en" ? subStatusLabel(s.subStatus) : subStatusText(s.subStatus, lang),
       carrier: s.carrier,
       trackingNumber: s.primaryTracking,
       delayed: s.delayed,
       lastLocation: s.lastLocation,
-      timeline: buildTimeline(s.kind === "return" ? "return" : "outbound", s.events).slice(0, 10),
+      timeline: buildTimeline(s.kind === "return" ? "return" : "outbound", s.events, lang).slice(0, 10),
     })),
   };
 }
@@ -464,10 +469,12 @@ export async function orderTrackingResponse(
   ctx: Pick<ShopContext, "shop" | "cors">,
   rawOrderId: string | undefined,
   db: Db = appDb,
+  /** The admin's language, which the block sends as ?locale= (shopify.i18n.locale). */
+  locale: string | null = null,
 ): Promise<Response> {
   const id = orderNumericId(rawOrderId);
   if (!id) return ctx.cors(json({ error: "Invalid order id" }, { status: 400 }));
-  const tracking = await orderTracking(db, ctx.shop.id, id);
+  const tracking = await orderTracking(db, ctx.shop.id, id, locale ?? ctx.shop.locale);
   if (!tracking) return ctx.cors(json({ found: false }, { status: 404 }));
   return ctx.cors(json({ found: true, ...tracking, appUrl: `/app/shipments/${tracking.shipments[0]?.id ?? ""}` }));
 }

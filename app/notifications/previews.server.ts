@@ -9,6 +9,9 @@ import { ProviderError } from "./providers/index.server";
 import { renderFor } from "./render.server";
 import type { Channel, Milestone } from "./rules/policy";
 import { type MessageContext, previewContext } from "./templates";
+import { resolveLocale } from "./copy";
+import { customCopyFor } from "./custom-copy.server";
+import type { EditableCopy } from "./templates/editable-copy";
 
 /** Stands in for an order's short link code in previews and test sends (TRACKING_CODE_LENGTH characters). */
 const PREVIEW_TRACKING_CODE = "PREVIEW001";
@@ -26,8 +29,11 @@ export async function previewTemplate(
   locale: string,
   now: Date = new Date(),
   deps: NotificationDeps = {},
+  /** Unsaved copy from the editor, for this preview's language (checked by the caller). */
+  draftCopy?: EditableCopy,
 ): Promise<TemplatePreview> {
   const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId } });
+  const saved = await customCopyFor(db, shopId, milestone);
   const ctx: MessageContext = {
     ...previewContext(shop, milestone, now),
     // As real messages link: SMS with the order's short code (a stand-in of the same length, so the
@@ -37,6 +43,7 @@ export async function previewTemplate(
         ? shortTrackingUrl(shop, PREVIEW_TRACKING_CODE)
         : trackingUrl(shop, "preview", now, deps.linkSecret ? { secret: deps.linkSecret } : {}),
     helpEmail: shop.replyToEmail ?? shop.contactEmail,
+    customCopy: draftCopy ? { ...saved, [resolveLocale(locale)]: draftCopy } : saved,
   };
   const r = renderFor(milestone, channel, ctx, shop, locale, false);
   return channel === "email"

@@ -9,6 +9,8 @@ import { currentEstimate } from "../intelligence/rules/estimate";
 import { statusInfo } from "../pipeline/rules/stages";
 import { deliveryDetail } from "../storefront/rules/view";
 import { resolveLocale } from "./copy";
+import { customCopyFor } from "./custom-copy.server";
+import { logger } from "../lib/logger.server";
 import { type NotificationDeps, type NotificationFacts, timeZoneOf } from "./outbox.server";
 import { type Channel, isSmsCapable, type Milestone } from "./rules/policy";
 import { type Branding, type MessageContext, renderEmail, renderSms, type Scan } from "./templates";
@@ -73,6 +75,7 @@ export async function messageContext(
     timeZone: timeZoneOf(shop, order),
     personalNote,
     helpEmail: shop.replyToEmail ?? shop.contactEmail,
+    customCopy: await customCopyFor(db, shop.id, milestone),
   };
   if (facts.estimatedWindow) {
     ctx.estimatedWindow = { start: new Date(facts.estimatedWindow.start), end: new Date(facts.estimatedWindow.end) };
@@ -152,6 +155,11 @@ export function renderFor(
   ctx = { ...ctx, trackingUrl: withLocale(ctx.trackingUrl, resolveLocale(locale)) };
   if (channel === "email") {
     const r = renderEmail(milestone, ctx, branding(shop), locale);
+    if (r.copyError)
+      logger.warn(
+        { shopId: shop.id, milestone, locale, error: r.copyError },
+        "shop's own copy failed; default copy used",
+      );
     return { subject: r.subject, text: r.text, html: r.html, segments: null };
   }
   if (!isSmsCapable(milestone)) throw new Error(`There is no SMS for ${milestone}`);

@@ -25,6 +25,9 @@ import { useState } from "react";
 import { formatDateTime } from "../components/format";
 import { NoteField } from "../components/NoteField";
 import { AdminRouteError } from "../components/RouteError";
+import { useT } from "../components/I18n";
+import { type AdminKey, milestoneKey, type T } from "../admin/i18n";
+import { isMilestone } from "../notifications/rules/policy";
 import { reviewDrafts, reviewQueue } from "../admin/review.server";
 import { requireShop } from "../admin/shop.server";
 
@@ -38,6 +41,11 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   return reviewDrafts(ctx, await request.formData());
 };
 
+/** A milestone's name in the admin's language (a stored row's unknown value shows as written). */
+function milestoneText(t: T, milestone: string): string {
+  return isMilestone(milestone) ? t(milestoneKey(milestone)) : milestone.replaceAll("_", " ");
+}
+
 function EditDraft({
   draft,
   errors,
@@ -47,19 +55,22 @@ function EditDraft({
   errors: Record<string, string>;
   timeZone: string;
 }) {
+  const t = useT();
   const [note, setNote] = useState(draft.personalNote ?? "");
   const navigation = useNavigation();
   return (
     <Card>
       <BlockStack gap="300">
-        <Text
-          as="h2"
-          variant="headingMd"
-        >{`Review draft: ${draft.orderName}, ${draft.milestone.replaceAll("_", " ")} (${draft.channel === "sms" ? "SMS" : "email"})`}</Text>
-        <Text
-          as="p"
-          tone="subdued"
-        >{`To ${draft.recipient ?? "—"}, drafted ${formatDateTime(draft.createdAt, timeZone)}`}</Text>
+        <Text as="h2" variant="headingMd">
+          {t("review.draftHeading", {
+            order: draft.orderName,
+            milestone: milestoneText(t, draft.milestone),
+            channel: t(draft.channel === "sms" ? "settings.test.sms" : "settings.test.email"),
+          })}
+        </Text>
+        <Text as="p" tone="subdued">
+          {t("review.draftTo", { recipient: draft.recipient ?? "—", at: formatDateTime(draft.createdAt, timeZone) })}
+        </Text>
         <Box background="bg-surface-secondary" padding="300" borderRadius="200">
           <BlockStack gap="100">
             {draft.subject ? (
@@ -67,9 +78,7 @@ function EditDraft({
                 {draft.subject}
               </Text>
             ) : null}
-            <Text as="p">
-              {draft.bodyText ?? "The message is written from the shipment's latest facts when it is sent."}
-            </Text>
+            <Text as="p">{draft.bodyText ?? t("review.bodyLater")}</Text>
           </BlockStack>
         </Box>
         <Form method="post" action="/app/review">
@@ -77,22 +86,22 @@ function EditDraft({
             <input type="hidden" name="ids" value={draft.id} />
             <input type="hidden" name="intent" value="approve_edited" />
             <NoteField
-              label="Personal note (optional)"
+              label={t("review.note")}
               name="personalNote"
               value={note}
               onChange={setNote}
               rows={3}
               error={errors.personalNote}
-              helpText="Shown above the message. The rest is written from the shipment's latest facts, so it is always current."
+              helpText={t("review.noteHelp")}
             />
             <InlineStack align="end" gap="200">
-              <Button url="/app/review">Cancel</Button>
+              <Button url="/app/review">{t("review.cancel")}</Button>
               <Button
                 submit
                 variant="primary"
                 loading={navigation.state === "submitting" && navigation.formData?.get("intent") === "approve_edited"}
               >
-                Approve and send
+                {t("review.approve")}
               </Button>
             </InlineStack>
           </BlockStack>
@@ -107,7 +116,7 @@ function EditDraft({
               tone="critical"
               loading={navigation.state === "submitting" && navigation.formData?.get("intent") === "discard"}
             >
-              Discard this draft
+              {t("review.discardOne")}
             </Button>
           </InlineStack>
         </Form>
@@ -133,35 +142,39 @@ export default function Review() {
     clearSelection();
   };
   const errors = result && !result.ok ? result.fieldErrors : {};
+  const t = useT();
 
   return (
     <Page
-      title="Review queue"
-      subtitle={`${data.total} draft${data.total === 1 ? "" : "s"} waiting`}
-      backAction={{ content: "Overview", url: "/app" }}
+      title={t("nav.review")}
+      subtitle={t(data.total === 1 ? "review.waiting.one" : "review.waiting.other", { count: data.total })}
+      backAction={{ content: t("nav.overview"), url: "/app" }}
     >
       <BlockStack gap="400">
         {data.mode !== "hybrid" ? (
           <Banner
             tone="info"
-            title={`Notifications are ${data.mode === "off" ? "off" : "sent automatically"}`}
-            action={{ content: "Change in settings", url: "/app/settings" }}
+            title={t(data.mode === "off" ? "review.modeOff" : "review.modeAutomated")}
+            action={{ content: t("review.changeInSettings"), url: "/app/settings" }}
           >
-            <p>In hybrid mode, each customer message waits here as a draft for you to edit, approve or discard.</p>
+            <p>{t("review.hybridExplained")}</p>
           </Banner>
         ) : data.autoSendHours ? (
           <Banner tone="info">
-            <p>{`Drafts you do not review are sent automatically after ${data.autoSendHours} hours.`}</p>
+            <p>{t("review.autoSend", { hours: data.autoSendHours })}</p>
           </Banner>
         ) : null}
         {result?.ok ? (
           <Banner
             tone="success"
-            title={`${result.done} draft${result.done === 1 ? "" : "s"} ${result.intent === "discard" ? "discarded" : "approved"}`}
+            title={t(
+              `review.${result.intent === "discard" ? "discarded" : "approved"}.${result.done === 1 ? "one" : "other"}` as AdminKey,
+              { count: result.done },
+            )}
           />
         ) : null}
         {errors.form || errors.ids ? (
-          <Banner tone="critical" title={errors.form ?? errors.ids ?? "Something went wrong"} />
+          <Banner tone="critical" title={errors.form ?? errors.ids ?? t("review.error")} />
         ) : null}
         {data.editing ? (
           <EditDraft key={data.editing.id} draft={data.editing} errors={errors} timeZone={data.timeZone} />
@@ -170,10 +183,10 @@ export default function Review() {
         {data.drafts.length === 0 && !params.get("cursor") ? (
           <Card>
             <EmptyState
-              heading="No drafts to review"
+              heading={t("review.empty")}
               image="https://cdn.shopify.com/s/files/1/0262/4071/2726/files/emptystate-files.png"
             >
-              <p>When a shipment reaches a milestone in hybrid mode, its message appears here before it is sent.</p>
+              <p>{t("review.emptyHelp")}</p>
             </EmptyState>
           </Card>
         ) : (
@@ -185,16 +198,16 @@ export default function Review() {
               onSelectionChange={handleSelectionChange}
               loading={navigation.state === "loading"}
               promotedBulkActions={[
-                { content: "Approve and send", onAction: bulk("approve") },
-                { content: "Discard", onAction: bulk("discard") },
+                { content: t("review.approve"), onAction: bulk("approve") },
+                { content: t("review.discard"), onAction: bulk("discard") },
               ]}
               headings={[
-                { title: "Order" },
-                { title: "Milestone" },
-                { title: "Channel" },
-                { title: "Recipient" },
-                { title: "Message" },
-                { title: "Drafted" },
+                { title: t("review.col.order") },
+                { title: t("review.col.milestone") },
+                { title: t("review.col.channel") },
+                { title: t("review.col.recipient") },
+                { title: t("review.col.message") },
+                { title: t("review.col.drafted") },
                 { title: "" },
               ]}
               pagination={{
@@ -215,8 +228,10 @@ export default function Review() {
                       d.orderName
                     )}
                   </IndexTable.Cell>
-                  <IndexTable.Cell>{d.milestone.replaceAll("_", " ")}</IndexTable.Cell>
-                  <IndexTable.Cell>{d.channel === "sms" ? "SMS" : "Email"}</IndexTable.Cell>
+                  <IndexTable.Cell>{milestoneText(t, d.milestone)}</IndexTable.Cell>
+                  <IndexTable.Cell>
+                    {t(d.channel === "sms" ? "settings.test.sms" : "settings.test.email")}
+                  </IndexTable.Cell>
                   <IndexTable.Cell>{d.recipient ?? "—"}</IndexTable.Cell>
                   <IndexTable.Cell>
                     <Text as="span" truncate>
@@ -230,7 +245,7 @@ export default function Review() {
                         variant="plain"
                         url={`/app/review?edit=${d.id}${params.get("cursor") ? `&cursor=${params.get("cursor")}` : ""}`}
                       >
-                        Review
+                        {t("review.review")}
                       </Button>
                     </div>
                   </IndexTable.Cell>

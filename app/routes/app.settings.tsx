@@ -1,13 +1,14 @@
-// The settings page: one form (saved at once, validated by admin/settings.server.ts) whose sections
-// follow the merchant's order of concerns; long because it is mostly Polaris fields, one per setting.
+// The settings page's frame: one form of settings (validated by admin/settings.server.ts) saved from
+// the App Bridge contextual save bar (or the Save button), whose sections follow the merchant's order of
+// concerns. A section with its own save (message copy) lives in app/components/settings/ and is one
+// line below, with one intent branch in the action.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
+import { SaveBar } from "@shopify/app-bridge-react";
 import {
   Banner,
   BlockStack,
-  Box,
   Button,
-  Card,
   Checkbox,
   ChoiceList,
   DataTable,
@@ -19,47 +20,37 @@ import {
   Text,
   TextField,
 } from "@shopify/polaris";
-import { type ReactNode, useEffect, useRef, useState } from "react";
-import { EmailPreview } from "../components/EmailPreview";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { AdminRouteError } from "../components/RouteError";
+import { useT } from "../components/I18n";
+import { ColorField } from "../components/settings/ColorField";
+import { MessageCopySection } from "../components/settings/MessageCopySection";
 import { IntegrationsSection } from "../components/settings/IntegrationsSection";
 import { ParcelEmailsSection } from "../components/settings/ParcelEmailsSection";
-import { AdminRouteError } from "../components/RouteError";
-import { MILESTONES, type Milestone, isSmsCapable } from "../notifications/rules/policy";
-import type { TemplatePreview } from "../admin/notifications.server";
-import { type SecretField, settingsAction, settingsPage } from "../admin/settings.server";
-import { requireShop } from "../admin/shop.server";
 import { DeliveryPromiseSection } from "../components/settings/DeliveryPromiseSection";
+import { CarrierTrackingSection } from "../components/settings/CarrierTrackingSection";
 import {
   DELIVERY_PROMISE_INTENT,
   deliveryPromiseSettings,
   saveDeliveryPromise,
 } from "../admin/delivery-promise.server";
-import { CarrierTrackingSection } from "../components/settings/CarrierTrackingSection";
 import {
   carrierTrackingSettings,
   carrierTrackingSettingsAction,
   isCarrierTrackingIntent,
 } from "../sources/routes.server";
+import { SettingsSection } from "../components/settings/SettingsSection";
+import { MILESTONES, isSmsCapable } from "../notifications/rules/policy";
+import { type AdminKey, milestoneKey } from "../admin/i18n";
+import { isCopyIntent, messageCopyAction } from "../admin/message-copy.server";
+import { type SecretField, type SettingsView, settingsAction, settingsPage } from "../admin/settings.server";
+import { requireShop } from "../admin/shop.server";
 
-const MILESTONE_LABELS: Record<Milestone, string> = {
-  order_confirmed: "Order confirmed",
-  shipped: "Shipped",
-  in_transit_digest: "In-transit digest",
-  delayed: "Delayed",
-  out_for_delivery: "Out for delivery",
-  delivered: "Delivered",
-  delivery_failed: "Delivery failed",
-  shipped_early: "Shipped early",
-  return_approved: "Return approved",
-  return_label: "Return label ready",
-  return_received: "Return received",
-  refund_issued: "Refund issued",
-};
-const SECRET_LABELS: Record<SecretField, string> = {
-  sendgridApiKey: "SendGrid API key",
-  sendgridWebhookKey: "SendGrid Event Webhook verification key",
-  twilioAccountSid: "Twilio account SID",
-  twilioAuthToken: "Twilio auth token",
+const SECRET_LABELS: Record<SecretField, AdminKey> = {
+  sendgridApiKey: "settings.secrets.sendgridApiKey",
+  sendgridWebhookKey: "settings.secrets.sendgridWebhookKey",
+  twilioAccountSid: "settings.secrets.twilioAccountSid",
+  twilioAuthToken: "settings.secrets.twilioAuthToken",
 };
 const HOURS = Array.from({ length: 24 }, (_, h) => ({ value: String(h), label: `${String(h).padStart(2, "0")}:00` }));
 
@@ -74,136 +65,38 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { shop } = await requireShop(request);
+  const { shop, staff } = await requireShop(request);
   const form = await request.formData();
+  if (isCopyIntent(form.get("intent"))) return messageCopyAction(shop, form, staff);
   if (form.get("intent") === DELIVERY_PROMISE_INTENT) return saveDeliveryPromise(shop, form);
   if (isCarrierTrackingIntent(form)) return carrierTrackingSettingsAction(shop.id, form);
   return settingsAction(shop, form);
 };
 
-function PreviewPane({
-  initial,
-  branding,
-}: {
-  initial: TemplatePreview;
-  branding: { brandLogoUrl: string; brandPrimaryColor: string; brandAccentColor: string };
-}) {
-  const fetcher = useFetcher<typeof action>({ key: "template-preview" });
-  const tester = useFetcher<typeof action>({ key: "template-test" });
-  const [milestone, setMilestone] = useState<Milestone>(initial.milestone);
-  const [channel, setChannel] = useState<"email" | "sms">("email");
-  const [to, setTo] = useState("");
-  const first = useRef(true);
-
-  // Live preview: re-render a moment after the milestone or the branding changes.
-  useEffect(() => {
-    if (first.current) {
-      first.current = false;
-      return;
-    }
-    const t = setTimeout(() => fetcher.submit({ intent: "preview", milestone, ...branding }, { method: "post" }), 400);
-    return () => clearTimeout(t);
-  }, [milestone, branding.brandLogoUrl, branding.brandPrimaryColor, branding.brandAccentColor]);
-
-  const data = fetcher.data && fetcher.data.intent === "preview" ? fetcher.data : null;
-  const preview = data?.preview ?? initial;
-  const test = tester.data && tester.data.intent === "test_send" ? tester.data : null;
-
-  return (
-    <BlockStack gap="300">
-      <InlineGrid columns={2} gap="300">
-        <Select
-          label="Milestone"
-          options={MILESTONES.map((m) => ({ value: m, label: MILESTONE_LABELS[m] }))}
-          value={milestone}
-          onChange={(v) => setMilestone(v as Milestone)}
-        />
-        <Text as="p" tone="subdued">
-          {fetcher.state !== "idle" ? "Rendering…" : `Subject: ${preview.subject}`}
-        </Text>
-      </InlineGrid>
-      {data?.error ? <Banner tone="warning" title={data.error} /> : null}
-      <div
-        style={{ border: "1px solid var(--p-color-border)", borderRadius: 8, overflow: "hidden", background: "#fff" }}
-      >
-        <EmailPreview title="Email preview" html={preview.html} />
-      </div>
-      {preview.sms ? (
-        <Box background="bg-surface-secondary" padding="300" borderRadius="200">
-          <BlockStack gap="100">
-            <Text
-              as="h3"
-              variant="headingSm"
-            >{`SMS (${preview.sms.segments} segment${preview.sms.segments === 1 ? "" : "s"})`}</Text>
-            <Text as="p" breakWord>
-              {preview.sms.body}
-            </Text>
-          </BlockStack>
-        </Box>
-      ) : (
-        <Text as="p" tone="subdued">
-          This milestone is sent by email only.
-        </Text>
-      )}
-      {/* Not a nested <form>: the settings form surrounds this pane, so the test is submitted by the fetcher. */}
-      <div>
-        <InlineGrid columns={{ xs: 1, md: "1fr 2fr auto" }} gap="200" alignItems="end">
-          <Select
-            label="Test by"
-            options={[
-              { value: "email", label: "Email" },
-              { value: "sms", label: "SMS", disabled: !isSmsCapable(milestone) },
-            ]}
-            value={channel}
-            onChange={(v) => setChannel(v as "email" | "sms")}
-            error={test?.fieldErrors["test.channel"]}
-          />
-          <TextField
-            label={channel === "sms" ? "Phone number" : "Email address"}
-            value={to}
-            onChange={setTo}
-            autoComplete="off"
-            error={test?.fieldErrors["test.to"]}
-          />
-          <Button
-            loading={tester.state !== "idle"}
-            onClick={() => tester.submit({ intent: "test_send", milestone, channel, to }, { method: "post" })}
-          >
-            Send test
-          </Button>
-        </InlineGrid>
-      </div>
-      {test?.ok ? <Banner tone="success" title={test.message ?? "Sent"} /> : null}
-    </BlockStack>
-  );
-}
-
 const ACCOUNT_OF: Record<"email" | "sms", string> = { email: "SendGrid", sms: "Twilio" };
 
 /** Which account sends each channel; a loud warning where none does (messages stay in the dev outbox). */
 function SendingAccounts({ sending }: { sending: { email: string; sms: string } }) {
-  const line = (channel: "email" | "sms") => {
-    const source = sending[channel];
-    const what = channel === "email" ? "Emails" : "Text messages";
-    if (source === "shop") return `${what} are sent with your ${ACCOUNT_OF[channel]} account.`;
-    if (source === "app") return `${what} are sent with Waypoint's ${ACCOUNT_OF[channel]} account.`;
-    return null;
-  };
+  const t = useT();
   return (
     <BlockStack gap="200">
       {(["email", "sms"] as const).map((channel) => {
-        const ok = line(channel);
-        return ok ? (
-          <Text key={channel} as="p" tone="subdued">
-            {ok}
-          </Text>
-        ) : (
+        const source = sending[channel];
+        const account = ACCOUNT_OF[channel];
+        if (source === "shop" || source === "app") {
+          return (
+            <Text key={channel} as="p" tone="subdued">
+              {t(`settings.sending.${channel}.${source}` as AdminKey, { account })}
+            </Text>
+          );
+        }
+        return (
           <Banner
             key={channel}
             tone={channel === "email" ? "critical" : "warning"}
-            title={`${channel === "email" ? "Emails" : "Text messages"} are not reaching your customers`}
+            title={t(`settings.sending.${channel}.none` as AdminKey)}
           >
-            <p>{`No ${ACCOUNT_OF[channel]} account is set up, so Waypoint keeps each message in its outbox instead of sending it. Add your ${ACCOUNT_OF[channel]} credentials below.`}</p>
+            <p>{t("settings.sending.noneBody", { account })}</p>
           </Banner>
         );
       })}
@@ -211,37 +104,9 @@ function SendingAccounts({ sending }: { sending: { email: string; sms: string } 
   );
 }
 
-/** One section of the form: its title and description beside a card of fields. */
-function SettingsSection({
-  title,
-  description,
-  gap,
-  children,
-}: {
-  title: string;
-  description: string;
-  gap: "300" | "400";
-  children: ReactNode;
-}) {
-  return (
-    <Layout.AnnotatedSection title={title} description={description}>
-      <Card>
-        <BlockStack gap={gap}>{children}</BlockStack>
-      </Card>
-    </Layout.AnnotatedSection>
-  );
-}
-
-export default function Settings() {
-  const { settings: s, preview, sendgridEventsUrl, deliveryPromise, integrations, carrierTracking } =
-    useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const navigation = useNavigation();
-  const saving = navigation.state === "submitting" && navigation.formData?.get("intent") === "save";
-  const errors = result && result.intent === "save" ? result.fieldErrors : {};
-  const saved = result && result.intent === "save" && result.ok;
-
-  const [v, setV] = useState({
+/** The form's values from the stored settings (secrets always start empty: they are write-only). */
+function formValues(s: SettingsView) {
+  return {
     brandLogoUrl: s.brandLogoUrl,
     brandPrimaryColor: s.brandPrimaryColor,
     brandAccentColor: s.brandAccentColor,
@@ -267,14 +132,51 @@ export default function Settings() {
     noScanAlertDays: String(s.noScanAlertDays),
     receiptRetentionDays: String(s.receiptRetentionDays),
     jobRetentionDays: String(s.jobRetentionDays),
-  });
+  };
+}
+const NO_CLEAR: Record<SecretField, boolean> = {
+  sendgridApiKey: false,
+  sendgridWebhookKey: false,
+  twilioAccountSid: false,
+  twilioAuthToken: false,
+};
+
+export default function Settings() {
+  const t = useT();
+  const { settings: s, preview, sendgridEventsUrl, messageCopy, deliveryPromise, integrations, carrierTracking } =
+    useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const submit = useSubmit();
+  const formRef = useRef<HTMLFormElement>(null);
+  const saving = navigation.state === "submitting" && navigation.formData?.get("intent") === "save";
+  const errors = result && result.intent === "save" ? result.fieldErrors : {};
+  const saved = result && result.intent === "save" && result.ok;
+
+  // The stored values are the baseline: after a save the loader answers again and the form starts over.
+  const initial = useMemo(() => formValues(s), [s]);
+  const [v, setV] = useState(initial);
   const [channels, setChannels] = useState(s.channels);
-  const [clear, setClear] = useState<Record<SecretField, boolean>>({
-    sendgridApiKey: false,
-    sendgridWebhookKey: false,
-    twilioAccountSid: false,
-    twilioAuthToken: false,
-  });
+  const [clear, setClear] = useState<Record<SecretField, boolean>>(NO_CLEAR);
+  useEffect(() => {
+    setV(initial);
+    setChannels(s.channels);
+    setClear(NO_CLEAR);
+  }, [initial, s.channels]);
+  const dirty =
+    JSON.stringify(v) !== JSON.stringify(initial) ||
+    JSON.stringify(channels) !== JSON.stringify(s.channels) ||
+    Object.values(clear).some(Boolean);
+  // Shopify admin's App Bridge script defines <ui-save-bar>; where it did not load (outside the admin),
+  // the page's own Save button is the way to save and the bar is not rendered (its calls would throw).
+  const [hasSaveBar, setHasSaveBar] = useState(false);
+  useEffect(() => setHasSaveBar(typeof customElements !== "undefined" && !!customElements.get("ui-save-bar")), []);
+  const discard = () => {
+    setV(initial);
+    setChannels(s.channels);
+    setClear(NO_CLEAR);
+  };
+
   const field = <K extends keyof typeof v>(k: K) => ({
     name: k,
     value: v[k] as string,
@@ -283,86 +185,91 @@ export default function Settings() {
     autoComplete: "off",
   });
   const errorCount = Object.keys(errors).length;
+  const branding = {
+    brandLogoUrl: v.brandLogoUrl,
+    brandPrimaryColor: v.brandPrimaryColor,
+    brandAccentColor: v.brandAccentColor,
+  };
 
   return (
-    <Page title="Settings" backAction={{ content: "Overview", url: "/app" }}>
-      <Form method="post" data-testid="settings-form">
+    <Page title={t("settings.title")} backAction={{ content: t("nav.overview"), url: "/app" }}>
+      {/* Shopify admin's contextual save bar while the form differs from what is stored. */}
+      {hasSaveBar ? (
+        <SaveBar id="settings-save-bar" open={dirty} discardConfirmation>
+          <button
+            variant="primary"
+            loading={saving ? "" : undefined}
+            onClick={() => formRef.current && submit(formRef.current)}
+          >
+            {t("settings.save")}
+          </button>
+          <button onClick={discard}>{t("settings.discard")}</button>
+        </SaveBar>
+      ) : null}
+      <Form method="post" data-testid="settings-form" ref={formRef}>
         <input type="hidden" name="intent" value="save" />
         <BlockStack gap="500">
-          {saved ? <Banner tone="success" title="Settings saved" /> : null}
+          {saved ? <Banner tone="success" title={t("settings.saved")} /> : null}
           {errorCount > 0 ? (
-            <Banner tone="critical" title={`${errorCount} field${errorCount === 1 ? " needs" : "s need"} attention`}>
-              <p>{errors.form ?? "Fix the highlighted fields and save again."}</p>
+            <Banner
+              tone="critical"
+              title={t(errorCount === 1 ? "settings.errors.one" : "settings.errors.other", { count: errorCount })}
+            >
+              <p>{errors.form ?? t("settings.errorsHelp")}</p>
             </Banner>
           ) : null}
 
           <Layout>
-            <SettingsSection
-              title="Branding"
-              description="Used on the tracking page, the theme block's defaults and every email."
-              gap="300"
-            >
+            <SettingsSection title={t("settings.branding.title")} description={t("settings.branding.description")}>
               <TextField
-                label="Logo URL"
+                label={t("settings.branding.logo")}
                 type="url"
                 placeholder="https://cdn.shopify.com/…/logo.png"
                 {...field("brandLogoUrl")}
               />
               <InlineGrid columns={2} gap="300">
-                <TextField
-                  label="Primary colour"
-                  prefix={
-                    <span
-                      style={{
-                        display: "inline-block",
-                        width: 14,
-                        height: 14,
-                        borderRadius: 3,
-                        background: v.brandPrimaryColor,
-                      }}
-                    />
-                  }
+                <ColorField
+                  label={t("settings.branding.primary")}
                   {...field("brandPrimaryColor")}
+                  onChange={(x) => setV((o) => ({ ...o, brandPrimaryColor: x }))}
                 />
-                <TextField
-                  label="Accent colour"
-                  prefix={
-                    <span
-                      style={{
-                        display: "inline-block",
-                        width: 14,
-                        height: 14,
-                        borderRadius: 3,
-                        background: v.brandAccentColor,
-                      }}
-                    />
-                  }
+                <ColorField
+                  label={t("settings.branding.accent")}
                   {...field("brandAccentColor")}
+                  onChange={(x) => setV((o) => ({ ...o, brandAccentColor: x }))}
                 />
               </InlineGrid>
-              <TextField label="Tracking page heading" placeholder="Track your order" {...field("trackingHeading")} />
+              <TextField
+                label={t("settings.branding.heading")}
+                placeholder={t("settings.branding.headingPlaceholder")}
+                {...field("trackingHeading")}
+              />
             </SettingsSection>
 
             <SettingsSection
-              title="Notifications"
-              description="How customers hear about their order. In hybrid mode, messages wait in the review queue."
+              title={t("settings.notifications.title")}
+              description={t("settings.notifications.description")}
               gap="400"
             >
               <ChoiceList
-                title="Mode"
+                title={t("settings.notifications.mode")}
                 name="notificationMode"
                 choices={[
                   {
                     value: "automated",
-                    label: "Automated",
-                    helpText: "Send every message as soon as its milestone happens (outside quiet hours).",
+                    label: t("settings.notifications.automated"),
+                    helpText: t("settings.notifications.automatedHelp"),
                   },
                   {
                     value: "hybrid",
-                    label: "Hybrid",
-                    helpText: "Draft each message for review; approve, edit or discard it.",
+                    label: t("settings.notifications.hybrid"),
+                    helpText: t("settings.notifications.hybridHelp"),
                   },
-                  { value: "off", label: "Off", helpText: "Send nothing; the tracking page still works." },
+                  {
+                    value: "off",
+                    label: t("settings.notifications.off"),
+                    helpText: t("settings.notifications.offHelp"),
+                  },
                 ]}
                 selected={[v.notificationMode]}
                 onChange={(x) => setV((o) => ({ ...o, notificationMode: x[0] ?? "automated" }))}
@@ -370,9 +277,9 @@ export default function Settings() {
               />
               {v.notificationMode === "hybrid" ? (
                 <TextField
-                  label="Send drafts automatically after (hours)"
+                  label={t("settings.notifications.autoSend")}
                   type="number"
-                  helpText="Leave empty to wait for a review."
+                  helpText={t("settings.notifications.autoSendHelp")}
                   {...field("hybridAutoSendHours")}
                 />
               ) : (
@@ -380,16 +287,20 @@ export default function Settings() {
               )}
               <BlockStack gap="100">
                 <Text as="h3" variant="headingSm">
-                  Channels per milestone
+                  {t("settings.channels.title")}
                 </Text>
                 <DataTable
                   columnContentTypes={["text", "text", "text"]}
-                  headings={["Milestone", "Email", "SMS"]}
+                  headings={[
+                    t("settings.channels.milestone"),
+                    t("settings.channels.email"),
+                    t("settings.channels.sms"),
+                  ]}
                   rows={MILESTONES.map((m) => [
-                    MILESTONE_LABELS[m],
+                    t(milestoneKey(m)),
                     <Checkbox
                       key="e"
-                      label={`${MILESTONE_LABELS[m]} by email`}
+                      label={t("settings.channels.byEmail", { milestone: t(milestoneKey(m)) })}
                       labelHidden
                       name={`channel.${m}.email`}
                       checked={channels[m].email}
@@ -399,7 +310,7 @@ export default function Settings() {
                     isSmsCapable(m) ? (
                       <Checkbox
                         key="s"
-                        label={`${MILESTONE_LABELS[m]} by SMS`}
+                        label={t("settings.channels.bySms", { milestone: t(milestoneKey(m)) })}
                         labelHidden
                         name={`channel.${m}.sms`}
                         checked={channels[m].sms}
@@ -408,42 +319,41 @@ export default function Settings() {
                       />
                     ) : (
                       <Text key="s" as="span" tone="subdued">
-                        Email only
+                        {t("settings.channels.emailOnly")}
                       </Text>
                     ),
                   ])}
                 />
               </BlockStack>
               <Checkbox
-                label="My customers agreed to receive transactional SMS about their orders"
+                label={t("settings.notifications.smsConsent")}
                 name="smsTransactionalOk"
                 checked={v.smsTransactionalOk}
                 onChange={(c) => setV((o) => ({ ...o, smsTransactionalOk: c }))}
                 error={errors.smsTransactionalOk}
-                helpText="Without this, SMS goes only to customers who gave SMS consent at checkout. Customers can always reply STOP."
+                helpText={t("settings.notifications.smsConsentHelp")}
               />
               <InlineGrid columns={2} gap="300">
                 <Select
-                  label="Quiet hours start"
+                  label={t("settings.notifications.quietStart")}
                   options={HOURS}
                   {...field("quietHoursStart")}
-                  helpText={`Customer's local time (store: ${s.timezone})`}
+                  helpText={t("settings.notifications.quietHelp", { timezone: s.timezone })}
                 />
-                <Select label="Quiet hours end" options={HOURS} {...field("quietHoursEnd")} />
+                <Select label={t("settings.notifications.quietEnd")} options={HOURS} {...field("quietHoursEnd")} />
               </InlineGrid>
               <ChoiceList
-                title="When the provider cannot confirm a shipped, out for delivery or delivery failed message was sent"
+                title={t("settings.inDoubt.title")}
                 name="inDoubtResend"
                 choices={[
                   {
                     value: "auto",
-                    label: "Resend it automatically",
-                    helpText:
-                      "Once, after the delay below. A customer missing “out for delivery” is worse than a rare duplicate.",
+                    label: t("settings.inDoubt.auto"),
+                    helpText: t("settings.inDoubt.autoHelp"),
                     renderChildren: (selected: boolean) =>
                       selected ? (
                         <TextField
-                          label="Resend after (minutes)"
+                          label={t("settings.inDoubt.minutes")}
                           type="number"
                           min={5}
                           max={1440}
@@ -453,8 +363,8 @@ export default function Settings() {
                   },
                   {
                     value: "never",
-                    label: "Never resend it automatically",
-                    helpText: "It waits on the failures page for staff to check the provider's log and resend it.",
+                    label: t("settings.inDoubt.never"),
+                    helpText: t("settings.inDoubt.neverHelp"),
                   },
                 ]}
                 selected={[v.inDoubtResend]}
@@ -463,59 +373,40 @@ export default function Settings() {
               />
               {v.inDoubtResend === "never" ? <input type="hidden" name="inDoubtResendMinutes" value="" /> : null}
               <Text as="p" tone="subdued">
-                Other messages the provider cannot confirm are never resent automatically: they are listed on the
-                failures page.
+                {t("settings.inDoubt.others")}
               </Text>
               <InlineGrid columns={2} gap="300">
-                <TextField label="Sender name" {...field("senderName")} />
-                <TextField label="Sender email" type="email" {...field("senderEmail")} />
+                <TextField label={t("settings.sender.name")} {...field("senderName")} />
+                <TextField label={t("settings.sender.email")} type="email" {...field("senderEmail")} />
               </InlineGrid>
-              <TextField label="Reply-to email" type="email" {...field("replyToEmail")} />
+              <TextField label={t("settings.sender.replyTo")} type="email" {...field("replyToEmail")} />
             </SettingsSection>
 
             <ParcelEmailsSection />
 
-            <Layout.AnnotatedSection
-              title="Templates"
-              description="A live preview with sample data and your branding. Send yourself a test."
-            >
-              <Card>
-                <PreviewPane
-                  initial={preview}
-                  branding={{
-                    brandLogoUrl: v.brandLogoUrl,
-                    brandPrimaryColor: v.brandPrimaryColor,
-                    brandAccentColor: v.brandAccentColor,
-                  }}
-                />
-              </Card>
-            </Layout.AnnotatedSection>
+            <MessageCopySection view={messageCopy} initialPreview={preview} branding={branding} />
 
-            <SettingsSection
-              title="Provider credentials"
-              description="Your own SendGrid and Twilio accounts. Stored encrypted; never shown again after saving. Leave a field empty to keep its current value."
-              gap="300"
-            >
+            <SettingsSection title={t("settings.secrets.title")} description={t("settings.secrets.description")}>
               <SendingAccounts sending={s.sending} />
               {(Object.keys(SECRET_LABELS) as SecretField[]).map((f) => (
                 <BlockStack gap="100" key={f}>
                   <TextField
-                    label={SECRET_LABELS[f]}
+                    label={t(SECRET_LABELS[f])}
                     type="password"
-                    placeholder={s.secrets[f] ?? "Not set"}
+                    placeholder={s.secrets[f] ?? t("settings.secrets.notSet")}
                     helpText={
                       f === "sendgridWebhookKey"
-                        ? `${s.secrets[f] ? `Saved: ${s.secrets[f]}. ` : ""}For delivery reports from your own SendGrid account: enable the Signed Event Webhook in SendGrid's Mail Settings, post it to ${sendgridEventsUrl}, and paste its verification key here.`
+                        ? `${s.secrets[f] ? `${t("settings.secrets.saved", { masked: s.secrets[f] })} ` : ""}${t("settings.secrets.webhookHelp", { url: sendgridEventsUrl })}`
                         : s.secrets[f]
-                          ? `Saved: ${s.secrets[f]}`
-                          : "Not set: the app's default account is used."
+                          ? t("settings.secrets.saved", { masked: s.secrets[f] })
+                          : t("settings.secrets.defaultAccount")
                     }
                     {...field(f)}
                     autoComplete="new-password"
                   />
                   {s.secrets[f] ? (
                     <Checkbox
-                      label={`Remove the saved ${SECRET_LABELS[f]}`}
+                      label={t("settings.secrets.remove", { label: t(SECRET_LABELS[f]) })}
                       name={`clear.${f}`}
                       checked={clear[f]}
                       onChange={(c) => setClear((o) => ({ ...o, [f]: c }))}
@@ -524,59 +415,54 @@ export default function Settings() {
                 </BlockStack>
               ))}
               <TextField
-                label="Twilio sending number or messaging service SID"
+                label={t("settings.secrets.twilioFrom")}
                 placeholder="+15551234567"
                 {...field("twilioFromNumber")}
               />
             </SettingsSection>
 
-            <SettingsSection title="Recommendations" description="Products shown on the tracking page." gap="300">
+            <SettingsSection
+              title={t("settings.recommendations.title")}
+              description={t("settings.recommendations.description")}
+            >
               <Select
-                label="Source"
+                label={t("settings.recommendations.source")}
                 options={[
-                  { value: "related", label: "Related products (Shopify)" },
-                  { value: "complementary", label: "Complementary products (Search & Discovery)" },
-                  { value: "collection", label: "A collection" },
-                  { value: "off", label: "Off" },
+                  { value: "related", label: t("settings.recommendations.related") },
+                  { value: "complementary", label: t("settings.recommendations.complementary") },
+                  { value: "collection", label: t("settings.recommendations.collection") },
+                  { value: "off", label: t("settings.recommendations.off") },
                 ]}
                 {...field("recommendationSource")}
               />
               <TextField
-                label="Collection handle"
-                helpText="Used when the source is a collection, and as the fallback."
+                label={t("settings.recommendations.handle")}
+                helpText={t("settings.recommendations.handleHelp")}
                 placeholder="best-sellers"
                 {...field("recommendationCollection")}
               />
             </SettingsSection>
 
-            <SettingsSection
-              title="Analytics and operations"
-              description="Figures used by the dashboard, exception alerts and data retention."
-              gap="300"
-            >
+            <SettingsSection title={t("settings.operations.title")} description={t("settings.operations.description")}>
               <TextField
-                label="Cost per support ticket"
+                label={t("settings.operations.costPerTicket")}
                 type="number"
                 prefix="$"
                 step={0.01}
-                helpText="Used to estimate the support cost avoided on the overview."
+                helpText={t("settings.operations.costPerTicketHelp")}
                 {...field("costPerTicket")}
               />
-              <TextField
-                label="Alert when a shipment has had no scan for (days)"
-                type="number"
-                {...field("noScanAlertDays")}
-              />
+              <TextField label={t("settings.operations.noScan")} type="number" {...field("noScanAlertDays")} />
               <InlineGrid columns={2} gap="300">
-                <TextField label="Keep raw webhooks for (days)" type="number" {...field("receiptRetentionDays")} />
-                <TextField label="Keep finished jobs for (days)" type="number" {...field("jobRetentionDays")} />
+                <TextField label={t("settings.operations.receipts")} type="number" {...field("receiptRetentionDays")} />
+                <TextField label={t("settings.operations.jobs")} type="number" {...field("jobRetentionDays")} />
               </InlineGrid>
             </SettingsSection>
           </Layout>
 
           <InlineStack align="end">
             <Button submit variant="primary" loading={saving}>
-              Save
+              {t("settings.save")}
             </Button>
           </InlineStack>
         </BlockStack>

@@ -174,5 +174,10 @@ describe.each(providers)("shipment queries on %s", (provider) => {
     expect(summary.shipments).toHaveLength(1);
     expect(summary.shipments[0]!.timeline[0]!.label).toBe("Delivery attempted");
     expect(await orderTracking(t.db, story.shopId, "1")).toBeNull();
+    // In the admin's language, which the block sends (issue 20 item 4).
+    const fr = (await orderTracking(t.db, story.shopId, order.shopifyId, "fr-FR"))!;
+    expect(fr.shipments[0]!.timeline[0]!.label).not.toBe("Delivery attempted");
+    expect(fr.shipments[0]!.timeline[0]!.label).toMatch(/livraison/i);
+    expect(fr.statusLabel).not.toBe(summary.statusLabel);
   });
 });

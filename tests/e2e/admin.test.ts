@@ -263,6 +263,14 @@ describe.skipIf(!haveChromium && !process.env.CI)("admin in Chromium", () => {
     await shot("review");
     const drafts = await t.db.notification.count({ where: { shopId: story.shopId, status: "draft" } });
     expect(await page.$$("tbody tr")).toHaveLength(Math.min(drafts, 25));
+    // In German when Shopify opens the app in German: the page's strings, the nav's and Polaris's own.
+    await open("/app/review?locale=de", "table");
+    expect(await page.getAttribute("html", "lang")).toBe("de");
+    await page
+      .getByText(drafts === 1 ? "1 Entwurf wartet" : `${drafts} Entwürfe warten`)
+      .first()
+      .waitFor();
+    expect(await page.getByRole("columnheader", { name: "Bestellung" }).count()).toBe(1);
   });
 
   it("bottlenecks: the stalled lane and the fastest carrier there", async () => {
@@ -297,6 +305,36 @@ describe.skipIf(!haveChromium && !process.env.CI)("admin in Chromium", () => {
     expect(await page.inputValue("input[name='klaviyoPrivateKey']")).toBe("");
     expect(await page.getByText("Shopify Flow", { exact: true }).isVisible()).toBe(true);
     expect(await page.getByRole("button", { name: "Save integrations" }).isVisible()).toBe(true);
+  });
+
+  it("settings in the admin's language (Shopify's locale parameter): French labels, and the copy editor previews, refuses a bad template, saves and resets", async () => {
+    await open("/app/settings?locale=fr", "form");
+    expect(await page.getAttribute("html", "lang")).toBe("fr");
+    await page.getByText("Textes des messages").first().waitFor();
+    expect(await page.getByText("Image de marque").count()).toBeGreaterThan(0);
+    await page.getByLabel("Langue").selectOption("fr");
+    const shop = await t.db.shop.findUniqueOrThrow({ where: { domain: STORY_SHOP } });
+
+    // A template with an unknown variable: its message instead of a preview, nothing stored.
+    await page.getByLabel("Objet", { exact: true }).fill("Colis {{ numero }}");
+    await page.getByText('Subject: unknown variable "numero"').first().waitFor({ timeout: 15_000 });
+    expect(await t.db.messageCopy.count({ where: { shopId: shop.id } })).toBe(0);
+
+    // Good copy: the live preview shows it rendered with the sample order, then it is saved.
+    await page.getByLabel("Objet", { exact: true }).fill("Colis {{ order_name }} en route");
+    await page.getByText("Objet : Colis #1001 en route").waitFor({ timeout: 15_000 });
+    await page.getByRole("button", { name: "Enregistrer le texte" }).click();
+    await page.getByText("Texte enregistré", { exact: false }).waitFor({ timeout: 15_000 });
+    expect(await t.db.messageCopy.findFirst({ where: { shopId: shop.id } })).toMatchObject({
+      milestone: "shipped",
+      locale: "fr",
+      subject: "Colis {{ order_name }} en route",
+    });
+    await shot("settings-copy-fr");
+
+    await page.getByRole("button", { name: "Revenir au texte par défaut" }).click();
+    await page.getByText("Retour au texte par défaut").waitFor({ timeout: 15_000 });
+    expect(await t.db.messageCopy.count({ where: { shopId: shop.id } })).toBe(0);
   });
 
   it("renders without script errors", () => {

@@ -190,6 +190,9 @@ const NOT_CUSTOMER_DATA: Record<string, string[]> = {
   AttributedOrder: ["id", "shopId", "orderId", "sourceOrder", "currency"],
   DailyStat: ["id", "shopId", "day", "metric", "dimension"],
   LaneStat: ["id", "shopId", "metric", "carrier", "service", "region", "day", "histogram"],
+  // The merchant's own email copy (Liquid source; variables are filled per message, never stored here);
+  // updatedBy is the staff member who saved it.
+  MessageCopy: ["id", "shopId", "milestone", "locale", "subject", "heading", "body", "updatedBy"],
 };
 
 /** Every String and Json column of every model, from the generated client's DMMF. */

@@ -98,8 +98,13 @@ describe("admin routes", () => {
     );
   });
 
-  it("app: the frame with the API key for App Bridge", async () => {
-    expect(await load("app", "/app")).toEqual({ apiKey: process.env.SHOPIFY_API_KEY });
+  it("app: the frame with the API key for App Bridge, in the admin's language (Shopify's locale parameter)", async () => {
+    const en = await load("app", "/app");
+    expect(en).toMatchObject({ apiKey: process.env.SHOPIFY_API_KEY, locale: "en" });
+    expect(en.messages["nav.settings"]).toBe("Settings");
+    const fr = await load("app", "/app?locale=fr-FR");
+    expect(fr).toMatchObject({ locale: "fr", messages: { "nav.settings": "Paramètres" } });
+    expect(fr.polaris.Polaris.Common.cancel).toBe("Annuler");
   });
 
   it("dashboard: the figures of the dashboard service for the chosen dates", async () => {
@@ -339,6 +344,16 @@ describe("admin routes", () => {
     const body = await res.json();
     expect(body).toMatchObject({ found: true, orderName: "#2006" });
     expect(body.shipments[0].timeline[0].label).toMatch(/Delivery problem/);
+    // The block asks in the admin's language.
+    const fr = await setUpValidRequest(
+      { type: RequestType.Bearer, ...auth },
+      new Request(`https://waypoint.test/api/order-tracking/${order.shopifyId}?locale=fr`),
+    );
+    const frBody = await (
+      await routes.api!.loader!({ request: fr, params: { orderId: order.shopifyId }, context: {} })
+    ).json();
+    expect(frBody.shipments[0].timeline[0].label).not.toBe(body.shipments[0].timeline[0].label);
+    expect(frBody.statusLabel).not.toBe(body.statusLabel);
     const missing = await setUpValidRequest(
       { type: RequestType.Bearer, ...auth },
       new Request("https://waypoint.test/api/order-tracking/1"),

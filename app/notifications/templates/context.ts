@@ -1,4 +1,5 @@
 // What a customer message is rendered from: plain facts, all optional beyond the basics.
+import type { EditableCopy } from "./editable-copy";
 
 export type DelayReason = "carrier" | "no_scan" | "estimate_passed" | "exception";
 
@@ -56,6 +57,8 @@ export interface MessageContext {
   unsubscribeUrl?: string | null;
   helpUrl?: string | null;
   helpEmail?: string | null;
+  /** The shop's own copy of this milestone's email, by language ("fr"); the default copy where absent. */
+  customCopy?: Partial<Record<string, EditableCopy>> | null;
 }
 
 export interface Branding {

@@ -6,6 +6,7 @@ import { type Milestone, PARCEL_MILESTONES } from "../rules/policy";
 import { DEFAULT_BRANDING, type Branding, type MessageContext } from "./context";
 import { escapeHtml, escapeMultiline, oneLine, safeColor, safeFont, safeUrl } from "../../lib/html";
 import { formatMoney, formatScanTime, formatShortDate, formatWindow } from "./format";
+import { copyVariables, renderCopy, type RenderedCopy } from "./editable-copy";
 
 interface MjmlResult {
   html: string;
@@ -21,6 +22,8 @@ export interface RenderedEmail {
   subject: string;
   html: string;
   text: string;
+  /** Set when the shop's own copy could not be rendered and the default copy was used instead. */
+  copyError?: string;
 }
 
 /** Return milestones whose email carries the return's label and tracking. */
@@ -39,6 +42,9 @@ const MAX_NOTE = 2000;
 
 interface Prepared {
   m: Messages;
+  /** The words of this email: the shop's own copy when it has one for the language, else the default. */
+  copy: RenderedCopy & { preheader: string };
+  copyError: string | null;
   locale: string;
   params: CopyParams;
   trackingUrl: string;
@@ -125,8 +131,26 @@ function prepare(milestone: Milestone, ctx: MessageContext, rawLocale: string | 
   }
 
   const note = ctx.personalNote?.replace(/\r\n?/g, "\n").trim().slice(0, MAX_NOTE) || null;
+  const defaults = m.email[milestone];
+  let copy: RenderedCopy = {
+    subject: defaults.subject(params),
+    heading: defaults.heading(params),
+    body: defaults.body(params),
+  };
+  let copyError: string | null = null;
+  const custom = ctx.customCopy?.[m.locale];
+  if (custom) {
+    // Checked when saved; should it fail now anyway, the customer gets the default words, never a broken email.
+    try {
+      copy = renderCopy(custom, copyVariables(params, trackingUrl));
+    } catch (error) {
+      copyError = error instanceof Error ? error.message : String(error);
+    }
+  }
   return {
     m,
+    copy: { ...copy, preheader: defaults.preheader(params) },
+    copyError,
     locale,
     params,
     trackingUrl,
@@ -157,9 +181,8 @@ function textOn(hex: string): string {
   return contrastWhite >= contrastBlack ? "#ffffff" : "#111111";
 }
 
-function mjmlDocument(milestone: Milestone, p: Prepared, branding: Branding): string {
-  const { m, params } = p;
-  const copy = m.email[milestone];
+function mjmlDocument(p: Prepared, branding: Branding): string {
+  const { m, params, copy } = p;
   const primary = safeColor(branding.primaryColor, DEFAULT_BRANDING.primaryColor);
   const accent = safeColor(branding.accentColor, DEFAULT_BRANDING.accentColor);
   const font = safeFont(branding.font, DEFAULT_BRANDING.font);
@@ -170,10 +193,13 @@ function mjmlDocument(milestone: Milestone, p: Prepared, branding: Branding): st
     ? `<mj-image src="${e(logo)}" alt="${e(p.shop)}" width="160px" align="left" padding="0 25px" href="${e(p.trackingUrl)}" />`
     : `<mj-text font-size="20px" font-weight="700" color="${primary}" padding="0 25px">${e(p.shop)}</mj-text>`;
 
-  const paragraphs = copy
-    .body(params)
-    .map((t) => `<mj-text>${e(t)}</mj-text>`)
-    .join("\n        ");
+  // A tracking link written into the copy is made clickable (it is the message's own, already checked).
+  const linked = (t: string) =>
+    escapeMultiline(t).replaceAll(
+      e(p.trackingUrl),
+      `<a href="${e(p.trackingUrl)}" style="color:${primary};">${e(p.trackingUrl)}</a>`,
+    );
+  const paragraphs = copy.body.map((t) => `<mj-text>${linked(t)}</mj-text>`).join("\n        ");
   const reason = p.reason ? `\n        <mj-text>${e(p.reason)}</mj-text>` : "";
 
   const detailRows = p.details
@@ -229,8 +255,8 @@ function mjmlDocument(milestone: Milestone, p: Prepared, branding: Branding): st
 
   return `<mjml lang="${m.locale}">
   <mj-head>
-    <mj-title>${e(copy.subject(params))}</mj-title>
-    <mj-preview>${e(copy.preheader(params))}</mj-preview>
+    <mj-title>${e(copy.subject)}</mj-title>
+    <mj-preview>${e(copy.preheader)}</mj-preview>
     <mj-attributes>
       <mj-all font-family="${e(font)}" />
       <mj-text font-size="15px" line-height="1.5" color="#1f2937" padding="6px 25px" />
@@ -245,7 +271,7 @@ function mjmlDocument(milestone: Milestone, p: Prepared, branding: Branding): st
     </mj-section>
     <mj-section background-color="#ffffff" padding="24px 0" border-radius="8px">
       <mj-column>
-        <mj-text font-size="24px" font-weight="700" line-height="1.25" color="${primary}" padding="0 25px 12px">${e(copy.heading(params))}</mj-text>
+        <mj-text font-size="24px" font-weight="700" line-height="1.25" color="${primary}" padding="0 25px 12px">${e(copy.heading)}</mj-text>
         <mj-text>${e(m.greeting(params.firstName))}</mj-text>
         ${paragraphs}${reason}${details}${scans}${labelButton}
         <mj-button href="${e(p.trackingUrl)}">${e(m.trackButton)}</mj-button>${carrierLink}
@@ -260,11 +286,10 @@ function mjmlDocument(milestone: Milestone, p: Prepared, branding: Branding): st
 </mjml>`;
 }
 
-function plainText(milestone: Milestone, p: Prepared): string {
-  const { m, params } = p;
-  const copy = m.email[milestone];
+function plainText(p: Prepared): string {
+  const { m, params, copy } = p;
   const sep = m.labelSeparator;
-  const blocks: string[] = [m.greeting(params.firstName), ...copy.body(params)];
+  const blocks: string[] = [m.greeting(params.firstName), ...copy.body];
   if (p.reason) blocks.push(p.reason);
   blocks.push(p.details.map(([label, value]) => `${label}${sep}${value}`).join("\n"));
   if (p.scans.length)
@@ -289,12 +314,13 @@ export function composeEmail(
   ctx: MessageContext,
   branding: Branding,
   locale: string | null | undefined,
-): { subject: string; mjml: string; text: string } {
+): { subject: string; mjml: string; text: string; copyError: string | null } {
   const p = prepare(milestone, ctx, locale);
   return {
-    subject: oneLine(p.m.email[milestone].subject(p.params), 200),
-    mjml: mjmlDocument(milestone, p, branding),
-    text: plainText(milestone, p),
+    subject: oneLine(p.copy.subject, 200),
+    mjml: mjmlDocument(p, branding),
+    text: plainText(p),
+    copyError: p.copyError,
   };
 }
 
@@ -309,10 +335,10 @@ export function renderEmail(
   branding: Branding,
   locale: string | null | undefined,
 ): RenderedEmail {
-  const { subject, mjml, text } = composeEmail(milestone, ctx, branding, locale);
+  const { subject, mjml, text, copyError } = composeEmail(milestone, ctx, branding, locale);
   const result = mjml2html(mjml, { validationLevel: "soft", keepComments: false, fonts: {} });
   if (typeof (result as unknown as { then?: unknown }).then === "function") {
     throw new Error("renderEmail expects mjml 4's synchronous mjml2html");
   }
-  return { subject, html: result.html, text };
+  return { subject, html: result.html, text, ...(copyError ? { copyError } : {}) };
 }

@@ -42,7 +42,8 @@ function Extension() {
       return;
     }
     let cancelled = false;
-    fetch(`/api/order-tracking/${orderId}`)
+    // The admin's language, so the statuses and timeline come translated like the block's own strings.
+    fetch(`/api/order-tracking/${orderId}?locale=${encodeURIComponent(i18n.locale ?? "en")}`)
       .then(async (res) => {
         if (res.status === 404) return { status: "missing", tracking: null };
         if (!res.ok) throw new Error(`HTTP ${res.status}`);
@@ -55,7 +56,7 @@ function Extension() {
     return () => {
       cancelled = true;
     };
-  }, [orderId]);
+  }, [orderId, i18n.locale]);
 
   if (state.status === "loading") {
     return (
