@@ -8,6 +8,7 @@ import { SaveBar } from "@shopify/app-bridge-react";
 import {
   Banner,
   BlockStack,
+  Box,
   Button,
   Checkbox,
   ChoiceList,
@@ -143,8 +144,15 @@ const NO_CLEAR: Record<SecretField, boolean> = {
 
 export default function Settings() {
   const t = useT();
-  const { settings: s, preview, sendgridEventsUrl, messageCopy, deliveryPromise, integrations, carrierTracking } =
-    useLoaderData<typeof loader>();
+  const {
+    settings: s,
+    preview,
+    sendgridEventsUrl,
+    messageCopy,
+    deliveryPromise,
+    integrations,
+    carrierTracking,
+  } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const submit = useSubmit();
