@@ -69,6 +69,12 @@ export async function startAppServer(o: StartAppOptions): Promise<AppServer> {
   return app;
 }
 
+/** BENCH_CPU_PROF=<dir>: worker processes write a V8 CPU profile there when they exit (the profiles in BENCHMARKS.md). */
+function cpuProfile(): string[] {
+  const dir = process.env.BENCH_CPU_PROF;
+  return dir ? ["--cpu-prof", `--cpu-prof-dir=${dir}`] : [];
+}
+
 export interface WorkerProcess {
   child: ChildProcess;
   output(): string;
@@ -80,8 +86,9 @@ export async function startWorkerProcess(
   databaseUrl: string,
   secrets: BenchSecrets,
   env: Record<string, string> = {},
+  script = "scripts/worker.ts",
 ): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts/worker.ts")], {
+  const child = spawn(process.execPath, ["--import", "tsx", ...cpuProfile(), path.join(ROOT, script)], {
     cwd: ROOT,
     env: {
       ...process.env,
