@@ -132,18 +132,23 @@ export interface Ceiling {
 }
 
 export async function startCeiling(secret: string): Promise<Ceiling> {
+  return startBenchServer("bench/ceiling-server.ts", secret);
+}
+
+/** The Express + @shopify/shopify-api + Prisma handler a template app would run (bench/template-server.ts). */
+export async function startTemplate(secret: string, databaseUrl: string): Promise<Ceiling> {
+  return startBenchServer("bench/template-server.ts", secret, [databaseUrl]);
+}
+
+async function startBenchServer(script: string, secret: string, args: string[] = []): Promise<Ceiling> {
   const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", path.join(ROOT, "bench/ceiling-server.ts"), String(port), secret],
-    {
-      cwd: ROOT,
-      stdio: ["ignore", "pipe", "inherit"],
-    },
-  );
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, script), String(port), secret, ...args], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   await new Promise<void>((resolve, reject) => {
     child.stdout?.on("data", (b: Buffer) => b.toString().includes("ready") && resolve());
-    child.once("exit", (code) => reject(new Error(`ceiling server exited (${code})`)));
+    child.once("exit", (code) => reject(new Error(`${script} exited (${code})`)));
   });
   const exit = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   return {
