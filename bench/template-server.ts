@@ -6,10 +6,11 @@
 import "@shopify/shopify-api/adapters/node";
 import { ApiVersion, shopifyApi } from "@shopify/shopify-api";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
+import type { Server } from "node:http";
 import express from "express";
 import { createDb } from "../app/db.server";
 
-export async function startTemplateServer(port: number, secret: string, databaseUrl: string): Promise<void> {
+export async function startTemplateServer(port: number, secret: string, databaseUrl: string): Promise<Server> {
   const prisma = createDb(databaseUrl);
   const shopify = shopifyApi({
     apiKey: "waypoint-bench",
@@ -44,10 +45,12 @@ export async function startTemplateServer(port: number, secret: string, database
     });
     res.status(200).end();
   });
-  await new Promise<void>((resolve) => {
-    const server = app.listen(port, "127.0.0.1", () => resolve());
-    server.keepAliveTimeout = 60_000;
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(port, "127.0.0.1", () => resolve(s));
   });
+  server.keepAliveTimeout = 60_000;
+  server.on("close", () => void prisma.$disconnect());
+  return server;
 }
 
 if (process.argv[1]?.endsWith("template-server.ts")) {
