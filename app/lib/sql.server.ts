@@ -149,7 +149,16 @@ function dollars(text: string): string {
   }
   return out;
 }
-const statementName = (text: string) => `w${crypto.createHash("sha1").update(text).digest("hex").slice(0, 20)}`;
+const names = new Map<string, string>();
+/** A prepared statement's name on every pg connection: the same text, the same name (computed once). */
+function statementName(text: string): string {
+  let name = names.get(text);
+  if (name === undefined) {
+    name = `w${crypto.createHash("sha1").update(text).digest("hex").slice(0, 20)}`;
+    names.set(text, name);
+  }
+  return name;
+}
 
 const PROFILE = process.env.SQL_PROFILE === "1";
 const spent = new Map<string, [number, number]>();
