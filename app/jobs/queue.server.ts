@@ -54,7 +54,8 @@ export async function enqueue(tx: DbOrTx, input: EnqueueInput): Promise<void> {
 }
 
 /** `enqueue` on the driver, inside the caller's transaction (the worker's hot path, lib/sql). */
-export async function enqueueSql(tx: Sql, input: EnqueueInput, now: Date = new Date()): Promise<void> {
+export async function enqueueSql(tx: Sql, input: EnqueueInput): Promise<void> {
+  const now = new Date(); // the write's real time, as Prisma sets createdAt and updatedAt
   const data = jobData(input);
   // A live job with the key already exists: leave it alone, as enqueue's upsert does.
   const suffix = data.singletonKey ? `ON CONFLICT ("singletonKey") DO NOTHING` : "";
@@ -127,7 +128,8 @@ export async function completeJob(db: Db, job: ClaimedJob, now: Date): Promise<b
  * processing a receipt on the driver does.
  */
 export async function completeJobSql(tx: Sql, job: ClaimedJob, now: Date): Promise<boolean> {
-  return (await tx.run(COMPLETE_JOB, [now, now, job.id, job.lockedBy])) === 1;
+  // updatedAt is the write's real time, as Prisma's @updatedAt sets it.
+  return (await tx.run(COMPLETE_JOB, [now, new Date(), job.id, job.lockedBy])) === 1;
 }
 const COMPLETE_JOB = `UPDATE "Job" SET "status" = 'done', "finishedAt" = ?, "lockedBy" = NULL, "leaseExpiresAt" = NULL,
   "singletonKey" = NULL, "updatedAt" = ? WHERE "id" = ? AND "lockedBy" = ? AND "status" = 'running'`;

@@ -45,11 +45,11 @@ export function orderFields(rec: OrderRecord) {
 }
 
 /** Creates or updates an order from a payload, in a transaction of its own; returns the order's id. */
-export async function upsertOrder(db: Db, shopId: string, rec: OrderRecord, now: Date = new Date()): Promise<string> {
+export async function upsertOrder(db: Db, shopId: string, rec: OrderRecord): Promise<string> {
   // Two workers can take two topics of one new order at the same moment (orders/create and
   // orders/paid arrive within milliseconds): the later insert fails on the unique [shopId, shopifyId]
   // and inTransaction runs it again, when it finds the other's row and applies the newer-payload rule.
-  return inTransaction(db, (tx) => upsertOrderSql(tx, shopId, rec, now));
+  return inTransaction(db, (tx) => upsertOrderSql(tx, shopId, rec));
 }
 
 /**
@@ -73,8 +73,8 @@ export async function adoptStrayShipments(db: Db, now: Date, graceMs = 60_000): 
     });
     if (!order) continue; // its order has not arrived (yet)
     adopted += await inTransaction(db, async (tx) => {
-      const n = await adoptOrphansSql(tx, s.shopId, order, now);
-      if (n > 0) await refreshOrderSummarySql(tx, order.id, now);
+      const n = await adoptOrphansSql(tx, s.shopId, order);
+      if (n > 0) await refreshOrderSummarySql(tx, order.id);
       return n;
     });
   }

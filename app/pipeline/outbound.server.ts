@@ -43,6 +43,12 @@ import {
 import { ORDER_CONFIRMED, type OrderConfirmedEvent, orderFields } from "./orders.server";
 
 type ShipmentRow = Prisma.ShipmentGetPayload<object>;
+
+/**
+ * createdAt and updatedAt are the real time of the write, as Prisma's @default(now()) and @updatedAt
+ * set them; `now` (the pipeline's clock, simulated in tests) is for what the facts say.
+ */
+const stamp = () => new Date();
 type EventRow = Prisma.TrackingEventGetPayload<object>;
 
 /** Another worker moved the shipment between our read and our write: the transaction is run again. */
@@ -78,7 +84,6 @@ export async function shipmentForSql(
   shopId: string,
   fulfillmentId: string,
   orderShopifyId: string,
-  now: Date,
 ): Promise<ShipmentRow> {
   const find = `SELECT * FROM "Shipment" WHERE "shopId" = ? AND "shopifyFulfillmentId" = ?`;
   const found = await one<ShipmentRow>(tx, find, [shopId, fulfillmentId], "Shipment");
@@ -100,8 +105,8 @@ export async function shipmentForSql(
       orderId: order?.id ?? null,
       destCountry: order?.shipCountry ?? null,
       destRegion: order?.shipCountry && order.shipRegion ? `${order.shipCountry}-${order.shipRegion}` : null,
-      createdAt: now,
-      updatedAt: now,
+      createdAt: stamp(),
+      updatedAt: stamp(),
     },
     // Another worker created it first: read theirs (the unique key is the fulfillment's id).
     `ON CONFLICT ("shopId", "shopifyFulfillmentId") DO NOTHING`,
@@ -142,7 +147,7 @@ export async function applyFactsSql(
     if (heldKeys.has(f.key)) continue;
     // A scan that arrives after customers/redact keeps its status, not the person (rules/redaction).
     const fact = redacted ? withoutPersonalData(kind, f) : f;
-    const row = { id: newId(), ...eventRow(shipment.shopId, shipment.id, fact, opts.webhookId), createdAt: opts.now };
+    const row = { id: newId(), ...eventRow(shipment.shopId, shipment.id, fact, opts.webhookId), createdAt: stamp() };
     // A key held by another shipment of the shop is skipped, as the unique key says.
     if ((await insertRow(tx, "TrackingEvent", row, `ON CONFLICT ("shopId", "dedupeKey") DO NOTHING`)) === 1)
       fresh.push(fact);
@@ -158,13 +163,13 @@ export async function applyFactsSql(
   const changed = await updateRows(
     tx,
     "Shipment",
-    { ...columnsFromState(next), version: shipment.version + 1, updatedAt: opts.now },
+    { ...columnsFromState(next), version: shipment.version + 1, updatedAt: stamp() },
     `"id" = ? AND "version" = ?`,
     [shipment.id, shipment.version],
   );
   if (changed !== 1) throw new ConcurrentUpdate();
   await recordTransitionsSql(tx, shipment, transitions, next, !prev?.delayed && next.delayed, opts);
-  if (transitions.length > 0 && shipment.orderId) await refreshOrderSummarySql(tx, shipment.orderId, opts.now);
+  if (transitions.length > 0 && shipment.orderId) await refreshOrderSummarySql(tx, shipment.orderId);
   return { inserted: fresh.length, transitions };
 }
 
@@ -177,8 +182,8 @@ async function recordTransitionsSql(
   opts: ApplySqlOptions,
 ): Promise<void> {
   for (const row of transitionRows(shipment, transitions, opts.webhookId))
-    await insertRow(tx, "StageTransition", { id: newId(), ...row, createdAt: opts.now });
-  for (const job of stageChangedJobs(shipment, transitions, state, delayStarted)) await enqueueSql(tx, job, opts.now);
+    await insertRow(tx, "StageTransition", { id: newId(), ...row, createdAt: stamp() });
+  for (const job of stageChangedJobs(shipment, transitions, state, delayStarted)) await enqueueSql(tx, job);
 }
 
 /** The shipment's tracking numbers become exactly these, in cleanTrackingNumber's form. */
@@ -206,7 +211,7 @@ export async function applyFulfillmentSql(
   webhookId: string | null,
   now: Date,
 ): Promise<ApplyResult> {
-  const shipment = await shipmentForSql(tx, shopId, rec.shopifyId, rec.orderShopifyId, now);
+  const shipment = await shipmentForSql(tx, shopId, rec.shopifyId, rec.orderShopifyId);
   const info = carrierInfo(rec);
   return applyFactsSql(tx, shipment, factsFromFulfillment(rec), {
     webhookId,
@@ -228,7 +233,7 @@ export async function applyFulfillmentSql(
           primaryTracking: info.trackingNumbers[0] ?? null,
           lineItems: rec.lineItems,
           fulfillmentUpdatedAt: rec.updatedAt,
-          updatedAt: now,
+          updatedAt: stamp(),
         },
         `"id" = ?`,
         [s.id],
@@ -245,12 +250,12 @@ export async function applyFulfillmentEventSql(
   webhookId: string | null,
   now: Date,
 ): Promise<ApplyResult> {
-  const shipment = await shipmentForSql(tx, shopId, rec.fulfillmentShopifyId, rec.orderShopifyId, now);
+  const shipment = await shipmentForSql(tx, shopId, rec.fulfillmentShopifyId, rec.orderShopifyId);
   return applyFactsSql(tx, shipment, [factFromFulfillmentEvent(rec)], { webhookId, now });
 }
 
 /** upsertOrder (orders.server.ts) on the driver: the newest payload wins; a new order is announced. */
-export async function upsertOrderSql(tx: Sql, shopId: string, rec: OrderRecord, now: Date): Promise<string> {
+export async function upsertOrderSql(tx: Sql, shopId: string, rec: OrderRecord): Promise<string> {
   const fields = orderFields(rec);
   const existing = (
     await tx.all<{ id: string; redactedAt: Date | null; factsAt: Date }>(
@@ -263,20 +268,27 @@ export async function upsertOrderSql(tx: Sql, shopId: string, rec: OrderRecord, 
     if (existing.redactedAt) return existing.id; // customers/redact already ran: keep it redacted
     // An older payload (Shopify retries, reordering) never overwrites a newer one.
     if (rec.updatedAt.getTime() >= existing.factsAt.getTime()) {
-      await updateRows(tx, "Order", { ...fields, updatedAt: now }, `"id" = ?`, [existing.id]);
-      await refreshOrderSummarySql(tx, existing.id, now);
+      await updateRows(tx, "Order", { ...fields, updatedAt: stamp() }, `"id" = ?`, [existing.id]);
+      await refreshOrderSummarySql(tx, existing.id);
     }
     return existing.id;
   }
   const id = newId();
   // A unique violation here (another worker created it first) rolls the transaction back; the caller runs it again.
-  await insertRow(tx, "Order", { id, shopId, shopifyId: rec.shopifyId, ...fields, createdAt: now, updatedAt: now });
-  await adoptOrphansSql(
-    tx,
+  await insertRow(tx, "Order", {
+    id,
     shopId,
-    { id, shopifyId: rec.shopifyId, shipCountry: rec.ship.country, shipRegion: rec.ship.region },
-    now,
-  );
+    shopifyId: rec.shopifyId,
+    ...fields,
+    createdAt: stamp(),
+    updatedAt: stamp(),
+  });
+  await adoptOrphansSql(tx, shopId, {
+    id,
+    shopifyId: rec.shopifyId,
+    shipCountry: rec.ship.country,
+    shipRegion: rec.ship.region,
+  });
   if (rec.attributedFromOrder) {
     await insertRow(
       tx,
@@ -288,7 +300,7 @@ export async function upsertOrderSql(tx: Sql, shopId: string, rec: OrderRecord, 
         sourceOrder: rec.attributedFromOrder,
         revenueCents: rec.totalCents,
         currency: rec.currency,
-        createdAt: now,
+        createdAt: stamp(),
       },
       `ON CONFLICT ("shopId", "orderId") DO NOTHING`,
     );
@@ -296,9 +308,9 @@ export async function upsertOrderSql(tx: Sql, shopId: string, rec: OrderRecord, 
   }
   if (!rec.cancelledAt) {
     const event: OrderConfirmedEvent = { shopId, orderId: id };
-    await enqueueSql(tx, { kind: ORDER_CONFIRMED, payload: { ...event }, singletonKey: `confirmed:${id}` }, now);
+    await enqueueSql(tx, { kind: ORDER_CONFIRMED, payload: { ...event }, singletonKey: `confirmed:${id}` });
   }
-  await refreshOrderSummarySql(tx, id, now);
+  await refreshOrderSummarySql(tx, id);
   return id;
 }
 
@@ -313,7 +325,7 @@ export interface AdoptingOrder {
  * Shipments and return cases that arrived before their order now find it, and each shipment's
  * current state is announced (it could not be while there was no order). Returns how many it adopted.
  */
-export async function adoptOrphansSql(tx: Sql, shopId: string, order: AdoptingOrder, now: Date): Promise<number> {
+export async function adoptOrphansSql(tx: Sql, shopId: string, order: AdoptingOrder): Promise<number> {
   const orphans = await tx.all<ShipmentRow>(
     `SELECT * FROM "Shipment" WHERE "shopId" = ? AND "orderShopifyId" = ? AND "orderId" IS NULL`,
     [shopId, order.shopifyId],
@@ -325,7 +337,7 @@ export async function adoptOrphansSql(tx: Sql, shopId: string, order: AdoptingOr
     await updateRows(
       tx,
       "Shipment",
-      { orderId: order.id, destCountry: order.shipCountry, destRegion, updatedAt: now },
+      { orderId: order.id, destCountry: order.shipCountry, destRegion, updatedAt: stamp() },
       `"id" = ?`,
       [s.id],
     );
@@ -346,21 +358,17 @@ export async function adoptOrphansSql(tx: Sql, shopId: string, order: AdoptingOr
         cause: "order_arrived",
       },
     };
-    await enqueueSql(
-      tx,
-      { kind: STAGE_CHANGED, payload: { ...event }, singletonKey: `stage:${s.id}:order_arrived` },
-      now,
-    );
+    await enqueueSql(tx, { kind: STAGE_CHANGED, payload: { ...event }, singletonKey: `stage:${s.id}:order_arrived` });
   }
   await tx.run(
     `UPDATE "ReturnCase" SET "orderId" = ?, "updatedAt" = ? WHERE "shopId" = ? AND "orderShopifyId" = ? AND "orderId" IS NULL`,
-    [order.id, now, shopId, order.shopifyId],
+    [order.id, stamp(), shopId, order.shopifyId],
   );
   return orphans.length;
 }
 
 /** refreshOrderSummary (orders.server.ts) on the driver: the order's stage from its shipments'. */
-export async function refreshOrderSummarySql(tx: Sql, orderId: string, now: Date): Promise<void> {
+export async function refreshOrderSummarySql(tx: Sql, orderId: string): Promise<void> {
   // The order's row lock before reading its shipments (see refreshOrderSummary): a no-op UPDATE.
   await tx.run(`UPDATE "Order" SET "stage" = "stage" WHERE "id" = ?`, [orderId]);
   const order = (
@@ -390,7 +398,7 @@ export async function refreshOrderSummarySql(tx: Sql, orderId: string, now: Date
       stage: summary.stage,
       subStatus: summary.subStatus,
       firstFulfilledAt: firstLabel ? new Date(firstLabel) : order.firstFulfilledAt,
-      updatedAt: now,
+      updatedAt: stamp(),
     },
     `"id" = ?`,
     [orderId],

@@ -58,7 +58,7 @@ type DriverHandler = (tx: Sql, shopId: string, ctx: Ctx) => Promise<void>;
 
 const orderTopic: DriverHandler = async (tx, id, ctx) => {
   const rec = parseOrder(ctx.payload, ctx.topic);
-  await upsertOrderSql(tx, id, rec, ctx.now);
+  await upsertOrderSql(tx, id, rec);
   // Orders payloads embed their fulfillments: each is a fact source like fulfillments/update.
   for (const f of rec.fulfillments) await applyFulfillmentSql(tx, id, f, ctx.webhookId, ctx.now);
 };
