@@ -108,4 +108,14 @@ const db: Db = new Proxy({} as Db, {
   },
 });
 
+/** Whether createDb made this client (a wrapper around one, as tests make, was not). */
+export function madeByCreateDb(client: Db): boolean {
+  return targets.has(resolveDb(client));
+}
+
+/** The client itself behind `db` (the app's lazily made client), else the client given. */
+export function resolveDb(client: Db): Db {
+  return client === db ? appDb() : client;
+}
+
 export default db;

@@ -2,7 +2,7 @@
 //   npm run bench                full run: 1M shipments / 10M events (built once, then cached)
 //   npm run bench -- --quick     small dataset and short runs, for a fast check
 //   npm run bench -- --rebuild-dataset   regenerate the cached dataset even if it can be migrated forward
-//   npm run bench -- --only ingest,lookup    a subset (ingest, notify, lookup, dashboard, lighthouse, scaleout, windows)
+//   npm run bench -- --only ingest,lookup    a subset (ingest, notify, lookup, dashboard, lighthouse, scaleout, worker, windows)
 // Each figure sits next to a baseline measured in the same run (the bare-HMAC ceiling, the lookup's
 // statements on the database, the page without the block, one worker), so the ratios hold on a
 // noisy machine. See BENCHMARKS.md for the figures and what they imply.
@@ -19,6 +19,7 @@ import { benchLookup } from "./lookup";
 import { benchNotify } from "./notify";
 import { benchScaleOut } from "./scale-out";
 import { benchSync, SYNC_ORDERS } from "./sync";
+import { benchWorker } from "./worker";
 import { BenchPostgres, benchSecrets, ensureBuild } from "./servers";
 
 export interface Profile {
@@ -38,6 +39,8 @@ export interface Profile {
   dashboardRepeats: number;
   lighthouseRuns: number;
   scaleOutOrders: number;
+  /** Orders in the storm one worker process drains (bench/worker.ts). */
+  workerOrders: number;
   windows: WindowsProfile;
 }
 
@@ -51,6 +54,7 @@ export const PROFILES: Record<Profile["name"], Profile> = {
     dashboardRepeats: 5,
     lighthouseRuns: 3,
     scaleOutOrders: 60,
+    workerOrders: 1000,
     windows: { lanes: 30, heldOut: 20_000 },
   },
   quick: {
@@ -62,6 +66,7 @@ export const PROFILES: Record<Profile["name"], Profile> = {
     dashboardRepeats: 3,
     lighthouseRuns: 1,
     scaleOutOrders: 15,
+    workerOrders: 200,
     windows: { lanes: 10, heldOut: 5000 },
   },
   smoke: {
@@ -73,6 +78,7 @@ export const PROFILES: Record<Profile["name"], Profile> = {
     dashboardRepeats: 1,
     lighthouseRuns: 1,
     scaleOutOrders: 3,
+    workerOrders: 5,
     windows: { lanes: 2, heldOut: 500 },
   },
 };
@@ -85,6 +91,7 @@ export const SECTIONS = [
   "rss",
   "lighthouse",
   "scaleout",
+  "worker",
   "windows",
   "sync",
 ] as const;
@@ -116,7 +123,7 @@ export async function runBench(
   if (has("ingest") || has("notify") || has("lookup") || has("scaleout")) ensureBuild();
 
   let postgres: BenchPostgres | null = null;
-  if (has("ingest") || has("scaleout")) {
+  if (has("ingest") || has("scaleout") || has("worker")) {
     try {
       postgres = await BenchPostgres.start();
     } catch (error) {
@@ -206,6 +213,7 @@ export async function runBench(
           }),
         );
     }
+    if (has("worker")) await section("worker", () => benchWorker({ orders: profile.workerOrders, postgres, secrets }));
     if (has("windows")) await section("windows", async () => benchDeliveryWindow(profile.windows));
   } finally {
     postgres?.stop();
@@ -239,7 +247,7 @@ if (process.argv[1]?.endsWith(path.join("bench", "run.ts"))) {
   });
   if (values.help) {
     process.stdout.write(
-      "npm run bench [-- --quick] [-- --rebuild-dataset] [-- --only ingest,notify,lookup,dashboard,rss,lighthouse,scaleout,windows]\n",
+      "npm run bench [-- --quick] [-- --rebuild-dataset] [-- --only ingest,notify,lookup,dashboard,rss,lighthouse,scaleout,worker,windows]\n",
     );
     process.exit(0);
   }

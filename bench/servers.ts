@@ -69,6 +69,12 @@ export async function startAppServer(o: StartAppOptions): Promise<AppServer> {
   return app;
 }
 
+/** BENCH_CPU_PROF=<dir>: worker processes write a V8 CPU profile there when they exit (the profiles in BENCHMARKS.md). */
+function cpuProfile(): string[] {
+  const dir = process.env.BENCH_CPU_PROF;
+  return dir ? ["--cpu-prof", `--cpu-prof-dir=${dir}`] : [];
+}
+
 export interface WorkerProcess {
   child: ChildProcess;
   output(): string;
@@ -80,8 +86,9 @@ export async function startWorkerProcess(
   databaseUrl: string,
   secrets: BenchSecrets,
   env: Record<string, string> = {},
+  script = "scripts/worker.ts",
 ): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts/worker.ts")], {
+  const child = spawn(process.execPath, ["--import", "tsx", ...cpuProfile(), path.join(ROOT, script)], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -125,18 +132,23 @@ export interface Ceiling {
 }
 
 export async function startCeiling(secret: string): Promise<Ceiling> {
+  return startBenchServer("bench/ceiling-server.ts", secret);
+}
+
+/** The Express + @shopify/shopify-api + Prisma handler a template app would run (bench/template-server.ts). */
+export async function startTemplate(secret: string, databaseUrl: string): Promise<Ceiling> {
+  return startBenchServer("bench/template-server.ts", secret, [databaseUrl]);
+}
+
+async function startBenchServer(script: string, secret: string, args: string[] = []): Promise<Ceiling> {
   const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", path.join(ROOT, "bench/ceiling-server.ts"), String(port), secret],
-    {
-      cwd: ROOT,
-      stdio: ["ignore", "pipe", "inherit"],
-    },
-  );
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, script), String(port), secret, ...args], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   await new Promise<void>((resolve, reject) => {
     child.stdout?.on("data", (b: Buffer) => b.toString().includes("ready") && resolve());
-    child.once("exit", (code) => reject(new Error(`ceiling server exited (${code})`)));
+    child.once("exit", (code) => reject(new Error(`${script} exited (${code})`)));
   });
   const exit = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   return {

@@ -3,8 +3,9 @@
 // Claims are atomic single statements: `FOR UPDATE SKIP LOCKED` on PostgreSQL (many workers on many
 // machines), a plain UPDATE ... RETURNING on SQLite (one writer at a time by design). A claim is a
 // lease: a crashed worker's job becomes claimable again when its lease expires.
-import { type Prisma, type Db, dbProvider } from "../db.server";
+import type { Prisma, Db } from "../db.server";
 import { HOUR_MS } from "../lib/time";
+import { inList, insertRow, newId, type Sql, sqlFor } from "../lib/sql.server";
 import { retryDelay, type RetryOptions } from "./backoff";
 
 /** What `enqueue` needs: the client or an interactive transaction's client. */
@@ -52,6 +53,15 @@ export async function enqueue(tx: DbOrTx, input: EnqueueInput): Promise<void> {
   await tx.job.upsert({ where: { singletonKey: input.singletonKey }, create: data, update: {} });
 }
 
+/** `enqueue` on the driver, inside the caller's transaction (the worker's hot path, lib/sql). */
+export async function enqueueSql(tx: Sql, input: EnqueueInput): Promise<void> {
+  const now = new Date(); // the write's real time, as Prisma sets createdAt and updatedAt
+  const data = jobData(input);
+  // A live job with the key already exists: leave it alone, as enqueue's upsert does.
+  const suffix = data.singletonKey ? `ON CONFLICT ("singletonKey") DO NOTHING` : "";
+  await insertRow(tx, "Job", { id: newId(), ...data, createdAt: now, updatedAt: now }, suffix);
+}
+
 export interface ClaimOptions {
   workerId: string;
   limit: number;
@@ -68,61 +78,33 @@ export interface ClaimOptions {
 
 /** Atomically claims up to `limit` due jobs for this worker: the priority lane first, then by due time. */
 export async function claimJobs(db: Db, opts: ClaimOptions): Promise<ClaimedJob[]> {
+  // On the driver (decision 014): the claim returns the claimed rows themselves, no second read.
+  const sql = sqlFor(db);
   const lane = opts.priorityKinds?.filter((k) => !opts.kinds || opts.kinds.includes(k)) ?? [];
-  const first = lane.length ? await claimIds(db, { ...opts, kinds: lane }) : [];
+  const first = lane.length ? await claimRows(sql, { ...opts, kinds: lane }) : [];
   // Two short statements rather than one that sorts every due job by lane: SQLite's writer lock is
   // held only while each runs, and the webhook door takes it in between.
-  const rest = first.length < opts.limit ? await claimIds(db, { ...opts, limit: opts.limit - first.length }) : [];
-  const ids = [...first, ...rest].map((r) => r.id);
-  if (ids.length === 0) return [];
-  const jobs = await db.job.findMany({
-    where: { id: { in: ids }, lockedBy: opts.workerId },
-    select: {
-      id: true,
-      kind: true,
-      payload: true,
-      shopDomain: true,
-      attempts: true,
-      maxAttempts: true,
-      lockedBy: true,
-    },
-    orderBy: { runAfter: "asc" },
-  });
-  // The lane's jobs run first (the sort is stable: each lane stays in due order).
-  const inLane = new Set(first.map((r) => r.id));
-  return jobs.sort((a, b) => Number(inLane.has(b.id)) - Number(inLane.has(a.id)));
+  const rest = first.length < opts.limit ? await claimRows(sql, { ...opts, limit: opts.limit - first.length }) : [];
+  // The lane's jobs run first, each part in due order.
+  const byDue = (a: ClaimedRow, b: ClaimedRow) => a.runAfter.getTime() - b.runAfter.getTime();
+  return [...first.sort(byDue), ...rest.sort(byDue)].map(({ runAfter: _due, ...job }) => job);
 }
 
-async function claimIds(db: Db, opts: ClaimOptions): Promise<{ id: string }[]> {
+type ClaimedRow = ClaimedJob & { runAfter: Date };
+
+async function claimRows(sql: Sql, opts: ClaimOptions): Promise<ClaimedRow[]> {
   const lease = new Date(opts.now.getTime() + opts.leaseMs);
-  if (dbProvider(db) === "postgresql") {
-    const kindFilter = opts.kinds ? `AND kind = ANY($5::text[])` : "";
-    return db.$queryRawUnsafe<{ id: string }[]>(
-      `UPDATE "Job" SET status = 'running', "lockedBy" = $1, "leaseExpiresAt" = $2, attempts = attempts + 1, "updatedAt" = $3
-       WHERE id IN (
-         SELECT id FROM "Job" WHERE status = 'queued' AND "runAfter" <= $3 ${kindFilter}
-         ORDER BY "runAfter" LIMIT $4 FOR UPDATE SKIP LOCKED)
-       RETURNING id`,
-      opts.workerId,
-      lease,
-      opts.now,
-      opts.limit,
-      ...(opts.kinds ? [opts.kinds] : []),
-    );
-  }
-  const kindFilter = opts.kinds ? `AND kind IN (${opts.kinds.map(() => "?").join(",")})` : "";
-  return db.$queryRawUnsafe<{ id: string }[]>(
-    `UPDATE "Job" SET status = 'running', lockedBy = ?, leaseExpiresAt = ?, attempts = attempts + 1, updatedAt = ?
-     WHERE id IN (
-       SELECT id FROM "Job" WHERE status = 'queued' AND runAfter <= ? ${kindFilter}
-       ORDER BY runAfter LIMIT ?)
-     RETURNING id`,
-    opts.workerId,
-    lease,
-    opts.now,
-    opts.now,
-    ...(opts.kinds ?? []),
-    opts.limit,
+  const kindFilter = opts.kinds ? `AND "kind" IN ${inList(opts.kinds.length)}` : "";
+  // Many workers on PostgreSQL: SKIP LOCKED passes over rows another worker is claiming.
+  const skip = sql.provider === "postgresql" ? "FOR UPDATE SKIP LOCKED" : "";
+  return sql.all<ClaimedRow>(
+    `UPDATE "Job" SET "status" = 'running', "lockedBy" = ?, "leaseExpiresAt" = ?, "attempts" = "attempts" + 1, "updatedAt" = ?
+     WHERE "id" IN (
+       SELECT "id" FROM "Job" WHERE "status" = 'queued' AND "runAfter" <= ? ${kindFilter}
+       ORDER BY "runAfter" LIMIT ? ${skip})
+     RETURNING "id", "kind", "payload", "shopDomain", "attempts", "maxAttempts", "lockedBy", "runAfter"`,
+    [opts.workerId, lease, opts.now, opts.now, ...(opts.kinds ?? []), opts.limit],
+    "Job",
   );
 }
 
@@ -137,12 +119,20 @@ export async function reclaimExpired(db: Db, now: Date): Promise<number> {
 
 /** Marks a job done, only if this worker still holds it (a lost lease means someone else has it). */
 export async function completeJob(db: Db, job: ClaimedJob, now: Date): Promise<boolean> {
-  const r = await db.job.updateMany({
-    where: { id: job.id, lockedBy: job.lockedBy, status: "running" },
-    data: { status: "done", finishedAt: now, lockedBy: null, leaseExpiresAt: null, singletonKey: null },
-  });
-  return r.count === 1;
+  return completeJobSql(sqlFor(db), job, now);
 }
+
+/**
+ * completeJob on the driver, inside the caller's transaction when it has one (a batch of receipts
+ * marks each job done with the work it did). One per job: a Prisma query here cost as much as
+ * processing a receipt on the driver does.
+ */
+export async function completeJobSql(tx: Sql, job: ClaimedJob, now: Date): Promise<boolean> {
+  // updatedAt is the write's real time, as Prisma's @updatedAt sets it.
+  return (await tx.run(COMPLETE_JOB, [now, new Date(), job.id, job.lockedBy])) === 1;
+}
+const COMPLETE_JOB = `UPDATE "Job" SET "status" = 'done', "finishedAt" = ?, "lockedBy" = NULL, "leaseExpiresAt" = NULL,
+  "singletonKey" = NULL, "updatedAt" = ? WHERE "id" = ? AND "lockedBy" = ? AND "status" = 'running'`;
 
 /**
  * Gives a claimed job back without running it (its worker lost the database in the middle of a

@@ -15,12 +15,12 @@ import { logger } from "../lib/logger.server";
 import { notificationHandlers, sweepOverdueNotifications } from "../notifications/handlers.server";
 import { adoptStrayShipments, ORDER_CONFIRMED, type OrderConfirmedEvent } from "../pipeline/orders.server";
 import { enqueue } from "./queue.server";
-import { processReceipt } from "../pipeline/receipts.server";
+import { processReceipt, processReceipts } from "../pipeline/receipts.server";
 import { pruneIngestion } from "../pipeline/retention.server";
 import { STAGE_CHANGED, type StageChangedEvent } from "../pipeline/shipments.server";
 import { scheduleSourceScan, sourceJobHandlers } from "../sources/jobs.server";
 import { createSyncHandlers } from "../sync/sync.server";
-import type { HandlerMap, JobHandler } from "./worker.server";
+import type { BatchHandler, HandlerMap, JobContext, JobHandler } from "./worker.server";
 
 export const PRUNE = "maintenance.prune";
 const PRUNE_EVERY_MS = 60 * 60_000;
@@ -38,10 +38,14 @@ export const jobHandlers: HandlerMap = {
   ...integrationHandlers,
   ...sourceJobHandlers,
   ...createSyncHandlers(), // Admin API import and reconciliation (decision 009)
-  [PROCESS_RECEIPT]: async (payload, { db, now }) => {
-    const { receiptId } = payload as { receiptId: string };
-    await processReceipt(db, receiptId, now());
-  },
+  [PROCESS_RECEIPT]: Object.assign(
+    async (payload: unknown, { db, now }: JobContext) => {
+      const { receiptId } = payload as { receiptId: string };
+      await processReceipt(db, receiptId, now());
+    },
+    // A claimed batch of receipts in one transaction (decision 014); the handler above for the rest.
+    { batch: ((jobs, { db, now }) => processReceipts(db, jobs, now())) satisfies BatchHandler },
+  ),
   // Domain events: learn first (so a shipment's window is known), then tell the customer.
   [STAGE_CHANGED]: async (payload, ctx) => {
     await learnFromStageChange(ctx.db, payload as StageChangedEvent, ctx.now());

@@ -20,7 +20,25 @@ export interface JobContext {
   job: ClaimedJob;
 }
 
-export type JobHandler = (payload: unknown, ctx: JobContext) => Promise<void>;
+/** What a batch handler says of each job it was given, in the same order. */
+export type BatchOutcome =
+  /** Done, and marked done in the handler's own transaction. */
+  | { done: true }
+  /** Failed: the worker records it (retry with backoff, or dead). */
+  | { error: unknown }
+  /** Not for the batch path: the worker runs it through the handler, alone. */
+  | { single: true };
+
+/**
+ * Runs many claimed jobs of its kind at once, marking each done in the transaction that did its work
+ * (webhook receipts: one commit for many, decision 014). Throws only when nothing was committed.
+ */
+export type BatchHandler = (
+  jobs: ClaimedJob[],
+  ctx: { db: Db; now: () => Date; workerId: string },
+) => Promise<BatchOutcome[]>;
+
+export type JobHandler = ((payload: unknown, ctx: JobContext) => Promise<void>) & { batch?: BatchHandler };
 export type HandlerMap = Record<string, JobHandler>;
 
 /**
@@ -188,16 +206,53 @@ export class Worker {
       priorityKinds: this.opts.priorityKinds,
     });
     this.outage.recovered(this.opts.now()); // it answers again, whatever happens to this batch
-    for (const [i, job] of jobs.entries()) {
+    for (let i = 0; i < jobs.length;) {
+      // Consecutive jobs of a kind with a batch handler go together (the lane's order is kept).
+      const batch = this.handlers[jobs[i]!.kind]?.batch;
+      let end = i + 1;
+      if (batch) while (end < jobs.length && jobs[end]!.kind === jobs[i]!.kind) end++;
       try {
-        await this.run(job);
+        if (batch) await this.runBatch(batch, jobs.slice(i, end));
+        else await this.run(jobs[i]!);
       } catch (error) {
         // The database went away mid-batch: the jobs not run yet go back to the queue once it answers.
+        for (const rest of jobs.slice(end)) this.unsettled.push(() => releaseJob(this.db, rest, this.opts.now()));
+        throw error;
+      }
+      i = end;
+    }
+    return jobs.length;
+  }
+
+  /** Jobs of one kind through its batch handler; failures are recorded as `run` records them. */
+  private async runBatch(batch: BatchHandler, jobs: ClaimedJob[]): Promise<void> {
+    let outcomes: BatchOutcome[];
+    try {
+      outcomes = await batch(jobs, { db: this.db, now: this.opts.now, workerId: this.id });
+    } catch (error) {
+      // Nothing was committed: the jobs go back, unrun, once the database answers.
+      for (const job of jobs) this.unsettled.push(() => releaseJob(this.db, job, this.opts.now()));
+      throw error;
+    }
+    for (const [i, job] of jobs.entries()) {
+      const outcome = outcomes[i];
+      try {
+        if (!outcome || "single" in outcome) await this.run(job);
+        else if ("error" in outcome) {
+          const record = () => this.recordFailure(job, outcome.error);
+          try {
+            await record();
+          } catch (error) {
+            this.unsettled.push(record);
+            throw error;
+          }
+        }
+      } catch (error) {
+        // Those done are done (a release leaves a finished job alone); the others go back.
         for (const rest of jobs.slice(i + 1)) this.unsettled.push(() => releaseJob(this.db, rest, this.opts.now()));
         throw error;
       }
     }
-    return jobs.length;
   }
 
   /** Runs batches until no job is due (tests, the demo's catch-up, graceful shutdown). */

@@ -1,38 +1,12 @@
 // Outbound shipments from fulfillments and their carrier events. A shipment is keyed by its
 // fulfillment id, so an event that arrives before its fulfillment creates the shipment and the
 // fulfillment later fills in carrier and tracking. Carrier and tracking follow the newest payload.
+// Written on the database driver (outbound.server.ts, decision 014).
 import type { Db } from "../db.server";
 import { resolveCarrier, trackingUrlFor } from "./rules/carriers";
-import {
-  factFromFulfillmentEvent,
-  factsFromFulfillment,
-  type FulfillmentEventRecord,
-  type FulfillmentRecord,
-} from "./payloads";
-import { refreshSummaryAfterMove } from "./orders.server";
-import { applyFacts, setTrackingNumbers, type ApplyResult } from "./shipments.server";
-
-/** Finds or creates the shipment of a fulfillment; links it to its order when the order is known. */
-async function shipmentFor(db: Db, shopId: string, fulfillmentId: string, orderShopifyId: string): Promise<string> {
-  const order = await db.order.findUnique({
-    where: { shopId_shopifyId: { shopId, shopifyId: orderShopifyId } },
-    select: { id: true, shipCountry: true, shipRegion: true },
-  });
-  const shipment = await db.shipment.upsert({
-    where: { shopId_shopifyFulfillmentId: { shopId, shopifyFulfillmentId: fulfillmentId } },
-    create: {
-      shopId,
-      shopifyFulfillmentId: fulfillmentId,
-      orderShopifyId,
-      orderId: order?.id ?? null,
-      destCountry: order?.shipCountry ?? null,
-      destRegion: order?.shipCountry && order.shipRegion ? `${order.shipCountry}-${order.shipRegion}` : null,
-    },
-    update: {},
-    select: { id: true },
-  });
-  return shipment.id;
-}
+import type { FulfillmentEventRecord, FulfillmentRecord } from "./payloads";
+import { applyFulfillmentEventSql, applyFulfillmentSql, inTransaction } from "./outbound.server";
+import type { ApplyResult } from "./shipments.server";
 
 export interface CarrierInfo {
   carrier: string | null;
@@ -60,47 +34,24 @@ export function carrierInfo(
   };
 }
 
+/** A fulfillment's facts, carrier and tracking numbers, in a transaction of its own (outbound.server.ts). */
 export async function applyFulfillment(
   db: Db,
   shopId: string,
   rec: FulfillmentRecord,
   webhookId: string | null,
+  now: Date = new Date(),
 ): Promise<ApplyResult> {
-  const shipmentId = await shipmentFor(db, shopId, rec.shopifyId, rec.orderShopifyId);
-  const info = carrierInfo(rec);
-  const result = await applyFacts(db, shipmentId, factsFromFulfillment(rec), {
-    webhookId,
-    afterFold: refreshSummaryAfterMove,
-    extra: async (tx, shipment) => {
-      // Carrier or tracking number changes in fulfillments/update: only a newer payload wins.
-      if (shipment.fulfillmentUpdatedAt && shipment.fulfillmentUpdatedAt.getTime() > rec.updatedAt.getTime()) return;
-      await tx.shipment.update({
-        where: { id: shipment.id },
-        data: {
-          name: rec.name,
-          fulfillmentStatus: rec.status,
-          carrier: info.carrier,
-          carrierCode: info.carrierCode,
-          service: rec.service,
-          trackingNumbers: info.trackingNumbers,
-          trackingUrls: info.trackingUrls,
-          primaryTracking: info.trackingNumbers[0] ?? null,
-          lineItems: rec.lineItems,
-          fulfillmentUpdatedAt: rec.updatedAt,
-        },
-      });
-      await setTrackingNumbers(tx, shopId, shipment.id, info.trackingNumbers);
-    },
-  });
-  return result;
+  return inTransaction(db, (tx) => applyFulfillmentSql(tx, shopId, rec, webhookId, now));
 }
 
+/** One carrier scan, in a transaction of its own (outbound.server.ts). */
 export async function applyFulfillmentEvent(
   db: Db,
   shopId: string,
   rec: FulfillmentEventRecord,
   webhookId: string | null,
+  now: Date = new Date(),
 ): Promise<ApplyResult> {
-  const shipmentId = await shipmentFor(db, shopId, rec.fulfillmentShopifyId, rec.orderShopifyId);
-  return applyFacts(db, shipmentId, [factFromFulfillmentEvent(rec)], { webhookId, afterFold: refreshSummaryAfterMove });
+  return inTransaction(db, (tx) => applyFulfillmentEventSql(tx, shopId, rec, webhookId, now));
 }

@@ -7,7 +7,7 @@ import { cleanTrackingNumber } from "./rules/carriers";
 import { foldShipment, transitionsBetween } from "./rules/fold";
 import { withoutPersonalData } from "./rules/redaction";
 import type { ShipmentFact, ShipmentKind, ShipmentState, Stage, Transition } from "./rules/types";
-import { enqueue } from "../jobs/queue.server";
+import { enqueue, type EnqueueInput } from "../jobs/queue.server";
 
 export type Tx = Prisma.TransactionClient;
 export const STAGE_CHANGED = "tracking.stage_changed";
@@ -78,7 +78,7 @@ export function stateFromRow(s: ShipmentRow): ShipmentState | null {
   };
 }
 
-function columnsFromState(state: ShipmentState) {
+export function columnsFromState(state: ShipmentState) {
   return {
     stage: state.stage,
     subStatus: state.cancelled ? "cancelled" : state.subStatus,
@@ -146,21 +146,7 @@ export async function applyFacts(
           .map((f) => (redacted ? withoutPersonalData(shipment.kind as ShipmentKind, f) : f));
         if (fresh.length > 0) {
           await tx.trackingEvent.createMany({
-            data: fresh.map((f) => ({
-              shopId: shipment.shopId,
-              shipmentId,
-              dedupeKey: f.key,
-              source: f.source,
-              sourceWebhookId: opts.webhookId ?? null,
-              status: f.status,
-              message: f.message ?? null,
-              happenedAt: f.at,
-              city: f.city ?? null,
-              province: f.province ?? null,
-              country: f.country ?? null,
-              zip: f.zip ?? null,
-              estimatedDeliveryAt: f.estimatedDeliveryAt ?? null,
-            })),
+            data: fresh.map((f) => eventRow(shipment.shopId, shipmentId, f, opts.webhookId ?? null)),
           });
         }
         await opts.extra?.(tx, shipment);
@@ -203,6 +189,38 @@ async function recordTransitions(
   delayStarted: boolean,
   webhookId: string | null,
 ) {
+  if (transitions.length > 0)
+    await tx.stageTransition.createMany({ data: transitionRows(shipment, transitions, webhookId) });
+  for (const job of stageChangedJobs(shipment, transitions, state, delayStarted)) await enqueue(tx, job);
+}
+
+type ShipmentKeys = Pick<ShipmentRow, "id" | "shopId" | "orderId" | "kind">;
+
+/** The StageTransition rows of a fold's transitions. */
+export function transitionRows(shipment: ShipmentKeys, transitions: Transition[], webhookId: string | null) {
+  return transitions.map((t) => ({
+    shopId: shipment.shopId,
+    shipmentId: shipment.id,
+    fromStage: t.fromStage,
+    toStage: t.toStage,
+    fromStatus: t.fromStatus,
+    toStatus: t.toStatus,
+    at: t.at,
+    cause: t.cause,
+    webhookId,
+  }));
+}
+
+/**
+ * The domain events (outbox jobs) a fold announces: one per transition, or one for a delay flag
+ * raised without a transition; each keyed so a refold never announces it twice.
+ */
+export function stageChangedJobs(
+  shipment: ShipmentKeys,
+  transitions: Transition[],
+  state: ShipmentState,
+  delayStarted: boolean,
+): EnqueueInput[] {
   const base = {
     shopId: shipment.shopId,
     shipmentId: shipment.id,
@@ -211,30 +229,17 @@ async function recordTransitions(
     delayed: state.delayed,
   };
   if (transitions.length === 0) {
-    if (delayStarted) {
-      const event: StageChangedEvent = { ...base, transition: null, delayStarted: true };
-      await enqueue(tx, {
+    if (!delayStarted) return [];
+    const event: StageChangedEvent = { ...base, transition: null, delayStarted: true };
+    return [
+      {
         kind: STAGE_CHANGED,
         payload: event as unknown as Prisma.InputJsonValue,
         singletonKey: `delay:${shipment.id}:${state.factsAt?.toISOString()}`,
-      });
-    }
-    return;
+      },
+    ];
   }
-  await tx.stageTransition.createMany({
-    data: transitions.map((t) => ({
-      shopId: shipment.shopId,
-      shipmentId: shipment.id,
-      fromStage: t.fromStage,
-      toStage: t.toStage,
-      fromStatus: t.fromStatus,
-      toStatus: t.toStatus,
-      at: t.at,
-      cause: t.cause,
-      webhookId,
-    })),
-  });
-  for (const [i, t] of transitions.entries()) {
+  return transitions.map((t, i) => {
     const event: StageChangedEvent = {
       ...base,
       transition: {
@@ -247,15 +252,34 @@ async function recordTransitions(
       },
       delayStarted: delayStarted && i === transitions.length - 1,
     };
-    await enqueue(tx, {
+    return {
       kind: STAGE_CHANGED,
       payload: event as unknown as Prisma.InputJsonValue,
       singletonKey: `stage:${shipment.id}:${t.toStage}:${t.toStatus}:${t.at.toISOString()}`,
-    });
-  }
+    };
+  });
 }
 
-function dedupe(facts: ShipmentFact[]): ShipmentFact[] {
+/** The TrackingEvent row of a fact. */
+export function eventRow(shopId: string, shipmentId: string, f: ShipmentFact, webhookId: string | null) {
+  return {
+    shopId,
+    shipmentId,
+    dedupeKey: f.key,
+    source: f.source,
+    sourceWebhookId: webhookId,
+    status: f.status,
+    message: f.message ?? null,
+    happenedAt: f.at,
+    city: f.city ?? null,
+    province: f.province ?? null,
+    country: f.country ?? null,
+    zip: f.zip ?? null,
+    estimatedDeliveryAt: f.estimatedDeliveryAt ?? null,
+  };
+}
+
+export function dedupe(facts: ShipmentFact[]): ShipmentFact[] {
   const seen = new Map<string, ShipmentFact>();
   for (const f of facts) if (!seen.has(f.key)) seen.set(f.key, f);
   return [...seen.values()];
