@@ -53,6 +53,11 @@ const NOT_CUSTOMER_DATA: Record<string, string[]> = {
   Session: ["id", "shop", "state", "scope", "accessToken", "firstName", "lastName", "email", "locale", "refreshToken"],
   // The merchant's settings and (encrypted) credentials.
   Shop: [
+    // delivery promise (issue 19), integrations (issue 21)
+    "originCountry",
+    "closureDays",
+    "klaviyoPrivateKeyEnc",
+    "klaviyoMilestones",
     "id",
     "domain",
     "name",
@@ -192,6 +197,23 @@ const NOT_CUSTOMER_DATA: Record<string, string[]> = {
   LaneStat: ["id", "shopId", "metric", "carrier", "service", "region", "day", "histogram"],
   // The merchant's own email copy (Liquid source; variables are filled per message, never stored here);
   // updatedBy is the staff member who saved it.
+  // The Admin API sync's state (issue 16): cursors, status words, the refusal's HTTP status text.
+  ShopSync: ["shopId", "backfillStatus", "backfillMode", "backfillCursor", "bulkOperationId", "authError"],
+  // Flow/Klaviyo outbox (issue 21): ids, milestone fields (order name, carrier, tracking link; the
+  // shopper's profile is read from the order at send, never stored here) and redacted errors.
+  IntegrationDelivery: [
+    "id",
+    "shopId",
+    "orderId",
+    "shipmentId",
+    "destination",
+    "milestone",
+    "idempotencyKey",
+    "status",
+    "fields",
+    "error",
+    "errorKind",
+  ],
   MessageCopy: ["id", "shopId", "milestone", "locale", "subject", "heading", "body", "updatedBy"],
 };
 
