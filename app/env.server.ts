@@ -82,6 +82,10 @@ export const ENV_DOCS = {
     "Where storefront recommendation requests and the links in messages go instead of https://<the shop's domain> (the demo's local storefront)",
     "leave unset in production",
   ],
+  SQL_PROFILE: [
+    "1: the worker's driver statements are timed and the totals logged at exit (profiling, BENCHMARKS.md)",
+    "leave unset",
+  ],
   SHOPIFY_ADMIN_API_ORIGIN: [
     "Where Admin GraphQL requests go instead of https://<shop> (the local simulator in scripts/simulator/admin-api: tests, the demo, the bench)",
     "leave unset in production",
@@ -135,6 +139,7 @@ const variables = z.object({
   PROXY_TRUSTED_HOPS: z.coerce.number().int().min(0).default(0),
   WAYPOINT_STOREFRONT_ORIGIN: optionalUrl,
   SHOPIFY_ADMIN_API_ORIGIN: optionalUrl,
+  SQL_PROFILE: z.enum(["0", "1"]).optional(),
   WAYPOINT_EXTENSION_ROOT: z.string().default("extensions/tracking-block"),
   WEBHOOK_MAX_PENDING: z.coerce.number().int().positive().default(1000),
   STOREFRONT_MAX_IN_FLIGHT: z.coerce.number().int().positive().default(100),

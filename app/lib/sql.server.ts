@@ -10,6 +10,7 @@
 import crypto from "node:crypto";
 import Database from "better-sqlite3";
 import pg from "pg";
+import { env } from "../env.server";
 import { Prisma, type Db, type DbProvider, dbTarget, madeByCreateDb, resolveDb } from "../db.server";
 import { errorMessage, logger } from "./logger.server";
 
@@ -160,8 +161,15 @@ function statementName(text: string): string {
   return name;
 }
 
-const PROFILE = process.env.SQL_PROFILE === "1";
 const spent = new Map<string, [number, number]>();
+let profiling: boolean | null = null;
+/** SQL_PROFILE=1 (read when the first connection opens, not at import): statements timed, totals at exit. */
+function profilingOn(): boolean {
+  if (profiling !== null) return profiling;
+  profiling = env().SQL_PROFILE === "1";
+  if (profiling) process.on("exit", printProfile);
+  return profiling;
+}
 function profiled(text: string, s: Database.Statement): Database.Statement {
   const time = <T>(fn: () => T): T => {
     const t0 = performance.now();
@@ -180,14 +188,11 @@ function profiled(text: string, s: Database.Statement): Database.Statement {
     all: (...a: unknown[]) => time(() => s.all(...a)),
   } as unknown as Database.Statement;
 }
-if (PROFILE)
-  process.on("exit", () => {
-    const rows = [...spent].sort((a, b) => b[1][0] - a[1][0]).slice(0, 25);
-    for (const [t, [ms, n]] of rows)
-      console.error(
-        `${ms.toFixed(0).padStart(6)} ms ${String(n).padStart(6)}x ${t.replace(/\s+/g, " ").slice(0, 150)}`,
-      );
-  });
+function printProfile(): void {
+  const rows = [...spent].sort((a, b) => b[1][0] - a[1][0]).slice(0, 25);
+  for (const [t, [ms, n]] of rows)
+    console.error(`${ms.toFixed(0).padStart(6)} ms ${String(n).padStart(6)}x ${t.replace(/\s+/g, " ").slice(0, 150)}`);
+}
 
 function sqliteDb(url: string): SqlDb {
   // No busy timeout: SQLite would wait synchronously and block this event loop, where a Prisma
@@ -199,10 +204,11 @@ function sqliteDb(url: string): SqlDb {
   // A 64 MB page cache (SQLite's default is 2 MB): the worker revisits the same index pages all day.
   conn.pragma("cache_size = -65536");
   const statements = new Map<string, Database.Statement>();
+  const profile = profilingOn();
   const prepared = (text: string) => {
     let s = statements.get(text);
     if (!s) statements.set(text, (s = conn.prepare(text)));
-    return PROFILE ? profiled(text, s) : s;
+    return profile ? profiled(text, s) : s;
   };
   const sql: Sql = {
     provider: "sqlite",
