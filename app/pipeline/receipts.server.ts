@@ -44,6 +44,24 @@ interface Ctx {
 
 type TopicHandler = (ctx: Ctx) => Promise<void>;
 
+/** A receipt's handler context (the single and the batched paths). */
+function ctxFor(
+  db: Db,
+  r: Pick<Ctx, "topic" | "shopDomain" | "webhookId" | "triggeredAt">,
+  payload: unknown,
+  now: Date,
+): Ctx {
+  return {
+    db,
+    topic: r.topic,
+    shopDomain: r.shopDomain,
+    webhookId: r.webhookId,
+    triggeredAt: r.triggeredAt,
+    payload,
+    now,
+  };
+}
+
 async function shopId(ctx: Ctx): Promise<string> {
   return (await shopFor(ctx.db, ctx.shopDomain)).id;
 }
@@ -168,15 +186,7 @@ export async function processReceipt(db: Db, receiptId: string, now: Date): Prom
     if (!onDriver && !handler) throw new PayloadError(receipt.topic, "topic", "has no handler in Waypoint");
     // Keeps ids beyond 2^53 exact; throws PayloadError for a body that is not JSON.
     const payload = parseWebhookJson(receipt.rawBody, receipt.topic);
-    const ctx: Ctx = {
-      db,
-      topic: receipt.topic,
-      shopDomain: receipt.shopDomain,
-      webhookId: receipt.webhookId,
-      triggeredAt: receipt.triggeredAt,
-      payload,
-      now,
-    };
+    const ctx = ctxFor(db, receipt, payload, now);
     if (onDriver) {
       // Every processed webhook needs its shop: read on the driver, created through Prisma on first sight.
       const known = (await sql.all<{ id: string }>(SHOP_ID, [receipt.shopDomain]))[0]?.id;
@@ -244,15 +254,7 @@ export async function processReceipts(db: Db, jobs: ClaimedJob[], now: Date): Pr
     } catch {
       continue; // the single path marks it failed and dead-letters it
     }
-    const ctx: Ctx = {
-      db,
-      topic: receipt.topic,
-      shopDomain: receipt.shopDomain,
-      webhookId: receipt.webhookId,
-      triggeredAt: receipt.triggeredAt,
-      payload,
-      now,
-    };
+    const ctx = ctxFor(db, receipt, payload, now);
     ready.push({ index, job, receiptId: receipt.id, ctx, handler });
   }
   if (ready.length === 0) return outcomes;
